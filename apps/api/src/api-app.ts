@@ -1,0 +1,76 @@
+import type { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import type { AppConfig } from '../../../libs/config/config.js';
+import { requestIdOf } from '../../../libs/config/logger.js';
+import { StaffService } from '../../../libs/staff/staff.service.js';
+import { ApiModule } from './api.module.js';
+import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
+import { body, toErrorBody } from './http/error-body.js';
+import { createValidationPipe } from './http/validation.js';
+import { MetricsService } from './ops/metrics.service.js';
+import { setupOpenApi } from './openapi.js';
+
+export const API_PREFIX = 'api/v1';
+const UNPREFIXED = ['/health', '/metrics', '/docs'];
+
+/**
+ * Builds the HTTP application (Fastify) with everything but `listen`: used by apps/api, the standalone
+ * runner and the end-to-end tests, so tests exercise exactly what runs in production.
+ */
+export async function createApiApp(config: AppConfig, opts: { logStream?: NodeJS.WritableStream } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    genReqId: (req: IncomingMessage) => requestIdOf(req),
+    // Ops endpoints answer both at the root and under /api/v1.
+    rewriteUrl: (req: IncomingMessage) => {
+      const url = req.url ?? '/';
+      const stripped = url.startsWith(`/${API_PREFIX}/`) ? url.slice(API_PREFIX.length + 1) : undefined;
+      return stripped && UNPREFIXED.some((p) => stripped === p || stripped.startsWith(`${p}/`) || stripped.startsWith(`${p}?`)) ? stripped : url;
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot({ config, logStream: opts.logStream }), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  await app.register(helmet as never, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  // Per client address per minute: a tight limit on login, a generous one elsewhere (RATE_LIMIT_PER_MINUTE).
+  await app.register(rateLimit as never, {
+    global: true,
+    timeWindow: 60_000,
+    max: (req: { url?: string }) => (req.url?.startsWith(`/${API_PREFIX}/auth/login`) ? config.loginRateLimitPerMinute : config.rateLimitPerMinute),
+    allowList: (req: { url?: string }) => !!req.url && UNPREFIXED.some((p) => req.url!.startsWith(p)),
+    errorResponseBuilder: (_req: unknown, ctx: { after: string }) => ({ ...body(429, `Too many requests; retry in ${ctx.after}`), statusCode: 429 }),
+  });
+  app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: false, exposedHeaders: ['x-request-id'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-request-id', req.id);
+    return payload;
+  });
+  fastify.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions?.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  // Errors raised by Fastify before a route handler runs (malformed JSON, body too large) get the same body.
+  fastify.setErrorHandler((err, _req, reply) => {
+    const { body: b } = toErrorBody(err);
+    void reply.status(b.statusCode).send(b);
+  });
+
+  setupOpenApi(app);
+  await app.init();
+  await fastify.ready();
+  await app.get(StaffService).ensureBootstrapAdmin();
+  return app;
+}

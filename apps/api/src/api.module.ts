@@ -1,0 +1,52 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from '../../../libs/audit/audit.module.js';
+import { AuthGuard } from '../../../libs/auth/auth.guard.js';
+import { AuthModule } from '../../../libs/auth/auth.module.js';
+import type { AppConfig } from '../../../libs/config/config.js';
+import { ConfigModule } from '../../../libs/config/config.module.js';
+import { loggerParams } from '../../../libs/config/logger.js';
+import { DatabaseModule } from '../../../libs/database/database.module.js';
+import { OutboxModule } from '../../../libs/outbox/outbox.module.js';
+import { QueueModule } from '../../../libs/queue/queue.module.js';
+import { StaffModule } from '../../../libs/staff/staff.module.js';
+import { ApiClientsController } from './api-clients/api-clients.controller.js';
+import { AuditController } from './audit/audit.controller.js';
+import { AuthController } from './auth/auth.controller.js';
+import { HealthController } from './ops/health.controller.js';
+import { MetricsController } from './ops/metrics.controller.js';
+import { MetricsService } from './ops/metrics.service.js';
+import { RedisProbe } from './ops/redis-probe.service.js';
+import { StaffController } from './staff/staff.controller.js';
+import { SharedModule } from '../../../libs/common/shared.module.js';
+
+export interface ApiModuleOptions {
+  config: AppConfig;
+  logStream?: NodeJS.WritableStream;
+}
+
+/** HTTP only: controllers, guards, validation, OpenAPI. Enqueues through the outbox; never runs jobs. */
+@Module({})
+export class ApiModule {
+  static forRoot({ config, logStream }: ApiModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config, logStream)),
+        DatabaseModule.forRoot(config.databaseUrl!, config.databasePoolSize),
+        SharedModule,
+        QueueModule,
+        OutboxModule,
+        AuditModule,
+        StaffModule,
+        AuthModule,
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [AuthController, StaffController, ApiClientsController, AuditController, HealthController, MetricsController],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }, MetricsService, RedisProbe],
+    };
+  }
+}

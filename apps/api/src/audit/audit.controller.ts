@@ -1,0 +1,28 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { Actor } from '../../../../libs/auth/actor.js';
+import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
+import { AUDIT_ENTITIES, AuditService } from '../../../../libs/audit/audit.service.js';
+import { PageQueryDto } from '../http/pagination.dto.js';
+
+export class AuditQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: AUDIT_ENTITIES }) @IsOptional() @IsIn(AUDIT_ENTITIES) entity?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) entityId?: string;
+  @ApiPropertyOptional({ example: 'case.assigned' }) @IsOptional() @IsString() @MaxLength(100) action?: string;
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@StaffOnly()
+@Roles('admin', 'supervisor')
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Audit log, newest first: who changed what, when and why' })
+  list(@CurrentActor() actor: Actor, @Query() q: AuditQueryDto) {
+    return this.audit.list(actor, q);
+  }
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { AuthService } from '../../../../libs/auth/auth.service.js';
+import { CurrentActor, Public } from '../../../../libs/auth/decorators.js';
+import type { Actor } from '../../../../libs/auth/actor.js';
+import { DomainError } from '../../../../libs/common/domain-error.js';
+import { LoginDto } from './auth.dto.js';
+
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('auth/login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log in as staff; returns a bearer access token' })
+  login(@Body() dto: LoginDto, @Req() req: FastifyRequest) {
+    return this.auth.login(dto.email, dto.password, req.ip);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The logged-in staff member' })
+  me(@CurrentActor() actor: Actor) {
+    if (actor.kind !== 'staff') throw DomainError.forbidden('GET /me is for staff; API keys have no profile');
+    return this.auth.me(actor);
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { OutboxRelayService } from '../../../../libs/outbox/outbox-relay.service.js';
+import { QueueService } from '../../../../libs/queue/queue.service.js';
+
+/** Prometheus metrics: HTTP latency, queue depths, outbox backlog, plus Node's defaults. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+
+  constructor(queues: QueueService, outbox: OutboxRelayService) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'careloop_' });
+    this.httpDuration = new Histogram({
+      name: 'careloop_http_request_duration_seconds',
+      help: 'HTTP request latency by route',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'careloop_queue_jobs',
+      help: 'Jobs per queue and state',
+      labelNames: ['queue', 'state'],
+      registers: [this.registry],
+      async collect() {
+        for (const q of queues.allQueues()) {
+          try {
+            const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+            for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
+          } catch {
+            /* Redis down: leave the last values; /health/ready reports the outage */
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: 'careloop_outbox_backlog',
+      help: 'Outbox rows not yet relayed to the queue',
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set(await outbox.backlog());
+        } catch {
+          /* database down */
+        }
+      },
+    });
+  }
+}

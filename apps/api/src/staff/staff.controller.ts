@@ -1,0 +1,58 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../../../libs/auth/actor.js';
+import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
+import { StaffService } from '../../../../libs/staff/staff.service.js';
+import { UuidPipe } from '../http/uuid-param.pipe.js';
+import { CreateStaffDto, CreateTeamDto, ListStaffQueryDto, StaffViewDto, UpdateStaffDto } from './staff.dto.js';
+
+@ApiTags('staff')
+@ApiBearerAuth()
+@StaffOnly()
+@Controller()
+export class StaffController {
+  constructor(private readonly staff: StaffService) {}
+
+  @Post('teams')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a team (admin)' })
+  createTeam(@CurrentActor() actor: Actor, @Body() dto: CreateTeamDto) {
+    return this.staff.createTeam(actor, dto);
+  }
+
+  @Get('teams')
+  @ApiOperation({ summary: 'Teams visible to the caller' })
+  listTeams(@CurrentActor() actor: Actor) {
+    return this.staff.listTeams(actor);
+  }
+
+  @Post('staff')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a staff member (admin)' })
+  @ApiOkResponse({ type: StaffViewDto })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateStaffDto) {
+    return this.staff.createStaff(actor, dto);
+  }
+
+  @Get('staff')
+  @ApiOperation({ summary: 'Staff of the caller\'s teams (admins: everyone)' })
+  list(@CurrentActor() actor: Actor, @Query() q: ListStaffQueryDto) {
+    return this.staff.listStaff(actor, q);
+  }
+
+  @Get('staff/:id')
+  @ApiOperation({ summary: 'One staff member' })
+  @ApiOkResponse({ type: StaffViewDto })
+  get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
+    return this.staff.getStaff(actor, id);
+  }
+
+  @Patch('staff/:id')
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Change a staff member (admin; supervisors: status, capacity, hours, skills of their team)' })
+  @ApiOkResponse({ type: StaffViewDto })
+  update(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: UpdateStaffDto) {
+    const { reason, ...patch } = dto;
+    return this.staff.updateStaff(actor, id, patch, reason);
+  }
+}

@@ -1,0 +1,45 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from '../../../libs/audit/audit.module.js';
+import { SharedModule } from '../../../libs/common/shared.module.js';
+import type { AppConfig } from '../../../libs/config/config.js';
+import { ConfigModule } from '../../../libs/config/config.module.js';
+import { loggerParams } from '../../../libs/config/logger.js';
+import { DatabaseModule } from '../../../libs/database/database.module.js';
+import { OutboxModule } from '../../../libs/outbox/outbox.module.js';
+import { QueueModule } from '../../../libs/queue/queue.module.js';
+import { StaffModule } from '../../../libs/staff/staff.module.js';
+import { JOB_PROCESSORS, type JobProcessor } from './job-processor.js';
+import { OutboxRelaySchedule } from './schedules/outbox-relay.schedule.js';
+import { WorkerRunner } from './worker-runner.service.js';
+
+/** Processor classes, one per queue; each is added here and to JOB_PROCESSORS below. */
+const PROCESSORS: Array<new (...args: never[]) => JobProcessor> = [];
+
+/** No HTTP: BullMQ processors, the outbox relay and the cron schedules (which only enqueue). */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, opts: { logStream?: NodeJS.WritableStream } = {}): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config, opts.logStream)),
+        DatabaseModule.forRoot(config.databaseUrl!, config.databasePoolSize),
+        ScheduleModule.forRoot(),
+        SharedModule,
+        QueueModule,
+        OutboxModule,
+        AuditModule,
+        StaffModule,
+      ],
+      providers: [
+        ...PROCESSORS,
+        { provide: JOB_PROCESSORS, useFactory: (...ps: JobProcessor[]) => ps, inject: PROCESSORS },
+        WorkerRunner,
+        OutboxRelaySchedule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,200 @@
+import { IANAZone } from 'luxon';
+
+/**
+ * Everything careloop reads from the environment, parsed and validated once at boot.
+ * No other file reads process.env (STYLE rule 7).
+ */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Unset means: run the embedded PostgreSQL (see libs/database/embedded-postgres.ts). */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  embeddedPostgresPort: number;
+  dataDir: string;
+  redisUrl: string;
+  /** True when REDIS_URL was given explicitly: then we never start a redis-server of our own. */
+  redisUrlExplicit: boolean;
+  queuePrefix: string;
+  jwtSecret: string;
+  /** Older signing secrets still accepted for verification during a rotation. */
+  jwtPreviousSecrets: string[];
+  jwtExpiresInSeconds: number;
+  schoolTimezone: string;
+  bootstrapAdmin: { email: string; password: string } | undefined;
+  holdoutPercent: number;
+  rulesCron: string;
+  partitionsCron: string;
+  analyticsCron: string;
+  remindersCron: string;
+  churnInactiveDays: number;
+  reminderInactiveDays: number;
+  corsOrigins: string[];
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+  loginMaxFailures: number;
+  rateLimitPerMinute: number;
+  loginRateLimitPerMinute: number;
+  loginWindowSeconds: number;
+  outboxPollMs: number;
+  migrationsRun: boolean;
+}
+
+export const DEFAULT_JWT_SECRET = 'careloop-development-secret-change-me';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const CRON_FIELD = /^(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?)*$/;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (!/^-?\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${v}")`);
+      return fallback;
+    }
+    return Number(v);
+  }
+
+  number(name: string, fallback: number, min: number, max: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      this.problems.push(`${name} must be a number from ${min} to ${max} (got "${v}")`);
+      return fallback;
+    }
+    return n;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(v)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${v}")`);
+      return fallback;
+    }
+    return v as T;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const v = this.raw(name);
+    if (v === undefined) return undefined;
+    try {
+      const u = new URL(v);
+      if (!protocols.includes(u.protocol)) throw new Error('protocol');
+      return v;
+    } catch {
+      this.problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')} (got "${v}")`);
+      return undefined;
+    }
+  }
+
+  cron(name: string, fallback: string): string {
+    const v = this.raw(name) ?? fallback;
+    const fields = v.split(/\s+/);
+    if ((fields.length !== 5 && fields.length !== 6) || !fields.every((f) => CRON_FIELD.test(f))) {
+      this.problems.push(`${name} must be a cron expression with 5 or 6 fields (got "${v}")`);
+      return fallback;
+    }
+    return v;
+  }
+
+  timezone(name: string, fallback: string): string {
+    const v = this.raw(name) ?? fallback;
+    if (!IANAZone.isValidZone(v)) {
+      this.problems.push(`${name} must be an IANA time zone such as Asia/Shanghai (got "${v}")`);
+      return fallback;
+    }
+    return v;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(v.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(v.toLowerCase())) return false;
+    this.problems.push(`${name} must be true or false (got "${v}")`);
+    return fallback;
+  }
+}
+
+/** Parses and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const r = new Reader(env);
+  const nodeEnv = r.oneOf('NODE_ENV', 'development', ['development', 'production', 'test'] as const);
+  const jwtSecret = r.string('JWT_SECRET', DEFAULT_JWT_SECRET);
+  if (nodeEnv === 'production' && jwtSecret === DEFAULT_JWT_SECRET) {
+    r.problems.push('JWT_SECRET must be set to your own secret when NODE_ENV=production (the built-in default is refused)');
+  } else if (jwtSecret.length < 16) {
+    r.problems.push('JWT_SECRET must be at least 16 characters long');
+  }
+  const email = r.raw('BOOTSTRAP_ADMIN_EMAIL');
+  const password = r.raw('BOOTSTRAP_ADMIN_PASSWORD');
+  if ((email === undefined) !== (password === undefined)) {
+    r.problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together');
+  }
+  if (email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(email)) {
+    r.problems.push(`BOOTSTRAP_ADMIN_EMAIL must be an email address (got "${email}")`);
+  }
+  if (password !== undefined && password.length < 8) {
+    r.problems.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 8 characters long');
+  }
+  const redisExplicit = r.raw('REDIS_URL') !== undefined;
+  const config: AppConfig = {
+    nodeEnv,
+    host: r.string('HOST', '0.0.0.0'),
+    port: r.int('PORT', 3000, 0, 65535),
+    databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
+    embeddedPostgresPort: r.int('EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
+    dataDir: r.string('DATA_DIR', '.data'),
+    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379',
+    redisUrlExplicit: redisExplicit,
+    queuePrefix: r.string('QUEUE_PREFIX', 'careloop'),
+    jwtSecret,
+    jwtPreviousSecrets: (r.raw('JWT_PREVIOUS_SECRETS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    jwtExpiresInSeconds: r.int('JWT_EXPIRES_IN_SECONDS', 3600, 60, 30 * 24 * 3600),
+    schoolTimezone: r.timezone('SCHOOL_TIMEZONE', 'Asia/Shanghai'),
+    bootstrapAdmin: email && password ? { email: email.toLowerCase(), password } : undefined,
+    holdoutPercent: r.number('HOLDOUT_PERCENT', 0, 0, 100),
+    rulesCron: r.cron('RULES_CRON', '0 * * * *'),
+    partitionsCron: r.cron('PARTITIONS_CRON', '15 3 * * *'),
+    analyticsCron: r.cron('ANALYTICS_CRON', '30 2 * * *'),
+    remindersCron: r.cron('REMINDERS_CRON', '10 * * * *'),
+    churnInactiveDays: r.int('CHURN_INACTIVE_DAYS', 30, 1, 3650),
+    reminderInactiveDays: r.int('REMINDER_INACTIVE_DAYS', 5, 1, 365),
+    corsOrigins: (r.raw('CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    logLevel: r.oneOf('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 5, 1, 1000),
+    rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 100_000, 1, 100_000_000),
+    loginRateLimitPerMinute: r.int('LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
+    loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+    outboxPollMs: r.int('OUTBOX_POLL_MS', 250, 10, 60000),
+    migrationsRun: r.bool('MIGRATIONS_RUN', true),
+  };
+  if (r.problems.length) throw new ConfigError(r.problems);
+  return config;
+}

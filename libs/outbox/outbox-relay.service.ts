@@ -1,0 +1,69 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { QueueService } from '../queue/queue.service.js';
+import { jobId, type DomainEventJob, type JobName } from '../queue/jobs.js';
+import { subscribersOf } from './subscriptions.js';
+
+const RELAY_LOCK_KEY = 727_100_002;
+const BATCH = 500;
+
+interface OutboxRow {
+  id: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  event_type: string;
+  payload: Record<string, unknown>;
+  created_at: Date;
+}
+
+/**
+ * Moves unsent outbox rows to BullMQ, oldest first. One relay at a time holds the transaction-level
+ * advisory lock, which keeps per-aggregate order; rows are marked sent only after Redis accepted the jobs,
+ * so a Redis outage leaves them waiting (at-least-once), and deterministic job ids make a re-send harmless.
+ */
+@Injectable()
+export class OutboxRelayService {
+  private readonly logger = new Logger(OutboxRelayService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queues: QueueService,
+  ) {}
+
+  /** Relays one batch; returns how many rows were sent (0 when idle, locked by another relay, or Redis down). */
+  async relayBatch(): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const [{ locked }] = await em.query(`select pg_try_advisory_xact_lock($1) as locked`, [RELAY_LOCK_KEY]);
+      if (!locked) return 0;
+      const rows: OutboxRow[] = await em.query(
+        `select id, aggregate_type, aggregate_id, event_type, payload, created_at
+           from outbox where sent_at is null order by id limit $1`,
+        [BATCH],
+      );
+      if (!rows.length) return 0;
+      const jobs: Array<{ name: JobName; payload: DomainEventJob; opts: { jobId: string } }> = [];
+      for (const row of rows) {
+        const payload: DomainEventJob = {
+          outboxId: String(row.id),
+          eventType: row.event_type,
+          aggregateType: row.aggregate_type,
+          aggregateId: row.aggregate_id,
+          occurredAt: new Date(row.created_at).toISOString(),
+          payload: row.payload,
+        };
+        for (const name of subscribersOf(row.event_type)) {
+          jobs.push({ name, payload, opts: { jobId: jobId('evt', row.id, name) } });
+        }
+      }
+      if (jobs.length) await this.queues.enqueueMany(jobs);
+      await em.query(`update outbox set sent_at = now() where id = any($1::bigint[])`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  /** Unsent rows waiting for the relay (exported as a metric). */
+  async backlog(): Promise<number> {
+    const [{ n }] = await this.dataSource.query(`select count(*)::int as n from outbox where sent_at is null`);
+    return n;
+  }
+}

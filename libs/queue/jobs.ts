@@ -1,0 +1,89 @@
+/**
+ * The one typed map of queues, job names and payloads (STYLE rule 4). A job name is `<queue>.<action>`;
+ * add new jobs here and nowhere else.
+ */
+export enum QueueName {
+  Rules = 'rules',
+  Cases = 'cases',
+  Tasks = 'tasks',
+  Tickets = 'tickets',
+  Webhooks = 'webhooks',
+  Maintenance = 'maintenance',
+  Analytics = 'analytics',
+}
+
+/** A domain event relayed from the outbox; `outboxId` makes every job derived from it idempotent. */
+export interface DomainEventJob<P = Record<string, unknown>> {
+  outboxId: string;
+  eventType: string;
+  aggregateType: string;
+  aggregateId: string;
+  occurredAt: string;
+  payload: P;
+}
+
+export interface JobPayloads {
+  /** Evaluate every enabled rule for one rule run (row in rule_runs). */
+  'rules.run': { runId: string };
+  /** Cron trigger: creates a rule run and enqueues rules.run (single-flight). */
+  'rules.schedule': Record<string, never>;
+  'cases.on-alert-opened': DomainEventJob;
+  'cases.on-alert-cleared': DomainEventJob;
+  'cases.escalation-check': { caseId: string; dueAt: string };
+  'cases.backfill': { teamId: string | null; reason: string };
+  'tasks.first-week': DomainEventJob;
+  'tasks.on-enrollment-status': DomainEventJob;
+  'tasks.due-notify': { taskId: string; dueAt: string };
+  'tasks.reminders': Record<string, never>;
+  'tickets.sla-check': { ticketId: string; target: 'first_response' | 'resolution'; kind: 'warning' | 'breach'; at: string };
+  'tickets.on-complaint': DomainEventJob;
+  'webhooks.fan-out': DomainEventJob;
+  'webhooks.deliver': { deliveryId: string };
+  'maintenance.partitions': Record<string, never>;
+  'analytics.refresh': Record<string, never>;
+}
+
+export type JobName = keyof JobPayloads;
+
+export const JOB_QUEUE: { [K in JobName]: QueueName } = {
+  'rules.run': QueueName.Rules,
+  'rules.schedule': QueueName.Rules,
+  'cases.on-alert-opened': QueueName.Cases,
+  'cases.on-alert-cleared': QueueName.Cases,
+  'cases.escalation-check': QueueName.Cases,
+  'cases.backfill': QueueName.Cases,
+  'tasks.first-week': QueueName.Tasks,
+  'tasks.on-enrollment-status': QueueName.Tasks,
+  'tasks.due-notify': QueueName.Tasks,
+  'tasks.reminders': QueueName.Tasks,
+  'tickets.sla-check': QueueName.Tickets,
+  'tickets.on-complaint': QueueName.Tickets,
+  'webhooks.fan-out': QueueName.Webhooks,
+  'webhooks.deliver': QueueName.Webhooks,
+  'maintenance.partitions': QueueName.Maintenance,
+  'analytics.refresh': QueueName.Analytics,
+};
+
+/** Retry and retention defaults for every job (STYLE rule 5); a job may override attempts/backoff. */
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential' as const, delay: 1000 },
+  removeOnComplete: { age: 24 * 3600, count: 5000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+};
+
+/** Per-queue worker concurrency. */
+export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
+  [QueueName.Rules]: 1,
+  [QueueName.Cases]: 4,
+  [QueueName.Tasks]: 4,
+  [QueueName.Tickets]: 4,
+  [QueueName.Webhooks]: 8,
+  [QueueName.Maintenance]: 1,
+  [QueueName.Analytics]: 1,
+};
+
+/** BullMQ refuses ':' in custom ids; every deterministic job id goes through here. */
+export function jobId(...parts: Array<string | number>): string {
+  return parts.map((p) => String(p).replace(/:/g, '_')).join('__');
+}

@@ -1,0 +1,194 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { IANAZone } from 'luxon';
+import { DataSource } from 'typeorm';
+import { canSeeTeam, isAdmin, isSupervisorOf, seesAllTeams, SYSTEM, type Actor } from '../auth/actor.js';
+import { PasswordHasher } from '../auth/password-hasher.js';
+import { AuditService } from '../audit/audit.service.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { DomainError, type FieldError } from '../common/domain-error.js';
+import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
+import { validateWeeklyHours, type WeeklyHours } from '../common/working-hours.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+import type { StaffRole, StaffStatus } from './entities/staff.entity.js';
+import { StaffRepository } from './staff.repository.js';
+import { toStaffView, toTeamView, type StaffView, type TeamView } from './staff.mapper.js';
+
+export interface CreateStaffInput {
+  email: string;
+  name: string;
+  password: string;
+  role: StaffRole;
+  teamId?: string | null;
+  capacity?: number;
+  skills?: string[];
+  timezone?: string;
+  workingHours?: WeeklyHours;
+  status?: StaffStatus;
+}
+export type UpdateStaffInput = Partial<Omit<CreateStaffInput, 'email'>> & { email?: string };
+
+/** Default week: Monday to Friday, 09:00–17:30. */
+export const DEFAULT_WORKING_HOURS: WeeklyHours = {
+  mon: [['09:00', '17:30']],
+  tue: [['09:00', '17:30']],
+  wed: [['09:00', '17:30']],
+  thu: [['09:00', '17:30']],
+  fri: [['09:00', '17:30']],
+};
+
+/** Fields a supervisor may change on members of their own team; everything else is admin-only. */
+const SUPERVISOR_EDITABLE = new Set(['status', 'capacity', 'workingHours', 'skills', 'timezone']);
+
+@Injectable()
+export class StaffService {
+  private readonly logger = new Logger(StaffService.name);
+  private readonly hasher = new PasswordHasher();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repo: StaffRepository,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async createTeam(actor: Actor, input: { name: string; supervisorId?: string | null }): Promise<TeamView> {
+    if (!isAdmin(actor)) throw DomainError.forbidden('Only admins can create teams');
+    return this.dataSource.transaction(async (em) => {
+      if (await this.repo.teamNameTaken(input.name, em)) throw DomainError.conflict(`A team named "${input.name}" already exists`);
+      if (input.supervisorId) await this.requireSupervisor(input.supervisorId, 'supervisorId');
+      const team = await this.repo.insertTeam(em, { name: input.name, supervisorId: input.supervisorId ?? null });
+      await this.audit.record(em, { actor, action: 'team.created', entity: 'team', entityId: team.id, after: toTeamView(team) });
+      return toTeamView(team);
+    });
+  }
+
+  async listTeams(actor: Actor): Promise<TeamView[]> {
+    const teams = await this.repo.listTeams(seesAllTeams(actor) ? undefined : actor.kind === 'staff' ? actor.teamIds : []);
+    return teams.map(toTeamView);
+  }
+
+  async createStaff(actor: Actor, input: CreateStaffInput): Promise<StaffView> {
+    if (!isAdmin(actor)) throw DomainError.forbidden('Only admins can create staff');
+    this.validate(input);
+    return this.dataSource.transaction(async (em) => {
+      if (await this.repo.emailTaken(input.email, em)) throw DomainError.conflict(`Staff with email ${input.email} already exists`);
+      if (input.teamId && !(await this.repo.findTeam(input.teamId, em))) throw DomainError.field('teamId', `team ${input.teamId} does not exist`);
+      const staff = await this.repo.insert(em, {
+        email: input.email.toLowerCase(),
+        name: input.name,
+        passwordHash: await this.hasher.hash(input.password),
+        role: input.role,
+        teamId: input.teamId ?? null,
+        capacity: input.capacity ?? 60,
+        skills: input.skills ?? [],
+        timezone: input.timezone ?? this.config.schoolTimezone,
+        workingHours: input.workingHours ?? DEFAULT_WORKING_HOURS,
+        status: input.status ?? 'active',
+      });
+      const view = toStaffView(staff);
+      await this.audit.record(em, { actor, action: 'staff.created', entity: 'staff', entityId: staff.id, after: view });
+      return view;
+    });
+  }
+
+  async updateStaff(actor: Actor, id: string, patch: UpdateStaffInput, reason?: string): Promise<StaffView> {
+    this.validate(patch);
+    return this.dataSource.transaction(async (em) => {
+      const current = await em.query(`select id from staff where id = $1 for update`, [id]);
+      if (!current.length) throw DomainError.notFound('staff', id);
+      const before = (await this.repo.findById(id, em))!;
+      if (!isAdmin(actor)) {
+        if (!isSupervisorOf(actor, before.teamId)) throw DomainError.forbidden('Only admins, or the supervisor of this person\'s team, can change staff');
+        const denied = Object.keys(patch).filter((k) => !SUPERVISOR_EDITABLE.has(k));
+        if (denied.length) throw DomainError.forbidden(`Supervisors cannot change ${denied.join(', ')}`);
+      }
+      if (patch.email && patch.email.toLowerCase() !== before.email && (await this.repo.emailTaken(patch.email, em))) {
+        throw DomainError.conflict(`Staff with email ${patch.email} already exists`);
+      }
+      if (patch.teamId && !(await this.repo.findTeam(patch.teamId, em))) throw DomainError.field('teamId', `team ${patch.teamId} does not exist`);
+      const { password, ...rest } = patch;
+      const changes: Record<string, unknown> = { ...rest };
+      if (rest.email) changes.email = rest.email.toLowerCase();
+      if (password !== undefined) changes.passwordHash = await this.hasher.hash(password);
+      await this.repo.update(em, id, changes);
+      const after = (await this.repo.findById(id, em))!;
+      const [b, a] = [toStaffView(before), toStaffView(after)];
+      await this.audit.record(em, {
+        actor,
+        action: 'staff.updated',
+        entity: 'staff',
+        entityId: id,
+        before: b,
+        after: password !== undefined ? { ...a, password: 'changed' } : a,
+        reason: reason ?? null,
+      });
+      // Capacity may have freed (back from away, capacity raised, moved team): let the pools backfill.
+      await this.outbox.publish(em, [
+        { aggregateType: 'staff', aggregateId: id, eventType: 'staff.updated', payload: { staffId: id, teamId: a.teamId, before: pick(b), after: pick(a) } },
+      ]);
+      return a;
+    });
+  }
+
+  async listStaff(actor: Actor, f: { teamId?: string; role?: StaffRole; status?: StaffStatus; limit?: number; cursor?: string }): Promise<{ items: StaffView[]; nextCursor: string | null }> {
+    if (f.teamId && !canSeeTeam(actor, f.teamId)) return { items: [], nextCursor: null };
+    const limit = pageLimit(f.limit);
+    const after = decodeCursor(f.cursor, 2);
+    const teamIds = f.teamId ? [f.teamId] : seesAllTeams(actor) ? undefined : actor.kind === 'staff' ? actor.teamIds : [];
+    const rows = await this.repo.list({
+      teamIds,
+      role: f.role,
+      status: f.status,
+      after: after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined,
+      limit,
+    });
+    return toPage(rows, limit, (s) => [s.createdAt.toISOString(), s.id], toStaffView);
+  }
+
+  async getStaff(actor: Actor, id: string): Promise<StaffView> {
+    const s = await this.repo.findById(id);
+    if (!s || (actor.kind === 'staff' && actor.id !== id && !canSeeTeam(actor, s.teamId))) throw DomainError.notFound('staff', id);
+    return toStaffView(s);
+  }
+
+  /** Creates the bootstrap admin from the environment when no staff exists yet (safe with several processes). */
+  async ensureBootstrapAdmin(): Promise<void> {
+    const admin = this.config.bootstrapAdmin;
+    if (!admin) return;
+    await this.dataSource.transaction(async (em) => {
+      await em.query(`select pg_advisory_xact_lock(727100003)`);
+      if ((await this.repo.count(em)) > 0) return;
+      const staff = await this.repo.insert(em, {
+        email: admin.email,
+        name: 'Administrator',
+        passwordHash: await this.hasher.hash(admin.password),
+        role: 'admin',
+        teamId: null,
+        capacity: 0,
+        skills: [],
+        timezone: this.config.schoolTimezone,
+        workingHours: DEFAULT_WORKING_HOURS,
+        status: 'active',
+      });
+      await this.audit.record(em, { actor: SYSTEM, action: 'staff.bootstrapped', entity: 'staff', entityId: staff.id, after: toStaffView(staff) });
+      this.logger.log(`created bootstrap admin ${admin.email}`);
+    });
+  }
+
+  private validate(input: UpdateStaffInput): void {
+    const errors: FieldError[] = [];
+    if (input.timezone !== undefined && !IANAZone.isValidZone(input.timezone)) errors.push({ field: 'timezone', message: 'must be an IANA time zone such as Asia/Shanghai' });
+    if (input.workingHours !== undefined) errors.push(...validateWeeklyHours(input.workingHours, 'workingHours'));
+    if (errors.length) throw DomainError.validation(errors);
+  }
+
+  private async requireSupervisor(id: string, field: string): Promise<void> {
+    const s = await this.repo.findById(id);
+    if (!s || (s.role !== 'supervisor' && s.role !== 'admin')) throw DomainError.field(field, 'must be the id of a supervisor or admin');
+  }
+}
+
+function pick(s: StaffView) {
+  return { status: s.status, capacity: s.capacity, teamId: s.teamId, skills: s.skills };
+}

@@ -1,0 +1,11 @@
+import { Foundation1764100000000 } from './1764100000000-Foundation.js';
+import { CoreDomain1764100001000 } from './1764100001000-CoreDomain.js';
+
+/**
+ * Every migration, in order. Listed explicitly (not globbed) so the same list works from TypeScript
+ * sources under Jest and from compiled JavaScript in dist/. Add new migrations at the end.
+ */
+export const MIGRATIONS = [
+  Foundation1764100000000,
+  CoreDomain1764100001000,
+];
