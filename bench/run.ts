@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { createBenchContext, parseArgs, type BenchContext } from './lib/bench-context.js';
+
+/**
+ * `npm run bench -- <name> [--learners N] [--events N]`: each benchmark lives in bench/<name>/index.ts and
+ * exports `run(ctx)`; it measures careloop against a baseline in the same run and ends with one RESULT line.
+ */
+const BENCHMARKS = ['ingest', 'rules', 'assign', 'queue', 'schedule', 'analytics'] as const;
+
+async function main(): Promise<void> {
+  const { name, args } = parseArgs(process.argv.slice(2));
+  if (!name || !(BENCHMARKS as readonly string[]).includes(name)) {
+    console.error(`usage: npm run bench -- <${BENCHMARKS.join('|')}> [--learners N] [--events N]`);
+    process.exit(2);
+  }
+  const mod: { run(ctx: BenchContext): Promise<void> } = await import(`./${name}/index.js`);
+  const ctx = await createBenchContext(name, args);
+  try {
+    await mod.run(ctx);
+  } finally {
+    await ctx.close();
+  }
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
