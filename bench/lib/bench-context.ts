@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, type AppConfig } from '../../libs/config/config.js';
 import { startEmbeddedPostgres } from '../../libs/database/embedded-postgres.js';
@@ -46,7 +47,7 @@ export function parseArgs(argv: string[]): { name: string; args: BenchArgs } {
  * Benchmarks run against the same kind of database the app uses: DATABASE_URL's server when set, otherwise
  * the embedded PostgreSQL. Each gets its own fresh database so runs never see each other's data.
  */
-export async function createBenchContext(name: string, args: BenchArgs): Promise<BenchContext> {
+export async function createBenchContext(name: string, args: BenchArgs, opts: { record?: boolean } = {}): Promise<BenchContext> {
   const base = loadConfig();
   const log = (m: string) => process.stderr.write(`[bench ${name}] ${m}\n`);
   const server = base.databaseUrl ? { url: base.databaseUrl, stop: async () => undefined } : await startEmbeddedPostgres(base.dataDir, base.embeddedPostgresPort, log);
@@ -77,11 +78,12 @@ export async function createBenchContext(name: string, args: BenchArgs): Promise
       const fig = Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ');
       const line = `RESULT ${name} ratio=${round(ratio)} target${op}${target} ${fig}`.trim();
       const met = op === '>=' ? ratio >= target : ratio <= target;
-      const file = new URL('../../../bench/RESULTS.md', import.meta.url).pathname;
+      console.log(line);
+      if (opts.record === false) return;
+      const file = path.resolve('bench/RESULTS.md');
       if (!existsSync(file)) writeFileSync(file, '# Benchmark results\n\nAppended by `npm run bench -- <name>`; newest last. Ratios compare careloop against a baseline measured in the same run.\n\n| date (UTC) | benchmark | ratio | target | met | figures | machine |\n| --- | --- | --- | --- | --- | --- | --- |\n');
       const machine = `${os.cpus().length}x ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, PostgreSQL ${base.databaseUrl ? 'server' : 'embedded'}`;
       appendFileSync(file, `| ${new Date().toISOString().slice(0, 16).replace('T', ' ')} | ${name} | ${round(ratio)} | ${op} ${target} | ${met ? 'yes' : 'no'} | ${fig}${notes ? ` (${notes})` : ''} | ${machine} |\n`);
-      console.log(line);
     },
     close: async () => {
       await pool.end();
