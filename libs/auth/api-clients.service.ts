@@ -81,19 +81,16 @@ export class ApiClientsService {
   async authenticate(key: string): Promise<ApiClientActor | undefined> {
     if (!key.startsWith(API_KEY_PREFIX)) return undefined;
     const presented = Buffer.from(hashKey(key), 'hex');
-    const rows: Array<{ id: string; scopes: ApiScope[]; key_hash: string }> = await this.dataSource.query(
-      `update api_clients set last_used_at = now()
-        where key_hash = $1 and revoked_at is null
-          and (last_used_at is null or last_used_at < now() - interval '1 minute')
-        returning id, scopes, key_hash`,
+    const [row]: Array<{ id: string; scopes: ApiScope[]; key_hash: string; stale: boolean }> = await this.dataSource.query(
+      `select id, scopes, key_hash, (last_used_at is null or last_used_at < now() - interval '1 minute') as stale
+         from api_clients where key_hash = $1 and revoked_at is null`,
       [presented.toString('hex')],
     );
-    const row =
-      rows[0] ??
-      (await this.dataSource.query(`select id, scopes, key_hash from api_clients where key_hash = $1 and revoked_at is null`, [presented.toString('hex')]))[0];
     if (!row) return undefined;
     const stored = Buffer.from(row.key_hash, 'hex');
     if (stored.length !== presented.length || !timingSafeEqual(stored, presented)) return undefined;
+    // last_used_at at minute resolution, so a busy key does not write on every request.
+    if (row.stale) await this.dataSource.query(`update api_clients set last_used_at = now() where id = $1`, [row.id]);
     return { kind: 'api_client', id: row.id, scopes: row.scopes };
   }
 }

@@ -36,6 +36,7 @@ export function loggerParams(config: AppConfig, destination?: NodeJS.WritableStr
       autoLogging: config.nodeEnv !== 'test',
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       ...(destination ? { stream: destination } : {}),
     },

@@ -9,7 +9,7 @@ import { requestIdOf } from '../../../libs/config/logger.js';
 import { StaffService } from '../../../libs/staff/staff.service.js';
 import { ApiModule } from './api.module.js';
 import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
-import { body, toErrorBody } from './http/error-body.js';
+import { body } from './http/error-body.js';
 import { createValidationPipe } from './http/validation.js';
 import { MetricsService } from './ops/metrics.service.js';
 import { setupOpenApi } from './openapi.js';
@@ -61,11 +61,6 @@ export async function createApiApp(config: AppConfig, opts: { logStream?: NodeJS
   fastify.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions?.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-  });
-  // Errors raised by Fastify before a route handler runs (malformed JSON, body too large) get the same body.
-  fastify.setErrorHandler((err, _req, reply) => {
-    const { body: b } = toErrorBody(err);
-    void reply.status(b.statusCode).send(b);
   });
 
   setupOpenApi(app);

@@ -49,6 +49,11 @@ export function toErrorBody(e: unknown): { body: ErrorBody; unexpected: boolean 
     const status = e.getStatus();
     const res = e.getResponse() as string | { message?: string | string[]; details?: FieldError[] };
     const message = typeof res === 'string' ? res : Array.isArray(res.message) ? res.message.join('; ') : (res.message ?? e.message);
+    // Fastify's body parser errors reach us wrapped by Nest: name the body as the bad field.
+    if (status === 400 && /JSON/i.test(message)) {
+      return { body: body(400, `Malformed JSON body: ${message}`, [{ field: 'body', message: 'is not valid JSON' }]), unexpected: false };
+    }
+    if (status === 413) return { body: body(413, `Request body is too large: ${message}`), unexpected: false };
     return { body: body(status, message, typeof res === 'object' ? res.details : undefined), unexpected: status >= 500 };
   }
   const err = e as { code?: string; statusCode?: number; message?: string; driverError?: { code?: string } };

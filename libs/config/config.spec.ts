@@ -1,0 +1,66 @@
+import { ConfigError, DEFAULT_JWT_SECRET, loadConfig } from './config.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+}
+
+describe('loadConfig', () => {
+  it('starts with no configuration at all, on documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(c.redisUrlExplicit).toBe(false);
+    expect(c.schoolTimezone).toBe('Asia/Shanghai');
+    expect(c.holdoutPercent).toBe(0);
+    expect(c.rulesCron).toBe('0 * * * *');
+    expect(c.jwtSecret).toBe(DEFAULT_JWT_SECRET);
+    expect(c.bootstrapAdmin).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ SCHOOL_TIMEZONE: 'Mars/Olympus' }, 'SCHOOL_TIMEZONE'],
+    [{ HOLDOUT_PERCENT: '101' }, 'HOLDOUT_PERCENT'],
+    [{ RULES_CRON: 'every hour' }, 'RULES_CRON'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+  ])('names the bad variable in %j', (env, name) => {
+    const p = problems(env);
+    expect(p).toHaveLength(1);
+    expect(p[0]).toContain(name);
+  });
+
+  it('lists every bad variable at once', () => {
+    expect(problems({ PORT: 'x', HOLDOUT_PERCENT: '-1', SCHOOL_TIMEZONE: 'Nowhere' })).toHaveLength(3);
+  });
+
+  it('refuses the built-in JWT secret in production, accepts a real one', () => {
+    expect(problems({ NODE_ENV: 'production' })[0]).toMatch(/JWT_SECRET.*NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length' }).nodeEnv).toBe('production');
+  });
+
+  it('parses lists and the bootstrap admin', () => {
+    const c = loadConfig({
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      JWT_PREVIOUS_SECRETS: 'old-secret-one-1234,old-secret-two-1234',
+      BOOTSTRAP_ADMIN_EMAIL: 'Admin@School.example',
+      BOOTSTRAP_ADMIN_PASSWORD: 'long enough',
+      REDIS_URL: 'redis://127.0.0.1:6390',
+    });
+    expect(c.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(c.jwtPreviousSecrets).toHaveLength(2);
+    expect(c.bootstrapAdmin).toEqual({ email: 'admin@school.example', password: 'long enough' });
+    expect(c.redisUrlExplicit).toBe(true);
+  });
+});
