@@ -4,6 +4,21 @@ import type { EntityManager } from 'typeorm';
  * The shared assignment policy's contract (DESIGN 4.4), used by cases, the first-week program and tickets:
  * continuity (preferred advisor, if active and under capacity) → advisors of the team: active, skill match,
  * under capacity, fewest open items, longest since last assignment → otherwise null (the team's pool).
+ *
+ * Implementation: AssignmentService (libs/assignment/assignment.service.ts, AssignmentModule). It locks the
+ * candidate staff rows (`for no key update`, ordered by id) in the caller's transaction, counts each
+ * candidate's load with the kind's LoadCounter below, runs the pure planner (assignment-policy.ts) and stamps
+ * `staff.last_assigned_at`. Concurrent callers touching the same team therefore queue behind each other and
+ * always see the loads the previous one committed: never two owners, never over capacity. Keep the caller's
+ * own lock order as: learner/work-item rows first, then `choose`/`chooseMany` (staff rows) last.
+ *
+ * Load per kind: LOAD_COUNTERS maps a kind to SQL expressions over the staff row `s`:
+ *   - 'case'   open cases in the advisor queue (cases.status <> 'resolved'); capacity = staff.capacity.
+ *   - 'owner'  learners in their first week owned by the advisor (active enrolment, enrolled < 7 days ago).
+ *   - 'ticket' a placeholder counting 0 until the tickets context registers its own counter at module init:
+ *              `registerLoadCounter('ticket', { load: "(select count(*) from tickets t where t.assignee_id = s.id
+ *              and t.status not in ('resolved','closed'))", capacity: 's.capacity' })`.
+ * The caller audits the decision (`reason`) in the same transaction.
  */
 export type WorkItemKind = 'case' | 'ticket' | 'owner';
 
@@ -15,6 +30,8 @@ export interface AssignmentRequest {
   preferredAdvisorId?: string | null;
   /** Required skill (course category), matched against staff.skills when set. */
   skill?: string | null;
+  /** Staff who must not get this item (e.g. the away advisor whose cases are being moved). */
+  excludeAdvisorIds?: string[];
 }
 
 export interface AssignmentDecision {
@@ -26,4 +43,31 @@ export interface AssignmentDecision {
 export interface AssignmentPolicy {
   /** Runs inside the caller's transaction and locks what it needs, so concurrent callers never exceed capacity. */
   choose(em: EntityManager, req: AssignmentRequest): Promise<AssignmentDecision>;
+  /**
+   * Several items of one kind at once (set-based: one lock, one load query, one stamp), decided in order:
+   * earlier requests take capacity first (callers pass oldest first). Decisions come back in request order.
+   */
+  chooseMany(em: EntityManager, kind: WorkItemKind, reqs: Array<Omit<AssignmentRequest, 'kind'>>): Promise<AssignmentDecision[]>;
+}
+
+/** SQL expressions evaluated per candidate staff row aliased `s`. */
+export interface LoadCounter {
+  /** Open items of this kind held by `s` (a scalar subquery). */
+  load: string;
+  /** How many such items `s` may hold; defaults to `s.capacity`. */
+  capacity?: string;
+}
+
+export const LOAD_COUNTERS: Record<WorkItemKind, LoadCounter> = {
+  case: { load: `(select count(*) from cases c where c.advisor_id = s.id and c.status <> 'resolved' and c.queue = 'advisor')` },
+  owner: {
+    load: `(select count(distinct e.learner_id) from enrollments e join learners l on l.id = e.learner_id
+             where l.owner_advisor_id = s.id and e.status = 'active' and e.enrolled_at > now() - interval '7 days')`,
+  },
+  ticket: { load: '0' },
+};
+
+/** Lets another context (tickets) plug in how its open items are counted. */
+export function registerLoadCounter(kind: WorkItemKind, counter: LoadCounter): void {
+  LOAD_COUNTERS[kind] = counter;
 }
