@@ -9,6 +9,7 @@ export const EVENT_SUBSCRIBERS: Record<string, JobName[]> = {
   'enrollment.status_changed': ['tasks.on-enrollment-status'],
   'alert.opened': ['cases.on-alert-opened'],
   'alert.cleared': ['cases.on-alert-cleared'],
+  'analytics.refresh_requested': ['analytics.refresh'],
 };
 
 /** Events that integrations may subscribe to with a webhook; each also goes to webhooks.fan-out. */

@@ -40,7 +40,8 @@ export interface JobPayloads {
   'webhooks.fan-out': DomainEventJob;
   'webhooks.deliver': { deliveryId: string };
   'maintenance.partitions': Record<string, never>;
-  'analytics.refresh': Record<string, never>;
+  /** Recompute enrollment_outcomes; from the cron scheduler ({}) or an on-demand request (outbox event). */
+  'analytics.refresh': Record<string, never> | DomainEventJob;
 }
 
 export type JobName = keyof JobPayloads;

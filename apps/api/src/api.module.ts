@@ -12,6 +12,11 @@ import { DatabaseModule } from '../../../libs/database/database.module.js';
 import { OutboxModule } from '../../../libs/outbox/outbox.module.js';
 import { QueueModule } from '../../../libs/queue/queue.module.js';
 import { StaffModule } from '../../../libs/staff/staff.module.js';
+import { LearnersModule } from '../../../libs/learners/learners.module.js';
+import { LearnersController } from './learners/learners.controller.js';
+import { SyncController } from './sync/sync.controller.js';
+import { AnalyticsModule } from '../../../libs/analytics/analytics.module.js';
+import { AnalyticsController } from './analytics/analytics.controller.js';
 import { ApiClientsController } from './api-clients/api-clients.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
@@ -44,8 +49,10 @@ export class ApiModule {
         StaffModule,
         AuthModule,
         TerminusModule.forRoot({ logger: false }),
+        LearnersModule,
+        AnalyticsModule,
       ],
-      controllers: [AuthController, StaffController, ApiClientsController, AuditController, HealthController, MetricsController],
+      controllers: [AuthController, StaffController, ApiClientsController, AuditController, HealthController, MetricsController, SyncController, LearnersController, AnalyticsController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, MetricsService, RedisProbe],
     };
   }

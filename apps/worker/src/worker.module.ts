@@ -10,12 +10,18 @@ import { DatabaseModule } from '../../../libs/database/database.module.js';
 import { OutboxModule } from '../../../libs/outbox/outbox.module.js';
 import { QueueModule } from '../../../libs/queue/queue.module.js';
 import { StaffModule } from '../../../libs/staff/staff.module.js';
+import { LearnersModule } from '../../../libs/learners/learners.module.js';
+import { MaintenanceProcessor } from './processors/maintenance.processor.js';
+import { PartitionsSchedule } from './schedules/partitions.schedule.js';
+import { AnalyticsModule } from '../../../libs/analytics/analytics.module.js';
 import { JOB_PROCESSORS, type JobProcessor } from './job-processor.js';
+import { AnalyticsProcessor } from './processors/analytics.processor.js';
+import { AnalyticsSchedule } from './schedules/analytics.schedule.js';
 import { OutboxRelaySchedule } from './schedules/outbox-relay.schedule.js';
 import { WorkerRunner } from './worker-runner.service.js';
 
 /** Processor classes, one per queue; each is added here and to JOB_PROCESSORS below. */
-const PROCESSORS: Array<new (...args: never[]) => JobProcessor> = [];
+const PROCESSORS: Array<new (...args: never[]) => JobProcessor> = [MaintenanceProcessor, AnalyticsProcessor];
 
 /** No HTTP: BullMQ processors, the outbox relay and the cron schedules (which only enqueue). */
 @Module({})
@@ -33,12 +39,16 @@ export class WorkerModule {
         OutboxModule,
         AuditModule,
         StaffModule,
+        LearnersModule,
+        AnalyticsModule,
       ],
       providers: [
         ...PROCESSORS,
         { provide: JOB_PROCESSORS, useFactory: (...ps: JobProcessor[]) => ps, inject: PROCESSORS },
         WorkerRunner,
         OutboxRelaySchedule,
+        PartitionsSchedule,
+        AnalyticsSchedule,
       ],
     };
   }

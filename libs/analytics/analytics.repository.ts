@@ -1,0 +1,479 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** Which enrolments a caller may measure: null = every course, else courses owned by these teams. */
+export interface Scope {
+  teamIds: string[] | null;
+  courseId?: string;
+  /** Enrolment days (school time zone), inclusive. */
+  from?: string;
+  to?: string;
+}
+
+export interface AnalyticsState {
+  asOf: Date | null;
+  refreshedAt: Date | null;
+  requestedAt: Date | null;
+  churnInactiveDays: number | null;
+  enrollments: number;
+  changed: number;
+  durationMs: number | null;
+}
+
+export interface CohortRow {
+  cohort: string;
+  enrolments: number;
+  mature30: number;
+  mature60: number;
+  mature90: number;
+  churned30: number;
+  churned60: number;
+  churned90: number;
+  churnedToDate: number;
+  renewed: number;
+  renewalDue: number;
+}
+
+export interface CurveBucket {
+  cohort: string;
+  observedWeeks: number;
+  churnWeek: number | null;
+  n: number;
+}
+
+export interface GroupRow {
+  courseId: string | null;
+  group: 'covered' | 'notCovered' | 'holdout' | 'inFirstWeek';
+  enrolments: number;
+  mature30: number;
+  mature60: number;
+  mature90: number;
+  churned30: number;
+  churned60: number;
+  churned90: number;
+}
+
+const REFRESH_LOCK = 727_100_008;
+
+/** The only place analytics touches the database: set-based SQL over the summary table and indexed tables. */
+@Injectable()
+export class AnalyticsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private q<T = Record<string, unknown>>(sql: string, params: unknown[], em?: EntityManager): Promise<T[]> {
+    return (em ?? this.dataSource.manager).query(sql, params);
+  }
+
+  async state(em?: EntityManager): Promise<AnalyticsState> {
+    const [r] = await this.q<Record<string, unknown>>(`select * from analytics_state where id = 1`, [], em);
+    return {
+      asOf: (r?.as_of as Date) ?? null,
+      refreshedAt: (r?.refreshed_at as Date) ?? null,
+      requestedAt: (r?.requested_at as Date) ?? null,
+      churnInactiveDays: (r?.churn_inactive_days as number) ?? null,
+      enrollments: Number(r?.enrollments ?? 0),
+      changed: Number(r?.changed ?? 0),
+      durationMs: (r?.duration_ms as number) ?? null,
+    };
+  }
+
+  async markRequested(em: EntityManager): Promise<Date> {
+    const [r] = await this.q<{ requested_at: Date }>(`update analytics_state set requested_at = clock_timestamp() where id = 1 returning requested_at`, [], em);
+    return r.requested_at;
+  }
+
+  /**
+   * Recomputes every enrolment's outcome as of `asOf` in one statement (DESIGN 6): churned when cancelled,
+   * expired without renewal, or (active) without a login for `inactiveDays`. Rows whose outcome did not change
+   * are not rewritten, so a repeated refresh changes nothing. Serialised by an advisory lock.
+   */
+  async refreshOutcomes(em: EntityManager, asOf: Date, inactiveDays: number, timezone: string): Promise<{ enrollments: number; changed: number }> {
+    await em.query(`select pg_advisory_xact_lock($1)`, [REFRESH_LOCK]);
+    const [{ changed }] = await em.query(
+      `with fw as (
+         select enrollment_id, count(*)::int as checkins,
+                count(distinct day_index) filter (where status = 'done' and result = 'reached')::int as reached
+           from tasks
+          where kind = 'first_week_checkin' and enrollment_id is not null
+          group by enrollment_id
+       ), renewals as (
+         select distinct e.id as enrollment_id
+           from activity_events ae
+           join enrollments e on e.learner_id = ae.learner_id
+          where ae.type = 'renewal' and ae.occurred_at <= $1 and ae.occurred_at >= e.enrolled_at
+            and (ae.enrollment_id = e.id or (ae.enrollment_id is null and (ae.course_id = e.course_id or ae.course_id is null)))
+       ), base as (
+         select e.id, e.learner_id, e.course_id, e.enrolled_at, (e.enrolled_at at time zone $3)::date as enrolled_day,
+                (e.holdout or l.holdout) as holdout, e.status, e.expires_at, e.status_changed_at,
+                greatest(e.enrolled_at, e.last_login_at, l.last_login_at) as last_seen,
+                (r.enrollment_id is not null) as renewed,
+                coalesce(fw.checkins, 0) as checkins, coalesce(fw.reached, 0) as reached
+           from enrollments e
+           join learners l on l.id = e.learner_id
+           left join renewals r on r.enrollment_id = e.id
+           left join fw on fw.enrollment_id = e.id
+          where e.enrolled_at <= $1
+       ), judged as (
+         select b.*,
+                case
+                  when b.status = 'cancelled' then 'cancelled'
+                  when not b.renewed and (b.status = 'expired' or (b.status in ('active','paused') and b.expires_at <= $1)) then 'expired'
+                  when b.status = 'active' and b.last_seen + make_interval(days => $2) <= $1 then 'inactive'
+                end as churn_kind
+           from base b
+       ), computed as (
+         select j.id, j.learner_id, j.course_id, j.enrolled_at, j.enrolled_day, j.holdout, j.status,
+                j.churn_kind is not null as churned,
+                case j.churn_kind
+                  when 'cancelled' then least(greatest(j.status_changed_at, j.enrolled_at), $1)
+                  when 'expired' then least(greatest(coalesce(j.expires_at, j.status_changed_at), j.enrolled_at), $1)
+                  when 'inactive' then j.last_seen + make_interval(days => $2)
+                end as churned_at,
+                j.churn_kind, j.renewed,
+                (j.renewed or j.status = 'expired' or j.expires_at <= $1) as renewal_due,
+                j.checkins, j.reached, j.reached >= 5 as covered
+           from judged j
+       ), upserted as (
+         insert into enrollment_outcomes as o (enrollment_id, learner_id, course_id, enrolled_at, enrolled_day, holdout, status, churned, churned_at,
+                                               churn_kind, renewed, renewal_due, first_week_checkins, first_week_reached, covered, updated_at)
+         select id, learner_id, course_id, enrolled_at, enrolled_day, holdout, status, churned, churned_at,
+                churn_kind, renewed, renewal_due, checkins, reached, covered, now()
+           from computed
+         on conflict (enrollment_id) do update set
+           learner_id = excluded.learner_id, course_id = excluded.course_id, enrolled_at = excluded.enrolled_at,
+           enrolled_day = excluded.enrolled_day, holdout = excluded.holdout, status = excluded.status,
+           churned = excluded.churned, churned_at = excluded.churned_at, churn_kind = excluded.churn_kind,
+           renewed = excluded.renewed, renewal_due = excluded.renewal_due, first_week_checkins = excluded.first_week_checkins,
+           first_week_reached = excluded.first_week_reached, covered = excluded.covered, updated_at = now()
+         where (o.learner_id, o.course_id, o.enrolled_at, o.enrolled_day, o.holdout, o.status, o.churned, o.churned_at, o.churn_kind,
+                o.renewed, o.renewal_due, o.first_week_checkins, o.first_week_reached, o.covered)
+               is distinct from
+               (excluded.learner_id, excluded.course_id, excluded.enrolled_at, excluded.enrolled_day, excluded.holdout, excluded.status,
+                excluded.churned, excluded.churned_at, excluded.churn_kind, excluded.renewed, excluded.renewal_due,
+                excluded.first_week_checkins, excluded.first_week_reached, excluded.covered)
+         returning 1
+       )
+       select count(*)::int as changed from upserted`,
+      [asOf, inactiveDays, timezone],
+    );
+    // Enrolments dated after asOf (a clock set back) are not part of this picture.
+    const removed: Array<{ n: number }> = await em.query(`with d as (delete from enrollment_outcomes where enrolled_at > $1 returning 1) select count(*)::int as n from d`, [asOf]);
+    const [{ n }] = await em.query(`select count(*)::int as n from enrollment_outcomes`);
+    return { enrollments: n, changed: changed + removed[0].n };
+  }
+
+  async saveState(em: EntityManager, s: { asOf: Date; inactiveDays: number; enrollments: number; changed: number; durationMs: number }): Promise<void> {
+    await em.query(
+      `update analytics_state set as_of = $1, churn_inactive_days = $2, enrollments = $3, changed = $4, duration_ms = $5, refreshed_at = clock_timestamp() where id = 1`,
+      [s.asOf, s.inactiveDays, s.enrollments, s.changed, s.durationMs],
+    );
+  }
+
+  /** Is this course visible in the scope? (false also when it does not exist) */
+  async courseVisible(courseId: string, teamIds: string[] | null): Promise<{ id: string; title: string } | null> {
+    const [r] = await this.q<{ id: string; title: string }>(
+      `select id, title from courses where id = $1 and ($2::uuid[] is null or team_id = any($2::uuid[]))`,
+      [courseId, teamIds],
+    );
+    return r ?? null;
+  }
+
+  /** Shared WHERE for enrollment_outcomes o joined to courses c; parameters start at $2 ($1 is asOf). */
+  private scopeSql(s: Scope): { where: string; params: unknown[] } {
+    return {
+      where: `($2::uuid[] is null or c.team_id = any($2::uuid[]))
+          and ($3::uuid is null or o.course_id = $3::uuid)
+          and ($4::date is null or o.enrolled_day >= $4::date)
+          and ($5::date is null or o.enrolled_day <= $5::date)`,
+      params: [s.teamIds, s.courseId ?? null, s.from ?? null, s.to ?? null],
+    };
+  }
+
+  async cohorts(asOf: Date, s: Scope, by: 'week' | 'month'): Promise<CohortRow[]> {
+    const { where, params } = this.scopeSql(s);
+    const rows = await this.q<Record<string, unknown>>(
+      `select to_char(date_trunc('${by === 'week' ? 'week' : 'month'}', o.enrolled_day), '${by === 'week' ? 'YYYY-MM-DD' : 'YYYY-MM'}') as cohort,
+              count(*)::int as enrolments,
+              count(*) filter (where o.enrolled_at + interval '30 days' <= $1)::int as mature30,
+              count(*) filter (where o.enrolled_at + interval '60 days' <= $1)::int as mature60,
+              count(*) filter (where o.enrolled_at + interval '90 days' <= $1)::int as mature90,
+              count(*) filter (where o.enrolled_at + interval '30 days' <= $1 and o.churned and o.churned_at <= o.enrolled_at + interval '30 days')::int as churned30,
+              count(*) filter (where o.enrolled_at + interval '60 days' <= $1 and o.churned and o.churned_at <= o.enrolled_at + interval '60 days')::int as churned60,
+              count(*) filter (where o.enrolled_at + interval '90 days' <= $1 and o.churned and o.churned_at <= o.enrolled_at + interval '90 days')::int as churned90,
+              count(*) filter (where o.churned)::int as churned_to_date,
+              count(*) filter (where o.renewed)::int as renewed,
+              count(*) filter (where o.renewal_due)::int as renewal_due
+         from enrollment_outcomes o join courses c on c.id = o.course_id
+        where ${where}
+        group by 1 order by 1`,
+      [asOf, ...params],
+    );
+    return rows.map((r) => ({
+      cohort: String(r.cohort),
+      enrolments: Number(r.enrolments),
+      mature30: Number(r.mature30),
+      mature60: Number(r.mature60),
+      mature90: Number(r.mature90),
+      churned30: Number(r.churned30),
+      churned60: Number(r.churned60),
+      churned90: Number(r.churned90),
+      churnedToDate: Number(r.churned_to_date),
+      renewed: Number(r.renewed),
+      renewalDue: Number(r.renewal_due),
+    }));
+  }
+
+  /** Counts by (cohort, whole weeks observed, week of churn) — small, whatever the school size. */
+  async curveBuckets(asOf: Date, s: Scope, by: 'week' | 'month'): Promise<CurveBucket[]> {
+    const { where, params } = this.scopeSql(s);
+    const rows = await this.q<Record<string, unknown>>(
+      `select to_char(date_trunc('${by === 'week' ? 'week' : 'month'}', o.enrolled_day), '${by === 'week' ? 'YYYY-MM-DD' : 'YYYY-MM'}') as cohort,
+              floor(extract(epoch from ($1 - o.enrolled_at)) / 604800)::int as observed_weeks,
+              case when o.churned then floor(extract(epoch from (o.churned_at - o.enrolled_at)) / 604800)::int end as churn_week,
+              count(*)::int as n
+         from enrollment_outcomes o join courses c on c.id = o.course_id
+        where ${where}
+        group by 1, 2, 3`,
+      [asOf, ...params],
+    );
+    return rows.map((r) => ({ cohort: String(r.cohort), observedWeeks: Number(r.observed_weeks), churnWeek: r.churn_week === null ? null : Number(r.churn_week), n: Number(r.n) }));
+  }
+
+  /** First-week groups, overall (courseId null) and per course. */
+  async firstWeekGroups(asOf: Date, s: Scope): Promise<GroupRow[]> {
+    const { where, params } = this.scopeSql(s);
+    const rows = await this.q<Record<string, unknown>>(
+      `select o.course_id,
+              case when o.holdout then 'holdout'
+                   when o.enrolled_at + interval '7 days' > $1 then 'inFirstWeek'
+                   when o.covered then 'covered' else 'notCovered' end as grp,
+              count(*)::int as enrolments,
+              count(*) filter (where o.enrolled_at + interval '30 days' <= $1)::int as mature30,
+              count(*) filter (where o.enrolled_at + interval '60 days' <= $1)::int as mature60,
+              count(*) filter (where o.enrolled_at + interval '90 days' <= $1)::int as mature90,
+              count(*) filter (where o.enrolled_at + interval '30 days' <= $1 and o.churned and o.churned_at <= o.enrolled_at + interval '30 days')::int as churned30,
+              count(*) filter (where o.enrolled_at + interval '60 days' <= $1 and o.churned and o.churned_at <= o.enrolled_at + interval '60 days')::int as churned60,
+              count(*) filter (where o.enrolled_at + interval '90 days' <= $1 and o.churned and o.churned_at <= o.enrolled_at + interval '90 days')::int as churned90
+         from enrollment_outcomes o join courses c on c.id = o.course_id
+        where ${where}
+        group by 1, 2`,
+      [asOf, ...params],
+    );
+    return rows.map((r) => ({
+      courseId: String(r.course_id),
+      group: r.grp as GroupRow['group'],
+      enrolments: Number(r.enrolments),
+      mature30: Number(r.mature30),
+      mature60: Number(r.mature60),
+      mature90: Number(r.mature90),
+      churned30: Number(r.churned30),
+      churned60: Number(r.churned60),
+      churned90: Number(r.churned90),
+    }));
+  }
+
+  async courseTitles(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await this.q<{ id: string; title: string }>(`select id, title from courses where id = any($1::uuid[])`, [ids]);
+    return new Map(rows.map((r) => [r.id, r.title]));
+  }
+
+  /**
+   * Per rule: alerts opened in [from, to), distinct alerted enrolments, and for precision the alerted
+   * enrolments whose first alert in the period is at least 30 days old (mature) and how many of those churned
+   * within 30 days after it; for recall, how many enrolments that churned in [from, to) had an alert of the
+   * rule opened before they churned, with the median lead time in days.
+   */
+  async ruleQuality(asOf: Date, s: { teamIds: string[] | null; courseId?: string; from: Date | null; to: Date | null }): Promise<{
+    churned: number;
+    rules: Array<{ ruleKey: string; name: string; enabled: boolean; alerts: number; alertedEnrolments: number; precisionN: number; precisionHits: number; recallHits: number; medianLeadDays: number | null; useful: number; notUseful: number; incorrect: number }>;
+  }> {
+    const params = [asOf, s.teamIds, s.courseId ?? null, s.from, s.to];
+    const visible = `($2::uuid[] is null or c.team_id = any($2::uuid[])) and ($3::uuid is null or o.course_id = $3::uuid)`;
+    const [{ churned }] = await this.q<{ churned: number }>(
+      `select count(*)::int as churned from enrollment_outcomes o join courses c on c.id = o.course_id
+        where o.churned and ${visible} and ($4::timestamptz is null or o.churned_at >= $4) and ($5::timestamptz is null or o.churned_at < $5) and o.churned_at <= $1`,
+      params,
+    );
+    const rows = await this.q<Record<string, unknown>>(
+      `with scoped as (
+         select a.id, a.rule_key, a.enrollment_id, a.opened_at
+           from alerts a
+           join enrollment_outcomes o on o.enrollment_id = a.enrollment_id
+           join courses c on c.id = o.course_id
+          where ${visible} and a.opened_at <= $1
+       ), in_period as (
+         select * from scoped where ($4::timestamptz is null or opened_at >= $4) and ($5::timestamptz is null or opened_at < $5)
+       ), firsts as (
+         select rule_key, enrollment_id, min(opened_at) as first_at from in_period group by 1, 2
+       ), prec as (
+         select f.rule_key,
+                count(*) filter (where f.first_at + interval '30 days' <= $1)::int as n,
+                count(*) filter (where f.first_at + interval '30 days' <= $1 and o.churned
+                                   and o.churned_at >= f.first_at and o.churned_at <= f.first_at + interval '30 days')::int as hits
+           from firsts f join enrollment_outcomes o on o.enrollment_id = f.enrollment_id
+          group by 1
+       ), counts as (
+         select rule_key, count(*)::int as alerts, count(distinct enrollment_id)::int as enrolments from in_period group by 1
+       ), recall as (
+         select a.rule_key, count(*)::int as hits,
+                percentile_cont(0.5) within group (order by extract(epoch from (o.churned_at - a.first_at)) / 86400) as median_lead
+           from (select rule_key, enrollment_id, min(opened_at) as first_at from scoped group by 1, 2) a
+           join enrollment_outcomes o on o.enrollment_id = a.enrollment_id
+          where o.churned and o.churned_at <= $1 and a.first_at <= o.churned_at
+            and ($4::timestamptz is null or o.churned_at >= $4) and ($5::timestamptz is null or o.churned_at < $5)
+          group by 1
+       ), fb as (
+         select p.rule_key,
+                count(*) filter (where f.verdict = 'useful')::int as useful,
+                count(*) filter (where f.verdict = 'not_useful')::int as not_useful,
+                count(*) filter (where f.verdict = 'incorrect')::int as incorrect
+           from in_period p join alert_feedback f on f.alert_id = p.id
+          group by 1
+       )
+       select r.key as rule_key, r.name, r.enabled,
+              coalesce(counts.alerts, 0) as alerts, coalesce(counts.enrolments, 0) as enrolments,
+              coalesce(prec.n, 0) as prec_n, coalesce(prec.hits, 0) as prec_hits,
+              coalesce(recall.hits, 0) as recall_hits, recall.median_lead,
+              coalesce(fb.useful, 0) as useful, coalesce(fb.not_useful, 0) as not_useful, coalesce(fb.incorrect, 0) as incorrect
+         from rules r
+         left join counts on counts.rule_key = r.key
+         left join prec on prec.rule_key = r.key
+         left join recall on recall.rule_key = r.key
+         left join fb on fb.rule_key = r.key
+        order by r.key`,
+      params,
+    );
+    return {
+      churned,
+      rules: rows.map((r) => ({
+        ruleKey: String(r.rule_key),
+        name: String(r.name),
+        enabled: Boolean(r.enabled),
+        alerts: Number(r.alerts),
+        alertedEnrolments: Number(r.enrolments),
+        precisionN: Number(r.prec_n),
+        precisionHits: Number(r.prec_hits),
+        recallHits: Number(r.recall_hits),
+        medianLeadDays: r.median_lead === null ? null : Number(r.median_lead),
+        useful: Number(r.useful),
+        notUseful: Number(r.not_useful),
+        incorrect: Number(r.incorrect),
+      })),
+    };
+  }
+
+  /**
+   * Precision and recall of a list of (hypothetical) alerts, e.g. a draft rule's backtest, against the
+   * refreshed outcomes: same definitions as ruleQuality.
+   */
+  async alertListQuality(asOf: Date, alerts: Array<{ enrollmentId: string; openedAt: Date }>, from: Date, to: Date): Promise<{ enrolments: number; precisionN: number; precisionHits: number; churned: number; recallHits: number; medianLeadDays: number | null }> {
+    const [r] = await this.q<Record<string, unknown>>(
+      `with a as (
+         select enrollment_id, min(opened_at) as first_at
+           from unnest($2::uuid[], $3::timestamptz[]) as t(enrollment_id, opened_at)
+          group by 1
+       ), churned as (
+         select enrollment_id, churned_at from enrollment_outcomes
+          where churned and churned_at >= $4 and churned_at < $5 and churned_at <= $1
+       )
+       select (select count(*) from a)::int as enrolments,
+              (select count(*) from a where first_at + interval '30 days' <= $1)::int as prec_n,
+              (select count(*) from a join enrollment_outcomes o using (enrollment_id)
+                where a.first_at + interval '30 days' <= $1 and o.churned and o.churned_at >= a.first_at
+                  and o.churned_at <= a.first_at + interval '30 days')::int as prec_hits,
+              (select count(*) from churned)::int as churned,
+              (select count(*) from churned ch join a using (enrollment_id) where a.first_at <= ch.churned_at)::int as recall_hits,
+              (select percentile_cont(0.5) within group (order by extract(epoch from (ch.churned_at - a.first_at)) / 86400)
+                 from churned ch join a using (enrollment_id) where a.first_at <= ch.churned_at) as median_lead`,
+      [asOf, alerts.map((x) => x.enrollmentId), alerts.map((x) => x.openedAt), from, to],
+    );
+    return {
+      enrolments: Number(r.enrolments),
+      precisionN: Number(r.prec_n),
+      precisionHits: Number(r.prec_hits),
+      churned: Number(r.churned),
+      recallHits: Number(r.recall_hits),
+      medianLeadDays: r.median_lead === null ? null : Number(r.median_lead),
+    };
+  }
+
+  /**
+   * Churn reasons recorded by staff: resolved cases (resolved_at in period) and completed calls
+   * (completed_at in period) that carry a reason. Visibility and the course filter go through the learner's
+   * enrolments (a case belongs to a learner), or the task's own enrolment when it has one.
+   */
+  async churnReasons(s: { teamIds: string[] | null; courseId?: string; from: Date | null; to: Date | null }): Promise<Array<{ reason: string; source: 'case' | 'task'; n: number }>> {
+    const rows = await this.q<{ reason: string; source: 'case' | 'task'; n: number }>(
+      `with src as (
+         select 'case' as source, k.churn_reason as reason, k.learner_id, null::uuid as enrollment_id
+           from cases k
+          where k.churn_reason is not null and k.status = 'resolved'
+            and ($3::timestamptz is null or k.resolved_at >= $3) and ($4::timestamptz is null or k.resolved_at < $4)
+         union all
+         select 'task', t.churn_reason, t.learner_id, t.enrollment_id
+           from tasks t
+          where t.churn_reason is not null and t.status = 'done'
+            and ($3::timestamptz is null or t.completed_at >= $3) and ($4::timestamptz is null or t.completed_at < $4)
+       )
+       select reason, source, count(*)::int as n
+         from src
+        where ($1::uuid[] is null and $2::uuid is null)
+           or exists (select 1 from enrollments e join courses c on c.id = e.course_id
+                       where (case when src.enrollment_id is not null then e.id = src.enrollment_id else e.learner_id = src.learner_id end)
+                         and ($1::uuid[] is null or c.team_id = any($1::uuid[]))
+                         and ($2::uuid is null or e.course_id = $2::uuid))
+        group by 1, 2`,
+      [s.teamIds, s.courseId ?? null, s.from, s.to],
+    );
+    return rows.map((r) => ({ reason: r.reason, source: r.source, n: Number(r.n) }));
+  }
+
+  /** Per advisor of the visible teams: workload and results; period bounds apply to done tasks, opened and resolved cases. */
+  async advisors(now: Date, s: { teamIds: string[] | null; teamId?: string; from: Date | null; to: Date | null }): Promise<Array<Record<string, unknown>>> {
+    return this.q(
+      `with adv as (
+         select s.id, s.name, s.team_id, s.status from staff s
+          where s.role = 'advisor' and ($1::uuid[] is null or s.team_id = any($1::uuid[])) and ($2::uuid is null or s.team_id = $2::uuid)
+       ), open_cases as (
+         select advisor_id, count(*)::int as n from cases where status <> 'resolved' and advisor_id in (select id from adv) group by 1
+       ), task_counts as (
+         select assignee_id,
+                count(*) filter (where status = 'done' and ($3::timestamptz is null or completed_at >= $3) and ($4::timestamptz is null or completed_at < $4))::int as done,
+                count(*) filter (where status = 'scheduled' and due_at < $5)::int as overdue,
+                count(*) filter (where status = 'done' and result = 'reached' and ($3::timestamptz is null or completed_at >= $3) and ($4::timestamptz is null or completed_at < $4))::int as reached
+           from tasks where assignee_id in (select id from adv) group by 1
+       ), contact as (
+         select advisor_id, count(*)::int as n,
+                percentile_cont(0.5) within group (order by extract(epoch from (first_contact_at - opened_at)) / 60) as median_minutes
+           from cases
+          where advisor_id in (select id from adv) and first_contact_at is not null
+            and ($3::timestamptz is null or opened_at >= $3) and ($4::timestamptz is null or opened_at < $4)
+          group by 1
+       ), outcomes as (
+         select advisor_id,
+                count(*) filter (where outcome = 'retained')::int as retained,
+                count(*) filter (where outcome = 'churned')::int as churned,
+                count(*) filter (where outcome = 'unreachable')::int as unreachable,
+                count(*) filter (where outcome = 'not_at_risk')::int as not_at_risk
+           from cases
+          where advisor_id in (select id from adv) and status = 'resolved'
+            and ($3::timestamptz is null or resolved_at >= $3) and ($4::timestamptz is null or resolved_at < $4)
+          group by 1
+       )
+       select adv.id, adv.name, adv.team_id, adv.status,
+              coalesce(oc.n, 0) as open_cases, coalesce(tc.done, 0) as tasks_done, coalesce(tc.overdue, 0) as tasks_overdue,
+              coalesce(tc.reached, 0) as calls_reached,
+              ct.median_minutes, coalesce(ct.n, 0) as first_contact_n,
+              coalesce(o.retained, 0) as retained, coalesce(o.churned, 0) as churned,
+              coalesce(o.unreachable, 0) as unreachable, coalesce(o.not_at_risk, 0) as not_at_risk
+         from adv
+         left join open_cases oc on oc.advisor_id = adv.id
+         left join task_counts tc on tc.assignee_id = adv.id
+         left join contact ct on ct.advisor_id = adv.id
+         left join outcomes o on o.advisor_id = adv.id
+        order by adv.name, adv.id`,
+      [s.teamIds, s.teamId ?? null, s.from, s.to, now],
+    );
+  }
+}
