@@ -15,6 +15,16 @@ import { MetricsService } from './ops/metrics.service.js';
 import { setupOpenApi } from './openapi.js';
 
 export const API_PREFIX = 'api/v1';
+
+/** Every route the HTTP app registered (method + path), for the access-control matrix test. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+const ROUTES = new WeakMap<object, RegisteredRoute[]>();
+export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[] {
+  return ROUTES.get(app) ?? [];
+}
 const UNPREFIXED = ['/health', '/metrics', '/docs'];
 
 /**
@@ -38,6 +48,13 @@ export async function createApiApp(config: AppConfig, opts: { logStream?: NodeJS
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  const routes: RegisteredRoute[] = [];
+  ROUTES.set(app, routes);
+  app.getHttpAdapter().getInstance().addHook('onRoute', (r) => {
+    for (const method of Array.isArray(r.method) ? r.method : [r.method]) {
+      if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method, url: r.url });
+    }
+  });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   await app.register(helmet as never, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
   // Per client address per minute: a tight limit on login, a generous one elsewhere (RATE_LIMIT_PER_MINUTE).
