@@ -1,0 +1,32 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../../../libs/auth/actor.js';
+import { CurrentActor } from '../../../../libs/auth/decorators.js';
+import { LearnersService } from '../../../../libs/learners/learners.service.js';
+import { UuidPipe } from '../http/uuid-param.pipe.js';
+import { ListLearnersQueryDto, TimelineQueryDto } from './learners.dto.js';
+
+@ApiTags('learners')
+@ApiBearerAuth()
+@Controller('learners')
+export class LearnersController {
+  constructor(private readonly learners: LearnersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Learners visible to the caller: search, filter by owner, lifecycle stage, risk' })
+  list(@CurrentActor() actor: Actor, @Query() q: ListLearnersQueryDto) {
+    return this.learners.list(actor, q);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One learner: enrolments with progress and stage, open alerts, weekly study minutes, owner' })
+  get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
+    return this.learners.get(actor, id);
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: 'Events, alerts and tasks of a learner, newest first (cursor pagination)' })
+  timeline(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Query() q: TimelineQueryDto) {
+    return this.learners.timeline(actor, id, q);
+  }
+}

@@ -1,0 +1,26 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { LIFECYCLE_STAGES } from '../../../../libs/learners/lifecycle.js';
+import { PageQueryDto } from '../http/pagination.dto.js';
+
+const RISKS = ['low', 'medium', 'high'] as const;
+
+export class ListLearnersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'search by name, phone, email or external id' })
+  @IsOptional() @IsString() @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'owner advisor' })
+  @IsOptional() @IsUUID()
+  advisorId?: string;
+
+  @ApiPropertyOptional({ enum: LIFECYCLE_STAGES })
+  @IsOptional() @IsIn(LIFECYCLE_STAGES)
+  stage?: (typeof LIFECYCLE_STAGES)[number];
+
+  @ApiPropertyOptional({ enum: RISKS, description: 'highest severity of open alerts (none: low)' })
+  @IsOptional() @IsIn(RISKS)
+  risk?: (typeof RISKS)[number];
+}
+
+export class TimelineQueryDto extends PageQueryDto {}

@@ -1,0 +1,53 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/**
+ * OpenAPI descriptions only: sync bodies are validated per item by the service (one bad item must not sink
+ * the batch), not by the global pipe.
+ */
+export class CourseSyncItemDto {
+  @ApiProperty({ example: 'course-101' }) externalId: string;
+  @ApiProperty({ example: 'Python from zero' }) title: string;
+  @ApiProperty({ example: 48 }) totalLessons: number;
+  @ApiProperty({ example: 180 }) durationDays: number;
+  @ApiPropertyOptional({ example: 'programming' }) category?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) teamId?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;
+}
+export class LearnerSyncItemDto {
+  @ApiProperty({ example: 'stu-000123' }) externalId: string;
+  @ApiProperty({ example: 'Wang Fang' }) name: string;
+  @ApiPropertyOptional({ example: '+86 138 0000 0000' }) phone?: string;
+  @ApiPropertyOptional() email?: string;
+  @ApiPropertyOptional({ example: 'Asia/Shanghai' }) timezone?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;
+}
+export class EnrollmentSyncItemDto {
+  @ApiProperty({ example: 'enr-555' }) externalId: string;
+  @ApiProperty() learnerExternalId: string;
+  @ApiProperty() courseExternalId: string;
+  @ApiProperty({ format: 'date-time' }) enrolledAt: string;
+  @ApiPropertyOptional({ format: 'date-time' }) expiresAt?: string;
+  @ApiProperty({ enum: ['active', 'paused', 'completed', 'cancelled', 'expired'] }) status: string;
+  @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;
+}
+export class EventSyncItemDto {
+  @ApiProperty({ example: 'evt-9f2c' }) eventId: string;
+  @ApiProperty() learnerExternalId: string;
+  @ApiPropertyOptional({ description: 'required except for login and complaint (learner-level events)' }) courseExternalId?: string;
+  @ApiProperty({ enum: ['login', 'lesson_completed', 'study_session', 'assignment_submitted', 'complaint', 'renewal'] }) type: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiPropertyOptional({ description: 'study_session {minutes}; lesson_completed {lessonId}; assignment_submitted {assignmentId, dueAt, submittedAt}' })
+  data?: Record<string, unknown>;
+}
+export class CourseSyncBodyDto {
+  @ApiProperty({ type: [CourseSyncItemDto], maxItems: 5000 }) items: CourseSyncItemDto[];
+}
+export class LearnerSyncBodyDto {
+  @ApiProperty({ type: [LearnerSyncItemDto], maxItems: 5000 }) items: LearnerSyncItemDto[];
+}
+export class EnrollmentSyncBodyDto {
+  @ApiProperty({ type: [EnrollmentSyncItemDto], maxItems: 5000 }) items: EnrollmentSyncItemDto[];
+}
+export class EventSyncBodyDto {
+  @ApiProperty({ type: [EventSyncItemDto], maxItems: 5000 }) items: EventSyncItemDto[];
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { LearnersRepository } from './learners.repository.js';
+import { LearnersService } from './learners.service.js';
+import { PartitionsService } from './partitions.service.js';
+import { SyncRepository } from './sync.repository.js';
+import { SyncService } from './sync.service.js';
+
+@Module({
+  providers: [SyncRepository, SyncService, LearnersRepository, LearnersService, PartitionsService],
+  exports: [SyncService, LearnersService, PartitionsService],
+})
+export class LearnersModule {}
