@@ -1,0 +1,68 @@
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../../../libs/auth/actor.js';
+import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
+import { CalendarsService } from '../../../../libs/tickets/calendars.service.js';
+import { SlaPoliciesService } from '../../../../libs/tickets/sla-policies.service.js';
+import { UuidPipe } from '../http/uuid-param.pipe.js';
+import { CreateCalendarDto, CreateSlaPolicyDto, UpdateCalendarDto, UpdateSlaPolicyDto } from './calendars.dto.js';
+
+@ApiTags('support desk settings')
+@ApiBearerAuth()
+@Controller()
+export class CalendarsController {
+  constructor(
+    private readonly calendars: CalendarsService,
+    private readonly policies: SlaPoliciesService,
+  ) {}
+
+  @Post('calendars')
+  @StaffOnly()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a business-hours calendar (admin)' })
+  createCalendar(@CurrentActor() actor: Actor, @Body() dto: CreateCalendarDto) {
+    return this.calendars.create(actor, dto);
+  }
+
+  @Get('calendars')
+  @ApiOperation({ summary: 'Business-hours calendars' })
+  listCalendars() {
+    return this.calendars.list();
+  }
+
+  @Get('calendars/:id')
+  @ApiOperation({ summary: 'One calendar' })
+  getCalendar(@Param('id', UuidPipe) id: string) {
+    return this.calendars.get(id);
+  }
+
+  @Patch('calendars/:id')
+  @StaffOnly()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Change a calendar (admin); tickets opened afterwards use the new hours' })
+  updateCalendar(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: UpdateCalendarDto) {
+    return this.calendars.update(actor, id, dto);
+  }
+
+  @Post('sla-policies')
+  @StaffOnly()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create an SLA policy (admin); the first policy by position that matches a ticket wins' })
+  createPolicy(@CurrentActor() actor: Actor, @Body() dto: CreateSlaPolicyDto) {
+    return this.policies.create(actor, dto);
+  }
+
+  @Get('sla-policies')
+  @ApiOperation({ summary: 'SLA policies in match order' })
+  listPolicies() {
+    return this.policies.list();
+  }
+
+  @Patch('sla-policies/:id')
+  @StaffOnly()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Change an SLA policy (admin)' })
+  updatePolicy(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: UpdateSlaPolicyDto) {
+    return this.policies.update(actor, id, dto);
+  }
+}

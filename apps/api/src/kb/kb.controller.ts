@@ -1,0 +1,42 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../../../libs/auth/actor.js';
+import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
+import { KbService } from '../../../../libs/tickets/kb.service.js';
+import { UuidPipe } from '../http/uuid-param.pipe.js';
+import { CreateKbArticleDto, SearchKbQueryDto, UpdateKbArticleDto } from './kb.dto.js';
+
+@ApiTags('knowledge base')
+@ApiBearerAuth()
+@Controller('kb/articles')
+export class KbController {
+  constructor(private readonly kb: KbService) {}
+
+  @Post()
+  @StaffOnly()
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Write an article (admin, supervisor)' })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateKbArticleDto) {
+    return this.kb.create(actor, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Search articles (Chinese or English), best match first' })
+  search(@Query() q: SearchKbQueryDto) {
+    return this.kb.search(q);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One article, with how often it answered tickets per category' })
+  get(@Param('id', UuidPipe) id: string) {
+    return this.kb.get(id);
+  }
+
+  @Patch(':id')
+  @StaffOnly()
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Edit an article (admin, supervisor)' })
+  update(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: UpdateKbArticleDto) {
+    return this.kb.update(actor, id, dto);
+  }
+}

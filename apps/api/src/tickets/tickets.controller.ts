@@ -1,0 +1,98 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { Actor } from '../../../../libs/auth/actor.js';
+import { CurrentActor, Roles, Scopes, StaffOnly } from '../../../../libs/auth/decorators.js';
+import { TicketRoutesService } from '../../../../libs/tickets/ticket-routes.service.js';
+import { TicketsService } from '../../../../libs/tickets/tickets.service.js';
+import { UuidPipe } from '../http/uuid-param.pipe.js';
+import { AddMessageDto, AssignTicketDto, CreateTicketDto, ListTicketsQueryDto, PutTicketRoutesDto, ReassignTicketsDto, ResolveTicketDto, UpdateTicketDto } from './tickets.dto.js';
+
+@ApiTags('tickets')
+@ApiBearerAuth()
+@Controller()
+export class TicketsController {
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly routes: TicketRoutesService,
+  ) {}
+
+  @Post('tickets')
+  @Roles('admin', 'supervisor', 'advisor')
+  @Scopes('sync:write')
+  @ApiOperation({ summary: 'Open a ticket (staff, or an integration with sync:write); routed by category and assigned. 201 new, 200 when externalId repeats' })
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateTicketDto, @Res({ passthrough: true }) res: FastifyReply) {
+    const { created, ...view } = await this.tickets.create(actor, dto);
+    res.status(created ? 201 : 200);
+    return view;
+  }
+
+  @Get('tickets')
+  @ApiOperation({ summary: 'Tickets visible to the caller (advisors: their own; supervisors: their teams)' })
+  list(@CurrentActor() actor: Actor, @Query() q: ListTicketsQueryDto) {
+    return this.tickets.list(actor, q);
+  }
+
+  @Get('tickets/:id')
+  @ApiOperation({ summary: 'One ticket with its messages, SLA deadlines and suggested knowledge-base articles' })
+  get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
+    return this.tickets.get(actor, id);
+  }
+
+  @Post('tickets/:id/messages')
+  @HttpCode(201)
+  @Roles('admin', 'supervisor', 'advisor')
+  @Scopes('sync:write')
+  @ApiOperation({ summary: 'Reply or add an internal note (staff), or post the learner\'s reply (integration, sync:write)' })
+  addMessage(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: AddMessageDto) {
+    return this.tickets.addMessage(actor, id, dto);
+  }
+
+  @Patch('tickets/:id')
+  @StaffOnly()
+  @ApiOperation({ summary: 'Change category, priority, subject or status (open, pending, closed)' })
+  update(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: UpdateTicketDto) {
+    const { reason, ...patch } = dto;
+    return this.tickets.update(actor, id, patch, reason);
+  }
+
+  @Post('tickets/:id/resolve')
+  @HttpCode(200)
+  @StaffOnly()
+  @ApiOperation({ summary: 'Resolve a ticket (a learner reply reopens it)' })
+  resolve(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: ResolveTicketDto) {
+    return this.tickets.resolve(actor, id, dto.note);
+  }
+
+  @Post('tickets/:id/assign')
+  @HttpCode(200)
+  @StaffOnly()
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Assign or reassign one ticket (supervisor of its team, admin), with a reason' })
+  assign(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: AssignTicketDto) {
+    return this.tickets.assign(actor, id, dto.assigneeId, dto.reason);
+  }
+
+  @Post('tickets/reassign')
+  @HttpCode(200)
+  @StaffOnly()
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Move several tickets to one person, with a reason (all or nothing)' })
+  async reassign(@CurrentActor() actor: Actor, @Body() dto: ReassignTicketsDto) {
+    return { items: await this.tickets.reassign(actor, dto.ticketIds, dto.toAssigneeId, dto.reason) };
+  }
+
+  @Get('ticket-routes')
+  @ApiOperation({ summary: 'Category → team routing' })
+  listRoutes() {
+    return this.routes.list();
+  }
+
+  @Put('ticket-routes')
+  @StaffOnly()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Set (teamId) or remove (teamId null) the team of the listed categories (admin)' })
+  putRoutes(@CurrentActor() actor: Actor, @Body() dto: PutTicketRoutesDto) {
+    return this.routes.put(actor, dto.routes);
+  }
+}

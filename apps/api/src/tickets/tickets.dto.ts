@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { TICKET_CATEGORIES, TICKET_PRIORITIES, TICKET_STATUSES } from '../../../../libs/tickets/ticket.types.js';
+import { PageQueryDto } from '../http/pagination.dto.js';
+
+export class CreateTicketDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'the learner (or give learnerExternalId)' }) @IsOptional() @IsUUID() learnerId?: string;
+  @ApiPropertyOptional({ description: "the learner's id in the learning platform" }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) learnerExternalId?: string;
+  @ApiPropertyOptional({ description: 'ticket id in the source system; repeating it returns the same ticket' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) externalId?: string;
+  @ApiProperty({ enum: TICKET_CATEGORIES }) @IsIn(TICKET_CATEGORIES) category: (typeof TICKET_CATEGORIES)[number];
+  @ApiPropertyOptional({ enum: TICKET_PRIORITIES, default: 'medium' }) @IsOptional() @IsIn(TICKET_PRIORITIES) priority?: (typeof TICKET_PRIORITIES)[number];
+  @ApiProperty({ example: '视频无法播放' }) @IsString() @MinLength(1) @MaxLength(500) subject: string;
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(20000) body: string;
+}
+
+export class AddMessageDto {
+  @ApiPropertyOptional({ description: 'required unless kbArticleId is given' }) @IsOptional() @IsString() @MaxLength(20000) body?: string;
+  @ApiPropertyOptional({ default: false, description: 'internal note (staff only), not shown to the learner' }) @IsOptional() @IsBoolean() internal?: boolean;
+  @ApiPropertyOptional({ enum: ['open', 'pending', 'resolved'], description: 'staff: pending = waiting on the learner (pauses the resolution clock)' })
+  @IsOptional() @IsIn(['open', 'pending', 'resolved']) status?: 'open' | 'pending' | 'resolved';
+  @ApiPropertyOptional({ format: 'uuid', description: 'staff: answer with this knowledge-base article (recorded)' }) @IsOptional() @IsUUID() kbArticleId?: string;
+  @ApiPropertyOptional({ description: 'integrations: message id in the source system (replays change nothing)' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) externalId?: string;
+}
+
+export class UpdateTicketDto {
+  @ApiPropertyOptional({ enum: TICKET_CATEGORIES }) @IsOptional() @IsIn(TICKET_CATEGORIES) category?: (typeof TICKET_CATEGORIES)[number];
+  @ApiPropertyOptional({ enum: TICKET_PRIORITIES }) @IsOptional() @IsIn(TICKET_PRIORITIES) priority?: (typeof TICKET_PRIORITIES)[number];
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(500) subject?: string;
+  @ApiPropertyOptional({ enum: ['open', 'pending', 'closed'] }) @IsOptional() @IsIn(['open', 'pending', 'closed']) status?: 'open' | 'pending' | 'closed';
+  @ApiPropertyOptional({ description: 'why (kept in the audit log)' }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
+}
+
+export class ResolveTicketDto {
+  @ApiPropertyOptional({ description: 'internal resolution note' }) @IsOptional() @IsString() @MaxLength(5000) note?: string;
+}
+
+export class AssignTicketDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() assigneeId: string;
+  @ApiProperty({ description: 'why (kept in the audit log)' }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+}
+
+export class ReassignTicketsDto {
+  @ApiProperty({ type: [String], format: 'uuid' }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsUUID('all', { each: true }) ticketIds: string[];
+  @ApiProperty({ format: 'uuid' }) @IsUUID() toAssigneeId: string;
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+}
+
+export class ListTicketsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: TICKET_STATUSES }) @IsOptional() @IsIn(TICKET_STATUSES) status?: (typeof TICKET_STATUSES)[number];
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() assigneeId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() teamId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() learnerId?: string;
+  @ApiPropertyOptional({ enum: TICKET_CATEGORIES }) @IsOptional() @IsIn(TICKET_CATEGORIES) category?: (typeof TICKET_CATEGORIES)[number];
+  @ApiPropertyOptional({ description: 'only open tickets nobody holds (the team pool)' })
+  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() unassigned?: boolean;
+}
+
+export class TicketRouteDto {
+  @ApiProperty({ enum: TICKET_CATEGORIES }) @IsIn(TICKET_CATEGORIES) category: (typeof TICKET_CATEGORIES)[number];
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'null removes the route' }) @ValidateIf((o) => o.teamId !== null) @IsUUID() teamId: string | null;
+}
+
+export class PutTicketRoutesDto {
+  @ApiProperty({ type: [TicketRouteDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => TicketRouteDto) routes: TicketRouteDto[];
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { isAdmin, type Actor } from '../auth/actor.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../common/domain-error.js';
+import type { Weekday, WeeklyHours } from '../common/working-hours.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { validateCalendar } from './business-time.js';
+import { DeskConfigRepository, toCalendarView } from './desk-config.repository.js';
+import type { CalendarView } from './ticket.types.js';
+
+export interface CalendarInput {
+  name: string;
+  timezone?: string;
+  hours: WeeklyHours;
+  holidays?: string[];
+  workdays?: string[];
+  makeUpHoursFrom?: Weekday;
+}
+
+/** Business-hours calendars for SLA clocks. Changing one affects tickets opened (or re-timed) afterwards. */
+@Injectable()
+export class CalendarsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repo: DeskConfigRepository,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(actor: Actor, input: CalendarInput): Promise<CalendarView> {
+    if (!isAdmin(actor)) throw DomainError.forbidden('Only admins can manage calendars');
+    const data = this.normalize(input);
+    return this.dataSource.transaction(async (em) => {
+      if (await this.repo.calendarNameTaken(data.name, null, em)) throw DomainError.conflict(`A calendar named "${data.name}" already exists`);
+      const row = await this.repo.insertCalendar(em, data);
+      const view = toCalendarView(row);
+      await this.audit.record(em, { actor, action: 'calendar.created', entity: 'calendar', entityId: row.id, after: view });
+      return view;
+    });
+  }
+
+  async update(actor: Actor, id: string, patch: Partial<CalendarInput>): Promise<CalendarView> {
+    if (!isAdmin(actor)) throw DomainError.forbidden('Only admins can manage calendars');
+    return this.dataSource.transaction(async (em) => {
+      const [lock] = await em.query(`select id from calendars where id = $1 for update`, [id]);
+      if (!lock) throw DomainError.notFound('calendar', id);
+      const before = toCalendarView((await this.repo.findCalendar(id, em))!);
+      const data = this.normalize({ ...before, ...patch });
+      if (await this.repo.calendarNameTaken(data.name, id, em)) throw DomainError.conflict(`A calendar named "${data.name}" already exists`);
+      const view = toCalendarView(await this.repo.updateCalendar(em, id, data));
+      await this.audit.record(em, { actor, action: 'calendar.updated', entity: 'calendar', entityId: id, before, after: view });
+      return view;
+    });
+  }
+
+  async list(): Promise<CalendarView[]> {
+    return (await this.repo.listCalendars()).map(toCalendarView);
+  }
+
+  async get(id: string): Promise<CalendarView> {
+    const row = await this.repo.findCalendar(id);
+    if (!row) throw DomainError.notFound('calendar', id);
+    return toCalendarView(row);
+  }
+
+  private normalize(input: CalendarInput) {
+    const errors = validateCalendar(input);
+    if (errors.length) throw DomainError.validation(errors);
+    return {
+      name: input.name.trim(),
+      timezone: input.timezone ?? this.config.schoolTimezone,
+      hours: input.hours,
+      holidays: [...new Set(input.holidays ?? [])].sort(),
+      workdays: [...new Set(input.workdays ?? [])].sort(),
+      make_up_hours_from: input.makeUpHoursFrom ?? ('mon' as Weekday),
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { registerLoadCounter } from '../assignment/assignment.contract.js';
+import { AssignmentModule } from '../assignment/assignment.module.js';
+import { CalendarsService } from './calendars.service.js';
+import { DeskConfigRepository } from './desk-config.repository.js';
+import { KbRepository } from './kb.repository.js';
+import { KbService } from './kb.service.js';
+import { SlaPoliciesService } from './sla-policies.service.js';
+import { TicketRoutesService } from './ticket-routes.service.js';
+import { TicketSlaService } from './ticket-sla.service.js';
+import { TicketsRepository } from './tickets.repository.js';
+import { TicketsService } from './tickets.service.js';
+
+/** An advisor's ticket load: their open tickets, against their capacity. */
+export const TICKET_LOAD_SQL = `(select count(*) from tickets t where t.assignee_id = s.id and t.status in ('new','open','pending'))`;
+registerLoadCounter('ticket', { load: TICKET_LOAD_SQL, capacity: 's.capacity' });
+
+const PROVIDERS = [DeskConfigRepository, TicketsRepository, KbRepository, CalendarsService, SlaPoliciesService, TicketRoutesService, KbService, TicketsService, TicketSlaService];
+
+/** The support desk: tickets, calendars, SLA policies, routing, escalation and the knowledge base. */
+@Module({ imports: [AssignmentModule], providers: PROVIDERS, exports: PROVIDERS })
+export class TicketsModule {}

@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { OPEN_STATUSES, type TicketCategory, type TicketPriority, type TicketRow, type TicketStatus } from './ticket.types.js';
+
+const TICKET_COLS = `t.*, l.external_id as learner_external_id, l.name as learner_name`;
+
+export interface TicketListFilter {
+  /** null: everything; otherwise tickets of these teams or assigned to / escalated to `staffId`. */
+  scope: { teamIds: string[]; staffId: string } | { assigneeId: string } | null;
+  status?: TicketStatus;
+  assigneeId?: string;
+  teamId?: string;
+  learnerId?: string;
+  category?: TicketCategory;
+  unassigned?: boolean;
+  after?: { createdAt: string; id: string };
+  limit: number;
+}
+
+export interface NewTicket {
+  externalId: string | null;
+  learnerId: string;
+  category: TicketCategory;
+  priority: TicketPriority;
+  subject: string;
+  body: string;
+  teamId: string | null;
+  createdByType: string;
+  createdById: string | null;
+  createdAt: Date;
+}
+
+/** Tickets and their messages. Every write takes the caller's transaction. */
+@Injectable()
+export class TicketsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private q(em?: EntityManager) {
+    return em ?? this.dataSource.manager;
+  }
+
+  async findById(id: string, em?: EntityManager): Promise<TicketRow | null> {
+    const [row] = await this.q(em).query(`select ${TICKET_COLS} from tickets t join learners l on l.id = t.learner_id where t.id = $1`, [id]);
+    return row ?? null;
+  }
+
+  /** Locks the ticket row for the rest of the transaction, then reads it. */
+  async lock(em: EntityManager, id: string): Promise<TicketRow | null> {
+    const rows = await em.query(`select id from tickets where id = $1 for update`, [id]);
+    return rows.length ? this.findById(id, em) : null;
+  }
+
+  async lockMany(em: EntityManager, ids: string[]): Promise<TicketRow[]> {
+    await em.query(`select id from tickets where id = any($1::uuid[]) order by id for update`, [ids]);
+    return em.query(`select ${TICKET_COLS} from tickets t join learners l on l.id = t.learner_id where t.id = any($1::uuid[])`, [ids]);
+  }
+
+  async findByExternalId(externalId: string, em?: EntityManager): Promise<TicketRow | null> {
+    const [row] = await this.q(em).query(`select t.id from tickets t where t.external_id = $1`, [externalId]);
+    return row ? this.findById(row.id, em) : null;
+  }
+
+  async findLearner(em: EntityManager, by: { id?: string; externalId?: string }): Promise<{ id: string; owner_advisor_id: string | null } | null> {
+    const [row] = by.id
+      ? await em.query(`select id, owner_advisor_id from learners where id = $1`, [by.id])
+      : await em.query(`select id, owner_advisor_id from learners where external_id = $1`, [by.externalId]);
+    return row ?? null;
+  }
+
+  async insert(em: EntityManager, t: NewTicket): Promise<string> {
+    const [row] = await em.query(
+      `insert into tickets (external_id, learner_id, category, priority, subject, body, status, team_id, created_by_type, created_by_id, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, 'new', $7, $8, $9, $10, $10)
+       on conflict (external_id) where external_id is not null do nothing
+       returning id`,
+      [t.externalId, t.learnerId, t.category, t.priority, t.subject, t.body, t.teamId, t.createdByType, t.createdById, t.createdAt],
+    );
+    return row?.id ?? null;
+  }
+
+  /** Column patch (snake_case keys); `updated_at` is always stamped. */
+  async update(em: EntityManager, id: string, patch: Record<string, unknown>, at: Date): Promise<void> {
+    const keys = Object.keys(patch).filter((k) => /^[a-z_]+$/.test(k));
+    const sets = keys.map((k, i) => `${k} = $${i + 3}`);
+    await em.query(`update tickets set ${[...sets, 'updated_at = $2'].join(', ')} where id = $1`, [id, at, ...keys.map((k) => patch[k])]);
+  }
+
+  list(f: TicketListFilter): Promise<TicketRow[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (f.scope && 'assigneeId' in f.scope) where.push(`t.assignee_id = ${p(f.scope.assigneeId)}`);
+    else if (f.scope) where.push(`(t.team_id = any(${p(f.scope.teamIds)}::uuid[]) or t.assignee_id = ${p(f.scope.staffId)} or t.escalated_to_id = $${params.length})`);
+    if (f.status) where.push(`t.status = ${p(f.status)}`);
+    if (f.assigneeId) where.push(`t.assignee_id = ${p(f.assigneeId)}`);
+    if (f.teamId) where.push(`t.team_id = ${p(f.teamId)}`);
+    if (f.learnerId) where.push(`t.learner_id = ${p(f.learnerId)}`);
+    if (f.category) where.push(`t.category = ${p(f.category)}`);
+    if (f.unassigned) where.push(`t.assignee_id is null and t.status = any('{${OPEN_STATUSES.join(',')}}'::text[])`);
+    if (f.after) where.push(`(t.created_at, t.id) < (${p(f.after.createdAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
+    return this.dataSource.query(
+      `select ${TICKET_COLS} from tickets t join learners l on l.id = t.learner_id
+        ${where.length ? `where ${where.join(' and ')}` : ''}
+        order by t.created_at desc, t.id desc limit ${p(f.limit + 1)}`,
+      params,
+    );
+  }
+
+  async insertMessage(
+    em: EntityManager,
+    m: { ticketId: string; authorType: 'staff' | 'learner' | 'system'; authorId: string | null; body: string; internal: boolean; kbArticleId: string | null; externalId: string | null; at: Date },
+  ): Promise<string | null> {
+    const [row] = await em.query(
+      `insert into ticket_messages (ticket_id, author_type, author_id, body, internal, kb_article_id, external_id, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)
+       on conflict (ticket_id, external_id) where external_id is not null do nothing returning id`,
+      [m.ticketId, m.authorType, m.authorId, m.body, m.internal, m.kbArticleId, m.externalId, m.at],
+    );
+    return row?.id ?? null;
+  }
+
+  async findMessageByExternalId(em: EntityManager, ticketId: string, externalId: string): Promise<string | null> {
+    const [row] = await em.query(`select id from ticket_messages where ticket_id = $1 and external_id = $2`, [ticketId, externalId]);
+    return row?.id ?? null;
+  }
+
+  messages(ticketId: string): Promise<Array<{ id: string; author_type: 'staff' | 'learner' | 'system'; author_id: string | null; body: string; internal: boolean; kb_article_id: string | null; created_at: Date }>> {
+    return this.dataSource.query(
+      `select id, author_type, author_id, body, internal, kb_article_id, created_at from ticket_messages where ticket_id = $1 order by created_at, id`,
+      [ticketId],
+    );
+  }
+
+  async teamSupervisor(em: EntityManager, teamId: string | null): Promise<string | null> {
+    if (!teamId) return null;
+    const [row] = await em.query(`select supervisor_id from teams where id = $1`, [teamId]);
+    return row?.supervisor_id ?? null;
+  }
+
+  async findStaff(em: EntityManager, id: string): Promise<{ id: string; role: string; team_id: string | null; status: string } | null> {
+    const [row] = await em.query(`select id, role, team_id, status from staff where id = $1`, [id]);
+    return row ?? null;
+  }
+
+  /** Oldest unassigned open tickets of a team, locked (skipping rows another backfill holds). */
+  async lockPool(em: EntityManager, teamId: string, limit: number): Promise<Array<{ id: string; learner_id: string }>> {
+    return em.query(
+      `select id, learner_id from tickets where team_id = $1 and assignee_id is null and status in ('new','open','pending')
+        order by created_at, id limit $2 for update skip locked`,
+      [teamId, limit],
+    );
+  }
+
+  async teamOf(em: EntityManager, staffId: string): Promise<string | null> {
+    const [row] = await em.query(`select team_id from staff where id = $1`, [staffId]);
+    return row?.team_id ?? null;
+  }
+
+  /**
+   * Records the learner's complaint exactly once per ticket: the event id `ticket:<id>:complaint` is
+   * de-duplicated globally, and only a new id bumps the daily complaint rollup of the learner's enrolments.
+   */
+  async recordComplaint(em: EntityManager, c: { ticketId: string; learnerId: string; occurredAt: Date; day: string }): Promise<boolean> {
+    const eventId = `ticket:${c.ticketId}:complaint`;
+    const fresh = await em.query(
+      `insert into activity_event_ids (event_id, occurred_at) values ($1, $2) on conflict do nothing returning event_id`,
+      [eventId, c.occurredAt],
+    );
+    if (!fresh.length) return false;
+    await em.query(
+      `insert into activity_events (event_id, learner_id, type, occurred_at, data) values ($1, $2, 'complaint', $3, $4)`,
+      [eventId, c.learnerId, c.occurredAt, JSON.stringify({ source: 'ticket', ticketId: c.ticketId })],
+    );
+    // The learner's current enrolments carry it; a learner with none current gets it on all of theirs.
+    await em.query(
+      `insert into enrollment_daily (enrollment_id, day, complaints)
+       select e.id, $2::date, 1 from enrollments e
+        where e.learner_id = $1
+          and (e.status in ('active','paused')
+               or not exists (select 1 from enrollments x where x.learner_id = $1 and x.status in ('active','paused')))
+       on conflict (enrollment_id, day) do update set complaints = enrollment_daily.complaints + 1`,
+      [c.learnerId, c.day],
+    );
+    return true;
+  }
+
+  openForLearner(learnerId: string): Promise<TicketRow[]> {
+    return this.dataSource.query(
+      `select ${TICKET_COLS} from tickets t join learners l on l.id = t.learner_id
+        where t.learner_id = $1 and t.status in ('new','open','pending') order by t.created_at desc`,
+      [learnerId],
+    );
+  }
+
+  allForLearner(learnerId: string, limit: number): Promise<TicketRow[]> {
+    return this.dataSource.query(
+      `select ${TICKET_COLS} from tickets t join learners l on l.id = t.learner_id where t.learner_id = $1 order by t.created_at desc limit $2`,
+      [learnerId, limit],
+    );
+  }
+}
