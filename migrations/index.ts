@@ -2,6 +2,7 @@ import { Foundation1764100000000 } from './1764100000000-Foundation.js';
 import { CoreDomain1764100001000 } from './1764100001000-CoreDomain.js';
 import { LearnerData1764100003000 } from './1764100003000-LearnerData.js';
 import { Analytics1764100008000 } from './1764100008000-Analytics.js';
+import { SupportDesk1764100007000 } from './1764100007000-SupportDesk.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from TypeScript
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   CoreDomain1764100001000,
   LearnerData1764100003000,
   Analytics1764100008000,
+  SupportDesk1764100007000,
 ];

@@ -10,6 +10,9 @@ export const EVENT_SUBSCRIBERS: Record<string, JobName[]> = {
   'alert.opened': ['cases.on-alert-opened'],
   'alert.cleared': ['cases.on-alert-cleared'],
   'analytics.refresh_requested': ['analytics.refresh'],
+  'ticket.created': ['tickets.schedule-sla'],
+  'ticket.sla_changed': ['tickets.schedule-sla'],
+  'staff.updated': ['tickets.backfill'],
 };
 
 /** Events that integrations may subscribe to with a webhook; each also goes to webhooks.fan-out. */

@@ -37,6 +37,10 @@ export interface JobPayloads {
   'tasks.reminders': Record<string, never>;
   'tickets.sla-check': { ticketId: string; target: 'first_response' | 'resolution'; kind: 'warning' | 'breach'; at: string };
   'tickets.on-complaint': DomainEventJob;
+  /** From ticket.created / ticket.sla_changed: remove obsolete delayed sla-checks, add the current ones. */
+  'tickets.schedule-sla': DomainEventJob<{ ticketId: string; obsolete?: Array<{ target: string; kind: string; at: string }> }>;
+  /** From staff.updated (back from away, capacity raised, moved team): give pool tickets to advisors with room. */
+  'tickets.backfill': DomainEventJob;
   'webhooks.fan-out': DomainEventJob;
   'webhooks.deliver': { deliveryId: string };
   'maintenance.partitions': Record<string, never>;
@@ -59,6 +63,8 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'tasks.reminders': QueueName.Tasks,
   'tickets.sla-check': QueueName.Tickets,
   'tickets.on-complaint': QueueName.Tickets,
+  'tickets.schedule-sla': QueueName.Tickets,
+  'tickets.backfill': QueueName.Tickets,
   'webhooks.fan-out': QueueName.Webhooks,
   'webhooks.deliver': QueueName.Webhooks,
   'maintenance.partitions': QueueName.Maintenance,

@@ -25,6 +25,10 @@ import { MetricsController } from './ops/metrics.controller.js';
 import { MetricsService } from './ops/metrics.service.js';
 import { RedisProbe } from './ops/redis-probe.service.js';
 import { StaffController } from './staff/staff.controller.js';
+import { TicketsModule } from '../../../libs/tickets/tickets.module.js';
+import { TicketsController } from './tickets/tickets.controller.js';
+import { KbController } from './kb/kb.controller.js';
+import { CalendarsController } from './calendars/calendars.controller.js';
 import { SharedModule } from '../../../libs/common/shared.module.js';
 
 export interface ApiModuleOptions {
@@ -47,12 +51,13 @@ export class ApiModule {
         OutboxModule,
         AuditModule,
         StaffModule,
+        TicketsModule,
         AuthModule,
         TerminusModule.forRoot({ logger: false }),
         LearnersModule,
         AnalyticsModule,
       ],
-      controllers: [AuthController, StaffController, ApiClientsController, AuditController, HealthController, MetricsController, SyncController, LearnersController, AnalyticsController],
+      controllers: [AuthController, StaffController, ApiClientsController, AuditController, HealthController, MetricsController, SyncController, LearnersController, AnalyticsController, TicketsController, KbController, CalendarsController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, MetricsService, RedisProbe],
     };
   }

@@ -19,9 +19,11 @@ import { AnalyticsProcessor } from './processors/analytics.processor.js';
 import { AnalyticsSchedule } from './schedules/analytics.schedule.js';
 import { OutboxRelaySchedule } from './schedules/outbox-relay.schedule.js';
 import { WorkerRunner } from './worker-runner.service.js';
+import { TicketsModule } from '../../../libs/tickets/tickets.module.js';
+import { TicketsProcessor } from './processors/tickets.processor.js';
 
 /** Processor classes, one per queue; each is added here and to JOB_PROCESSORS below. */
-const PROCESSORS: Array<new (...args: never[]) => JobProcessor> = [MaintenanceProcessor, AnalyticsProcessor];
+const PROCESSORS: Array<new (...args: never[]) => JobProcessor> = [MaintenanceProcessor, AnalyticsProcessor, TicketsProcessor];
 
 /** No HTTP: BullMQ processors, the outbox relay and the cron schedules (which only enqueue). */
 @Module({})
@@ -41,6 +43,7 @@ export class WorkerModule {
         StaffModule,
         LearnersModule,
         AnalyticsModule,
+        TicketsModule,
       ],
       providers: [
         ...PROCESSORS,
