@@ -78,7 +78,7 @@ export class AnalyticsRepository {
   }
 
   async markRequested(em: EntityManager): Promise<Date> {
-    const [r] = await this.q<{ requested_at: Date }>(`update analytics_state set requested_at = clock_timestamp() where id = 1 returning requested_at`, [], em);
+    const [r] = await this.q<{ requested_at: Date }>(`with u as (update analytics_state set requested_at = clock_timestamp() where id = 1 returning requested_at) select requested_at from u`, [], em);
     return r.requested_at;
   }
 
@@ -117,7 +117,7 @@ export class AnalyticsRepository {
          select b.*,
                 case
                   when b.status = 'cancelled' then 'cancelled'
-                  when not b.renewed and (b.status = 'expired' or (b.status in ('active','paused') and b.expires_at <= $1)) then 'expired'
+                  when not b.renewed and (b.status = 'expired' or (b.status in ('active','paused') and coalesce(b.expires_at <= $1, false))) then 'expired'
                   when b.status = 'active' and b.last_seen + make_interval(days => $2) <= $1 then 'inactive'
                 end as churn_kind
            from base b
@@ -130,7 +130,7 @@ export class AnalyticsRepository {
                   when 'inactive' then j.last_seen + make_interval(days => $2)
                 end as churned_at,
                 j.churn_kind, j.renewed,
-                (j.renewed or j.status = 'expired' or j.expires_at <= $1) as renewal_due,
+                (j.renewed or j.status = 'expired' or coalesce(j.expires_at <= $1, false)) as renewal_due,
                 j.checkins, j.reached, j.reached >= 5 as covered
            from judged j
        ), upserted as (
