@@ -1,5 +1,6 @@
 import { Foundation1764100000000 } from './1764100000000-Foundation.js';
 import { CoreDomain1764100001000 } from './1764100001000-CoreDomain.js';
+import { RulesEngine1764100004000 } from './1764100004000-RulesEngine.js';
 import { LearnerData1764100003000 } from './1764100003000-LearnerData.js';
 import { Analytics1764100008000 } from './1764100008000-Analytics.js';
 import { SupportDesk1764100007000 } from './1764100007000-SupportDesk.js';
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   LearnerData1764100003000,
   Analytics1764100008000,
   SupportDesk1764100007000,
+  RulesEngine1764100004000,
 ];

@@ -24,7 +24,7 @@ export interface DomainEventJob<P = Record<string, unknown>> {
 
 export interface JobPayloads {
   /** Evaluate every enabled rule for one rule run (row in rule_runs). */
-  'rules.run': { runId: string };
+  'rules.run': { runId: string } | DomainEventJob<{ runId: string }>;
   /** Cron trigger: creates a rule run and enqueues rules.run (single-flight). */
   'rules.schedule': Record<string, never>;
   'cases.on-alert-opened': DomainEventJob;

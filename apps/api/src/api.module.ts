@@ -30,6 +30,9 @@ import { TicketsController } from './tickets/tickets.controller.js';
 import { KbController } from './kb/kb.controller.js';
 import { CalendarsController } from './calendars/calendars.controller.js';
 import { SharedModule } from '../../../libs/common/shared.module.js';
+import { RulesModule } from '../../../libs/rules/rules.module.js';
+import { RulesController } from './rules/rules.controller.js';
+import { AlertsController } from './alerts/alerts.controller.js';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -56,8 +59,9 @@ export class ApiModule {
         TerminusModule.forRoot({ logger: false }),
         LearnersModule,
         AnalyticsModule,
+        RulesModule,
       ],
-      controllers: [AuthController, StaffController, ApiClientsController, AuditController, HealthController, MetricsController, SyncController, LearnersController, AnalyticsController, TicketsController, KbController, CalendarsController],
+      controllers: [AuthController, StaffController, ApiClientsController, AuditController, HealthController, MetricsController, SyncController, LearnersController, AnalyticsController, TicketsController, KbController, CalendarsController, RulesController, AlertsController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, MetricsService, RedisProbe],
     };
   }

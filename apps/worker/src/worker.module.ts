@@ -19,11 +19,14 @@ import { AnalyticsProcessor } from './processors/analytics.processor.js';
 import { AnalyticsSchedule } from './schedules/analytics.schedule.js';
 import { OutboxRelaySchedule } from './schedules/outbox-relay.schedule.js';
 import { WorkerRunner } from './worker-runner.service.js';
+import { RulesModule } from '../../../libs/rules/rules.module.js';
+import { RulesProcessor } from './processors/rules.processor.js';
+import { RulesSchedule } from './schedules/rules.schedule.js';
 import { TicketsModule } from '../../../libs/tickets/tickets.module.js';
 import { TicketsProcessor } from './processors/tickets.processor.js';
 
 /** Processor classes, one per queue; each is added here and to JOB_PROCESSORS below. */
-const PROCESSORS: Array<new (...args: never[]) => JobProcessor> = [MaintenanceProcessor, AnalyticsProcessor, TicketsProcessor];
+const PROCESSORS: Array<new (...args: never[]) => JobProcessor> = [MaintenanceProcessor, AnalyticsProcessor, TicketsProcessor, RulesProcessor];
 
 /** No HTTP: BullMQ processors, the outbox relay and the cron schedules (which only enqueue). */
 @Module({})
@@ -43,6 +46,7 @@ export class WorkerModule {
         StaffModule,
         LearnersModule,
         AnalyticsModule,
+        RulesModule,
         TicketsModule,
       ],
       providers: [
@@ -50,6 +54,7 @@ export class WorkerModule {
         { provide: JOB_PROCESSORS, useFactory: (...ps: JobProcessor[]) => ps, inject: PROCESSORS },
         WorkerRunner,
         OutboxRelaySchedule,
+        RulesSchedule,
         PartitionsSchedule,
         AnalyticsSchedule,
       ],

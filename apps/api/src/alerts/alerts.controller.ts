@@ -1,0 +1,40 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../../../libs/auth/actor.js';
+import { CurrentActor, StaffOnly } from '../../../../libs/auth/decorators.js';
+import { AlertsService } from '../../../../libs/rules/alerts.service.js';
+import { UuidPipe } from '../http/uuid-param.pipe.js';
+import { AlertFeedbackDto, ListAlertsQueryDto, ListCohortAlertsQueryDto } from './alerts.dto.js';
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller()
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Get('alerts')
+  @ApiOperation({ summary: 'Alerts with their evidence and a plain summary, newest first (advisors: their learners)' })
+  list(@CurrentActor() actor: Actor, @Query() q: ListAlertsQueryDto) {
+    return this.alerts.list(actor, q);
+  }
+
+  @Get('alerts/:id')
+  @ApiOperation({ summary: 'One alert' })
+  get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
+    return this.alerts.get(actor, id);
+  }
+
+  @Post('alerts/:id/feedback')
+  @HttpCode(200)
+  @StaffOnly()
+  @ApiOperation({ summary: 'Record your verdict on an alert (one per staff member; sending again updates it)' })
+  feedback(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: AlertFeedbackDto) {
+    return this.alerts.feedback(actor, id, dto);
+  }
+
+  @Get('cohort-alerts')
+  @ApiOperation({ summary: 'Courses where too many active learners are flagged (supervisors: their teams\' courses)' })
+  listCohort(@CurrentActor() actor: Actor, @Query() q: ListCohortAlertsQueryDto) {
+    return this.alerts.listCohortAlerts(actor, q);
+  }
+}

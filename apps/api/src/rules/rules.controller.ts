@@ -1,0 +1,77 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { Actor } from '../../../../libs/auth/actor.js';
+import { CurrentActor, Roles } from '../../../../libs/auth/decorators.js';
+import { DomainError } from '../../../../libs/common/domain-error.js';
+import { BacktestService } from '../../../../libs/rules/backtest.service.js';
+import { RuleRunsService } from '../../../../libs/rules/rule-runs.service.js';
+import { RulesService } from '../../../../libs/rules/rules.service.js';
+import { UuidPipe } from '../http/uuid-param.pipe.js';
+import { BacktestDto, CreateRuleDto, EvaluateRulesDto, RunAcceptedDto, UpdateRuleDto } from './rules.dto.js';
+
+@ApiTags('rules')
+@ApiBearerAuth()
+@Controller()
+export class RulesController {
+  constructor(
+    private readonly rules: RulesService,
+    private readonly runs: RuleRunsService,
+    private readonly backtests: BacktestService,
+  ) {}
+
+  @Get('rules')
+  @ApiOperation({ summary: 'Warning rules with their parameters, severity, action and cohort threshold' })
+  list() {
+    return this.rules.list();
+  }
+
+  @Get('rules/:key')
+  @ApiOperation({ summary: 'One rule' })
+  get(@Param('key') key: string) {
+    return this.rules.get(key);
+  }
+
+  @Post('rules')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a rule of a built-in kind (admin); the same definition again returns 200 unchanged' })
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateRuleDto, @Res({ passthrough: true }) res: FastifyReply) {
+    const { rule, created } = await this.rules.create(actor, dto);
+    res.status(created ? 201 : 200);
+    return rule;
+  }
+
+  @Patch('rules/:key')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Change a rule (admin, audited with before and after)' })
+  update(@CurrentActor() actor: Actor, @Param('key') key: string, @Body() dto: UpdateRuleDto) {
+    const { reason, ...patch } = dto;
+    return this.rules.update(actor, key, patch, reason);
+  }
+
+  @Post('rules/evaluate')
+  @HttpCode(202)
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Start a rule run (single-flight: returns the run already queued or running)' })
+  @ApiAcceptedResponse({ type: RunAcceptedDto })
+  async evaluate(@CurrentActor() actor: Actor, @Body() dto: EvaluateRulesDto) {
+    const { runId } = await this.runs.request(actor, { trigger: 'manual', asOf: dto.asOf ? new Date(dto.asOf) : undefined });
+    return { runId };
+  }
+
+  @Post('rules/backtest')
+  @HttpCode(200)
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Evaluate a draft rule for each day of a past period: alerts, learners flagged, daily workload' })
+  backtest(@CurrentActor() actor: Actor, @Body() dto: BacktestDto) {
+    if (!dto.rule) throw DomainError.field('rule', 'is required');
+    return this.backtests.run(actor, dto);
+  }
+
+  @Get('rule-runs/:id')
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'A rule run: status, timings, alerts opened / refreshed / cleared' })
+  getRun(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
+    return this.runs.get(actor, id);
+  }
+}

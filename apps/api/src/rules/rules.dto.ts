@@ -1,0 +1,54 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDateString, IsIn, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { RULE_KINDS, SEVERITIES } from '../../../../libs/rules/rule-definitions.js';
+
+const ACTION_EXAMPLE = { taskKind: 'care_call', dueWithinHours: 24 };
+
+export class CreateRuleDto {
+  @ApiProperty({ example: 'inactive_10d', description: 'lowercase letters, digits and _' }) @IsString() @MaxLength(63) key: string;
+  @ApiProperty({ example: 'No login for 10 days' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiProperty({ enum: RULE_KINDS }) @IsIn(RULE_KINDS) kind: string;
+  @ApiPropertyOptional({ example: { days: 10 }, description: 'validated per kind; missing parameters take the kind defaults' }) @IsOptional() @IsObject() params?: Record<string, unknown>;
+  @ApiProperty({ enum: SEVERITIES }) @IsIn(SEVERITIES) severity: string;
+  @ApiProperty({ example: ACTION_EXAMPLE }) @IsObject() action: Record<string, unknown>;
+  @ApiPropertyOptional({ nullable: true, example: 0.05, description: 'cohort alert when this share of a course\'s active enrolments fire' })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0) @Max(1) cohortThreshold?: number | null;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export class UpdateRuleDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ example: { days: 10 }, description: 'merged into the current parameters, then validated' }) @IsOptional() @IsObject() params?: Record<string, unknown>;
+  @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: string;
+  @ApiPropertyOptional({ example: ACTION_EXAMPLE }) @IsOptional() @IsObject() action?: Record<string, unknown>;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0) @Max(1) cohortThreshold?: number | null;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ description: 'why (kept in the audit log)' }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
+}
+
+export class EvaluateRulesDto {
+  @ApiPropertyOptional({ example: '2026-11-25T08:00:00Z', description: 'evaluate as of this time (default now)' }) @IsOptional() @IsDateString({ strict: true }) asOf?: string;
+}
+
+export class RunAcceptedDto {
+  @ApiProperty({ format: 'uuid' }) runId: string;
+}
+
+export class DraftRuleDto {
+  @ApiProperty({ enum: RULE_KINDS }) @IsIn(RULE_KINDS) kind: string;
+  @ApiPropertyOptional({ example: { days: 10 } }) @IsOptional() @IsObject() params?: Record<string, unknown>;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(63) key?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: string;
+  @ApiPropertyOptional({ example: ACTION_EXAMPLE }) @IsOptional() @IsObject() action?: Record<string, unknown>;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0) @Max(1) cohortThreshold?: number | null;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export class BacktestDto {
+  @ApiProperty({ type: DraftRuleDto, description: 'a draft rule (not saved); only kind and params matter' })
+  @ValidateNested() @Type(() => DraftRuleDto) @IsObject() rule: DraftRuleDto;
+  @ApiProperty({ example: '2026-08-01', description: 'first school day evaluated' }) @IsDateString({ strict: true }) from: string;
+  @ApiProperty({ example: '2026-10-29', description: 'last school day evaluated (at most 366 days after from)' }) @IsDateString({ strict: true }) to: string;
+}

@@ -1,0 +1,167 @@
+import type { ParamsByKind, RuleKind } from './rule-definitions.js';
+
+/**
+ * Backtest: for each school day d in [$1 from, $2 to] (time zone $3), would the rule fire at the end of d?
+ * Each kind yields firing *intervals* `(enrollment_id, s, e)` (days s..e inclusive) straight from the
+ * rollups in one set-based statement — no per-day re-evaluation — which the caller merges and counts.
+ * Parameters follow from `$4`. Status history is approximated from the current status: an enrolment that
+ * is no longer active is taken as active until the day its status changed.
+ */
+type Builder<K extends RuleKind> = (p: ParamsByKind[K]) => { sql: string; values: unknown[] };
+
+/** Active days of each enrolment: from its enrolment day until today, or until the day before its status changed. */
+const ACTIVE_WINDOW = (statuses: string) => `
+  select e.id as enrollment_id, e.learner_id, e.enrolled_at, (e.enrolled_at at time zone $3::text)::date as enroll_day,
+         case when e.status in (${statuses}) then $2::date else (e.status_changed_at at time zone $3::text)::date - 1 end as active_end
+  from enrollments e
+  where (e.enrolled_at at time zone $3::text)::date <= $2::date`;
+
+const BUILDERS: { [K in RuleKind]: Builder<K> } = {
+  // Inactive from max(enrolment, end of last login day) + N days until the day before the next login.
+  inactive_days: (p) => ({
+    values: [p.days],
+    sql: `
+      logins as (
+        select d.enrollment_id, d.day, lead(d.day) over (partition by d.enrollment_id order by d.day) as next_day
+        from enrollment_daily d where d.logins > 0 and d.day <= $2::date),
+      first_login as (select enrollment_id, min(day) as day from logins group by enrollment_id),
+      iv as (
+        select l.enrollment_id, l.day + $4::int as s, coalesce(l.next_day - 1, $2::date) as e from logins l
+        union all
+        select w.enrollment_id,
+               case when x.t = date_trunc('day', x.t) then x.t::date - 1 else x.t::date end as s,
+               coalesce(f.day - 1, $2::date) as e
+        from w
+        cross join lateral (select (w.enrolled_at + make_interval(days => $4::int)) at time zone $3::text as t) x
+        left join first_login f on f.enrollment_id = w.enrollment_id)`,
+  }),
+
+  // Between two lesson days the completed count is constant while the expected count grows, so each
+  // segment fires from a computable first day: elapsed ≥ grace and elapsed > completed·duration ÷ (ratio·total).
+  low_completion: (p) => ({
+    values: [p.ratio, p.graceDays],
+    sql: `
+      lessons as (
+        select d.enrollment_id, d.day, sum(d.lessons_completed) over (partition by d.enrollment_id order by d.day) as cum,
+               lead(d.day) over (partition by d.enrollment_id order by d.day) as next_day
+        from enrollment_daily d where d.lessons_completed > 0 and d.day <= $2::date),
+      first_lesson as (select enrollment_id, min(day) as day from lessons group by enrollment_id),
+      segs as (
+        select w.enrollment_id, w.enroll_day as a, coalesce(f.day - 1, $2::date) as b, 0::numeric as c
+        from w left join first_lesson f on f.enrollment_id = w.enrollment_id
+        union all
+        select l.enrollment_id, l.day, coalesce(l.next_day - 1, $2::date), l.cum::numeric from lessons l),
+      iv as (
+        select s.enrollment_id, greatest(s.a, w.enroll_day + k.k) as s, s.b as e
+        from segs s
+        join w on w.enrollment_id = s.enrollment_id
+        join enrollments e on e.id = s.enrollment_id
+        join courses co on co.id = e.course_id and co.total_lessons > 0
+        cross join lateral (select extract(epoch from ((w.enroll_day + 1)::timestamp at time zone $3::text) - w.enrolled_at) / 86400 as base) b
+        cross join lateral (select greatest(0, ceil($5::int - b.base), floor(s.c * co.duration_days / ($4::numeric * co.total_lessons) - b.base) + 1)::int as k) k
+        where s.c < $4::numeric * co.total_lessons)`,
+  }),
+
+  // From the day the N-th late assignment was submitted, for good.
+  late_assignments: (p) => ({
+    values: [p.lateDays, p.count],
+    sql: `
+      late as (
+        select a.enrollment_id, (a.submitted_at at time zone $3::text)::date as day,
+               row_number() over (partition by a.enrollment_id order by a.submitted_at, a.assignment_id) as n
+        from enrollment_assignments a
+        where a.submitted_at - a.due_at > make_interval(days => $4::int) and (a.submitted_at at time zone $3::text)::date <= $2::date),
+      iv as (select enrollment_id, day as s, $2::date as e from late where n = $5::int)`,
+  }),
+
+  // From the day a month's count reaches the threshold until the month ends.
+  complaints: (p) => ({
+    values: [p.count],
+    sql: `
+      monthly as (
+        select d.enrollment_id, d.day, date_trunc('month', d.day)::date as month,
+               sum(d.complaints) over (partition by d.enrollment_id, date_trunc('month', d.day) order by d.day) as cum,
+               sum(d.complaints) over (partition by d.enrollment_id, date_trunc('month', d.day) order by d.day rows between unbounded preceding and 1 preceding) as before
+        from enrollment_daily d
+        where d.complaints > 0 and d.day >= date_trunc('month', $1::date)::date and d.day <= $2::date),
+      iv as (
+        select enrollment_id, day as s, (month + interval '1 month')::date - 1 as e
+        from monthly where cum >= $4::int and coalesce(before, 0) < $4::int)`,
+  }),
+
+  // Each calendar week fires or not as a whole, judged on the full weeks before it.
+  study_time_drop: (p) => {
+    const n = p.weeks + 1;
+    const cols = Array.from({ length: n }, (_, i) => i + 1);
+    const joins = cols.map((i) => `left join wk w${i} on w${i}.enrollment_id = c.enrollment_id and w${i}.ws = c.cw - ${7 * i}`).join('\n        ');
+    const m = (i: number) => `coalesce(w${i}.m, 0)`;
+    const drops = cols.slice(0, -1).map((i) => `${m(i)} <= $4::numeric * ${m(i + 1)}`).join(' and ');
+    return {
+      values: [p.dropRatio, p.weeks],
+      sql: `
+      wk as (
+        select d.enrollment_id, date_trunc('week', d.day)::date as ws, sum(d.study_minutes)::int as m
+        from enrollment_daily d
+        where d.day >= date_trunc('week', $1::date)::date - ${7 * n} and d.day <= $2::date
+        group by 1, 2),
+      cand as (
+        select distinct wk.enrollment_id, g.cw::date as cw
+        from wk cross join generate_series(date_trunc('week', $1::date), date_trunc('week', $2::date), interval '7 days') g(cw)
+        where wk.ws >= g.cw::date - ${7 * n} and wk.ws < g.cw::date and $5::int > 0),
+      iv as (
+        select c.enrollment_id, c.cw as s, c.cw + 6 as e
+        from cand c
+        ${joins}
+        where ${m(n)} > 0 and ${drops})`,
+    };
+  },
+};
+
+const STATUSES: Record<RuleKind, string> = {
+  inactive_days: `'active'`,
+  low_completion: `'active'`,
+  study_time_drop: `'active'`,
+  late_assignments: `'active','paused'`,
+  complaints: `'active','paused','completed','cancelled','expired'`,
+};
+
+/**
+ * The whole backtest as one statement: per-day firing counts, alerts opened (the workload) and cleared,
+ * plus totals. Intervals are clipped to each enrolment's active days and to [from − 1, to], merged into
+ * islands (one alert each); an island starting at from − 1 was already open when the period began.
+ */
+export function backtestQuery(kind: RuleKind, params: ParamsByKind[RuleKind]): { sql: string; values: unknown[] } {
+  const b = (BUILDERS[kind] as Builder<RuleKind>)(params as never);
+  const sql = `
+    with w as (${ACTIVE_WINDOW(STATUSES[kind])}),
+    ${b.sql},
+    clipped as (
+      select iv.enrollment_id, w.learner_id, greatest(iv.s, w.enroll_day, $1::date - 1) as s, least(iv.e, w.active_end, $2::date) as e
+      from iv join w on w.enrollment_id = iv.enrollment_id),
+    valid as (select * from clipped where s <= e and e >= $1::date),
+    marked as (
+      select v.*, case when v.s <= max(v.e) over (partition by v.enrollment_id order by v.s, v.e rows between unbounded preceding and 1 preceding) + 1
+                       then 0 else 1 end as starts
+      from valid v),
+    grouped as (select m.*, sum(m.starts) over (partition by m.enrollment_id order by m.s, m.e) as grp from marked m),
+    islands as (select enrollment_id, min(learner_id::text) as learner_id, min(s) as s, max(e) as e from grouped group by enrollment_id, grp),
+    ev as (
+      select greatest(s, $1::date) as day, 1 as delta, (s >= $1::date)::int as opened, 0 as cleared from islands
+      union all
+      select e + 1, -1, 0, 1 from islands where e < $2::date),
+    per_day as (select day, sum(delta) as delta, sum(opened) as opened, sum(cleared) as cleared from ev group by day),
+    days as (
+      select g.day::date as day,
+             sum(coalesce(p.delta, 0)) over (order by g.day)::int as firing,
+             coalesce(p.opened, 0)::int as opened,
+             coalesce(p.cleared, 0)::int as cleared
+      from generate_series($1::date, $2::date, interval '1 day') g(day)
+      left join per_day p on p.day = g.day::date)
+    select
+      (select jsonb_agg(jsonb_build_object('day', to_char(day, 'YYYY-MM-DD'), 'firing', firing, 'opened', opened, 'cleared', cleared) order by day) from days) as days,
+      (select count(distinct learner_id)::int from islands) as distinct_learners,
+      (select count(distinct enrollment_id)::int from islands) as distinct_enrollments,
+      (select count(*)::int from islands where s >= $1::date) as alerts_opened,
+      (select count(*)::int from islands where s < $1::date) as open_at_start`;
+  return { sql, values: b.values };
+}
