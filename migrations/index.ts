@@ -4,6 +4,7 @@ import { RulesEngine1764100004000 } from './1764100004000-RulesEngine.js';
 import { LearnerData1764100003000 } from './1764100003000-LearnerData.js';
 import { Analytics1764100008000 } from './1764100008000-Analytics.js';
 import { SupportDesk1764100007000 } from './1764100007000-SupportDesk.js';
+import { CasesAssignment1764100005000 } from './1764100005000-CasesAssignment.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from TypeScript
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   Analytics1764100008000,
   SupportDesk1764100007000,
   RulesEngine1764100004000,
+  CasesAssignment1764100005000,
 ];

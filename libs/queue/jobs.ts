@@ -31,6 +31,8 @@ export interface JobPayloads {
   'cases.on-alert-cleared': DomainEventJob;
   'cases.escalation-check': { caseId: string; dueAt: string };
   'cases.backfill': { teamId: string | null; reason: string };
+  /** Periodic safety net: waiting alerts, every pool, overdue escalations. */
+  'cases.sweep': Record<string, never>;
   'tasks.first-week': DomainEventJob;
   'tasks.on-enrollment-status': DomainEventJob;
   'tasks.due-notify': { taskId: string; dueAt: string };
@@ -57,6 +59,7 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'cases.on-alert-cleared': QueueName.Cases,
   'cases.escalation-check': QueueName.Cases,
   'cases.backfill': QueueName.Cases,
+  'cases.sweep': QueueName.Cases,
   'tasks.first-week': QueueName.Tasks,
   'tasks.on-enrollment-status': QueueName.Tasks,
   'tasks.due-notify': QueueName.Tasks,

@@ -12,6 +12,8 @@ import { DatabaseModule } from '../../../libs/database/database.module.js';
 import { OutboxModule } from '../../../libs/outbox/outbox.module.js';
 import { QueueModule } from '../../../libs/queue/queue.module.js';
 import { StaffModule } from '../../../libs/staff/staff.module.js';
+import { CasesModule } from '../../../libs/cases/cases.module.js';
+import { CasesController } from './cases/cases.controller.js';
 import { LearnersModule } from '../../../libs/learners/learners.module.js';
 import { LearnersController } from './learners/learners.controller.js';
 import { SyncController } from './sync/sync.controller.js';
@@ -54,6 +56,7 @@ export class ApiModule {
         OutboxModule,
         AuditModule,
         StaffModule,
+        CasesModule,
         TicketsModule,
         AuthModule,
         TerminusModule.forRoot({ logger: false }),
@@ -61,7 +64,7 @@ export class ApiModule {
         AnalyticsModule,
         RulesModule,
       ],
-      controllers: [AuthController, StaffController, ApiClientsController, AuditController, HealthController, MetricsController, SyncController, LearnersController, AnalyticsController, TicketsController, KbController, CalendarsController, RulesController, AlertsController],
+      controllers: [AuthController, StaffController, CasesController, ApiClientsController, AuditController, HealthController, MetricsController, SyncController, LearnersController, AnalyticsController, TicketsController, KbController, CalendarsController, RulesController, AlertsController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, MetricsService, RedisProbe],
     };
   }

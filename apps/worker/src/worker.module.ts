@@ -10,6 +10,9 @@ import { DatabaseModule } from '../../../libs/database/database.module.js';
 import { OutboxModule } from '../../../libs/outbox/outbox.module.js';
 import { QueueModule } from '../../../libs/queue/queue.module.js';
 import { StaffModule } from '../../../libs/staff/staff.module.js';
+import { CasesModule } from '../../../libs/cases/cases.module.js';
+import { CasesProcessor } from './processors/cases.processor.js';
+import { CasesSweepSchedule } from './schedules/cases-sweep.schedule.js';
 import { LearnersModule } from '../../../libs/learners/learners.module.js';
 import { MaintenanceProcessor } from './processors/maintenance.processor.js';
 import { PartitionsSchedule } from './schedules/partitions.schedule.js';
@@ -26,7 +29,7 @@ import { TicketsModule } from '../../../libs/tickets/tickets.module.js';
 import { TicketsProcessor } from './processors/tickets.processor.js';
 
 /** Processor classes, one per queue; each is added here and to JOB_PROCESSORS below. */
-const PROCESSORS: Array<new (...args: never[]) => JobProcessor> = [MaintenanceProcessor, AnalyticsProcessor, TicketsProcessor, RulesProcessor];
+const PROCESSORS: Array<new (...args: never[]) => JobProcessor> = [CasesProcessor, MaintenanceProcessor, AnalyticsProcessor, TicketsProcessor, RulesProcessor];
 
 /** No HTTP: BullMQ processors, the outbox relay and the cron schedules (which only enqueue). */
 @Module({})
@@ -44,6 +47,7 @@ export class WorkerModule {
         OutboxModule,
         AuditModule,
         StaffModule,
+        CasesModule,
         LearnersModule,
         AnalyticsModule,
         RulesModule,
@@ -54,6 +58,7 @@ export class WorkerModule {
         { provide: JOB_PROCESSORS, useFactory: (...ps: JobProcessor[]) => ps, inject: PROCESSORS },
         WorkerRunner,
         OutboxRelaySchedule,
+        CasesSweepSchedule,
         RulesSchedule,
         PartitionsSchedule,
         AnalyticsSchedule,

@@ -1,0 +1,60 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../../../libs/auth/actor.js';
+import { CurrentActor, Roles } from '../../../../libs/auth/decorators.js';
+import { CasesService } from '../../../../libs/cases/cases.service.js';
+import { UuidPipe } from '../http/uuid-param.pipe.js';
+import { AssignCaseDto, ListCasesQueryDto, ReassignCasesDto, RescheduleCaseDto, ResolveCaseDto } from './cases.dto.js';
+
+const bool = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('cases')
+export class CasesController {
+  constructor(private readonly cases: CasesService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Cases visible to the caller, by priority then due time' })
+  list(@CurrentActor() actor: Actor, @Query() q: ListCasesQueryDto) {
+    return this.cases.list(actor, { ...q, unassigned: bool(q.unassigned), escalated: bool(q.escalated) });
+  }
+
+  @Post('reassign')
+  @HttpCode(200)
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Move many cases at once, all or nothing (caseIds or every open case of fromAdvisorId)' })
+  reassign(@CurrentActor() actor: Actor, @Body() dto: ReassignCasesDto) {
+    return this.cases.reassign(actor, dto);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One case with its alerts (evidence), tasks and history' })
+  get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
+    return this.cases.get(actor, id);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: 'Assign one case to an advisor (with a reason)' })
+  assign(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: AssignCaseDto) {
+    return this.cases.assign(actor, id, dto.advisorId, dto.reason);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @Roles('admin', 'supervisor', 'advisor')
+  @ApiOperation({ summary: 'Resolve a case: retained, churned (churnReason required), unreachable or not_at_risk' })
+  resolve(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: ResolveCaseDto) {
+    return this.cases.resolve(actor, id, dto);
+  }
+
+  @Post(':id/reschedule')
+  @HttpCode(200)
+  @Roles('admin', 'supervisor', 'advisor')
+  @ApiOperation({ summary: 'Move the first-contact due time' })
+  reschedule(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: RescheduleCaseDto) {
+    return this.cases.reschedule(actor, id, new Date(dto.dueAt), dto.reason);
+  }
+}

@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { CHURN_REASONS, OUTCOMES } from '../../../../libs/cases/case-tasks.js';
+import { PageQueryDto } from '../http/pagination.dto.js';
+
+const STATUSES = ['open', 'in_progress', 'resolved'] as const;
+const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+const QUEUES = ['advisor', 'escalation'] as const;
+const BOOL = ['true', 'false'] as const;
+
+export class ListCasesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() advisorId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() teamId?: string;
+  @ApiPropertyOptional({ enum: BOOL, description: 'true: only the pool (no advisor); false: only assigned' }) @IsOptional() @IsIn(BOOL) unassigned?: (typeof BOOL)[number];
+  @ApiPropertyOptional({ enum: PRIORITIES }) @IsOptional() @IsIn(PRIORITIES) priority?: (typeof PRIORITIES)[number];
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() learnerId?: string;
+  @ApiPropertyOptional({ enum: QUEUES, description: "escalation: the supervisors' escalation queue" }) @IsOptional() @IsIn(QUEUES) queue?: (typeof QUEUES)[number];
+  @ApiPropertyOptional({ enum: BOOL }) @IsOptional() @IsIn(BOOL) escalated?: (typeof BOOL)[number];
+}
+
+export class AssignCaseDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() advisorId: string;
+  @ApiProperty({ description: 'why (kept in the audit log)' }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+}
+
+export class ReassignCasesDto {
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'the cases to move (or give fromAdvisorId)' })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsUUID('all', { each: true })
+  caseIds?: string[];
+  @ApiPropertyOptional({ format: 'uuid', description: 'move every open case of this advisor (e.g. away)' }) @IsOptional() @IsUUID() fromAdvisorId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'target advisor; omitted: each case goes through the assignment policy' }) @IsOptional() @IsUUID() toAdvisorId?: string;
+  @ApiProperty({ description: 'why (kept in the audit log)' }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+}
+
+export class ResolveCaseDto {
+  @ApiProperty({ enum: OUTCOMES }) @IsIn(OUTCOMES) outcome: (typeof OUTCOMES)[number];
+  @ApiPropertyOptional({ enum: CHURN_REASONS, description: 'required when outcome is churned' }) @IsOptional() @IsIn(CHURN_REASONS) churnReason?: (typeof CHURN_REASONS)[number];
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) note?: string;
+}
+
+export class RescheduleCaseDto {
+  @ApiProperty({ example: '2026-11-26T09:00:00Z' }) @IsISO8601({ strict: true }) dueAt: string;
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+}

@@ -1,0 +1,122 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { SYSTEM } from '../auth/actor.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+import { jobId } from '../queue/jobs.js';
+import { QueueService } from '../queue/queue.service.js';
+import { updateReturning } from './sql.js';
+
+interface EscalatedRow {
+  id: string;
+  learner_id: string;
+  advisor_id: string | null;
+  team_id: string | null;
+  escalated_to: string | null;
+  due_at: Date;
+  priority: string;
+}
+
+/**
+ * Cases not contacted by their due time escalate to the team supervisor (DESIGN 4.7). A delayed job per
+ * (case, due time) fires at the deadline and re-checks everything in one guarded UPDATE, so a case that was
+ * contacted, resolved or rescheduled in the meantime is left alone; the periodic sweep catches any job that
+ * Redis lost.
+ */
+@Injectable()
+export class CaseEscalationService {
+  private readonly logger = new Logger(CaseEscalationService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queues: QueueService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Enqueues the deadline checks (called by the worker after the transaction that set the due times). */
+  async schedule(items: Array<{ caseId: string; dueAt: Date }>): Promise<void> {
+    if (!items.length) return;
+    const now = this.clock.now().getTime();
+    try {
+      await this.queues.enqueueMany(
+        items.map((i) => ({
+          name: 'cases.escalation-check' as const,
+          payload: { caseId: i.caseId, dueAt: i.dueAt.toISOString() },
+          opts: { jobId: jobId('esc', i.caseId, i.dueAt.getTime()), delay: Math.max(0, i.dueAt.getTime() - now) },
+        })),
+      );
+    } catch (e) {
+      // The sweep escalates overdue cases anyway; a lost deadline job only delays the escalation.
+      this.logger.warn(`could not schedule ${items.length} escalation check(s): ${(e as Error).message}`);
+    }
+  }
+
+  /** The deadline job: escalates this case only if it is still due at exactly this time and untouched. */
+  async check(caseId: string, dueAt: string): Promise<number> {
+    return this.escalate({ caseId, dueAt: new Date(dueAt) });
+  }
+
+  /** Periodic safety net: escalates every overdue, uncontacted case. */
+  async sweep(): Promise<number> {
+    return this.escalate({});
+  }
+
+  private async escalate(f: { caseId?: string; dueAt?: Date }): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const now = this.clock.now();
+      const rows = await updateReturning<EscalatedRow>(
+        em,
+        `update cases c set escalated_at = $1, updated_at = $1,
+                escalated_to = coalesce(c.escalated_to, t.supervisor_id),
+                priority = case when c.priority in ('low','medium') then 'high' else c.priority end,
+                priority_score = greatest(c.priority_score, 30)
+           from cases c0 left join teams t on t.id = c0.team_id
+          where c.id = c0.id and c.status <> 'resolved' and c.first_contact_at is null and c.escalated_at is null
+            and c.due_at <= $1
+            and ($2::uuid is null or c.id = $2::uuid)
+            and ($3::timestamptz is null or c.due_at = $3::timestamptz)
+         returning c.id, c.learner_id, c.advisor_id, c.team_id, c.escalated_to, c.due_at, c.priority`,
+        [now, f.caseId ?? null, f.dueAt ?? null],
+      );
+      await this.record(em, rows, now);
+      return rows.length;
+    });
+  }
+
+  private async record(em: EntityManager, rows: EscalatedRow[], now: Date): Promise<void> {
+    if (!rows.length) return;
+    const reason = (r: EscalatedRow) => `no first contact by the due time ${new Date(r.due_at).toISOString()}`;
+    await this.audit.record(
+      em,
+      rows.map((r) => ({
+        actor: SYSTEM,
+        action: 'case.escalated',
+        entity: 'case' as const,
+        entityId: r.id,
+        after: { escalatedAt: now.toISOString(), escalatedTo: r.escalated_to, advisorId: r.advisor_id, teamId: r.team_id, priority: r.priority },
+        reason: reason(r),
+      })),
+    );
+    await this.outbox.publish(
+      em,
+      rows.map((r) => ({
+        aggregateType: 'case',
+        aggregateId: r.id,
+        eventType: 'case.escalated',
+        payload: {
+          caseId: r.id,
+          learnerId: r.learner_id,
+          advisorId: r.advisor_id,
+          teamId: r.team_id,
+          supervisorId: r.escalated_to,
+          dueAt: new Date(r.due_at).toISOString(),
+          escalatedAt: now.toISOString(),
+          reason: reason(r),
+        },
+      })),
+    );
+  }
+}

@@ -1,0 +1,431 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AssignmentService } from '../assignment/assignment.service.js';
+import { addWorkingHours } from '../assignment/working-time.js';
+import { SYSTEM } from '../auth/actor.js';
+import { AuditService, type AuditRecord } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import type { WeeklyHours } from '../common/working-hours.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { OutboxService, type DomainEvent } from '../outbox/outbox.service.js';
+import { DEFAULT_WORKING_HOURS } from '../staff/staff.service.js';
+import { casePriority, lifecycleStage, PRIORITY_RANK, priorityOf, type Severity } from './case-priority.js';
+import { CaseEscalationService } from './case-escalation.service.js';
+import { caseTaskKey, caseTaskKind } from './case-tasks.js';
+
+/** How many waiting alerts one intake transaction takes in. */
+export const INTAKE_BATCH = 500;
+
+interface AlertRow {
+  id: string;
+  learner_id: string;
+  enrollment_id: string;
+  rule_key: string;
+  severity: Severity;
+  rule_kind: string;
+  action: { taskKind?: string; dueWithinHours?: number } | null;
+}
+
+interface EnrollmentCtx {
+  id: string;
+  learner_id: string;
+  status: string;
+  enrolled_at: Date;
+  expires_at: Date | null;
+  e_holdout: boolean;
+  l_holdout: boolean;
+  course_id: string;
+  course_team_id: string | null;
+  category: string | null;
+  owner_advisor_id: string | null;
+  owner_team_id: string | null;
+}
+
+interface OpenCaseRow {
+  id: string;
+  learner_id: string;
+  advisor_id: string | null;
+  team_id: string | null;
+  queue: 'advisor' | 'escalation';
+  priority: string;
+  priority_score: number;
+  due_at: Date | null;
+  escalated_at: Date | null;
+  escalated_to: string | null;
+}
+
+/** A case this batch creates or changes, before it is written. */
+interface CaseDraft {
+  id: string;
+  isNew: boolean;
+  learnerId: string;
+  teamId: string | null;
+  courseId: string | null;
+  advisorId: string | null;
+  queue: 'advisor' | 'escalation';
+  priority: string;
+  score: number;
+  previousPriority?: string;
+  dueAt: Date;
+  previousDueAt?: Date | null;
+  escalatedAt: Date | null;
+  escalatedTo: string | null;
+  newlyEscalated: boolean;
+  reason: string;
+  alerts: AlertRow[];
+}
+
+export interface IntakeResult {
+  claimed: number;
+  claimedOwn: boolean;
+  opened: number;
+  attached: number;
+  holdout: number;
+}
+
+const DEFAULT_DUE_HOURS = 24;
+
+/**
+ * Alerts become cases (DESIGN 3, 4.3): one open case per learner; later alerts attach and can raise its
+ * priority; new cases go through the assignment policy (complaints straight to the supervisor's escalation
+ * queue); each (case, rule) gets one task of the rule's task kind; holdout learners get nothing.
+ *
+ * Every `alert.opened` job takes in its own alert plus a batch of other waiting ones in one set-based
+ * transaction (claimed with SKIP LOCKED and stamped `case_intake_at`), so a burst of alerts is processed in
+ * a few large transactions and the remaining jobs find their alert already done. Learner rows are locked in
+ * id order before the staff rows (assignment), the lock order every writer of cases follows.
+ */
+@Injectable()
+export class CaseIntakeService {
+  private readonly logger = new Logger(CaseIntakeService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly assignment: AssignmentService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly escalation: CaseEscalationService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Job `cases.on-alert-opened`. Throws (so the job retries) only if its alert is still waiting, locked by someone else. */
+  async onAlertOpened(alertId: string): Promise<IntakeResult> {
+    const res = await this.processBatch(alertId);
+    if (res.claimedOwn) return res;
+    const [state]: Array<{ status: string; case_intake_at: Date | null }> = await this.dataSource.query(
+      `select status, case_intake_at from alerts where id = $1`,
+      [alertId],
+    );
+    if (state && state.status === 'open' && !state.case_intake_at) {
+      throw new Error(`alert ${alertId} is locked by another transaction; will retry`);
+    }
+    return res;
+  }
+
+  /** Periodic safety net: takes in every alert still waiting (e.g. if a job was lost). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const r = await this.processBatch(null);
+      total += r.claimed;
+      if (r.claimed < INTAKE_BATCH) return total;
+    }
+  }
+
+  async processBatch(ownAlertId: string | null, batch = INTAKE_BATCH): Promise<IntakeResult> {
+    const toSchedule: Array<{ caseId: string; dueAt: Date }> = [];
+    const result = await this.dataSource.transaction(async (em) => this.intake(em, ownAlertId, batch, toSchedule));
+    await this.escalation.schedule(toSchedule);
+    return result;
+  }
+
+  private async intake(em: EntityManager, ownAlertId: string | null, batch: number, toSchedule: Array<{ caseId: string; dueAt: Date }>): Promise<IntakeResult> {
+    const now = this.clock.now();
+    const alerts: AlertRow[] = await em.query(
+      `select a.id, a.learner_id, a.enrollment_id, a.rule_key, coalesce(a.severity, r.severity) as severity, r.kind as rule_kind, r.action
+         from alerts a join rules r on r.key = a.rule_key
+        where a.status = 'open' and a.case_intake_at is null
+        order by coalesce(a.id = $1::uuid, false) desc, a.opened_at, a.id
+        limit $2
+        for update of a skip locked`,
+      [ownAlertId, batch],
+    );
+    const result: IntakeResult = { claimed: alerts.length, claimedOwn: alerts.some((a) => a.id === ownAlertId), opened: 0, attached: 0, holdout: 0 };
+    if (!alerts.length) return result;
+    await em.query(`update alerts set case_intake_at = $2 where id = any($1::uuid[])`, [alerts.map((a) => a.id), now]);
+
+    const ctxRows: EnrollmentCtx[] = await em.query(
+      `select e.id, e.learner_id, e.status, e.enrolled_at, e.expires_at, e.holdout as e_holdout, l.holdout as l_holdout,
+              e.course_id, c.team_id as course_team_id, c.category, l.owner_advisor_id, o.team_id as owner_team_id
+         from enrollments e join learners l on l.id = e.learner_id join courses c on c.id = e.course_id
+         left join staff o on o.id = l.owner_advisor_id
+        where e.id = any($1::uuid[])`,
+      [[...new Set(alerts.map((a) => a.enrollment_id))]],
+    );
+    const ctx = new Map(ctxRows.map((r) => [r.id, r]));
+    // Holdout learners get alerts but no intervention: their alerts are only marked as taken in.
+    const live = alerts.filter((a) => {
+      const c = ctx.get(a.enrollment_id);
+      return c && !c.e_holdout && !c.l_holdout;
+    });
+    result.holdout = alerts.length - live.length;
+    if (!live.length) return result;
+
+    const byLearner = new Map<string, AlertRow[]>();
+    for (const a of live) byLearner.set(a.learner_id, [...(byLearner.get(a.learner_id) ?? []), a]);
+    const learnerIds = [...byLearner.keys()].sort();
+    await em.query(`select id from learners where id = any($1::uuid[]) order by id for no key update`, [learnerIds]);
+    const openCases: OpenCaseRow[] = await em.query(
+      `select id, learner_id, advisor_id, team_id, queue, priority, priority_score, due_at, escalated_at, escalated_to
+         from cases where learner_id = any($1::uuid[]) and status <> 'resolved'`,
+      [learnerIds],
+    );
+    const openByLearner = new Map(openCases.map((c) => [c.learner_id, c]));
+    const existingAlerts: Array<{ case_id: string; severity: Severity; kind: string }> = openCases.length
+      ? await em.query(
+          `select ca.case_id, a.severity, r.kind from case_alerts ca join alerts a on a.id = ca.alert_id join rules r on r.key = a.rule_key
+            where ca.case_id = any($1::uuid[]) and a.status = 'open'`,
+          [openCases.map((c) => c.id)],
+        )
+      : [];
+
+    const teamIds = new Set<string>();
+    for (const a of live) {
+      const c = ctx.get(a.enrollment_id)!;
+      if (c.course_team_id) teamIds.add(c.course_team_id);
+      if (c.owner_team_id) teamIds.add(c.owner_team_id);
+    }
+    for (const c of openCases) if (c.team_id) teamIds.add(c.team_id);
+    const supervisorRows: Array<{ id: string; supervisor_id: string | null }> = await em.query(`select id, supervisor_id from teams where id = any($1::uuid[])`, [[...teamIds]]);
+    const supervisorOf = new Map(supervisorRows.map((t) => [t.id, t.supervisor_id]));
+
+    const drafts: CaseDraft[] = [];
+    const toAssign: CaseDraft[] = [];
+    const requests: Array<{ teamId: string | null; preferredAdvisorId: string | null; skill: string | null }> = [];
+    for (const learnerId of learnerIds) {
+      const group = byLearner.get(learnerId)!;
+      const ctxs = group.map((a) => ctx.get(a.enrollment_id)!);
+      const stages = ctxs.map((c) => lifecycleStage({ status: c.status, enrolledAt: new Date(c.enrolled_at), expiresAt: c.expires_at ? new Date(c.expires_at) : null }, now));
+      const complaint = group.some((a) => a.rule_kind === 'complaints');
+      const existing = openByLearner.get(learnerId);
+      if (existing) {
+        const open = existingAlerts.filter((e) => e.case_id === existing.id);
+        const p = casePriority({
+          severities: [...open.map((o) => o.severity), ...group.map((a) => a.severity)],
+          stages,
+          complaint: complaint || open.some((o) => o.kind === 'complaints'),
+        });
+        const score = Math.max(p.score, existing.priority_score);
+        const escalateNow = complaint && existing.queue !== 'escalation';
+        const supervisor = existing.team_id ? supervisorOf.get(existing.team_id) ?? null : null;
+        drafts.push({
+          id: existing.id,
+          isNew: false,
+          learnerId,
+          teamId: existing.team_id,
+          courseId: null,
+          advisorId: existing.advisor_id,
+          queue: complaint ? 'escalation' : existing.queue,
+          priority: PRIORITY_RANK[priorityOf(score)] >= PRIORITY_RANK[existing.priority as keyof typeof PRIORITY_RANK] ? priorityOf(score) : existing.priority,
+          score,
+          previousPriority: existing.priority,
+          dueAt: existing.due_at ? new Date(existing.due_at) : now,
+          previousDueAt: existing.due_at ? new Date(existing.due_at) : null,
+          escalatedAt: existing.escalated_at ?? (escalateNow ? now : null),
+          escalatedTo: existing.escalated_to ?? (escalateNow ? supervisor : null),
+          newlyEscalated: escalateNow && !existing.escalated_at,
+          reason: escalateNow ? 'complaints rule: escalated to the team supervisor' : 'alert attached to the open case',
+          alerts: group,
+        });
+        continue;
+      }
+      // The case is about the most severe alert's course: its team is responsible, else the owner's team.
+      const lead = [...group].sort((a, b) => sevRank(b.severity) - sevRank(a.severity))[0];
+      const leadCtx = ctx.get(lead.enrollment_id)!;
+      const teamId = leadCtx.course_team_id ?? leadCtx.owner_team_id;
+      const p = casePriority({ severities: group.map((a) => a.severity), stages, complaint });
+      const draft: CaseDraft = {
+        id: randomUUID(),
+        isNew: true,
+        learnerId,
+        teamId,
+        courseId: leadCtx.course_id,
+        advisorId: null,
+        queue: 'advisor',
+        priority: p.priority,
+        score: p.score,
+        dueAt: now,
+        escalatedAt: null,
+        escalatedTo: null,
+        newlyEscalated: false,
+        reason: '',
+        alerts: group,
+      };
+      if (complaint) {
+        const supervisor = teamId ? supervisorOf.get(teamId) ?? null : null;
+        Object.assign(draft, {
+          queue: 'escalation',
+          advisorId: supervisor,
+          escalatedAt: now,
+          escalatedTo: supervisor,
+          newlyEscalated: true,
+          reason: supervisor ? "complaints rule: escalated to the team supervisor's queue" : 'complaints rule: escalation queue (team has no supervisor)',
+        });
+      } else {
+        toAssign.push(draft);
+        requests.push({ teamId, preferredAdvisorId: leadCtx.owner_advisor_id, skill: leadCtx.category });
+      }
+      drafts.push(draft);
+    }
+
+    const decisions = await this.assignment.chooseMany(em, 'case', requests);
+    decisions.forEach((d, i) => {
+      toAssign[i].advisorId = d.advisorId;
+      toAssign[i].reason = d.reason;
+    });
+
+    // Due time for first contact, counted in the assignee's working hours (the school's default week when pooled).
+    const assignees = [...new Set(drafts.map((d) => d.advisorId).filter((a): a is string => !!a))];
+    const hoursRows: Array<{ id: string; timezone: string; working_hours: WeeklyHours }> = assignees.length
+      ? await em.query(`select id, timezone, working_hours from staff where id = any($1::uuid[])`, [assignees])
+      : [];
+    const hoursOf = new Map(hoursRows.map((h) => [h.id, h]));
+    for (const d of drafts) {
+      const dueHours = Math.min(...d.alerts.map((a) => dueWithin(a.action)));
+      const h = d.advisorId ? hoursOf.get(d.advisorId) : undefined;
+      const due = addWorkingHours(now, dueHours, h?.working_hours ?? DEFAULT_WORKING_HOURS, h?.timezone ?? this.config.schoolTimezone);
+      d.dueAt = d.isNew || !d.previousDueAt || due < d.previousDueAt ? due : d.previousDueAt;
+      if (!d.escalatedAt && (d.isNew || d.dueAt.getTime() !== d.previousDueAt?.getTime())) toSchedule.push({ caseId: d.id, dueAt: d.dueAt });
+    }
+
+    await this.write(em, drafts, now);
+    result.opened = drafts.filter((d) => d.isNew).length;
+    result.attached = drafts.length - result.opened;
+    return result;
+  }
+
+  private async write(em: EntityManager, drafts: CaseDraft[], now: Date): Promise<void> {
+    const created = drafts.filter((d) => d.isNew);
+    const updated = drafts.filter((d) => !d.isNew);
+    if (created.length) {
+      await em.query(
+        `insert into cases (id, learner_id, team_id, advisor_id, status, priority, priority_score, due_at, opened_at, assigned_at,
+                            queue, course_id, escalated_at, escalated_to, assignment_reason, updated_at)
+         select t.id, t.learner_id, t.team_id, t.advisor_id, 'open', t.priority, t.score, t.due_at, $13,
+                case when t.advisor_id is null then null else $13::timestamptz end, t.queue, t.course_id, t.escalated_at, t.escalated_to, t.reason, $13
+           from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::timestamptz[], $8::text[], $9::uuid[],
+                       $10::timestamptz[], $11::uuid[], $12::text[])
+                as t(id, learner_id, team_id, advisor_id, priority, score, due_at, queue, course_id, escalated_at, escalated_to, reason)`,
+        [
+          created.map((d) => d.id),
+          created.map((d) => d.learnerId),
+          created.map((d) => d.teamId),
+          created.map((d) => d.advisorId),
+          created.map((d) => d.priority),
+          created.map((d) => d.score),
+          created.map((d) => d.dueAt),
+          created.map((d) => d.queue),
+          created.map((d) => d.courseId),
+          created.map((d) => d.escalatedAt),
+          created.map((d) => d.escalatedTo),
+          created.map((d) => d.reason),
+          now,
+        ],
+      );
+    }
+    if (updated.length) {
+      await em.query(
+        `update cases c set priority = t.priority, priority_score = t.score, due_at = t.due_at, queue = t.queue,
+                escalated_at = t.escalated_at, escalated_to = t.escalated_to, all_alerts_cleared_at = null, updated_at = $8
+           from unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::timestamptz[], $7::uuid[])
+                as t(id, priority, score, due_at, queue, escalated_at, escalated_to)
+          where c.id = t.id`,
+        [
+          updated.map((d) => d.id),
+          updated.map((d) => d.priority),
+          updated.map((d) => d.score),
+          updated.map((d) => d.dueAt),
+          updated.map((d) => d.queue),
+          updated.map((d) => d.escalatedAt),
+          updated.map((d) => d.escalatedTo),
+          now,
+        ],
+      );
+    }
+    const links = drafts.flatMap((d) => d.alerts.map((a) => [d.id, a.id] as const));
+    await em.query(
+      `insert into case_alerts (case_id, alert_id, attached_at) select t.c, t.a, $3 from unnest($1::uuid[], $2::uuid[]) as t(c, a)
+       on conflict do nothing`,
+      [links.map((l) => l[0]), links.map((l) => l[1]), now],
+    );
+
+    // One task per (case, rule); a complaint's escalation task goes to the supervisor.
+    const tasks = new Map<string, { kind: string; assignee: string | null; learner: string; enrollment: string; caseId: string; due: Date }>();
+    for (const d of drafts) {
+      for (const a of d.alerts) {
+        const key = caseTaskKey(d.id, a.rule_key);
+        if (tasks.has(key)) continue;
+        const assignee = a.rule_kind === 'complaints' ? d.escalatedTo ?? d.advisorId : d.advisorId;
+        tasks.set(key, { kind: caseTaskKind(a.action?.taskKind), assignee, learner: d.learnerId, enrollment: a.enrollment_id, caseId: d.id, due: d.dueAt });
+      }
+    }
+    const t = [...tasks];
+    await em.query(
+      `insert into tasks (kind, assignee_id, learner_id, enrollment_id, case_id, due_at, status, dedupe_key, created_at, updated_at)
+       select t.kind, t.assignee, t.learner, t.enrollment, t.case_id, t.due, 'scheduled', t.key, $8, $8
+         from unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::timestamptz[], $7::text[])
+              as t(kind, assignee, learner, enrollment, case_id, due, key)
+       on conflict (dedupe_key) where dedupe_key is not null do nothing`,
+      [t.map(([, v]) => v.kind), t.map(([, v]) => v.assignee), t.map(([, v]) => v.learner), t.map(([, v]) => v.enrollment), t.map(([, v]) => v.caseId), t.map(([, v]) => v.due), t.map(([k]) => k), now],
+    );
+
+    const audit: AuditRecord[] = [];
+    const events: DomainEvent[] = [];
+    for (const d of drafts) {
+      const alertIds = d.alerts.map((a) => a.id);
+      const ruleKeys = [...new Set(d.alerts.map((a) => a.rule_key))];
+      const view = { learnerId: d.learnerId, teamId: d.teamId, advisorId: d.advisorId, priority: d.priority, queue: d.queue, dueAt: d.dueAt.toISOString(), alertIds, ruleKeys };
+      if (d.isNew) {
+        audit.push({ actor: SYSTEM, action: 'case.opened', entity: 'case', entityId: d.id, after: view, reason: `alert(s) ${ruleKeys.join(', ')}` });
+        audit.push({
+          actor: SYSTEM,
+          action: d.queue === 'escalation' ? 'case.escalated' : d.advisorId ? 'case.assigned' : 'case.pooled',
+          entity: 'case',
+          entityId: d.id,
+          after: { advisorId: d.advisorId, teamId: d.teamId, queue: d.queue },
+          reason: d.reason,
+        });
+        events.push({ aggregateType: 'case', aggregateId: d.id, eventType: 'case.opened', payload: { caseId: d.id, ...view } });
+        if (d.advisorId && d.queue === 'advisor') {
+          events.push({ aggregateType: 'case', aggregateId: d.id, eventType: 'case.assigned', payload: { caseId: d.id, learnerId: d.learnerId, advisorId: d.advisorId, teamId: d.teamId, reason: d.reason } });
+        }
+      } else {
+        audit.push({ actor: SYSTEM, action: 'case.alert_attached', entity: 'case', entityId: d.id, before: { priority: d.previousPriority, dueAt: d.previousDueAt?.toISOString() ?? null }, after: view, reason: `alert(s) ${ruleKeys.join(', ')}` });
+        if (d.newlyEscalated) {
+          audit.push({ actor: SYSTEM, action: 'case.escalated', entity: 'case', entityId: d.id, after: { escalatedTo: d.escalatedTo, advisorId: d.advisorId, teamId: d.teamId, queue: d.queue }, reason: d.reason });
+        }
+      }
+      if (d.newlyEscalated) {
+        events.push({
+          aggregateType: 'case',
+          aggregateId: d.id,
+          eventType: 'case.escalated',
+          payload: { caseId: d.id, learnerId: d.learnerId, advisorId: d.advisorId, teamId: d.teamId, supervisorId: d.escalatedTo, escalatedAt: now.toISOString(), reason: d.reason },
+        });
+      }
+    }
+    await this.audit.record(em, audit);
+    await this.outbox.publish(em, events);
+  }
+}
+
+function sevRank(s: Severity): number {
+  return s === 'high' ? 3 : s === 'medium' ? 2 : 1;
+}
+
+function dueWithin(action: AlertRow['action']): number {
+  const h = Number(action?.dueWithinHours);
+  return Number.isFinite(h) && h >= 0 ? h : DEFAULT_DUE_HOURS;
+}

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AssignmentService } from '../assignment/assignment.service.js';
+import { SYSTEM } from '../auth/actor.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+
+const BACKFILL_BATCH = 200;
+
+interface PoolRow {
+  id: string;
+  learner_id: string;
+  team_id: string;
+  owner_advisor_id: string | null;
+  category: string | null;
+}
+
+/**
+ * The unassigned pool: cases whose team had no room wait with advisor_id null and are handed out oldest
+ * first as capacity frees (a case resolved or moved away, an advisor back from away, capacity raised), and
+ * by the periodic sweep. Staff rows are locked by the assignment policy before the pool rows are claimed
+ * (SKIP LOCKED), so concurrent backfills of one team queue up and never give a case twice.
+ */
+@Injectable()
+export class CasePoolService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly assignment: AssignmentService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Backfills the given teams (all teams with waiting cases when null); returns how many cases were assigned. */
+  async backfill(teamIds: Array<string | null> | null, trigger: string): Promise<number> {
+    let teams = (teamIds ?? []).filter((t): t is string => !!t);
+    if (teamIds === null) {
+      const rows: Array<{ team_id: string }> = await this.dataSource.query(
+        `select distinct team_id from cases where advisor_id is null and status <> 'resolved' and queue = 'advisor' and team_id is not null`,
+      );
+      teams = rows.map((r) => r.team_id);
+    }
+    let total = 0;
+    for (const teamId of [...new Set(teams)].sort()) {
+      for (;;) {
+        const { assigned, waiting } = await this.dataSource.transaction((em) => this.backfillTeam(em, teamId, trigger));
+        total += assigned;
+        if (!assigned || waiting < BACKFILL_BATCH) break;
+      }
+    }
+    return total;
+  }
+
+  private async backfillTeam(em: EntityManager, teamId: string, trigger: string): Promise<{ assigned: number; waiting: number }> {
+    // Pool rows are claimed with SKIP LOCKED (no waiting); the staff rows are locked by chooseMany, last.
+    const pool: PoolRow[] = await em.query(
+      `select c.id, c.learner_id, c.team_id, l.owner_advisor_id, co.category
+         from cases c join learners l on l.id = c.learner_id left join courses co on co.id = c.course_id
+        where c.team_id = $1 and c.advisor_id is null and c.status <> 'resolved' and c.queue = 'advisor'
+        order by c.opened_at, c.id
+        limit $2
+        for update of c skip locked`,
+      [teamId, BACKFILL_BATCH],
+    );
+    if (!pool.length) return { assigned: 0, waiting: 0 };
+    const decisions = await this.assignment.chooseMany(
+      em,
+      'case',
+      pool.map((p) => ({ teamId: p.team_id, preferredAdvisorId: p.owner_advisor_id, skill: p.category })),
+    );
+    const picked = pool.map((p, i) => ({ ...p, ...decisions[i] })).filter((p) => p.advisorId);
+    if (!picked.length) return { assigned: 0, waiting: pool.length };
+    const now = this.clock.now();
+    const reasons = picked.map((p) => `backfill from the pool (${trigger}): ${p.reason}`);
+    await em.query(
+      `update cases c set advisor_id = t.advisor, assigned_at = $4, assignment_reason = t.reason, updated_at = $4
+         from unnest($1::uuid[], $2::uuid[], $3::text[]) as t(id, advisor, reason) where c.id = t.id`,
+      [picked.map((p) => p.id), picked.map((p) => p.advisorId), reasons, now],
+    );
+    await em.query(
+      `update tasks k set assignee_id = t.advisor, updated_at = $3
+         from unnest($1::uuid[], $2::uuid[]) as t(case_id, advisor)
+        where k.case_id = t.case_id and k.status = 'scheduled' and k.assignee_id is null`,
+      [picked.map((p) => p.id), picked.map((p) => p.advisorId), now],
+    );
+    await this.audit.record(
+      em,
+      picked.map((p, i) => ({
+        actor: SYSTEM,
+        action: 'case.assigned',
+        entity: 'case' as const,
+        entityId: p.id,
+        before: { advisorId: null },
+        after: { advisorId: p.advisorId, teamId: p.team_id },
+        reason: reasons[i],
+      })),
+    );
+    await this.outbox.publish(
+      em,
+      picked.map((p, i) => ({
+        aggregateType: 'case',
+        aggregateId: p.id,
+        eventType: 'case.assigned',
+        payload: { caseId: p.id, learnerId: p.learner_id, advisorId: p.advisorId, teamId: p.team_id, reason: reasons[i] },
+      })),
+    );
+    return { assigned: picked.length, waiting: pool.length };
+  }
+}

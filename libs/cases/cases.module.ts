@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AssignmentModule } from '../assignment/assignment.module.js';
+import { CaseEscalationService } from './case-escalation.service.js';
+import { CaseIntakeService } from './case-intake.service.js';
+import { CasePoolService } from './case-pool.service.js';
+import { CasesRepository } from './cases.repository.js';
+import { CasesService } from './cases.service.js';
+
+const PROVIDERS = [CasesRepository, CasesService, CaseIntakeService, CasePoolService, CaseEscalationService];
+
+@Module({ imports: [AssignmentModule], providers: PROVIDERS, exports: [...PROVIDERS, AssignmentModule] })
+export class CasesModule {}

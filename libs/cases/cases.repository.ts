@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export interface CaseRow {
+  id: string;
+  learner_id: string;
+  learner_external_id: string;
+  learner_name: string;
+  owner_advisor_id: string | null;
+  team_id: string | null;
+  advisor_id: string | null;
+  advisor_team_id: string | null;
+  course_id: string | null;
+  category: string | null;
+  status: 'open' | 'in_progress' | 'resolved';
+  priority: string;
+  priority_score: number;
+  queue: 'advisor' | 'escalation';
+  due_at: Date | null;
+  first_contact_at: Date | null;
+  escalated_at: Date | null;
+  escalated_to: string | null;
+  all_alerts_cleared_at: Date | null;
+  outcome: string | null;
+  churn_reason: string | null;
+  resolution_note: string | null;
+  opened_at: Date;
+  assigned_at: Date | null;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  assignment_reason: string | null;
+  open_alerts: number;
+  rule_keys: string[] | null;
+}
+
+/** Who may see which cases, as SQL over `c` (case) and `adv` (its advisor). */
+export type CaseScope = { kind: 'all' } | { kind: 'teams'; teamIds: string[] } | { kind: 'own'; staffId: string };
+
+export interface CaseListFilter {
+  scope: CaseScope;
+  status?: string;
+  advisorId?: string;
+  teamId?: string;
+  unassigned?: boolean;
+  priority?: string;
+  learnerId?: string;
+  queue?: string;
+  escalated?: boolean;
+  after?: { score: number; due: string; id: string };
+  limit: number;
+}
+
+const CASE_SELECT = `
+  select c.id, c.learner_id, l.external_id as learner_external_id, l.name as learner_name, l.owner_advisor_id, c.team_id, c.advisor_id,
+         adv.team_id as advisor_team_id, c.course_id, co.category, c.status, c.priority, c.priority_score, c.queue, c.due_at,
+         c.first_contact_at, c.escalated_at, c.escalated_to, c.all_alerts_cleared_at, c.outcome, c.churn_reason, c.resolution_note,
+         c.opened_at, c.assigned_at, c.resolved_at, c.resolved_by, c.assignment_reason,
+         (select count(*)::int from case_alerts ca join alerts a on a.id = ca.alert_id where ca.case_id = c.id and a.status = 'open') as open_alerts,
+         (select array_agg(distinct a.rule_key) from case_alerts ca join alerts a on a.id = ca.alert_id where ca.case_id = c.id) as rule_keys
+    from cases c
+    join learners l on l.id = c.learner_id
+    left join staff adv on adv.id = c.advisor_id
+    left join courses co on co.id = c.course_id`;
+
+@Injectable()
+export class CasesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(f: CaseListFilter): Promise<CaseRow[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    this.scopeSql(f.scope, p, where);
+    if (f.status) where.push(`c.status = ${p(f.status)}`);
+    if (f.advisorId) where.push(`c.advisor_id = ${p(f.advisorId)}`);
+    if (f.teamId) where.push(`c.team_id = ${p(f.teamId)}`);
+    if (f.unassigned === true) where.push(`c.advisor_id is null`);
+    if (f.unassigned === false) where.push(`c.advisor_id is not null`);
+    if (f.priority) where.push(`c.priority = ${p(f.priority)}`);
+    if (f.learnerId) where.push(`c.learner_id = ${p(f.learnerId)}`);
+    if (f.queue) where.push(`c.queue = ${p(f.queue)}`);
+    if (f.escalated === true) where.push(`c.escalated_at is not null`);
+    if (f.escalated === false) where.push(`c.escalated_at is null`);
+    if (f.after) {
+      const [s, d, i] = [p(f.after.score), p(f.after.due), p(f.after.id)];
+      where.push(`(c.priority_score < ${s} or (c.priority_score = ${s} and (coalesce(c.due_at, 'infinity') > ${d}::timestamptz
+                   or (coalesce(c.due_at, 'infinity') = ${d}::timestamptz and c.id > ${i}::uuid))))`);
+    }
+    return this.dataSource.query(
+      `${CASE_SELECT} ${where.length ? `where ${where.join(' and ')}` : ''}
+       order by c.priority_score desc, coalesce(c.due_at, 'infinity') asc, c.id asc limit ${p(f.limit + 1)}`,
+      params,
+    );
+  }
+
+  async findById(id: string, em?: EntityManager, lock = false): Promise<CaseRow | null> {
+    const rows: CaseRow[] = await (em ?? this.dataSource.manager).query(`${CASE_SELECT} where c.id = $1 ${lock ? 'for update of c' : ''}`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Locks the cases (id order) and returns them; ids that do not exist are simply missing. */
+  lockMany(em: EntityManager, ids: string[]): Promise<CaseRow[]> {
+    return em.query(`${CASE_SELECT} where c.id = any($1::uuid[]) order by c.id for update of c`, [ids]);
+  }
+
+  lockOpenOfAdvisor(em: EntityManager, advisorId: string): Promise<CaseRow[]> {
+    return em.query(`${CASE_SELECT} where c.advisor_id = $1 and c.status <> 'resolved' and c.queue = 'advisor' order by c.id for update of c`, [advisorId]);
+  }
+
+  alertsOf(caseId: string): Promise<Array<Record<string, any>>> {
+    return this.dataSource.query(
+      `select a.id, a.rule_key, a.learner_id, l.external_id as learner_external_id, a.enrollment_id, a.status, a.severity, a.evidence,
+              a.opened_at, a.cleared_at, ca.attached_at
+         from case_alerts ca join alerts a on a.id = ca.alert_id join learners l on l.id = a.learner_id
+        where ca.case_id = $1 order by ca.attached_at, a.id`,
+      [caseId],
+    );
+  }
+
+  tasksOf(caseId: string): Promise<Array<Record<string, any>>> {
+    return this.dataSource.query(
+      `select id, kind, day_index, assignee_id, learner_id, case_id, due_at, status, result, completed_at from tasks where case_id = $1 order by due_at, id`,
+      [caseId],
+    );
+  }
+
+  historyOf(caseId: string): Promise<Array<Record<string, any>>> {
+    return this.dataSource.query(
+      `select id, at, actor_type, actor_id, action, before, after, reason from audit_log where entity = 'case' and entity_id = $1 order by id`,
+      [caseId],
+    );
+  }
+
+  findStaff(id: string, em?: EntityManager): Promise<Array<{ id: string; role: string; status: string; team_id: string | null; capacity: number }>> {
+    return (em ?? this.dataSource.manager).query(`select id, role, status, team_id, capacity from staff where id = $1`, [id]);
+  }
+
+  private scopeSql(scope: CaseScope, p: (v: unknown) => string, where: string[]): void {
+    if (scope.kind === 'own') where.push(`c.advisor_id = ${p(scope.staffId)}`);
+    if (scope.kind === 'teams') {
+      const t = p(scope.teamIds);
+      where.push(`(c.team_id = any(${t}::uuid[]) or adv.team_id = any(${t}::uuid[]))`);
+    }
+  }
+}

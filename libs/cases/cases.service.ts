@@ -1,0 +1,325 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { LOAD_COUNTERS } from '../assignment/assignment.contract.js';
+import { AssignmentService } from '../assignment/assignment.service.js';
+import { isAdmin, isSupervisorOf, seesAllTeams, type Actor } from '../auth/actor.js';
+import { AuditService, type AuditRecord } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
+import { OutboxService, type DomainEvent } from '../outbox/outbox.service.js';
+import { CaseEscalationService } from './case-escalation.service.js';
+import { toCaseAlertView, toCaseTaskView, toCaseView, toHistoryView, type CaseView } from './case.mapper.js';
+import { CHURN_REASONS, OUTCOMES, type CaseOutcome, type ChurnReason } from './case-tasks.js';
+import { CasesRepository, type CaseRow, type CaseScope } from './cases.repository.js';
+
+export interface ListCasesInput {
+  status?: string;
+  advisorId?: string;
+  teamId?: string;
+  unassigned?: boolean;
+  priority?: string;
+  learnerId?: string;
+  queue?: string;
+  escalated?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ReassignInput {
+  caseIds?: string[];
+  fromAdvisorId?: string;
+  toAdvisorId?: string;
+  reason: string;
+}
+
+export interface ResolveInput {
+  outcome: CaseOutcome;
+  churnReason?: ChurnReason;
+  note?: string;
+}
+
+export interface MoveResult {
+  moved: number;
+  pooled: number;
+  items: Array<{ caseId: string; fromAdvisorId: string | null; toAdvisorId: string | null; reason: string }>;
+}
+
+/**
+ * Cases for people (DESIGN 5): the list and detail views, manual assignment, bulk all-or-nothing
+ * reassignment (supervisors within their teams, admins anywhere), resolution, and what happens when alerts
+ * clear. Lock order: case rows (id order) first, staff rows last — the same as intake and backfill.
+ */
+@Injectable()
+export class CasesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repo: CasesRepository,
+    private readonly assignment: AssignmentService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly escalation: CaseEscalationService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(actor: Actor, f: ListCasesInput): Promise<Page<CaseView>> {
+    const limit = pageLimit(f.limit);
+    const after = decodeCursor(f.cursor, 3);
+    const rows = await this.repo.list({
+      ...f,
+      scope: scopeOf(actor),
+      after: after ? { score: Number(after[0]), due: String(after[1]), id: String(after[2]) } : undefined,
+      limit,
+    });
+    return toPage(rows, limit, (r) => [r.priority_score, r.due_at ? new Date(r.due_at).toISOString() : 'infinity', r.id], toCaseView);
+  }
+
+  async get(actor: Actor, id: string) {
+    const row = await this.repo.findById(id);
+    if (!row || !canSee(actor, row)) throw DomainError.notFound('case', id);
+    const [alerts, tasks, history] = await Promise.all([this.repo.alertsOf(id), this.repo.tasksOf(id), this.repo.historyOf(id)]);
+    return { ...toCaseView(row), alerts: alerts.map(toCaseAlertView), tasks: tasks.map(toCaseTaskView), history: history.map(toHistoryView) };
+  }
+
+  /** One case to one advisor (supervisor of the case's team and of the target's team, or admin). */
+  async assign(actor: Actor, id: string, advisorId: string, reason: string): Promise<CaseView> {
+    await this.dataSource.transaction(async (em) => {
+      const row = await this.repo.findById(id, em, true);
+      if (!row || !canSee(actor, row)) throw DomainError.notFound('case', id);
+      this.requireSupervisorOfCase(actor, row);
+      if (row.status === 'resolved') throw DomainError.conflict(`case ${id} is resolved`);
+      if (row.advisor_id === advisorId) return; // already theirs: nothing changes
+      await this.checkTarget(em, actor, advisorId, 'advisorId', 1);
+      await this.move(em, actor, [{ row, to: advisorId, reason: `manual assignment: ${reason}` }], reason);
+    });
+    return toCaseView((await this.repo.findById(id))!);
+  }
+
+  /**
+   * Bulk reassignment, all or nothing: listed cases (`caseIds`) or every open case of one advisor
+   * (`fromAdvisorId`, e.g. someone away), to one advisor or — without `toAdvisorId` — through the policy.
+   */
+  async reassign(actor: Actor, input: ReassignInput): Promise<MoveResult> {
+    if (!isAdmin(actor) && !(actor.kind === 'staff' && actor.role === 'supervisor')) throw DomainError.forbidden('Only supervisors and admins can reassign cases');
+    if (!!input.caseIds === !!input.fromAdvisorId) throw DomainError.field('caseIds', 'give either caseIds or fromAdvisorId (exactly one)');
+    if (input.fromAdvisorId && input.toAdvisorId === input.fromAdvisorId) throw DomainError.field('toAdvisorId', 'must differ from fromAdvisorId');
+    return this.dataSource.transaction(async (em) => {
+      let rows: CaseRow[];
+      if (input.fromAdvisorId) {
+        const [from] = await this.repo.findStaff(input.fromAdvisorId, em);
+        if (!from) throw DomainError.field('fromAdvisorId', `staff ${input.fromAdvisorId} does not exist`);
+        if (!isSupervisorOf(actor, from.team_id)) throw DomainError.forbidden("Supervisors can only move cases of their own teams' advisors");
+        rows = await this.repo.lockOpenOfAdvisor(em, input.fromAdvisorId);
+      } else {
+        const ids = [...new Set(input.caseIds!)];
+        rows = await this.repo.lockMany(em, ids);
+        const found = new Set(rows.map((r) => r.id));
+        const missing = ids.filter((i) => !found.has(i));
+        if (missing.length) throw DomainError.notFound('case', missing[0]);
+        for (const r of rows) this.requireSupervisorOfCase(actor, r);
+        const resolved = rows.filter((r) => r.status === 'resolved');
+        if (resolved.length) throw DomainError.field('caseIds', `case ${resolved[0].id} is resolved`);
+      }
+      if (input.toAdvisorId) {
+        const incoming = rows.filter((r) => r.advisor_id !== input.toAdvisorId).length;
+        await this.checkTarget(em, actor, input.toAdvisorId, 'toAdvisorId', incoming);
+        const moves = rows.filter((r) => r.advisor_id !== input.toAdvisorId).map((row) => ({ row, to: input.toAdvisorId!, reason: `bulk reassignment: ${input.reason}` }));
+        await this.move(em, actor, moves, input.reason);
+        return summary(moves);
+      }
+      const decisions = await this.assignment.chooseMany(
+        em,
+        'case',
+        rows.map((r) => ({ teamId: r.team_id ?? r.advisor_team_id, preferredAdvisorId: r.owner_advisor_id, skill: r.category, excludeAdvisorIds: r.advisor_id ? [r.advisor_id] : [] })),
+      );
+      const moves = rows.map((row, i) => ({ row, to: decisions[i].advisorId, reason: `bulk reassignment by policy (${input.reason}): ${decisions[i].reason}` }));
+      await this.move(em, actor, moves, input.reason);
+      return summary(moves);
+    });
+  }
+
+  async resolve(actor: Actor, id: string, input: ResolveInput): Promise<CaseView> {
+    if (!(OUTCOMES as readonly string[]).includes(input.outcome)) throw DomainError.field('outcome', `must be one of ${OUTCOMES.join(', ')}`);
+    if (input.outcome === 'churned' && !input.churnReason) throw DomainError.field('churnReason', 'is required when the outcome is churned');
+    if (input.churnReason && !(CHURN_REASONS as readonly string[]).includes(input.churnReason)) throw DomainError.field('churnReason', `must be one of ${CHURN_REASONS.join(', ')}`);
+    await this.dataSource.transaction(async (em) => {
+      const row = await this.repo.findById(id, em, true);
+      if (!row || !canSee(actor, row)) throw DomainError.notFound('case', id);
+      if (actor.kind !== 'staff' && !isAdmin(actor)) throw DomainError.forbidden();
+      if (row.status === 'resolved') {
+        if (row.outcome === input.outcome && (row.churn_reason ?? undefined) === input.churnReason) return;
+        throw DomainError.conflict(`case ${id} is already resolved as ${row.outcome}`);
+      }
+      const now = this.clock.now();
+      const by = actor.kind === 'staff' ? actor.id : null;
+      await em.query(
+        `update cases set status = 'resolved', outcome = $2, churn_reason = $3, resolution_note = $4, resolved_at = $5, resolved_by = $6, updated_at = $5 where id = $1`,
+        [id, input.outcome, input.churnReason ?? null, input.note ?? null, now, by],
+      );
+      await em.query(`update tasks set status = 'cancelled', cancel_reason = 'case resolved', updated_at = $2 where case_id = $1 and status = 'scheduled'`, [id, now]);
+      const reason = input.outcome === 'churned' ? `churned: ${input.churnReason}` : input.outcome;
+      await this.audit.record(em, {
+        actor,
+        action: 'case.resolved',
+        entity: 'case',
+        entityId: id,
+        before: { status: row.status, advisorId: row.advisor_id, teamId: row.team_id },
+        after: { status: 'resolved', outcome: input.outcome, churnReason: input.churnReason ?? null, note: input.note ?? null, advisorId: row.advisor_id, teamId: row.team_id },
+        reason: input.note ? `${reason} — ${input.note}` : reason,
+      });
+      const events: DomainEvent[] = [
+        {
+          aggregateType: 'case',
+          aggregateId: id,
+          eventType: 'case.resolved',
+          payload: { caseId: id, learnerId: row.learner_id, advisorId: row.advisor_id, teamId: row.team_id, outcome: input.outcome, churnReason: input.churnReason ?? null, resolvedAt: now.toISOString() },
+        },
+      ];
+      if (row.advisor_id && row.queue === 'advisor') events.push(capacityFreed(row.advisor_team_id ?? row.team_id, id, 'case resolved'));
+      await this.outbox.publish(em, events);
+    });
+    return toCaseView((await this.repo.findById(id))!);
+  }
+
+  /** Moves the first-contact deadline; the old deadline's job then finds nothing to do. */
+  async reschedule(actor: Actor, id: string, dueAt: Date, reason: string): Promise<CaseView> {
+    if (Number.isNaN(dueAt.getTime())) throw DomainError.field('dueAt', 'must be an ISO-8601 date-time');
+    const changed = await this.dataSource.transaction(async (em) => {
+      const row = await this.repo.findById(id, em, true);
+      if (!row || !canSee(actor, row)) throw DomainError.notFound('case', id);
+      if (row.status === 'resolved') throw DomainError.conflict(`case ${id} is resolved`);
+      if (row.due_at && new Date(row.due_at).getTime() === dueAt.getTime()) return false;
+      await em.query(`update cases set due_at = $2, updated_at = $3 where id = $1`, [id, dueAt, this.clock.now()]);
+      await this.audit.record(em, {
+        actor,
+        action: 'case.rescheduled',
+        entity: 'case',
+        entityId: id,
+        before: { dueAt: row.due_at ? new Date(row.due_at).toISOString() : null, advisorId: row.advisor_id, teamId: row.team_id },
+        after: { dueAt: dueAt.toISOString(), advisorId: row.advisor_id, teamId: row.team_id },
+        reason,
+      });
+      return !row.escalated_at;
+    });
+    if (changed) await this.escalation.schedule([{ caseId: id, dueAt }]);
+    return toCaseView((await this.repo.findById(id))!);
+  }
+
+  /** Job `cases.on-alert-cleared`: when every alert of an untouched case has cleared, the case says so. */
+  async onAlertCleared(alertId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (em) => {
+      const [row]: Array<{ id: string; first_contact_at: Date | null; all_alerts_cleared_at: Date | null; advisor_id: string | null; team_id: string | null }> = await em.query(
+        `select c.id, c.first_contact_at, c.all_alerts_cleared_at, c.advisor_id, c.team_id from case_alerts ca join cases c on c.id = ca.case_id
+          where ca.alert_id = $1 and c.status <> 'resolved' for update of c`,
+        [alertId],
+      );
+      if (!row || row.all_alerts_cleared_at || row.first_contact_at) return false;
+      const [{ open }] = await em.query(
+        `select count(*)::int as open from case_alerts ca join alerts a on a.id = ca.alert_id where ca.case_id = $1 and a.status = 'open'`,
+        [row.id],
+      );
+      if (open > 0) return false;
+      const now = this.clock.now();
+      await em.query(`update cases set all_alerts_cleared_at = $2, updated_at = $2 where id = $1`, [row.id, now]);
+      await this.audit.record(em, {
+        actor: { kind: 'system', id: 'careloop' },
+        action: 'case.alerts_cleared',
+        entity: 'case',
+        entityId: row.id,
+        after: { allAlertsClearedAt: now.toISOString(), advisorId: row.advisor_id, teamId: row.team_id },
+        reason: 'every alert of the case cleared before first contact; it can be closed as not_at_risk',
+      });
+      return true;
+    });
+  }
+
+  private requireSupervisorOfCase(actor: Actor, row: CaseRow): void {
+    if (isAdmin(actor)) return;
+    if (isSupervisorOf(actor, row.team_id) || isSupervisorOf(actor, row.advisor_team_id)) return;
+    throw DomainError.forbidden(`Only a supervisor of the case's team (or an admin) can move case ${row.id}`);
+  }
+
+  /** The target must be an active advisor/supervisor the actor supervises, with room for `incoming` more cases. */
+  private async checkTarget(em: EntityManager, actor: Actor, staffId: string, field: string, incoming: number): Promise<void> {
+    const [target] = await this.repo.findStaff(staffId, em);
+    if (!target || target.role === 'admin') throw DomainError.field(field, `must be the id of an advisor or supervisor`);
+    if (!isSupervisorOf(actor, target.team_id)) throw DomainError.forbidden('Supervisors can only assign to people of their own teams');
+    if (target.status !== 'active') throw DomainError.field(field, `${staffId} is ${target.status} and cannot take cases`);
+    const [s] = await em.query(
+      `select (${LOAD_COUNTERS.case.load})::int as load, s.capacity from staff s where s.id = $1 for no key update`,
+      [staffId],
+    );
+    if (s.load + incoming > s.capacity) {
+      throw DomainError.conflict(`advisor ${staffId} has ${s.load} of ${s.capacity} open cases; ${incoming} more would exceed the capacity`);
+    }
+  }
+
+  private async move(em: EntityManager, actor: Actor, moves: Array<{ row: CaseRow; to: string | null; reason: string }>, reason: string): Promise<void> {
+    if (!moves.length) return;
+    const now = this.clock.now();
+    const targets: Array<{ id: string; team_id: string | null }> = await em.query(`select id, team_id from staff where id = any($1::uuid[])`, [
+      [...new Set(moves.map((m) => m.to).filter((t): t is string => !!t))],
+    ]);
+    const teamOf = new Map(targets.map((t) => [t.id, t.team_id]));
+    const rows = moves.map((m) => ({ ...m, team: (m.to && teamOf.get(m.to)) || m.row.team_id }));
+    await em.query(
+      `update cases c set advisor_id = t.advisor, team_id = t.team, assigned_at = case when t.advisor is null then null else $5::timestamptz end,
+              assignment_reason = t.reason, updated_at = $5
+         from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) as t(id, advisor, team, reason) where c.id = t.id`,
+      [rows.map((r) => r.row.id), rows.map((r) => r.to), rows.map((r) => r.team), rows.map((r) => r.reason), now],
+    );
+    // The advisor's scheduled work on the case follows it (a supervisor's escalation task stays with them).
+    await em.query(
+      `update tasks k set assignee_id = t.advisor, updated_at = $4
+         from unnest($1::uuid[], $2::uuid[], $3::uuid[]) as t(case_id, old, advisor)
+        where k.case_id = t.case_id and k.status = 'scheduled' and k.assignee_id is not distinct from t.old`,
+      [rows.map((r) => r.row.id), rows.map((r) => r.row.advisor_id), rows.map((r) => r.to), now],
+    );
+    const audit: AuditRecord[] = rows.map((r) => ({
+      actor,
+      action: 'case.reassigned',
+      entity: 'case',
+      entityId: r.row.id,
+      before: { advisorId: r.row.advisor_id, teamId: r.row.team_id },
+      after: { advisorId: r.to, teamId: r.team },
+      reason: r.reason,
+    }));
+    await this.audit.record(em, audit);
+    const events: DomainEvent[] = rows
+      .filter((r) => r.to)
+      .map((r) => ({
+        aggregateType: 'case',
+        aggregateId: r.row.id,
+        eventType: 'case.assigned',
+        payload: { caseId: r.row.id, learnerId: r.row.learner_id, advisorId: r.to, previousAdvisorId: r.row.advisor_id, teamId: r.team, reason },
+      }));
+    const freedTeams = new Set(rows.filter((r) => r.row.advisor_id && r.row.queue === 'advisor').map((r) => r.row.advisor_team_id ?? r.row.team_id));
+    for (const t of freedTeams) if (t) events.push(capacityFreed(t, rows[0].row.id, 'cases moved away'));
+    await this.outbox.publish(em, events);
+  }
+}
+
+function scopeOf(actor: Actor): CaseScope {
+  if (seesAllTeams(actor)) return { kind: 'all' };
+  if (actor.kind === 'staff' && actor.role === 'supervisor') return { kind: 'teams', teamIds: actor.teamIds };
+  return { kind: 'own', staffId: actor.id };
+}
+
+function canSee(actor: Actor, row: CaseRow): boolean {
+  const scope = scopeOf(actor);
+  if (scope.kind === 'all') return true;
+  if (scope.kind === 'own') return row.advisor_id === scope.staffId;
+  return (row.team_id !== null && scope.teamIds.includes(row.team_id)) || (row.advisor_team_id !== null && scope.teamIds.includes(row.advisor_team_id));
+}
+
+function capacityFreed(teamId: string | null, caseId: string, reason: string): DomainEvent {
+  return { aggregateType: 'case', aggregateId: caseId, eventType: 'case.capacity_freed', payload: { teamId, reason } };
+}
+
+function summary(moves: Array<{ row: CaseRow; to: string | null; reason: string }>): MoveResult {
+  return {
+    moved: moves.filter((m) => m.to).length,
+    pooled: moves.filter((m) => !m.to).length,
+    items: moves.map((m) => ({ caseId: m.row.id, fromAdvisorId: m.row.advisor_id, toAdvisorId: m.to, reason: m.reason })),
+  };
+}
