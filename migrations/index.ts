@@ -1,4 +1,5 @@
 import { Foundation1764100000000 } from './1764100000000-Foundation.js';
+import { Interventions1764100006000 } from './1764100006000-Interventions.js';
 import { CoreDomain1764100001000 } from './1764100001000-CoreDomain.js';
 import { RulesEngine1764100004000 } from './1764100004000-RulesEngine.js';
 import { LearnerData1764100003000 } from './1764100003000-LearnerData.js';
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   SupportDesk1764100007000,
   RulesEngine1764100004000,
   CasesAssignment1764100005000,
+  Interventions1764100006000,
 ];

@@ -27,6 +27,10 @@ import { MetricsController } from './ops/metrics.controller.js';
 import { MetricsService } from './ops/metrics.service.js';
 import { RedisProbe } from './ops/redis-probe.service.js';
 import { StaffController } from './staff/staff.controller.js';
+import { TasksModule } from '../../../libs/tasks/tasks.module.js';
+import { WebhooksModule } from '../../../libs/webhooks/webhooks.module.js';
+import { TasksController } from './tasks/tasks.controller.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { TicketsModule } from '../../../libs/tickets/tickets.module.js';
 import { TicketsController } from './tickets/tickets.controller.js';
 import { KbController } from './kb/kb.controller.js';
@@ -60,11 +64,13 @@ export class ApiModule {
         TicketsModule,
         AuthModule,
         TerminusModule.forRoot({ logger: false }),
+        TasksModule,
+        WebhooksModule,
         LearnersModule,
         AnalyticsModule,
         RulesModule,
       ],
-      controllers: [AuthController, StaffController, CasesController, ApiClientsController, AuditController, HealthController, MetricsController, SyncController, LearnersController, AnalyticsController, TicketsController, KbController, CalendarsController, RulesController, AlertsController],
+      controllers: [AuthController, StaffController, TasksController, WebhooksController, CasesController, ApiClientsController, AuditController, HealthController, MetricsController, SyncController, LearnersController, AnalyticsController, TicketsController, KbController, CalendarsController, RulesController, AlertsController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, MetricsService, RedisProbe],
     };
   }

@@ -22,6 +22,11 @@ import { AnalyticsProcessor } from './processors/analytics.processor.js';
 import { AnalyticsSchedule } from './schedules/analytics.schedule.js';
 import { OutboxRelaySchedule } from './schedules/outbox-relay.schedule.js';
 import { WorkerRunner } from './worker-runner.service.js';
+import { TasksModule } from '../../../libs/tasks/tasks.module.js';
+import { WebhooksModule } from '../../../libs/webhooks/webhooks.module.js';
+import { TasksProcessor } from './processors/tasks.processor.js';
+import { WebhooksProcessor } from './processors/webhooks.processor.js';
+import { RemindersSchedule } from './schedules/reminders.schedule.js';
 import { RulesModule } from '../../../libs/rules/rules.module.js';
 import { RulesProcessor } from './processors/rules.processor.js';
 import { RulesSchedule } from './schedules/rules.schedule.js';
@@ -29,7 +34,7 @@ import { TicketsModule } from '../../../libs/tickets/tickets.module.js';
 import { TicketsProcessor } from './processors/tickets.processor.js';
 
 /** Processor classes, one per queue; each is added here and to JOB_PROCESSORS below. */
-const PROCESSORS: Array<new (...args: never[]) => JobProcessor> = [CasesProcessor, MaintenanceProcessor, AnalyticsProcessor, TicketsProcessor, RulesProcessor];
+const PROCESSORS: Array<new (...args: never[]) => JobProcessor> = [TasksProcessor, WebhooksProcessor, CasesProcessor, MaintenanceProcessor, AnalyticsProcessor, TicketsProcessor, RulesProcessor];
 
 /** No HTTP: BullMQ processors, the outbox relay and the cron schedules (which only enqueue). */
 @Module({})
@@ -47,6 +52,8 @@ export class WorkerModule {
         OutboxModule,
         AuditModule,
         StaffModule,
+        TasksModule,
+        WebhooksModule,
         CasesModule,
         LearnersModule,
         AnalyticsModule,
@@ -58,6 +65,7 @@ export class WorkerModule {
         { provide: JOB_PROCESSORS, useFactory: (...ps: JobProcessor[]) => ps, inject: PROCESSORS },
         WorkerRunner,
         OutboxRelaySchedule,
+        RemindersSchedule,
         CasesSweepSchedule,
         RulesSchedule,
         PartitionsSchedule,

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../../../libs/auth/actor.js';
+import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
+import { TasksService } from '../../../../libs/tasks/tasks.service.js';
+import { UuidPipe } from '../http/uuid-param.pipe.js';
+import { ListTasksQueryDto, OutcomeDto, QueueQueryDto, ReassignDto, RescheduleDto } from './tasks.dto.js';
+
+@ApiTags('tasks')
+@ApiBearerAuth()
+@Controller()
+export class TasksController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Get('me/queue')
+  @StaffOnly()
+  @ApiOperation({ summary: 'The daily queue: tasks due that day and overdue (overdue first, then due time, then case priority), open cases without a task, counts' })
+  queue(@CurrentActor() actor: Actor, @Query() q: QueueQueryDto) {
+    return this.tasks.queue(actor, q);
+  }
+
+  @Get('tasks')
+  @ApiOperation({ summary: 'Tasks (advisors: their own; supervisors: their teams\')' })
+  list(@CurrentActor() actor: Actor, @Query() q: ListTasksQueryDto) {
+    return this.tasks.list(actor, q);
+  }
+
+  @Get('tasks/:id')
+  @ApiOperation({ summary: 'One task' })
+  get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
+    return this.tasks.get(actor, id);
+  }
+
+  @Post('tasks/:id/outcome')
+  @StaffOnly()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log a call outcome (assignee, their supervisor or an admin); followUpAt creates a follow_up task' })
+  outcome(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: OutcomeDto) {
+    return this.tasks.logOutcome(actor, id, dto);
+  }
+
+  @Post('tasks/:id/reschedule')
+  @StaffOnly()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Move a scheduled task (assignee, their supervisor or an admin); audited' })
+  reschedule(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: RescheduleDto) {
+    return this.tasks.reschedule(actor, id, dto);
+  }
+
+  @Post('tasks/:id/reassign')
+  @StaffOnly()
+  @Roles('supervisor', 'admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Give a scheduled task to someone else (supervisor of the team, admin); audited' })
+  reassign(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: ReassignDto) {
+    return this.tasks.reassign(actor, id, dto);
+  }
+}

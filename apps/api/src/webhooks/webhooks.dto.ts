@@ -1,0 +1,23 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { WEBHOOK_EVENTS } from '../../../../libs/outbox/subscriptions.js';
+
+export class CreateWebhookDto {
+  @ApiProperty({ example: 'https://school.example/careloop-hook' }) @IsString() @MaxLength(2000) url: string;
+  @ApiProperty({ type: [String], enum: WEBHOOK_EVENTS, example: ['learner.reminder'] })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(WEBHOOK_EVENTS.length) @IsIn(WEBHOOK_EVENTS, { each: true })
+  events: string[];
+  @ApiProperty({ minLength: 16, description: 'HMAC-SHA256 key for x-careloop-signature' }) @IsString() @MinLength(16) @MaxLength(500) secret: string;
+  @ApiPropertyOptional({ default: 10, description: 'consecutive failed deliveries before the webhook is disabled' })
+  @IsOptional() @IsInt() @Min(1) @Max(1000) disableAfterFailures?: number;
+}
+
+export class UpdateWebhookDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) url?: string;
+  @ApiPropertyOptional({ type: [String], enum: WEBHOOK_EVENTS })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(WEBHOOK_EVENTS.length) @IsIn(WEBHOOK_EVENTS, { each: true })
+  events?: string[];
+  @ApiPropertyOptional({ minLength: 16 }) @IsOptional() @IsString() @MinLength(16) @MaxLength(500) secret?: string;
+  @ApiPropertyOptional({ description: 'true re-enables a disabled webhook (and resets its failure count)' }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(1000) disableAfterFailures?: number;
+}

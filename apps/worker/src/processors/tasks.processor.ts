@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { QueueName, type DomainEventJob } from '../../../../libs/queue/jobs.js';
+import { FirstWeekScheduler } from '../../../../libs/tasks/first-week.scheduler.js';
+import { RemindersService } from '../../../../libs/tasks/reminders.service.js';
+import { UnknownJobError, type JobProcessor } from '../job-processor.js';
+
+/**
+ * tasks queue: the first-week program on enrollment.created / enrollment.status_changed, and the hourly
+ * sweeps (learner reminders, renewal calls). Every handler re-reads state, so replays change nothing.
+ */
+@Injectable()
+export class TasksProcessor implements JobProcessor {
+  readonly queue = QueueName.Tasks;
+
+  constructor(
+    private readonly firstWeek: FirstWeekScheduler,
+    private readonly reminders: RemindersService,
+  ) {}
+
+  async process(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case 'tasks.first-week':
+        return this.firstWeek.schedule([enrollmentIdOf(job.data)]);
+      case 'tasks.on-enrollment-status':
+        return this.firstWeek.onStatusChanged(enrollmentIdOf(job.data));
+      case 'tasks.reminders':
+        return this.reminders.sendReminders();
+      case 'tasks.renewal-calls':
+        return this.reminders.scheduleRenewalCalls();
+      default:
+        throw new UnknownJobError(job);
+    }
+  }
+}
+
+function enrollmentIdOf(evt: DomainEventJob): string {
+  const id = (evt.payload as { enrollmentId?: unknown }).enrollmentId ?? evt.aggregateId;
+  return String(id);
+}

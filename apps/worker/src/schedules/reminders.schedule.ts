@@ -1,0 +1,34 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/config/index.js';
+import { QueueName } from '../../../../libs/queue/jobs.js';
+import { QueueService } from '../../../../libs/queue/queue.service.js';
+
+export const REMINDERS_SCHEDULER_ID = 'tasks-reminders';
+export const RENEWAL_CALLS_SCHEDULER_ID = 'tasks-renewal-calls';
+
+const SWEEP_OPTS = { attempts: 3, backoff: { type: 'exponential' as const, delay: 5000 }, removeOnComplete: { age: 24 * 3600, count: 100 }, removeOnFail: { age: 14 * 24 * 3600 } };
+
+/**
+ * REMINDERS_CRON (default hourly at :10, school time zone) → tasks.reminders and tasks.renewal-calls.
+ * BullMQ job schedulers: several worker replicas upsert the same schedule, and each tick runs once.
+ */
+@Injectable()
+export class RemindersSchedule implements OnApplicationBootstrap {
+  private readonly logger = new Logger('RemindersSchedule');
+
+  constructor(
+    private readonly queues: QueueService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const repeat = { pattern: this.config.remindersCron, tz: this.config.schoolTimezone };
+    try {
+      const q = this.queues.queue(QueueName.Tasks);
+      await q.upsertJobScheduler(REMINDERS_SCHEDULER_ID, repeat, { name: 'tasks.reminders', data: {}, opts: SWEEP_OPTS });
+      await q.upsertJobScheduler(RENEWAL_CALLS_SCHEDULER_ID, repeat, { name: 'tasks.renewal-calls', data: {}, opts: SWEEP_OPTS });
+    } catch (e) {
+      this.logger.warn(`could not register the reminder schedules: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,239 @@
+import { DateTime } from 'luxon';
+import { toMinutes, WEEKDAYS, type WeeklyHours } from '../common/working-hours.js';
+
+/**
+ * Pure slot planning for the first-week program (DESIGN 4.2): seven 15-minute check-ins, one on each of the
+ * enrolment's first seven days in the learner's time zone, inside an advisor's working hours. Works in memory
+ * per advisor-day so the bulk path plans thousands of enrolments without a query per slot.
+ */
+export const CHECKIN_MINUTES = 15;
+export const FIRST_WEEK_DAYS = 7;
+/** How far past a day the "next working slot" search looks before giving up (then the call is unassigned). */
+export const NEXT_SLOT_HORIZON_DAYS = 14;
+
+export interface PlannerAdvisor {
+  id: string;
+  teamId: string | null;
+  timezone: string;
+  workingHours: WeeklyHours;
+  /** Active advisors take calls; away/inactive ones are skipped (their calls go to cover). */
+  active: boolean;
+}
+
+export interface PlannerEnrollment {
+  enrollmentId: string;
+  learnerId: string;
+  enrolledAt: Date;
+  /** The learner's IANA zone (already defaulted to the school zone). */
+  timezone: string;
+  ownerId: string | null;
+  teamId: string | null;
+  /** Day indexes that already have a check-in (replay, resume). */
+  existingDays?: Iterable<number>;
+}
+
+export type Placement = 'owner' | 'cover' | 'next_slot' | 'unassigned';
+
+export interface PlannedCheckin {
+  enrollmentId: string;
+  learnerId: string;
+  dayIndex: number;
+  assigneeId: string | null;
+  dueAt: Date;
+  windowEndAt: Date;
+  placement: Placement;
+}
+
+export interface ExistingTask {
+  assigneeId: string;
+  dueAt: Date;
+}
+
+interface AdvisorDay {
+  /** Slot start instants (epoch ms), in order. */
+  slots: number[];
+  used: Set<number>;
+  /** Scheduled tasks that day, including ones outside the slot grid: the day's capacity is slots.length. */
+  count: number;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+const SLOT_MS = CHECKIN_MINUTES * 60 * 1000;
+
+/** Books 15-minute slots per advisor-day; seeded with the advisors' existing scheduled tasks. */
+export class SlotBook {
+  private readonly advisors = new Map<string, PlannerAdvisor>();
+  private readonly days = new Map<string, AdvisorDay>();
+
+  constructor(advisors: PlannerAdvisor[], existing: ExistingTask[] = []) {
+    for (const a of advisors) this.advisors.set(a.id, a);
+    for (const t of existing) {
+      const a = this.advisors.get(t.assigneeId);
+      if (!a) continue;
+      const date = DateTime.fromMillis(t.dueAt.getTime(), { zone: a.timezone }).toISODate()!;
+      const day = this.day(a, date);
+      day.count++;
+      const i = day.slots.findIndex((s) => t.dueAt.getTime() >= s && t.dueAt.getTime() < s + SLOT_MS);
+      if (i >= 0) day.used.add(i);
+    }
+  }
+
+  advisor(id: string | null): PlannerAdvisor | undefined {
+    return id ? this.advisors.get(id) : undefined;
+  }
+
+  teamOf(teamId: string | null): PlannerAdvisor[] {
+    return [...this.advisors.values()].filter((a) => a.active && teamId !== null && a.teamId === teamId);
+  }
+
+  /** Scheduled tasks of this advisor on the advisor-local date containing `at`. */
+  load(a: PlannerAdvisor, at: number): number {
+    return this.day(a, DateTime.fromMillis(at, { zone: a.timezone }).toISODate()!).count;
+  }
+
+  /** Earliest free slot of `a` starting in [from, to) and after `notBefore`, booked if found. */
+  take(a: PlannerAdvisor, from: number, to: number, notBefore: number): number | undefined {
+    if (!a.active) return undefined;
+    const start = Math.max(from, notBefore);
+    if (start >= to) return undefined;
+    let d = DateTime.fromMillis(start, { zone: a.timezone }).startOf('day');
+    while (d.toMillis() < to) {
+      const day = this.day(a, d.toISODate()!);
+      if (day.count < day.slots.length) {
+        for (let i = 0; i < day.slots.length; i++) {
+          const s = day.slots[i];
+          if (s >= to) break;
+          if (s < start || day.used.has(i)) continue;
+          day.used.add(i);
+          day.count++;
+          return s;
+        }
+      }
+      d = d.plus({ days: 1 });
+    }
+    return undefined;
+  }
+
+  /** True when `at` is a free slot start of `a` on a day with room left. */
+  isFree(a: PlannerAdvisor, at: number): boolean {
+    if (!a.active) return false;
+    const day = this.day(a, DateTime.fromMillis(at, { zone: a.timezone }).toISODate()!);
+    const i = day.slots.indexOf(at);
+    return i >= 0 && !day.used.has(i) && day.count < day.slots.length;
+  }
+
+  /** The advisor's slot starts on one local date (no booking): used to retry a call later the same day. */
+  slotsOn(a: PlannerAdvisor, at: number): number[] {
+    return this.day(a, DateTime.fromMillis(at, { zone: a.timezone }).toISODate()!).slots;
+  }
+
+  private day(a: PlannerAdvisor, isoDate: string): AdvisorDay {
+    const key = `${a.id}|${isoDate}`;
+    let day = this.days.get(key);
+    if (!day) {
+      day = { slots: workingSlots(a, isoDate), used: new Set(), count: 0 };
+      this.days.set(key, day);
+    }
+    return day;
+  }
+}
+
+/** 15-minute slot starts (epoch ms) inside the advisor's working intervals on a local date. */
+export function workingSlots(a: Pick<PlannerAdvisor, 'timezone' | 'workingHours'>, isoDate: string): number[] {
+  const date = DateTime.fromISO(isoDate, { zone: a.timezone });
+  const weekday = WEEKDAYS[date.weekday - 1];
+  const out: number[] = [];
+  for (const [from, to] of a.workingHours[weekday] ?? []) {
+    const start = date.plus({ minutes: toMinutes(from) }).toMillis();
+    const end = date.plus({ minutes: toMinutes(to) }).toMillis();
+    for (let s = start; s + SLOT_MS <= end; s += SLOT_MS) out.push(s);
+  }
+  return out;
+}
+
+/** Learners are called at civil hours of their own day (local time), whatever the advisor's zone. */
+export const LEARNER_CONTACT_HOURS = { from: 8, to: 21 } as const;
+
+/**
+ * [start, end) of the contact window on the enrolment's day `dayIndex` (1 = the enrolment day) in the
+ * learner's zone: that local date between LEARNER_CONTACT_HOURS.from and .to.
+ */
+export function learnerDayWindow(enrolledAt: Date, timezone: string, dayIndex: number): { start: number; end: number } {
+  const day = DateTime.fromMillis(enrolledAt.getTime(), { zone: timezone }).startOf('day').plus({ days: dayIndex - 1 });
+  return { start: day.set({ hour: LEARNER_CONTACT_HOURS.from }).toMillis(), end: day.set({ hour: LEARNER_CONTACT_HOURS.to }).toMillis() };
+}
+
+/**
+ * Plans the missing check-ins of each enrolment, booking slots in `book` as it goes (so enrolments planned
+ * together share capacity). Per day, inside the learner's contact hours: the owner if they work then and have room → an active teammate who does
+ * (least loaded that day) → the owner's (or team's) next working slot → unassigned. Nothing before `now`.
+ */
+export function planFirstWeek(enrollments: PlannerEnrollment[], book: SlotBook, now: Date): PlannedCheckin[] {
+  const out: PlannedCheckin[] = [];
+  const nowMs = now.getTime();
+  for (const e of enrollments) {
+    const have = new Set(e.existingDays ?? []);
+    const owner = book.advisor(e.ownerId);
+    const team = book.teamOf(e.teamId ?? owner?.teamId ?? null);
+    for (let dayIndex = 1; dayIndex <= FIRST_WEEK_DAYS; dayIndex++) {
+      if (have.has(dayIndex)) continue;
+      const w = learnerDayWindow(e.enrolledAt, e.timezone, dayIndex);
+      if (w.end <= nowMs) continue; // synced late: only the days still ahead
+      const notBefore = Math.max(nowMs, e.enrolledAt.getTime());
+      const planned = (assigneeId: string | null, dueAt: number, placement: Placement) =>
+        out.push({ enrollmentId: e.enrollmentId, learnerId: e.learnerId, dayIndex, assigneeId, dueAt: new Date(dueAt), windowEndAt: new Date(dueAt + SLOT_MS), placement });
+
+      if (owner) {
+        const s = book.take(owner, w.start, w.end, notBefore);
+        if (s !== undefined) {
+          planned(owner.id, s, 'owner');
+          continue;
+        }
+      }
+      const cover = team
+        .filter((a) => a.id !== owner?.id)
+        .map((a) => ({ a, load: book.load(a, Math.max(w.start, notBefore)) }))
+        .sort((x, y) => x.load - y.load || (x.a.id < y.a.id ? -1 : 1));
+      let placed = false;
+      for (const { a } of cover) {
+        const s = book.take(a, w.start, w.end, notBefore);
+        if (s !== undefined) {
+          planned(a.id, s, 'cover');
+          placed = true;
+          break;
+        }
+      }
+      if (placed) continue;
+      const horizon = w.end + NEXT_SLOT_HORIZON_DAYS * DAY_MS;
+      const candidates = owner?.active ? [owner] : team;
+      let best: { a: PlannerAdvisor; s: number } | undefined;
+      for (const a of candidates) {
+        // Peek without booking, then book only the earliest candidate.
+        const s = peekNext(book, a, w.end, horizon, notBefore);
+        if (s !== undefined && (!best || s < best.s)) best = { a, s };
+      }
+      if (best) {
+        const s = book.take(best.a, best.s, best.s + 1, notBefore)!;
+        planned(best.a.id, s, 'next_slot');
+        continue;
+      }
+      const noon = DateTime.fromMillis(w.start, { zone: e.timezone }).set({ hour: 12 }).toMillis();
+      planned(null, Math.max(noon, nowMs), 'unassigned');
+    }
+  }
+  return out;
+}
+
+function peekNext(book: SlotBook, a: PlannerAdvisor, from: number, to: number, notBefore: number): number | undefined {
+  const start = Math.max(from, notBefore);
+  let d = DateTime.fromMillis(start, { zone: a.timezone }).startOf('day');
+  while (d.toMillis() < to) {
+    const slots = book.slotsOn(a, d.toMillis());
+    for (const s of slots) {
+      if (s < start || s >= to) continue;
+      if (book.isFree(a, s)) return s;
+    }
+    d = d.plus({ days: 1 });
+  }
+  return undefined;
+}

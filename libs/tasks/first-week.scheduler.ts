@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { IANAZone } from 'luxon';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AssignmentService } from '../assignment/assignment.service.js';
+import { SYSTEM } from '../auth/actor.js';
+import { AuditService, type AuditRecord } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { FirstWeekRepository } from './first-week.repository.js';
+import { FIRST_WEEK_DAYS, NEXT_SLOT_HORIZON_DAYS, planFirstWeek, SlotBook, type PlannerEnrollment } from './first-week-planner.js';
+
+export interface FirstWeekResult {
+  enrollments: number;
+  created: number;
+  holdout: number;
+  ownersAssigned: number;
+}
+
+const DAY_MS = 86_400_000;
+/** Enrolment statuses that stop the program; paused may resume. */
+const STOPPED = new Set(['paused', 'cancelled', 'expired', 'completed']);
+
+/**
+ * The first-week program (DESIGN 4.2): on a new enrolment, an owner advisor (assignment policy, kind 'owner')
+ * and seven 15-minute check-ins planned by planFirstWeek(). One code path for one enrolment (the job) and
+ * thousands (an initial import): every read and write is set-based over the batch.
+ */
+@Injectable()
+export class FirstWeekScheduler {
+  private readonly logger = new Logger(FirstWeekScheduler.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repo: FirstWeekRepository,
+    /** The shared assignment policy; first-week owners use its kind 'owner'. */
+    private readonly ownerAssignment: AssignmentService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Plans the program for these enrolments in one transaction. Replays create nothing new. */
+  schedule(enrollmentIds: string[]): Promise<FirstWeekResult> {
+    return this.dataSource.transaction((em) => this.scheduleIn(em, enrollmentIds));
+  }
+
+  /** Reacts to a status change, re-reading the enrolment's current status (events may arrive late or twice). */
+  onStatusChanged(enrollmentId: string): Promise<{ cancelled: number; created: number }> {
+    return this.dataSource.transaction(async (em) => {
+      const [row] = await this.repo.currentStatus(em, enrollmentId);
+      if (!row) return { cancelled: 0, created: 0 };
+      if (STOPPED.has(row.status)) {
+        const kinds = row.status === 'paused' ? ['first_week_checkin'] : ['first_week_checkin', 'renewal_call'];
+        const cancelled = await this.repo.cancelOpen(em, enrollmentId, kinds, `enrollment ${row.status}`);
+        return { cancelled, created: 0 };
+      }
+      const r = await this.scheduleIn(em, [enrollmentId]);
+      return { cancelled: 0, created: r.created };
+    });
+  }
+
+  private async scheduleIn(em: EntityManager, enrollmentIds: string[]): Promise<FirstWeekResult> {
+    const result: FirstWeekResult = { enrollments: 0, created: 0, holdout: 0, ownersAssigned: 0 };
+    if (!enrollmentIds.length) return result;
+    const now = this.clock.now();
+    const horizonStart = now.getTime() - FIRST_WEEK_DAYS * DAY_MS - DAY_MS;
+    const rows = (await this.repo.lockEnrollments(em, [...new Set(enrollmentIds)])).filter(
+      // Only active enrolments whose first week is not over yet.
+      (r) => r.status === 'active' && new Date(r.enrolled_at).getTime() > horizonStart,
+    );
+    result.enrollments = rows.length;
+    const holdout = rows.filter((r) => r.holdout);
+    result.holdout = holdout.length;
+    await this.repo.markHoldout(em, holdout.map((r) => r.id));
+    const treated = rows.filter((r) => !r.holdout);
+    if (!treated.length) return result;
+
+    // Owners for learners without one, decided together (oldest enrolment first), then audited.
+    const needOwner = new Map<string, (typeof treated)[number]>();
+    for (const r of treated) if (!r.owner_advisor_id && !needOwner.has(r.learner_id)) needOwner.set(r.learner_id, r);
+    if (needOwner.size) {
+      const reqs = [...needOwner.values()];
+      const decisions = await this.ownerAssignment.chooseMany(em, 'owner', reqs.map((r) => ({ teamId: r.team_id, skill: r.category })));
+      const owners = reqs.flatMap((r, i) => (decisions[i].advisorId ? [{ learnerId: r.learner_id, advisorId: decisions[i].advisorId!, enrollmentId: r.id, reason: decisions[i].reason }] : []));
+      const changed = await this.repo.setOwners(em, owners);
+      const entries: AuditRecord[] = owners
+        .filter((o) => changed.has(o.learnerId))
+        .map((o) => ({ actor: SYSTEM, action: 'learner.owner_assigned', entity: 'enrollment', entityId: o.enrollmentId, after: { learnerId: o.learnerId, ownerAdvisorId: o.advisorId }, reason: o.reason }));
+      await this.audit.record(em, entries);
+      result.ownersAssigned = entries.length;
+      const byLearner = new Map(owners.filter((o) => changed.has(o.learnerId)).map((o) => [o.learnerId, o.advisorId]));
+      for (const r of treated) r.owner_advisor_id ??= byLearner.get(r.learner_id) ?? null;
+    }
+
+    const ownerIds = [...new Set(treated.map((r) => r.owner_advisor_id).filter((x): x is string => !!x))];
+    let advisors = await this.repo.advisors(em, [...new Set(treated.map((r) => r.team_id).filter((x): x is string => !!x))], ownerIds);
+    // A course without a team plans within its owner's team.
+    const ownerTeam = new Map(advisors.map((a) => [a.id, a.teamId]));
+    const teamOf = (r: (typeof treated)[number]) => r.team_id ?? (r.owner_advisor_id ? ownerTeam.get(r.owner_advisor_id) ?? null : null);
+    const teams = [...new Set(treated.map(teamOf).filter((x): x is string => !!x))];
+    await this.repo.lockTeams(em, teams.length ? teams : ['none']);
+    const missingTeams = teams.filter((t) => !treated.some((r) => r.team_id === t));
+    if (missingTeams.length) advisors = await this.repo.advisors(em, teams, ownerIds);
+
+    const times = treated.map((r) => new Date(r.enrolled_at).getTime());
+    const from = new Date(Math.min(...times) - 2 * DAY_MS);
+    const to = new Date(Math.max(...times, now.getTime()) + (FIRST_WEEK_DAYS + NEXT_SLOT_HORIZON_DAYS + 2) * DAY_MS);
+    const book = new SlotBook(advisors, await this.repo.scheduledTasks(em, advisors.map((a) => a.id), from, to));
+    const existing = await this.repo.existingDays(em, treated.map((r) => r.id));
+    const input: PlannerEnrollment[] = treated.map((r) => ({
+      enrollmentId: r.id,
+      learnerId: r.learner_id,
+      enrolledAt: new Date(r.enrolled_at),
+      timezone: r.learner_timezone && IANAZone.isValidZone(r.learner_timezone) ? r.learner_timezone : this.config.schoolTimezone,
+      ownerId: r.owner_advisor_id,
+      teamId: teamOf(r),
+      existingDays: existing.get(r.id),
+    }));
+    const plan = planFirstWeek(input, book, now);
+    result.created = await this.repo.insertCheckins(em, plan);
+    this.logger.debug(`first week: ${result.enrollments} enrolment(s), ${result.created} check-in(s)`);
+    return result;
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AssignmentModule } from '../assignment/assignment.module.js';
+import { FirstWeekRepository } from './first-week.repository.js';
+import { FirstWeekScheduler } from './first-week.scheduler.js';
+import { RemindersService } from './reminders.service.js';
+import { TasksRepository } from './tasks.repository.js';
+import { TasksService } from './tasks.service.js';
+
+@Module({
+  imports: [AssignmentModule],
+  providers: [TasksRepository, TasksService, FirstWeekRepository, FirstWeekScheduler, RemindersService],
+  exports: [TasksService, FirstWeekScheduler, RemindersService],
+})
+export class TasksModule {}

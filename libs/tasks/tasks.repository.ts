@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { WeeklyHours } from '../common/working-hours.js';
+import { stageSql } from '../learners/lifecycle.js';
+import { PRIORITY_RANK_SQL, type TaskRow } from './task.types.js';
+
+/** A task with what access checks need: the assignee's team, the learner's owner, the case's advisor and team. */
+export interface TaskAccessRow extends TaskRow {
+  assignee_team_id: string | null;
+  owner_advisor_id: string | null;
+  case_advisor_id: string | null;
+  case_team_id: string | null;
+}
+
+export interface StaffRef {
+  id: string;
+  role: string;
+  team_id: string | null;
+  status: string;
+  timezone: string;
+  working_hours: WeeklyHours;
+}
+
+export interface TaskListFilter {
+  assigneeId?: string;
+  status?: string;
+  kind?: string;
+  learnerId?: string;
+  /** Staff visibility: tasks whose assignee (or, unassigned, whose case/owner) is in these teams. */
+  teamIds?: string[];
+  /** Advisors: their own tasks only. */
+  ownerOnly?: string;
+  after?: { dueAt: string; id: string };
+  limit: number;
+}
+
+const LEARNER_ENROLLMENT_JOIN = `
+  left join lateral (
+    (select e.* from enrollments e where e.id = t.enrollment_id)
+    union all
+    (select e.* from enrollments e where t.enrollment_id is null and e.learner_id = t.learner_id
+      order by (e.status = 'active') desc, e.enrolled_at desc limit 1)
+    limit 1) e on true
+  left join courses co on co.id = e.course_id`;
+
+const LEARNER_DETAIL_COLUMNS = (now: string, days: string) => `
+  l.external_id as learner_external_id, l.name as learner_name, l.phone as learner_phone, l.timezone as learner_timezone,
+  e.id as progress_enrollment_id, e.enrolled_at as e_enrolled_at, e.completed_lessons as e_completed_lessons,
+  co.total_lessons as co_total_lessons, co.duration_days as co_duration_days,
+  case when e.id is null then null else ${stageSql('e', now, days)} end as stage,
+  (select coalesce(json_agg(json_build_object('id', a.id, 'ruleKey', a.rule_key, 'severity', a.severity, 'openedAt', a.opened_at) order by a.opened_at), '[]'::json)
+     from alerts a where a.learner_id = l.id and a.status = 'open') as open_alerts`;
+
+/** Only place the tasks context touches the tasks table (besides the first-week repository's bulk path). */
+@Injectable()
+export class TasksRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private q(em?: EntityManager) {
+    return em ?? this.dataSource.manager;
+  }
+
+  async findForAccess(id: string, em?: EntityManager, lock = false): Promise<TaskAccessRow | undefined> {
+    const rows = await this.q(em).query(
+      `select t.*, s.team_id as assignee_team_id, l.owner_advisor_id, c.advisor_id as case_advisor_id, c.team_id as case_team_id
+         from tasks t join learners l on l.id = t.learner_id
+         left join staff s on s.id = t.assignee_id
+         left join cases c on c.id = t.case_id
+        where t.id = $1 ${lock ? 'for update of t' : ''}`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  async findById(id: string, em?: EntityManager): Promise<TaskRow | undefined> {
+    const rows = await this.q(em).query(`select * from tasks where id = $1`, [id]);
+    return rows[0];
+  }
+
+  async staffRef(id: string, em?: EntityManager): Promise<StaffRef | undefined> {
+    const rows = await this.q(em).query(`select id, role, team_id, status, timezone, working_hours from staff where id = $1`, [id]);
+    return rows[0];
+  }
+
+  async teamOfStaff(id: string): Promise<string | null | undefined> {
+    const rows = await this.dataSource.query(`select team_id from staff where id = $1`, [id]);
+    return rows.length ? rows[0].team_id : undefined;
+  }
+
+  async recordOutcome(
+    em: EntityManager,
+    id: string,
+    o: { status: string; result: string; durationMinutes: number | null; note: string | null; riskRead: string | null; churnReason: string | null; completedAt: Date | null; completedBy: string | null; dueAt?: Date; windowEndAt?: Date },
+  ): Promise<void> {
+    await em.query(
+      `update tasks set status = $2, result = $3, duration_minutes = coalesce($4, duration_minutes), note = coalesce($5, note),
+              risk_read = coalesce($6, risk_read), churn_reason = coalesce($7, churn_reason), completed_at = $8, completed_by = $9,
+              due_at = coalesce($10, due_at), window_end_at = coalesce($11, window_end_at), attempts = attempts + 1, updated_at = now()
+        where id = $1`,
+      [id, o.status, o.result, o.durationMinutes, o.note, o.riskRead, o.churnReason, o.completedAt, o.completedBy, o.dueAt ?? null, o.windowEndAt ?? null],
+    );
+  }
+
+  /** Creates the follow-up once per parent task (dedupe key), returning its id either way. */
+  async insertFollowUp(em: EntityManager, parent: TaskRow, assigneeId: string | null, dueAt: Date): Promise<string> {
+    await em.query(
+      `insert into tasks (kind, assignee_id, learner_id, enrollment_id, case_id, parent_task_id, due_at, window_end_at, planned_minutes, status, dedupe_key)
+       values ('follow_up', $1, $2, $3, $4, $5, $6, $7, 15, 'scheduled', $8)
+       on conflict (dedupe_key) where dedupe_key is not null do nothing`,
+      [assigneeId, parent.learner_id, parent.enrollment_id, parent.case_id, parent.id, dueAt, new Date(dueAt.getTime() + 15 * 60_000), `fu:${parent.id}`],
+    );
+    const [row] = await em.query(`select id from tasks where dedupe_key = $1`, [`fu:${parent.id}`]);
+    return row.id;
+  }
+
+  /** First reached contact and open → in progress; returns the case before/after when it changed. */
+  async touchCase(em: EntityManager, caseId: string, reached: boolean, at: Date): Promise<{ before: Record<string, unknown>; after: Record<string, unknown> } | undefined> {
+    const [before] = await em.query(`select id, status, first_contact_at from cases where id = $1 for update`, [caseId]);
+    if (!before || before.status === 'resolved') return undefined;
+    const status = before.status === 'open' ? 'in_progress' : before.status;
+    const firstContact = before.first_contact_at ?? (reached ? at : null);
+    if (status === before.status && String(firstContact) === String(before.first_contact_at)) return undefined;
+    await em.query(`update cases set status = $2, first_contact_at = $3, updated_at = now() where id = $1`, [caseId, status, firstContact]);
+    return {
+      before: { status: before.status, firstContactAt: before.first_contact_at },
+      after: { status, firstContactAt: firstContact },
+    };
+  }
+
+  async reschedule(em: EntityManager, id: string, dueAt: Date): Promise<void> {
+    await em.query(`update tasks set due_at = $2, window_end_at = $2::timestamptz + make_interval(mins => planned_minutes), updated_at = now() where id = $1`, [id, dueAt]);
+  }
+
+  async reassign(em: EntityManager, id: string, assigneeId: string): Promise<void> {
+    await em.query(`update tasks set assignee_id = $2, updated_at = now() where id = $1`, [id, assigneeId]);
+  }
+
+  list(f: TaskListFilter): Promise<TaskRow[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (f.assigneeId) where.push(`t.assignee_id = ${p(f.assigneeId)}`);
+    if (f.status) where.push(`t.status = ${p(f.status)}`);
+    if (f.kind) where.push(`t.kind = ${p(f.kind)}`);
+    if (f.learnerId) where.push(`t.learner_id = ${p(f.learnerId)}`);
+    if (f.ownerOnly) where.push(`t.assignee_id = ${p(f.ownerOnly)}`);
+    if (f.teamIds) {
+      const teams = p(f.teamIds);
+      where.push(`(exists (select 1 from staff s where s.id = t.assignee_id and s.team_id = any(${teams}::uuid[]))
+        or (t.assignee_id is null and (exists (select 1 from cases c where c.id = t.case_id and c.team_id = any(${teams}::uuid[]))
+          or exists (select 1 from learners l join staff o on o.id = l.owner_advisor_id where l.id = t.learner_id and o.team_id = any(${teams}::uuid[])))))`);
+    }
+    if (f.after) where.push(`(t.due_at, t.id) > (${p(f.after.dueAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
+    return this.dataSource.query(
+      `select t.* from tasks t ${where.length ? `where ${where.join(' and ')}` : ''} order by t.due_at, t.id limit ${p(f.limit + 1)}`,
+      params,
+    );
+  }
+
+  /** The advisor's scheduled tasks due before `dayEnd` (the day's and every overdue one), queue-ordered. */
+  queueTasks(advisorId: string, dayEnd: Date, overdueBefore: Date, now: Date, churnDays: number, limit: number): Promise<Array<Record<string, any>>> {
+    return this.dataSource.query(
+      `select t.*, (t.due_at < $3) as overdue,
+              c.priority as case_priority, c.status as case_status,
+              ${LEARNER_DETAIL_COLUMNS('$4::timestamptz', '$5::int')},
+              (select json_build_object('taskId', p.id, 'kind', p.kind, 'result', p.result, 'note', p.note, 'riskRead', p.risk_read,
+                        'churnReason', p.churn_reason, 'at', coalesce(p.completed_at, p.updated_at))
+                 from tasks p where p.learner_id = t.learner_id and p.result is not null
+                order by coalesce(p.completed_at, p.updated_at) desc limit 1) as last_outcome
+         from tasks t
+         join learners l on l.id = t.learner_id
+         ${LEARNER_ENROLLMENT_JOIN}
+         left join cases c on c.id = t.case_id
+        where t.assignee_id = $1 and t.status = 'scheduled' and t.due_at < $2
+        order by (t.due_at < $3) desc, t.due_at, ${PRIORITY_RANK_SQL('c.priority')} desc, t.id
+        limit $6`,
+      [advisorId, dayEnd, overdueBefore, now, churnDays, limit],
+    );
+  }
+
+  /** The advisor's open cases with no scheduled task, highest priority first, with the total count. */
+  queueCases(advisorId: string, now: Date, churnDays: number, limit: number): Promise<Array<Record<string, any>>> {
+    return this.dataSource.query(
+      `select c.id, c.learner_id, c.team_id, c.advisor_id, c.priority, c.status, c.due_at, c.opened_at, c.first_contact_at,
+              count(*) over () as total,
+              ${LEARNER_DETAIL_COLUMNS('$2::timestamptz', '$3::int')}
+         from cases c
+         join learners l on l.id = c.learner_id
+         left join lateral (select e.* from enrollments e where e.learner_id = c.learner_id
+                             order by (e.status = 'active') desc, e.enrolled_at desc limit 1) e on true
+         left join courses co on co.id = e.course_id
+        where c.advisor_id = $1 and c.status <> 'resolved'
+          and not exists (select 1 from tasks t where t.case_id = c.id and t.status = 'scheduled')
+        order by ${PRIORITY_RANK_SQL('c.priority')} desc, c.due_at nulls last, c.opened_at, c.id
+        limit $4`,
+      [advisorId, now, churnDays, limit],
+    );
+  }
+
+  async doneCount(advisorId: string, from: Date, to: Date): Promise<number> {
+    const [r] = await this.dataSource.query(
+      `select count(*)::int as n from tasks where assignee_id = $1 and status in ('done','missed') and completed_at >= $2 and completed_at < $3`,
+      [advisorId, from, to],
+    );
+    return r.n;
+  }
+}

@@ -1,0 +1,268 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DateTime, IANAZone } from 'luxon';
+import { DataSource } from 'typeorm';
+import { isAdmin, isSupervisorOf, seesAllTeams, type Actor } from '../auth/actor.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { progress } from '../learners/lifecycle.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+import { workingSlots } from './first-week-planner.js';
+import { toTaskView, type CallResult, type ChurnReason, type RiskRead, type TaskView } from './task.types.js';
+import { TasksRepository, type TaskAccessRow } from './tasks.repository.js';
+
+export interface OutcomeInput {
+  result: CallResult;
+  durationMinutes?: number;
+  note?: string;
+  riskRead?: RiskRead;
+  churnReason?: ChurnReason;
+  followUpAt?: string;
+}
+
+export interface QueueLearner {
+  id: string;
+  externalId: string;
+  name: string;
+  phone: string | null;
+  timezone: string | null;
+  stage: string | null;
+  progress: { completedLessons: number; totalLessons: number; percent: number; expectedPercent: number } | null;
+  openAlerts: Array<{ id: string; ruleKey: string; severity: string; openedAt: string }>;
+}
+
+export interface QueueView {
+  date: string;
+  advisorId: string;
+  timezone: string;
+  tasks: Array<TaskView & { overdue: boolean; learner: QueueLearner; case: { id: string; priority: string; status: string } | null; lastOutcome: Record<string, unknown> | null }>;
+  cases: Array<{ id: string; learnerId: string; advisorId: string; priority: string; status: string; dueAt: string | null; openedAt: string; learner: QueueLearner }>;
+  counts: { tasks: number; overdue: number; dueToday: number; cases: number; doneToday: number };
+}
+
+/** How much later a call with no answer is retried the same working day. */
+const RETRY_AFTER_MINUTES = 60;
+const QUEUE_TASK_LIMIT = 500;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Tasks, the advisor's daily queue and call outcomes (DESIGN 4.5, 4.6). */
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repo: TasksRepository,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async queue(actor: Actor, q: { date?: string; advisorId?: string; casesLimit?: number }): Promise<QueueView> {
+    if (actor.kind !== 'staff') throw DomainError.forbidden('The queue belongs to a staff member');
+    const advisorId = q.advisorId ?? actor.id;
+    const advisor = await this.repo.staffRef(advisorId);
+    if (!advisor || (advisorId !== actor.id && !isSupervisorOf(actor, advisor.team_id))) throw DomainError.notFound('staff', advisorId);
+    const zone = IANAZone.isValidZone(advisor.timezone) ? advisor.timezone : this.config.schoolTimezone;
+    const now = this.clock.now();
+    let day = DateTime.fromJSDate(now, { zone }).startOf('day');
+    if (q.date !== undefined) {
+      const parsed = DATE.test(q.date) ? DateTime.fromISO(q.date, { zone }) : undefined;
+      if (!parsed?.isValid) throw DomainError.field('date', 'must be a date as YYYY-MM-DD');
+      day = parsed.startOf('day');
+    }
+    const dayStart = day.toJSDate();
+    const dayEnd = day.plus({ days: 1 }).toJSDate();
+    // Overdue: due before now on today's queue, before the day itself on another day's.
+    const overdueBefore = new Date(Math.min(Math.max(now.getTime(), dayStart.getTime()), dayEnd.getTime()));
+    const casesLimit = Math.min(Math.max(q.casesLimit ?? 50, 1), 500);
+    const [tasks, cases, doneToday] = await Promise.all([
+      this.repo.queueTasks(advisorId, dayEnd, overdueBefore, now, this.config.churnInactiveDays, QUEUE_TASK_LIMIT),
+      this.repo.queueCases(advisorId, now, this.config.churnInactiveDays, casesLimit),
+      this.repo.doneCount(advisorId, dayStart, dayEnd),
+    ]);
+    const taskItems = tasks.map((r) => ({
+      ...toTaskView(r as never),
+      overdue: r.overdue,
+      learner: learnerOf(r, now),
+      case: r.case_id ? { id: r.case_id, priority: r.case_priority, status: r.case_status } : null,
+      lastOutcome: r.last_outcome ? { ...r.last_outcome, at: new Date(r.last_outcome.at).toISOString() } : null,
+    }));
+    return {
+      date: day.toISODate()!,
+      advisorId,
+      timezone: zone,
+      tasks: taskItems,
+      cases: cases.map((c) => ({
+        id: c.id,
+        learnerId: c.learner_id,
+        advisorId: c.advisor_id,
+        priority: c.priority,
+        status: c.status,
+        dueAt: c.due_at ? new Date(c.due_at).toISOString() : null,
+        openedAt: new Date(c.opened_at).toISOString(),
+        learner: learnerOf({ ...c, learner_id: c.learner_id }, now),
+      })),
+      counts: {
+        tasks: taskItems.length,
+        overdue: taskItems.filter((t) => t.overdue).length,
+        dueToday: taskItems.filter((t) => !t.overdue && new Date(t.dueAt) >= dayStart).length,
+        cases: cases.length ? Number(cases[0].total) : 0,
+        doneToday,
+      },
+    };
+  }
+
+  async list(actor: Actor, f: { assigneeId?: string; status?: string; kind?: string; learnerId?: string; limit?: number; cursor?: string }): Promise<Page<TaskView>> {
+    const limit = pageLimit(f.limit);
+    const after = decodeCursor(f.cursor, 2);
+    const visibility =
+      actor.kind !== 'staff' || seesAllTeams(actor)
+        ? {}
+        : actor.role === 'advisor'
+          ? { ownerOnly: actor.id }
+          : { teamIds: actor.teamIds };
+    const rows = await this.repo.list({ ...f, ...visibility, after: after ? { dueAt: String(after[0]), id: String(after[1]) } : undefined, limit });
+    return toPage(rows, limit, (r) => [new Date(r.due_at).toISOString(), r.id], toTaskView);
+  }
+
+  async get(actor: Actor, id: string): Promise<TaskView> {
+    const t = await this.repo.findForAccess(id);
+    if (!t || !canSee(actor, t)) throw DomainError.notFound('task', id);
+    return toTaskView(t);
+  }
+
+  async logOutcome(actor: Actor, id: string, input: OutcomeInput): Promise<TaskView & { followUpTaskId: string | null }> {
+    const now = this.clock.now();
+    let followUpAt: Date | undefined;
+    if (input.followUpAt !== undefined) {
+      followUpAt = new Date(input.followUpAt);
+      if (Number.isNaN(followUpAt.getTime())) throw DomainError.field('followUpAt', 'must be an ISO-8601 date-time');
+      if (followUpAt.getTime() <= now.getTime()) throw DomainError.field('followUpAt', 'must be in the future');
+    }
+    return this.dataSource.transaction(async (em) => {
+      const t = await this.repo.findForAccess(id, em, true);
+      this.requireActOn(actor, t, id);
+      if (t!.status !== 'scheduled') throw DomainError.conflict(`task ${id} is already ${t!.status}`);
+      const task = t!;
+      let status: 'done' | 'missed' | 'scheduled' = 'done';
+      let retryAt: Date | undefined;
+      if (input.result === 'no_answer' && task.kind === 'first_week_checkin') {
+        retryAt = task.attempts === 0 ? await this.retrySlot(task, now, em) : undefined;
+        status = retryAt ? 'scheduled' : 'missed';
+      }
+      const completedBy = actor.kind === 'staff' ? actor.id : null;
+      await this.repo.recordOutcome(em, task.id, {
+        status,
+        result: input.result,
+        durationMinutes: input.durationMinutes ?? null,
+        note: input.note ?? null,
+        riskRead: input.riskRead ?? null,
+        churnReason: input.churnReason ?? null,
+        completedAt: status === 'scheduled' ? null : now,
+        completedBy: status === 'scheduled' ? null : completedBy,
+        dueAt: retryAt,
+        windowEndAt: retryAt ? new Date(retryAt.getTime() + task.planned_minutes * 60_000) : undefined,
+      });
+      const followUpTaskId = followUpAt ? await this.repo.insertFollowUp(em, task, task.assignee_id ?? completedBy, followUpAt) : null;
+      const caseChange = task.case_id ? await this.repo.touchCase(em, task.case_id, input.result === 'reached', now) : undefined;
+      const after = toTaskView((await this.repo.findById(task.id, em))!);
+      await this.audit.record(em, [
+        { actor, action: 'task.outcome_logged', entity: 'task', entityId: task.id, before: toTaskView(task), after: { ...after, followUpTaskId } },
+        ...(caseChange && task.case_id ? [{ actor, action: 'case.contacted', entity: 'case' as const, entityId: task.case_id, before: caseChange.before, after: caseChange.after, reason: `outcome ${input.result} on task ${task.id}` }] : []),
+      ]);
+      await this.outbox.publish(em, [
+        {
+          aggregateType: 'task',
+          aggregateId: task.id,
+          eventType: 'task.outcome_logged',
+          payload: { taskId: task.id, kind: task.kind, learnerId: task.learner_id, enrollmentId: task.enrollment_id, caseId: task.case_id, result: input.result, status, riskRead: input.riskRead ?? null, churnReason: input.churnReason ?? null, followUpTaskId, at: now.toISOString() },
+        },
+      ]);
+      return { ...after, followUpTaskId };
+    });
+  }
+
+  async reschedule(actor: Actor, id: string, input: { dueAt: string; reason?: string }): Promise<TaskView> {
+    const dueAt = new Date(input.dueAt);
+    if (Number.isNaN(dueAt.getTime())) throw DomainError.field('dueAt', 'must be an ISO-8601 date-time');
+    if (dueAt.getTime() < this.clock.now().getTime() - 60_000) throw DomainError.field('dueAt', 'must not be in the past');
+    return this.dataSource.transaction(async (em) => {
+      const t = await this.repo.findForAccess(id, em, true);
+      this.requireActOn(actor, t, id);
+      if (t!.status !== 'scheduled') throw DomainError.conflict(`task ${id} is already ${t!.status}`);
+      if (new Date(t!.due_at).getTime() === dueAt.getTime()) return toTaskView(t!);
+      await this.repo.reschedule(em, id, dueAt);
+      const after = toTaskView((await this.repo.findById(id, em))!);
+      await this.audit.record(em, { actor, action: 'task.rescheduled', entity: 'task', entityId: id, before: { dueAt: new Date(t!.due_at).toISOString() }, after: { dueAt: after.dueAt, assigneeId: after.assigneeId }, reason: input.reason ?? null });
+      return after;
+    });
+  }
+
+  async reassign(actor: Actor, id: string, input: { assigneeId: string; reason: string }): Promise<TaskView> {
+    if (actor.kind !== 'staff' || (actor.role !== 'admin' && actor.role !== 'supervisor')) throw DomainError.forbidden('Only supervisors and admins can reassign tasks');
+    return this.dataSource.transaction(async (em) => {
+      const t = await this.repo.findForAccess(id, em, true);
+      if (!t || !canSee(actor, t)) throw DomainError.notFound('task', id);
+      if (!isSupervisorOf(actor, visibilityTeam(t))) throw DomainError.forbidden('Only the supervisor of this task\'s team (or an admin) can reassign it');
+      if (t.status !== 'scheduled') throw DomainError.conflict(`task ${id} is already ${t.status}`);
+      const target = await this.repo.staffRef(input.assigneeId, em);
+      if (!target || target.role === 'admin' || target.status !== 'active' || !isSupervisorOf(actor, target.team_id)) {
+        throw DomainError.field('assigneeId', 'must be an active advisor or supervisor of a team you supervise');
+      }
+      if (t.assignee_id === target.id) return toTaskView(t);
+      await this.repo.reassign(em, id, target.id);
+      const after = toTaskView((await this.repo.findById(id, em))!);
+      await this.audit.record(em, { actor, action: 'task.reassigned', entity: 'task', entityId: id, before: { assigneeId: t.assignee_id }, after: { assigneeId: target.id, teamId: target.team_id }, reason: input.reason });
+      return after;
+    });
+  }
+
+  /** Later the same working day of the assignee, at least an hour on; none left → undefined (then missed). */
+  private async retrySlot(task: TaskAccessRow, now: Date, em: Parameters<TasksRepository['staffRef']>[1]): Promise<Date | undefined> {
+    if (!task.assignee_id) return undefined;
+    const a = await this.repo.staffRef(task.assignee_id, em);
+    if (!a) return undefined;
+    const zone = IANAZone.isValidZone(a.timezone) ? a.timezone : this.config.schoolTimezone;
+    const earliest = Math.max(now.getTime(), new Date(task.due_at).getTime()) + RETRY_AFTER_MINUTES * 60_000;
+    const today = DateTime.fromJSDate(now, { zone }).toISODate()!;
+    const slot = workingSlots({ timezone: zone, workingHours: a.working_hours ?? {} }, today).find((s) => s >= earliest);
+    return slot === undefined ? undefined : new Date(slot);
+  }
+
+  /** 404 when the caller cannot see the task; 403 when they can see it but may not act on it. */
+  private requireActOn(actor: Actor, t: TaskAccessRow | undefined, id: string): void {
+    if (!t || !canSee(actor, t)) throw DomainError.notFound('task', id);
+    if (isAdmin(actor)) return;
+    if (actor.kind === 'staff' && (t.assignee_id === actor.id || isSupervisorOf(actor, visibilityTeam(t)))) return;
+    throw DomainError.forbidden('Only the assignee, their supervisor or an admin can act on this task');
+  }
+}
+
+/** The team a task belongs to: its assignee's, else its case's. */
+function visibilityTeam(t: TaskAccessRow): string | null {
+  return t.assignee_team_id ?? t.case_team_id ?? null;
+}
+
+function canSee(actor: Actor, t: TaskAccessRow): boolean {
+  if (actor.kind !== 'staff') return actor.kind === 'system' || actor.scopes.includes('read');
+  if (seesAllTeams(actor)) return true;
+  if (t.assignee_id === actor.id || t.owner_advisor_id === actor.id || t.case_advisor_id === actor.id) return true;
+  return actor.role === 'supervisor' && isSupervisorOf(actor, visibilityTeam(t));
+}
+
+function learnerOf(r: Record<string, any>, now: Date): QueueLearner {
+  return {
+    id: r.learner_id,
+    externalId: r.learner_external_id,
+    name: r.learner_name,
+    phone: r.learner_phone,
+    timezone: r.learner_timezone,
+    stage: r.stage,
+    progress: r.progress_enrollment_id
+      ? progress({ completedLessons: r.e_completed_lessons, totalLessons: r.co_total_lessons, durationDays: r.co_duration_days, enrolledAt: new Date(r.e_enrolled_at) }, now)
+      : null,
+    openAlerts: (r.open_alerts ?? []).map((a: Record<string, string>) => ({ ...a, openedAt: new Date(a.openedAt).toISOString() })),
+  };
+}
