@@ -169,7 +169,7 @@ export class TasksRepository {
               (select json_build_object('taskId', p.id, 'kind', p.kind, 'result', p.result, 'note', p.note, 'riskRead', p.risk_read,
                         'churnReason', p.churn_reason, 'at', coalesce(p.completed_at, p.updated_at))
                  from tasks p where p.learner_id = t.learner_id and p.result is not null
-                order by coalesce(p.completed_at, p.updated_at) desc limit 1) as last_outcome
+                order by coalesce(p.completed_at, p.updated_at) desc, p.updated_at desc limit 1) as last_outcome
          from tasks t
          join learners l on l.id = t.learner_id
          ${LEARNER_ENROLLMENT_JOIN}
