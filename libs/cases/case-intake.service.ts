@@ -114,14 +114,18 @@ export class CaseIntakeService {
   async onAlertOpened(alertId: string): Promise<IntakeResult> {
     const res = await this.processBatch(alertId);
     if (res.claimedOwn) return res;
-    const [state]: Array<{ status: string; case_intake_at: Date | null }> = await this.dataSource.query(
-      `select status, case_intake_at from alerts where id = $1`,
-      [alertId],
-    );
-    if (state && state.status === 'open' && !state.case_intake_at) {
-      throw new Error(`alert ${alertId} is locked by another transaction; will retry`);
+    // Our alert was skipped because another transaction holds it (usually another intake batch that took it
+    // in): wait for that one to finish, then take it in ourselves only if it is still waiting.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const [state]: Array<{ status: string; case_intake_at: Date | null }> = await this.dataSource.transaction(async (em) => {
+        await em.query(`set local lock_timeout = '30s'`);
+        return em.query(`select status, case_intake_at from alerts where id = $1 for update`, [alertId]);
+      });
+      if (!state || state.status !== 'open' || state.case_intake_at) return res;
+      const again = await this.processBatch(alertId);
+      if (again.claimedOwn) return again;
     }
-    return res;
+    throw new Error(`alert ${alertId} is still held by another transaction; will retry`);
   }
 
   /** Periodic safety net: takes in every alert still waiting (e.g. if a job was lost). */
