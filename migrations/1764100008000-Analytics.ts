@@ -43,6 +43,17 @@ export class Analytics1764100008000 implements MigrationInterface {
         duration_ms int
       )`);
     await q.query(`insert into analytics_state (id) values (1)`);
+    // Business-minute durations of tickets (computed in the worker with the ticket's calendar); no foreign key
+    // so this migration does not depend on the support-desk one.
+    await q.query(`
+      create table ticket_metrics (
+        ticket_id uuid primary key,
+        first_response_minutes numeric,
+        resolution_minutes numeric,
+        source_updated_at timestamptz not null,
+        calendar_updated_at timestamptz,
+        computed_at timestamptz not null default now()
+      )`);
     // Reads on shared tables.
     await q.query(`create index alerts_enrollment_opened_idx on alerts (enrollment_id, opened_at)`);
     await q.query(`create index activity_events_renewal_idx on activity_events (learner_id, occurred_at) where type = 'renewal'`);
@@ -56,6 +67,7 @@ export class Analytics1764100008000 implements MigrationInterface {
     for (const i of ['tasks_first_week_idx', 'tasks_churn_reason_idx', 'cases_opened_idx', 'cases_churn_reason_idx', 'activity_events_renewal_idx', 'alerts_enrollment_opened_idx']) {
       await q.query(`drop index if exists ${i}`);
     }
+    await q.query(`drop table if exists ticket_metrics`);
     await q.query(`drop table if exists analytics_state`);
     await q.query(`drop table if exists enrollment_outcomes`);
   }

@@ -180,6 +180,31 @@ describe('analytics (hand-counted school)', () => {
     await task('m2', advA1, 'scheduled', '2026-06-30T03:00:00Z'); // overdue
     await task('m3', advA1, 'scheduled', '2026-07-02T03:00:00Z'); // not yet due
 
+    // Support tickets of team A on a split-shift calendar (Mon–Fri 09:00–12:00, 13:00–18:00, Shanghai = UTC+8).
+    const [cal] = await sql<{ id: string }>(
+      `insert into calendars (name, timezone, hours) values ($1, 'Asia/Shanghai', $2) returning id`,
+      [`cal-${sfx}`, JSON.stringify(Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '12:00'], ['13:00', '18:00']]])))],
+    );
+    const ticket = (teamId: string, category: string, priority: string, status: string, t: { created: string; frDue: string; fr?: string; resDue: string; resolved?: string; paused?: number }) =>
+      sql(
+        `insert into tickets (learner_id, category, priority, subject, body, status, team_id, created_by_type, calendar_id,
+                              first_response_due_at, first_responded_at, resolution_due_at, resolved_at, paused_minutes, created_at)
+         values ($1, $2, $3, 'help', 'please', $4, $5, 'system', $6, $7, $8, $9, $10, $11, $12)`,
+        [enr.m3.learnerId, category, priority, status, teamId, cal.id, t.frDue, t.fr ?? null, t.resDue, t.resolved ?? null, t.paused ?? 0, t.created],
+      );
+    // T1: answered in 30 business minutes, resolved in 240 (09:00–12:00 + 13:00–14:00): both met.
+    await ticket(a.team.id, 'technical', 'high', 'resolved', { created: '2026-06-01T01:00:00Z', frDue: '2026-06-01T02:00:00Z', fr: '2026-06-01T01:30:00Z', resDue: '2026-06-01T10:00:00Z', resolved: '2026-06-01T06:00:00Z' });
+    // T2: 11:30 → 13:30 is 60 business minutes (lunch excluded), late; resolved Tue 10:30: 30 + 300 + 90 = 420, late.
+    await ticket(a.team.id, 'technical', 'medium', 'resolved', { created: '2026-06-01T03:30:00Z', frDue: '2026-06-01T03:50:00Z', fr: '2026-06-01T05:30:00Z', resDue: '2026-06-02T01:00:00Z', resolved: '2026-06-02T02:30:00Z' });
+    // T3: Friday 17:00 → Monday 09:20 is 80 business minutes (met); still open past its resolution target (breached).
+    await ticket(a.team.id, 'billing', 'low', 'open', { created: '2026-06-05T09:00:00Z', frDue: '2026-06-08T02:00:00Z', fr: '2026-06-08T01:20:00Z', resDue: '2026-06-09T10:00:00Z' });
+    // T4: created the evening before AS_OF: nothing due yet.
+    await ticket(a.team.id, 'billing', 'low', 'new', { created: '2026-06-30T09:00:00Z', frDue: '2026-07-01T02:00:00Z', resDue: '2026-07-03T10:00:00Z' });
+    // T5: 60 minutes to answer; resolved Wed 09:00 after 960 business minutes, 120 of them paused: 840, met.
+    await ticket(a.team.id, 'learning', 'medium', 'resolved', { created: '2026-06-01T01:00:00Z', frDue: '2026-06-01T02:00:00Z', fr: '2026-06-01T02:00:00Z', resDue: '2026-06-03T04:00:00Z', resolved: '2026-06-03T01:00:00Z', paused: 120 });
+    // Team B's ticket is not supervisor A's business.
+    await ticket(b.team.id, 'technical', 'urgent', 'resolved', { created: '2026-06-01T01:00:00Z', frDue: '2026-06-01T01:10:00Z', fr: '2026-06-01T08:00:00Z', resDue: '2026-06-01T05:00:00Z', resolved: '2026-06-05T01:00:00Z' });
+
     // On-demand refresh goes through the outbox to the worker.
     const res = await app.http().post('/api/v1/analytics/refresh').set(admin.auth);
     expect(res.status).toBe(202);
@@ -325,6 +350,28 @@ describe('analytics (hand-counted school)', () => {
     expect(by[advA3.id]).toMatchObject({ openCases: 0, tasksDone: 34, callsReached: 29, medianFirstContactMinutes: null, firstContactN: 0 });
   });
 
+  it('reports ticket response and resolution times in business minutes, and SLA compliance', async () => {
+    const res = await app.http().get('/api/v1/analytics/tickets').set(supA.auth);
+    expect(res.status).toBe(200);
+    expect(res.body.staleDurations).toBe(0);
+    expect(res.body.overall).toEqual({
+      tickets: 5,
+      // 30, 60, 60, 80 → p50 60, p90 60 + 0.7 × 20
+      firstResponse: { measured: 4, p50Minutes: 60, p90Minutes: 74, met: 3, breached: 1, open: 1, compliance: 0.75 },
+      // 240, 420, 840 → p50 420, p90 420 + 0.8 × 420
+      resolution: { measured: 3, p50Minutes: 420, p90Minutes: 756, met: 2, breached: 2, open: 1, compliance: 0.5 },
+    });
+    const technical = res.body.byCategory.find((c: { category: string }) => c.category === 'technical');
+    expect(technical).toMatchObject({ tickets: 2, firstResponse: { met: 1, breached: 1, compliance: 0.5, p50Minutes: 45 } });
+    expect(res.body.byPriority.map((p: { priority: string }) => p.priority).sort()).toEqual(['high', 'low', 'medium']);
+
+    const june1 = await app.http().get('/api/v1/analytics/tickets').query({ from: '2026-06-01', to: '2026-06-01', category: 'technical' }).set(supA.auth);
+    expect(june1.body.overall).toMatchObject({ tickets: 2, resolution: { measured: 2, p50Minutes: 330 } });
+
+    const csv = parseCsv((await app.http().get('/api/v1/analytics/tickets').set(supA.auth).set('Accept', 'text/csv')).text);
+    expect(csv[0]).toMatchObject({ scope: 'overall', tickets: '5', firstResponse_p90Minutes: '74', firstResponse_compliance: '0.75', resolution_p50Minutes: '420', resolution_breached: '2' });
+  });
+
   it('answers Accept: text/csv with the same numbers as the JSON', async () => {
     const q = { cohort: 'month', courseId: course.C1 };
     const json = (await app.http().get('/api/v1/analytics/retention').query(q).set(admin.auth)).body;
@@ -404,7 +451,7 @@ describe('analytics (hand-counted school)', () => {
 
   it('refreshing again with nothing new changes nothing; a change is picked up', async () => {
     const svc = app.get(AnalyticsService, 'worker');
-    expect((await svc.refresh()).changed).toBe(0);
+    expect(await svc.refresh()).toMatchObject({ changed: 0, ticketsMeasured: 0 });
     await sql(`update enrollments set status = 'cancelled', status_changed_at = $2 where id = $1`, [enr.y2.id, '2026-06-29T00:00:00Z']);
     const r = await svc.refresh();
     expect(r.changed).toBe(1);

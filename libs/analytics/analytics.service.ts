@@ -20,8 +20,13 @@ import {
   type PeriodQuery,
   type RetentionReport,
   type RulesReport,
+  type SlaClockFigures,
+  type TicketGroupFigures,
+  type TicketsReport,
 } from './analytics.types.js';
 import { holdoutUplift, rate, retentionCurve, round6 } from './stats.js';
+import { TicketMetricsRepository, type TicketFigures } from './ticket-metrics.repository.js';
+import { businessMinutesBetween } from '../tickets/business-time.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export const HORIZONS = [30, 60, 90] as const;
@@ -42,6 +47,7 @@ export class AnalyticsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repo: AnalyticsRepository,
+    private readonly tickets: TicketMetricsRepository,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -50,17 +56,40 @@ export class AnalyticsService {
   // ---- refresh --------------------------------------------------------------------------------
 
   /** Recomputes every enrolment's outcome as of now (the clock). Idempotent; serialised in the database. */
-  async refresh(): Promise<{ asOf: string; enrollments: number; changed: number; durationMs: number }> {
+  async refresh(): Promise<{ asOf: string; enrollments: number; changed: number; durationMs: number; ticketsMeasured: number }> {
     const asOf = this.clock.now();
     const started = Date.now();
+    const ticketsMeasured = await this.refreshTicketMetrics();
     const r = await this.dataSource.transaction(async (em) => {
       const counts = await this.repo.refreshOutcomes(em, asOf, this.config.churnInactiveDays, this.config.schoolTimezone);
       const durationMs = Date.now() - started;
       await this.repo.saveState(em, { asOf, inactiveDays: this.config.churnInactiveDays, ...counts, durationMs });
       return { ...counts, durationMs };
     });
-    this.logger.log(`analytics refreshed as of ${asOf.toISOString()}: ${r.enrollments} enrolments, ${r.changed} changed, ${r.durationMs} ms`);
-    return { asOf: asOf.toISOString(), ...r };
+    this.logger.log(`analytics refreshed as of ${asOf.toISOString()}: ${r.enrollments} enrolments, ${r.changed} changed, ${ticketsMeasured} tickets measured, ${r.durationMs} ms`);
+    return { asOf: asOf.toISOString(), ...r, ticketsMeasured };
+  }
+
+  /**
+   * Business-minute durations (first response, resolution minus time paused while pending) of every ticket
+   * that changed since last time, with the ticket's own calendar; batches of 2,000, each its own transaction.
+   */
+  async refreshTicketMetrics(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await this.tickets.stale(2000);
+      if (!batch.length) return total;
+      const rows = batch.map((t) => ({
+        ticketId: t.id,
+        firstResponseMinutes: t.calendar && t.firstRespondedAt ? round6(Math.max(0, businessMinutesBetween(t.calendar, t.createdAt, t.firstRespondedAt))) : null,
+        resolutionMinutes: t.calendar && t.resolvedAt ? round6(Math.max(0, businessMinutesBetween(t.calendar, t.createdAt, t.resolvedAt) - t.pausedMinutes)) : null,
+        sourceUpdatedAt: t.updatedAt,
+        calendarUpdatedAt: t.calendar?.updatedAt ?? null,
+      }));
+      await this.dataSource.transaction((em) => this.tickets.upsert(em, rows));
+      total += rows.length;
+      if (batch.length < 2000) return total;
+    }
   }
 
   /** On-demand refresh: recorded and handed to the worker through the outbox (202). */
@@ -248,6 +277,30 @@ export class AnalyticsService {
     };
   }
 
+  // ---- tickets -------------------------------------------------------------------------------
+
+  async ticketsReport(actor: Actor, q: { from?: string; to?: string; category?: string; priority?: string }): Promise<TicketsReport> {
+    const teamIds = this.scope(actor);
+    const period = this.days(q);
+    const now = this.clock.now();
+    const [rows, state] = await Promise.all([
+      this.tickets.report(now, { teamIds, ...this.bounds(period), category: q.category, priority: q.priority }),
+      this.repo.state(),
+    ]);
+    const overall = rows.find((r) => r.scope === 'overall');
+    const empty: TicketFigures = { scope: 'overall', category: null, priority: null, tickets: 0, stale: 0, fr: { measured: 0, p50: null, p90: null, met: 0, breached: 0, open: 0 }, res: { measured: 0, p50: null, p90: null, met: 0, breached: 0, open: 0 } };
+    return {
+      asOf: now.toISOString(),
+      durationsAsOf: iso(state.refreshedAt),
+      staleDurations: overall?.stale ?? 0,
+      from: period.from ?? null,
+      to: period.to ?? null,
+      overall: ticketGroup(overall ?? empty),
+      byCategory: rows.filter((r) => r.scope === 'category').map((r) => ({ category: r.category!, ...ticketGroup(r) })),
+      byPriority: rows.filter((r) => r.scope === 'priority').map((r) => ({ priority: r.priority!, ...ticketGroup(r) })),
+    };
+  }
+
   // ---- helpers --------------------------------------------------------------------------------
 
   /** null = every course; else the supervisor's teams. Advisors are refused. */
@@ -279,6 +332,22 @@ export class AnalyticsService {
       to: p.to ? DateTime.fromISO(p.to, { zone: tz }).startOf('day').plus({ days: 1 }).toJSDate() : null,
     };
   }
+}
+
+function slaClock(c: TicketFigures['fr']): SlaClockFigures {
+  return {
+    measured: c.measured,
+    p50Minutes: c.p50 === null ? null : round6(c.p50),
+    p90Minutes: c.p90 === null ? null : round6(c.p90),
+    met: c.met,
+    breached: c.breached,
+    open: c.open,
+    compliance: rate(c.met, c.met + c.breached),
+  };
+}
+
+function ticketGroup(r: TicketFigures): TicketGroupFigures {
+  return { tickets: r.tickets, firstResponse: slaClock(r.fr), resolution: slaClock(r.res) };
 }
 
 function iso(d: Date | null): string | null {

@@ -146,3 +146,34 @@ export interface AlertQuality {
   recall: number | null;
   medianLeadDays: number | null;
 }
+
+export interface SlaClockFigures {
+  /** Tickets with a measured duration (answered / resolved, with a calendar). */
+  measured: number;
+  p50Minutes: number | null;
+  p90Minutes: number | null;
+  met: number;
+  breached: number;
+  /** Not answered / resolved yet and still within target. */
+  open: number;
+  /** met ÷ (met + breached); null when nothing is decided yet. */
+  compliance: number | null;
+}
+
+export interface TicketGroupFigures {
+  tickets: number;
+  firstResponse: SlaClockFigures;
+  resolution: SlaClockFigures;
+}
+
+export interface TicketsReport {
+  asOf: string;
+  /** When the business-minute durations were last computed; tickets changed since are counted in `staleDurations`. */
+  durationsAsOf: string | null;
+  staleDurations: number;
+  from: string | null;
+  to: string | null;
+  overall: TicketGroupFigures;
+  byCategory: Array<TicketGroupFigures & { category: string }>;
+  byPriority: Array<TicketGroupFigures & { priority: string }>;
+}

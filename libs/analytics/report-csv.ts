@@ -1,4 +1,4 @@
-import type { AdvisorsReport, ChurnFigures, ChurnReasonsReport, FirstWeekReport, RetentionReport, RulesReport } from './analytics.types.js';
+import type { AdvisorsReport, ChurnFigures, ChurnReasonsReport, FirstWeekReport, RetentionReport, RulesReport, SlaClockFigures, TicketGroupFigures, TicketsReport } from './analytics.types.js';
 import { toCsv, type CsvValue } from './csv.js';
 import type { Uplift } from './stats.js';
 
@@ -78,4 +78,19 @@ export function advisorsCsv(r: AdvisorsReport): string {
       outcome_not_at_risk: a.outcomes.not_at_risk,
     })),
   );
+}
+
+const CLOCK_COLUMNS = ['measured', 'p50Minutes', 'p90Minutes', 'met', 'breached', 'open', 'compliance'] as const;
+
+/** Rows: overall, then per category, then per priority; first-response and resolution columns side by side. */
+export function ticketsCsv(r: TicketsReport): string {
+  const columns = ['scope', 'key', 'tickets', ...CLOCK_COLUMNS.map((c) => `firstResponse_${c}`), ...CLOCK_COLUMNS.map((c) => `resolution_${c}`)];
+  const row = (scope: string, key: string, g: TicketGroupFigures): Record<string, CsvValue> => ({
+    scope,
+    key,
+    tickets: g.tickets,
+    ...Object.fromEntries(CLOCK_COLUMNS.map((c) => [`firstResponse_${c}`, (g.firstResponse as SlaClockFigures)[c]])),
+    ...Object.fromEntries(CLOCK_COLUMNS.map((c) => [`resolution_${c}`, (g.resolution as SlaClockFigures)[c]])),
+  });
+  return toCsv(columns, [row('overall', '', r.overall), ...r.byCategory.map((c) => row('category', c.category, c)), ...r.byPriority.map((p) => row('priority', p.priority, p))]);
 }

@@ -2,10 +2,10 @@ import { Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AnalyticsService } from '../../../../libs/analytics/analytics.service.js';
-import { advisorsCsv, churnReasonsCsv, firstWeekCsv, retentionCsv, rulesCsv } from '../../../../libs/analytics/report-csv.js';
+import { advisorsCsv, churnReasonsCsv, firstWeekCsv, retentionCsv, rulesCsv, ticketsCsv } from '../../../../libs/analytics/report-csv.js';
 import type { Actor } from '../../../../libs/auth/actor.js';
 import { CurrentActor, Roles } from '../../../../libs/auth/decorators.js';
-import { AdvisorsQueryDto, FirstWeekQueryDto, PeriodQueryDto, RetentionQueryDto } from './analytics.dto.js';
+import { AdvisorsQueryDto, FirstWeekQueryDto, PeriodQueryDto, RetentionQueryDto, TicketsQueryDto } from './analytics.dto.js';
 
 /** JSON by default; `Accept: text/csv` gets the same numbers as a CSV table. */
 async function respond<T>(accept: string | undefined, reply: FastifyReply, name: string, report: Promise<T>, csv: (r: T) => string): Promise<T | string> {
@@ -55,6 +55,13 @@ export class AnalyticsController {
   @ApiOperation({ summary: 'Per advisor: open cases, tasks done and overdue, median time to first contact, case outcomes' })
   advisors(@CurrentActor() actor: Actor, @Query() q: AdvisorsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return respond(accept, reply, 'advisors', this.analytics.advisors(actor, q), advisorsCsv);
+  }
+
+  @Get('tickets')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({ summary: 'Tickets: first response and resolution p50/p90 in business minutes, SLA compliance; overall, per category and priority' })
+  tickets(@CurrentActor() actor: Actor, @Query() q: TicketsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    return respond(accept, reply, 'tickets', this.analytics.ticketsReport(actor, q), ticketsCsv);
   }
 
   @Get('status')

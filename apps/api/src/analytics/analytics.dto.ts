@@ -48,3 +48,21 @@ export class AdvisorsQueryDto {
   @IsOptional() @IsUUID('all', { message: 'teamId must be a UUID' })
   teamId?: string;
 }
+
+export class TicketsQueryDto {
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'tickets created from this day (school time zone)' })
+  @IsOptional() @Matches(DAY, { message: 'from must be a date YYYY-MM-DD' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-03-31', description: 'tickets created up to this day, inclusive' })
+  @IsOptional() @Matches(DAY, { message: 'to must be a date YYYY-MM-DD' })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['technical', 'learning', 'account', 'billing', 'complaint'] })
+  @IsOptional() @IsIn(['technical', 'learning', 'account', 'billing', 'complaint'])
+  category?: string;
+
+  @ApiPropertyOptional({ enum: ['low', 'medium', 'high', 'urgent'] })
+  @IsOptional() @IsIn(['low', 'medium', 'high', 'urgent'])
+  priority?: string;
+}
