@@ -4,17 +4,17 @@ import type { ParamsByKind, RuleKind } from './rule-definitions.js';
  * Backtest: for each school day d in [$1 from, $2 to] (time zone $3), would the rule fire at the end of d?
  * Each kind yields firing *intervals* `(enrollment_id, s, e)` (days s..e inclusive) straight from the
  * rollups in one set-based statement — no per-day re-evaluation — which the caller merges and counts.
- * Parameters follow from `$4`. Status history is approximated from the current status: an enrolment that
+ * Parameters follow from `$4`, then an optional course id. Status history is approximated from the current status: an enrolment that
  * is no longer active is taken as active until the day its status changed.
  */
 type Builder<K extends RuleKind> = (p: ParamsByKind[K]) => { sql: string; values: unknown[] };
 
 /** Active days of each enrolment: from its enrolment day until today, or until the day before its status changed. */
-const ACTIVE_WINDOW = (statuses: string) => `
+const ACTIVE_WINDOW = (statuses: string, courseParam: string) => `
   select e.id as enrollment_id, e.learner_id, e.enrolled_at, (e.enrolled_at at time zone $3::text)::date as enroll_day,
          case when e.status in (${statuses}) then $2::date else (e.status_changed_at at time zone $3::text)::date - 1 end as active_end
   from enrollments e
-  where (e.enrolled_at at time zone $3::text)::date <= $2::date`;
+  where (e.enrolled_at at time zone $3::text)::date <= $2::date and (${courseParam}::uuid is null or e.course_id = ${courseParam}::uuid)`;
 
 const BUILDERS: { [K in RuleKind]: Builder<K> } = {
   // Inactive from max(enrolment, end of last login day) + N days until the day before the next login.
@@ -130,10 +130,11 @@ const STATUSES: Record<RuleKind, string> = {
  * plus totals. Intervals are clipped to each enrolment's active days and to [from − 1, to], merged into
  * islands (one alert each); an island starting at from − 1 was already open when the period began.
  */
-export function backtestQuery(kind: RuleKind, params: ParamsByKind[RuleKind]): { sql: string; values: unknown[] } {
+export function backtestQuery(kind: RuleKind, params: ParamsByKind[RuleKind], courseId: string | null = null): { sql: string; values: unknown[] } {
   const b = (BUILDERS[kind] as Builder<RuleKind>)(params as never);
+  const courseParam = `$${4 + b.values.length}`;
   const sql = `
-    with w as (${ACTIVE_WINDOW(STATUSES[kind])}),
+    with w as (${ACTIVE_WINDOW(STATUSES[kind], courseParam)}),
     ${b.sql},
     clipped as (
       select iv.enrollment_id, w.learner_id, greatest(iv.s, w.enroll_day, $1::date - 1) as s, least(iv.e, w.active_end, $2::date) as e
@@ -163,5 +164,5 @@ export function backtestQuery(kind: RuleKind, params: ParamsByKind[RuleKind]): {
       (select count(distinct enrollment_id)::int from islands) as distinct_enrollments,
       (select count(*)::int from islands where s >= $1::date) as alerts_opened,
       (select count(*)::int from islands where s < $1::date) as open_at_start`;
-  return { sql, values: b.values };
+  return { sql, values: [...b.values, courseId] };
 }

@@ -21,6 +21,7 @@ export interface BacktestDay {
 
 export interface BacktestResult {
   rule: { kind: RuleKind; params: Record<string, number> };
+  courseId: string | null;
   from: string;
   to: string;
   timezone: string;
@@ -46,7 +47,7 @@ export class BacktestService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async run(actor: Actor, input: { rule: { kind: string; params?: unknown }; from: string; to: string }): Promise<BacktestResult> {
+  async run(actor: Actor, input: { rule: { kind: string; params?: unknown }; from: string; to: string; courseId?: string }): Promise<BacktestResult> {
     if (actor.kind === 'staff' && actor.role === 'advisor') throw DomainError.forbidden('Only admins and supervisors can backtest rules');
     const errors: FieldError[] = [];
     if (!isRuleKind(input.rule?.kind)) throw DomainError.field('rule.kind', `must be one of ${RULE_KINDS.join(', ')}`);
@@ -67,13 +68,14 @@ export class BacktestService {
     if (errors.length) throw DomainError.validation(errors);
     const fromDay = from.toISODate()!;
     const toDay = to.toISODate()!;
-    const q = backtestQuery(kind, p.params!);
+    const q = backtestQuery(kind, p.params!, input.courseId ?? null);
     const started = Date.now();
     const [row] = await this.dataSource.query(q.sql, [fromDay, toDay, tz, ...q.values]);
     const days: BacktestDay[] = row.days ?? [];
     const opened = days.map((d) => d.opened);
     return {
       rule: { kind, params: p.params as unknown as Record<string, number> },
+      courseId: input.courseId ?? null,
       from: fromDay,
       to: toDay,
       timezone: tz,

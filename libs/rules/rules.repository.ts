@@ -81,8 +81,9 @@ export class RulesRepository {
 
   async updateRule(em: EntityManager, r: RuleDefinition): Promise<RuleRow> {
     const rows = await em.query(
-      `update rules set name = $2, params = $3, severity = $4, action = $5, cohort_threshold = $6, enabled = $7, updated_at = now()
-       where key = $1 returning ${RULE_COLUMNS}`,
+      // A CTE so the driver returns plain rows (an UPDATE alone comes back as [rows, count]).
+      `with u as (update rules set name = $2, params = $3, severity = $4, action = $5, cohort_threshold = $6, enabled = $7, updated_at = now()
+       where key = $1 returning ${RULE_COLUMNS}) select * from u`,
       [r.key, r.name, JSON.stringify(r.params), r.severity, JSON.stringify(r.action), r.cohortThreshold, r.enabled],
     );
     return rows[0];

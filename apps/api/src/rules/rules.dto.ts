@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDateString, IsIn, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDateString, IsIn, IsNumber, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { RULE_KINDS, SEVERITIES } from '../../../../libs/rules/rule-definitions.js';
 
 const ACTION_EXAMPLE = { taskKind: 'care_call', dueWithinHours: 24 };
@@ -51,4 +51,5 @@ export class BacktestDto {
   @ValidateNested() @Type(() => DraftRuleDto) @IsObject() rule: DraftRuleDto;
   @ApiProperty({ example: '2026-08-01', description: 'first school day evaluated' }) @IsDateString({ strict: true }) from: string;
   @ApiProperty({ example: '2026-10-29', description: 'last school day evaluated (at most 366 days after from)' }) @IsDateString({ strict: true }) to: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'only this course\'s enrolments' }) @IsOptional() @IsUUID() courseId?: string;
 }
