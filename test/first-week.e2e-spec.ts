@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
 import { OutboxService } from '../libs/outbox/outbox.service.js';
+import { jobId, QueueName } from '../libs/queue/jobs.js';
+import { QueueService } from '../libs/queue/queue.service.js';
 import { eventually, TestApp, type TestStaff } from '../libs/testing/index.js';
 import { LearningDataFactory, type SeededEnrollment } from '../libs/testing/learning-data.factory.js';
 
@@ -149,5 +151,20 @@ describe('first-week program', () => {
     const tasks = await eventually(async () => ((await checkins(e.id)).length === 4 ? checkins(e.id) : undefined));
     expect(tasks.map((t) => t.day_index)).toEqual([4, 5, 6, 7]);
     expect(tasks.every((t) => new Date(t.due_at) > new Date(MONDAY_0800_SHANGHAI))).toBe(true);
+  });
+
+  it('schedules one renewal call when an enrolment enters near_expiry (≤ 30 days), even when the sweep runs twice', async () => {
+    const { teamId, advisors } = await team([{}]);
+    const near = await data.enrollment({ enrolledAt: '2026-06-01T00:00:00Z', expiresAt: '2026-12-20T00:00:00Z', course: { teamId }, learner: { ownerAdvisorId: advisors[0].id } });
+    const far = await data.enrollment({ enrolledAt: '2026-06-01T00:00:00Z', expiresAt: '2027-03-01T00:00:00Z', course: { teamId }, learner: { ownerAdvisorId: advisors[0].id } });
+    const renewals = (id: string) => app.db.query(`select assignee_id, status, due_at from tasks where enrollment_id = $1 and kind = 'renewal_call'`, [id]);
+    await app.get(QueueService).enqueue('tasks.renewal-calls', {}, { jobId: jobId('test-renewals', near.id, 1) });
+    const [call] = await eventually(async () => ((await renewals(near.id)).length ? renewals(near.id) : undefined));
+    expect(call).toMatchObject({ assignee_id: advisors[0].id, status: 'scheduled' });
+    expect(new Date(call.due_at).toISOString()).toBe(MONDAY_0800_SHANGHAI);
+    await app.get(QueueService).enqueue('tasks.renewal-calls', {}, { jobId: jobId('test-renewals', near.id, 2) });
+    await eventually(async () => (await app.get(QueueService).queue(QueueName.Tasks).getJobState(jobId('test-renewals', near.id, 2))) === 'completed');
+    expect(await renewals(near.id)).toHaveLength(1);
+    expect(await renewals(far.id)).toHaveLength(0);
   });
 });
