@@ -62,6 +62,9 @@ export async function createApiApp(config: AppConfig, opts: { logStream?: NodeJS
     global: true,
     timeWindow: 60_000,
     max: (req: { url?: string }) => (req.url?.startsWith(`/${API_PREFIX}/auth/login`) ? config.loginRateLimitPerMinute : config.rateLimitPerMinute),
+    // Logins are counted apart from other requests: routes share one store, so without this a client that just
+    // sent a few hundred sync requests could not log in for a minute.
+    keyGenerator: (req: { url?: string; ip: string }) => (req.url?.startsWith(`/${API_PREFIX}/auth/login`) ? `login:${req.ip}` : req.ip),
     allowList: (req: { url?: string }) => !!req.url && UNPREFIXED.some((p) => req.url!.startsWith(p)),
     errorResponseBuilder: (_req: unknown, ctx: { after: string }) => ({ ...body(429, `Too many requests; retry in ${ctx.after}`), statusCode: 429 }),
   });
