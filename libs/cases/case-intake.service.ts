@@ -296,10 +296,17 @@ export class CaseIntakeService {
       ? await em.query(`select id, timezone, working_hours from staff where id = any($1::uuid[])`, [assignees])
       : [];
     const hoursOf = new Map(hoursRows.map((h) => [h.id, h]));
+    // Everyone in the batch starts from the same "now": one calendar walk per (person, hours) is enough.
+    const dueMemo = new Map<string, Date>();
     for (const d of drafts) {
       const dueHours = Math.min(...d.alerts.map((a) => dueWithin(a.action)));
       const h = d.advisorId ? hoursOf.get(d.advisorId) : undefined;
-      const due = addWorkingHours(now, dueHours, h?.working_hours ?? DEFAULT_WORKING_HOURS, h?.timezone ?? this.config.schoolTimezone);
+      const memoKey = `${d.advisorId ?? ''}|${dueHours}`;
+      let due = dueMemo.get(memoKey);
+      if (!due) {
+        due = addWorkingHours(now, dueHours, h?.working_hours ?? DEFAULT_WORKING_HOURS, h?.timezone ?? this.config.schoolTimezone);
+        dueMemo.set(memoKey, due);
+      }
       d.dueAt = d.isNew || !d.previousDueAt || due < d.previousDueAt ? due : d.previousDueAt;
       if (!d.escalatedAt && (d.isNew || d.dueAt.getTime() !== d.previousDueAt?.getTime())) toSchedule.push({ caseId: d.id, dueAt: d.dueAt });
     }
