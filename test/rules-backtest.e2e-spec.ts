@@ -1,0 +1,90 @@
+import { LearningDataFactory } from '../libs/testing/learning-data.factory.js';
+import { TestApp, type TestStaff } from '../libs/testing/index.js';
+
+/** Backtests over one course of hand-made history, with exact per-day numbers (Asia/Shanghai days). */
+describe('POST /rules/backtest', () => {
+  let app: TestApp;
+  let data: LearningDataFactory;
+  let admin: TestStaff;
+  let courseId: string;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    app = await TestApp.start({ worker: false });
+    data = new LearningDataFactory(app.db, app.config.schoolTimezone);
+    admin = await app.staff.create('admin');
+    courseId = (await data.course({ totalLessons: 100, durationDays: 100 })).id;
+    // B1: enrolled Feb 1 02:00, logs in on Feb 2 and Feb 12.
+    const b1 = await data.enrollment({ courseId, enrolledAt: '2026-01-31T18:00:00Z' });
+    await data.daily(b1.id, [{ day: '2026-02-02', logins: 1 }, { day: '2026-02-12', logins: 2 }]);
+    // B2: enrolled Feb 5 10:00, never logs in.
+    const b2 = await data.enrollment({ courseId, enrolledAt: '2026-02-05T02:00:00Z' });
+    // B3: enrolled Feb 1 02:00, never logs in, paused on Feb 15.
+    const b3 = await data.enrollment({ courseId, enrolledAt: '2026-01-31T18:00:00Z', status: 'paused', statusChangedAt: '2026-02-15T02:00:00Z' });
+    Object.assign(ids, { b1: b1.learnerId, b2: b2.learnerId, b3: b3.learnerId });
+    // Complaints: B1 on Feb 11 and Feb 13 (fires from the 13th to the month's end); B2 on Jan 30 and Feb 1 (never 2 in one month).
+    await data.complaint(b1.id, '2026-02-11');
+    await data.complaint(b1.id, '2026-02-13');
+    await data.complaint(b2.id, '2026-01-30');
+    await data.complaint(b2.id, '2026-02-01');
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const backtest = (body: object) => app.http().post('/api/v1/rules/backtest').set(admin.auth).send(body);
+
+  it('inactive_days: per-day firing, opened (workload) and cleared, and distinct learners', async () => {
+    const res = await backtest({ rule: { kind: 'inactive_days', params: { days: 7 } }, from: '2026-02-10', to: '2026-02-20', courseId });
+    expect(res.status).toBe(200);
+    const firing = Object.fromEntries(res.body.days.map((d: any) => [d.day.slice(5), d.firing]));
+    expect(firing).toEqual({
+      '02-10': 2, '02-11': 2, '02-12': 2, '02-13': 2, '02-14': 2, '02-15': 1, '02-16': 1, '02-17': 1, '02-18': 1, '02-19': 2, '02-20': 2,
+    });
+    const opened = res.body.days.filter((d: any) => d.opened).map((d: any) => [d.day, d.opened]);
+    expect(opened).toEqual([['2026-02-12', 1], ['2026-02-19', 1]]);
+    const cleared = res.body.days.filter((d: any) => d.cleared).map((d: any) => [d.day, d.cleared]);
+    expect(cleared).toEqual([['2026-02-12', 1], ['2026-02-15', 1]]);
+    expect(res.body.totals).toMatchObject({ alertsOpened: 2, openAtStart: 2, distinctLearners: 3, distinctEnrollments: 3, maxDailyWorkload: 1, peakFiring: 2 });
+    expect(res.body).toMatchObject({ from: '2026-02-10', to: '2026-02-20', timezone: 'Asia/Shanghai', rule: { kind: 'inactive_days', params: { days: 7 } } });
+  });
+
+  it('a draft threshold changes the numbers (nothing is saved)', async () => {
+    const res = await backtest({ rule: { kind: 'inactive_days', params: { days: 14 } }, from: '2026-02-10', to: '2026-02-20', courseId });
+    // B3 (enrolled Feb 1) reaches 14 days on Feb 15 — the day it was paused; B2 (Feb 5 10:00) on Feb 19.
+    expect(res.body.days.map((d: any) => d.firing)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
+    const [{ n }] = await app.db.query(`select count(*)::int as n from rules where params = '{"days": 14}'::jsonb`);
+    expect(n).toBe(0);
+  });
+
+  it('complaints: from the day the month count reaches the threshold to the end of the month', async () => {
+    const res = await backtest({ rule: { kind: 'complaints' }, from: '2026-02-01', to: '2026-03-03', courseId });
+    const firingDays = res.body.days.filter((d: any) => d.firing).map((d: any) => d.day);
+    expect(firingDays[0]).toBe('2026-02-13');
+    expect(firingDays[firingDays.length - 1]).toBe('2026-02-28');
+    expect(firingDays).toHaveLength(16);
+    expect(res.body.totals).toMatchObject({ alertsOpened: 1, distinctLearners: 1 });
+  });
+
+  it('runs every kind over the rollups', async () => {
+    for (const kind of ['low_completion', 'late_assignments', 'study_time_drop']) {
+      const res = await backtest({ rule: { kind }, from: '2026-02-01', to: '2026-02-28', courseId });
+      expect(res.status).toBe(200);
+      expect(res.body.days).toHaveLength(28);
+    }
+    // low_completion: nobody completes anything; B1/B3 (Feb 1 02:00) pass the 7-day grace during Feb 8, B2 (Feb 5 10:00) during Feb 12.
+    const low = await backtest({ rule: { kind: 'low_completion' }, from: '2026-02-01', to: '2026-02-14', courseId });
+    expect(low.body.days.map((d: any) => d.firing)).toEqual([0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 3, 3, 3]);
+  });
+
+  it('rejects bad input with field errors and advisors with 403', async () => {
+    const bad = await backtest({ rule: { kind: 'inactive_days', params: { days: 0 } }, from: '2026-02-20', to: '2026-02-10' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: any) => d.field).sort()).toEqual(['rule.params.days', 'to']);
+    expect((await backtest({ rule: { kind: 'nope' }, from: '2026-02-10', to: '2026-02-20' })).body.details[0].field).toBe('rule.kind');
+    expect((await backtest({ from: '2026-02-10', to: '2026-02-20' })).status).toBe(400);
+    expect((await backtest({ rule: { kind: 'complaints' }, from: '2024-01-01', to: '2026-02-20' })).body.details[0].field).toBe('to');
+    const advisor = await app.staff.create('advisor');
+    expect((await app.http().post('/api/v1/rules/backtest').set(advisor.auth).send({ rule: { kind: 'complaints' }, from: '2026-02-10', to: '2026-02-20' })).status).toBe(403);
+  });
+});
