@@ -1,0 +1,88 @@
+import { createApiApp } from '../../apps/api/src/api-app.js';
+import { Clock } from '../../libs/common/clock.js';
+import { BacktestService } from '../../libs/rules/backtest.service.js';
+import { RuleRunsService } from '../../libs/rules/rule-runs.service.js';
+import type { BenchContext } from '../lib/bench-context.js';
+import { seedRulesSchool } from './seed.js';
+
+const SYSTEM = { kind: 'system' as const, id: 'bench' };
+
+/**
+ * Rules benchmark: --learners (default 100,000) enrolments with --days (default 120) days of rollups
+ * (≥ 20M events at the default scale). a = a full run of the five default rules (first run: opens the
+ * alerts, writes the outbox); b = one pass of a single aggregate query over the same 8-week rollup window.
+ * ratio = a ÷ b (target ≤ 3). Also: an immediate second run (must open nothing) and a 90-day backtest.
+ */
+export async function run(ctx: BenchContext): Promise<void> {
+  const learners = num(ctx.args.learners, 100_000);
+  const days = num(ctx.args.days, 120);
+  const courses = num(ctx.args.courses, 40);
+  const tz = ctx.config.schoolTimezone;
+  const asOf = new Date();
+  const seeded = await seedRulesSchool(ctx.pool, { learners, courses, days, timezone: tz, asOf }, ctx.progress);
+  ctx.progress(`${seeded.rollupRows.toLocaleString('en')} rollup rows standing for ${seeded.events.toLocaleString('en')} events`);
+
+  const aggregate = async () => {
+    const t0 = performance.now();
+    await ctx.pool.query(
+      `select count(*), sum(l), sum(m), sum(c), sum(k) from (
+         select enrollment_id, sum(logins) as l, sum(study_minutes) as m, sum(lessons_completed) as c, sum(complaints) as k
+         from enrollment_daily where day > (($1::timestamptz at time zone $2::text)::date - 56) and day <= ($1::timestamptz at time zone $2::text)::date
+         group by enrollment_id) x`,
+      [asOf, tz],
+    );
+    return performance.now() - t0;
+  };
+
+  const app = await createApiApp({ ...ctx.config });
+  try {
+    app.get(Clock).set(asOf);
+    const runs = app.get(RuleRunsService);
+    const fullRun = async () => {
+      const { runId } = await runs.request(SYSTEM, { trigger: 'manual', asOf });
+      const t0 = performance.now();
+      const view = (await runs.execute(runId))!;
+      return { ms: performance.now() - t0, view };
+    };
+    const warm = await aggregate();
+    ctx.progress(`b (warm-up): ${Math.round(warm)} ms`);
+    const a = await fullRun();
+    ctx.progress(`a: full run ${Math.round(a.ms)} ms, opened ${a.view.alertsOpened} (${Object.entries(a.view.stats?.rules ?? {}).map(([k, v]) => `${k} ${v.opened} in ${v.ms} ms`).join(', ')})`);
+    const b = await aggregate();
+    ctx.progress(`b: 8-week aggregate ${Math.round(b)} ms`);
+    const second = await fullRun();
+    ctx.progress(`second run: ${Math.round(second.ms)} ms, opened ${second.view.alertsOpened}, refreshed ${second.view.alertsRefreshed}, cleared ${second.view.alertsCleared}`);
+    if (second.view.alertsOpened !== 0) throw new Error(`the second run opened ${second.view.alertsOpened} alerts`);
+    const to = new Date(asOf.getTime() - 86_400_000).toISOString().slice(0, 10);
+    const from = new Date(asOf.getTime() - 90 * 86_400_000).toISOString().slice(0, 10);
+    const t0 = performance.now();
+    const bt = await app.get(BacktestService).run(SYSTEM, { rule: { kind: 'inactive_days', params: { days: 7 } }, from, to });
+    const backtestMs = performance.now() - t0;
+    ctx.progress(`backtest inactive_days over ${bt.days.length} days: ${Math.round(backtestMs)} ms, ${bt.totals.alertsOpened} alerts would have opened`);
+    const [{ n: cohort }] = (await ctx.pool.query(`select count(*)::int as n from cohort_alerts`)).rows;
+
+    ctx.result({
+      ratio: a.ms / b,
+      op: '<=',
+      target: 3,
+      figures: {
+        run_ms: Math.round(a.ms),
+        aggregate_ms: Math.round(b),
+        second_run_ms: Math.round(second.ms),
+        second_opened: second.view.alertsOpened,
+        opened: a.view.alertsOpened,
+        cohort_alerts: cohort,
+        backtest_90d_ms: Math.round(backtestMs),
+        learners,
+        rollup_rows: seeded.rollupRows,
+        events: seeded.events,
+      },
+    });
+  } finally {
+    await app.close();
+  }
+}
+
+function num(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback;
+}
