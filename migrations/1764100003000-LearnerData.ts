@@ -39,9 +39,13 @@ export class LearnerData1764100003000 implements MigrationInterface {
       select careloop_ensure_event_partition(m::date)
       from generate_series(date_trunc('month', now()) - interval '12 months', date_trunc('month', now()) + interval '3 months', interval '1 month') m`);
 
-    // Learner search by external id prefix / email, and the list order.
-    await q.query(`create index if not exists learners_external_id_trgm on learners using gin (external_id gin_trgm_ops)`);
-    await q.query(`create index if not exists learners_created_idx on learners (created_at, id)`);
+    // Ingest updates last logins, completed lessons and daily rollups in place: leave room on each page so
+    // those are HOT updates (no new entries in the learners' trigram and other indexes).
+    await q.query(`alter table learners set (fillfactor = 80)`);
+    await q.query(`alter table enrollments set (fillfactor = 80)`);
+    await q.query(`alter table enrollment_daily set (fillfactor = 85)`);
+    // The learner list order (name, id) for keyset pagination.
+    await q.query(`create index if not exists learners_name_id_idx on learners (name, id)`);
     await q.query(`create index if not exists enrollments_learner_course_idx on enrollments (learner_id, course_id, enrolled_at desc)`);
     await q.query(`create index if not exists alerts_learner_opened_idx on alerts (learner_id, opened_at desc)`);
     await q.query(`create index if not exists cases_learner_idx on cases (learner_id, status)`);
@@ -51,8 +55,8 @@ export class LearnerData1764100003000 implements MigrationInterface {
     await q.query(`drop index if exists cases_learner_idx`);
     await q.query(`drop index if exists alerts_learner_opened_idx`);
     await q.query(`drop index if exists enrollments_learner_course_idx`);
-    await q.query(`drop index if exists learners_created_idx`);
-    await q.query(`drop index if exists learners_external_id_trgm`);
+    await q.query(`drop index if exists learners_name_id_idx`);
+    for (const t of ['learners', 'enrollments', 'enrollment_daily']) await q.query(`alter table ${t} reset (fillfactor)`);
     await q.query(`drop function if exists careloop_ensure_event_partition(date)`);
   }
 }

@@ -5,7 +5,8 @@
  * completed lessons). Replays and concurrent overlapping batches therefore never double-count: an event id is
  * claimed by exactly one transaction, and only the claimer's statement counts it.
  *
- * $1: json array of {i, event_id, lx, cx, type, occurred_at, data}; $2: the school time zone.
+ * $1..$7: parallel arrays (item index, event id, learner and course external ids, type, occurred at, data);
+ * $8: the school time zone.
  *
  * Learner-level events (login, complaint without courseExternalId) count for each of the learner's
  * enrolments running that day (school-tz day between the enrolment day and its expiry day, any status).
@@ -14,7 +15,8 @@
  */
 export const INGEST_EVENTS_SQL = `
 with input as (
-  select * from json_to_recordset($1::json) as t(i int, event_id text, lx text, cx text, type text, occurred_at timestamptz, data jsonb)
+  select * from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[])
+    as t(i, event_id, lx, cx, type, occurred_at, data)
 ),
 resolved as (
   select i.i, i.event_id, i.type, i.occurred_at, i.data, l.id as learner_id, c.id as course_id,
@@ -23,25 +25,22 @@ resolved as (
   left join learners l on l.external_id = i.lx
   left join courses c on c.external_id = i.cx
 ),
-accepted as (
+new_ids as (
+  insert into activity_event_ids (event_id, occurred_at)
+  select event_id, occurred_at from resolved where learner_id is not null and not unknown_course order by event_id
+  on conflict do nothing
+  returning event_id
+),
+fresh as (
   select r.*, en.id as enrollment_id
   from resolved r
+  join new_ids n on n.event_id = r.event_id
   left join lateral (
     select e.id from enrollments e
     where e.learner_id = r.learner_id and e.course_id = r.course_id
     order by (e.enrolled_at <= r.occurred_at) desc, e.enrolled_at desc
     limit 1
   ) en on true
-  where r.learner_id is not null and not r.unknown_course
-),
-new_ids as (
-  insert into activity_event_ids (event_id, occurred_at)
-  select event_id, occurred_at from accepted order by event_id
-  on conflict do nothing
-  returning event_id
-),
-fresh as (
-  select a.* from accepted a join new_ids n on n.event_id = a.event_id
 ),
 stored as (
   insert into activity_events (event_id, learner_id, course_id, enrollment_id, type, occurred_at, data)
@@ -53,8 +52,8 @@ targets as (
   select e.id, f.type, f.occurred_at, f.data
   from fresh f
   join enrollments e on e.learner_id = f.learner_id
-   and (e.enrolled_at at time zone $2)::date <= (f.occurred_at at time zone $2)::date
-   and (e.expires_at is null or (f.occurred_at at time zone $2)::date <= (e.expires_at at time zone $2)::date)
+   and (e.enrolled_at at time zone $8)::date <= (f.occurred_at at time zone $8)::date
+   and (e.expires_at is null or (f.occurred_at at time zone $8)::date <= (e.expires_at at time zone $8)::date)
   where f.course_id is null and f.type in ('login', 'complaint')
 ),
 lessons as (
@@ -80,7 +79,7 @@ assignments as (
   returning enrollment_id, submitted_at, late_hours
 ),
 deltas as (
-  select enrollment_id, (at at time zone $2)::date as day,
+  select enrollment_id, (at at time zone $8)::date as day,
          sum(logins)::int as logins, sum(minutes)::int as minutes, sum(lessons)::int as lessons,
          sum(subs)::int as subs, sum(late)::int as late, sum(complaints)::int as complaints
   from (
@@ -120,7 +119,7 @@ enrollment_updates as (
     completed_lessons = e.completed_lessons + x.lessons,
     last_login_at = greatest(e.last_login_at, x.last_login)
   from (select * from enrollment_changes order by enrollment_id) x
-  where e.id = x.enrollment_id
+  where e.id = x.enrollment_id and (x.lessons > 0 or e.last_login_at is null or e.last_login_at < x.last_login)
 ),
 learner_updates as (
   update learners l set last_login_at = greatest(l.last_login_at, x.at)

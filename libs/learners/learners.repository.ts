@@ -128,7 +128,8 @@ export class LearnersRepository {
         params.push(`%${digits}%`);
         phone = ` or regexp_replace(coalesce(l.phone, ''), '[^0-9]', '', 'g') like $${params.length}`;
       }
-      where.push(`(l.name ilike ${p} or l.external_id ilike ${p} or l.email ilike ${p} or l.phone ilike ${p}${phone})`);
+      params.push(f.q);
+      where.push(`(l.name ilike ${p} or l.external_id = $${params.length} or l.email ilike ${p} or l.phone ilike ${p}${phone})`);
     }
     if (f.advisorId) {
       params.push(f.advisorId);

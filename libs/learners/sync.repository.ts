@@ -32,14 +32,16 @@ export interface StoredEnrollment {
   status: string;
   source_updated_at: Date | null;
 }
-export interface IngestRow {
-  i: number;
-  event_id: string;
-  lx: string;
-  cx: string | null;
-  type: string;
-  occurred_at: string;
-  data: unknown;
+/** One batch of events as parallel columns (what the ingest statement unnests). */
+export interface IngestColumns {
+  i: number[];
+  eventId: string[];
+  learner: string[];
+  course: Array<string | null>;
+  type: string[];
+  occurredAt: string[];
+  /** JSON text or null. */
+  data: Array<string | null>;
 }
 export interface IngestOutcome {
   i: number;
@@ -197,9 +199,14 @@ export class SyncRepository {
   }
 
   // ---- events -------------------------------------------------------------------------------
-  /** The whole batch in one statement (see ingest.sql.ts); autocommit makes it its own transaction. */
-  ingestEvents(rows: IngestRow[], timezone: string): Promise<IngestOutcome[]> {
-    return this.dataSource.query(INGEST_EVENTS_SQL, [JSON.stringify(rows), timezone]);
+  /**
+   * The whole batch in one statement (see ingest.sql.ts); autocommit makes it its own transaction. A named
+   * (prepared) statement on the driver's pool: the big CTE is planned once per connection, not per batch.
+   */
+  async ingestEvents(c: IngestColumns, timezone: string): Promise<IngestOutcome[]> {
+    const pool = (this.dataSource.driver as unknown as { master: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: IngestOutcome[] }> } }).master;
+    const res = await pool.query({ name: 'careloop_ingest_events_v2', text: INGEST_EVENTS_SQL, values: [c.i, c.eventId, c.learner, c.course, c.type, c.occurredAt, c.data, timezone] });
+    return res.rows;
   }
 }
 

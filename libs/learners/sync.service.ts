@@ -19,7 +19,7 @@ import {
   type SyncReply,
   type SyncResult,
 } from './sync-items.js';
-import { ConcurrentInsertError, SyncRepository, type IngestRow } from './sync.repository.js';
+import { ConcurrentInsertError, SyncRepository, type IngestColumns } from './sync.repository.js';
 
 const RETRYABLE_PG_CODES = new Set(['40P01', '40001', '23505']);
 const MAX_ATTEMPTS = 5;
@@ -181,8 +181,8 @@ export class SyncService {
   async syncEvents(body: unknown): Promise<SyncReply> {
     const items = this.items(body);
     const results: SyncResult[] = new Array(items.length);
-    const rows: IngestRow[] = [];
-    const seen = new Map<string, number>();
+    const cols: IngestColumns = { i: [], eventId: [], learner: [], course: [], type: [], occurredAt: [], data: [] };
+    const seen = new Set<string>();
     for (let i = 0; i < items.length; i++) {
       const c = checkEvent(items[i], i);
       if (!c.ok) {
@@ -195,20 +195,29 @@ export class SyncService {
         results[i] = { index: i, id: v.eventId, status: 'duplicate' };
         continue;
       }
-      seen.set(v.eventId, i);
-      rows.push({ i, event_id: v.eventId, lx: v.learnerExternalId, cx: v.courseExternalId, type: v.type, occurred_at: (items[i] as { occurredAt: string }).occurredAt, data: (items[i] as { data?: unknown }).data ?? null });
+      seen.add(v.eventId);
+      cols.i.push(i);
+      cols.eventId.push(v.eventId);
+      cols.learner.push(v.learnerExternalId);
+      cols.course.push(v.courseExternalId);
+      cols.type.push(v.type);
+      cols.occurredAt.push((items[i] as { occurredAt: string }).occurredAt);
+      cols.data.push(v.data);
     }
-    if (rows.length) {
-      const outcome = await this.withRetry(() => this.repo.ingestEvents(rows, this.config.schoolTimezone));
+    if (cols.i.length) {
+      const outcome = await this.withRetry(() => this.repo.ingestEvents(cols, this.config.schoolTimezone));
+      const pos = new Map<number, number>();
+      cols.i.forEach((itemIndex, k) => pos.set(itemIndex, k));
       for (const o of outcome) {
-        const row = rows[rowIndex(rows, o.i)];
+        const k = pos.get(o.i)!;
+        const eventId = cols.eventId[k];
         if (o.unknown_learner || o.unknown_course) {
           const errors: FieldError[] = [];
-          if (o.unknown_learner) errors.push({ field: `items.${o.i}.learnerExternalId`, message: `unknown learner ${row.lx}` });
-          if (o.unknown_course) errors.push({ field: `items.${o.i}.courseExternalId`, message: `unknown course ${row.cx}` });
-          results[o.i] = rejected(o.i, row.event_id, errors);
+          if (o.unknown_learner) errors.push({ field: `items.${o.i}.learnerExternalId`, message: `unknown learner ${cols.learner[k]}` });
+          if (o.unknown_course) errors.push({ field: `items.${o.i}.courseExternalId`, message: `unknown course ${cols.course[k]}` });
+          results[o.i] = rejected(o.i, eventId, errors);
         } else {
-          results[o.i] = { index: o.i, id: row.event_id, status: o.created ? 'created' : 'duplicate' };
+          results[o.i] = { index: o.i, id: eventId, status: o.created ? 'created' : 'duplicate' };
         }
       }
     }
@@ -293,16 +302,4 @@ function rejected(index: number, id: string | null, errors: FieldError[]): SyncR
 
 function sameTime(a: Date | null, b: Date | null): boolean {
   return (a?.getTime() ?? null) === (b?.getTime() ?? null);
-}
-
-/** rows are in ascending item index order: binary search from an item index to its row. */
-function rowIndex(rows: IngestRow[], i: number): number {
-  let lo = 0;
-  let hi = rows.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rows[mid].i < i) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
