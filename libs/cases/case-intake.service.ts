@@ -112,6 +112,12 @@ export class CaseIntakeService {
 
   /** Job `cases.on-alert-opened`. Throws (so the job retries) only if its alert is still waiting, locked by someone else. */
   async onAlertOpened(alertId: string): Promise<IntakeResult> {
+    // In a burst most jobs find their alert already taken in by an earlier job's batch: one cheap read.
+    const [first]: Array<{ status: string; case_intake_at: Date | null }> = await this.dataSource.query(
+      `select status, case_intake_at from alerts where id = $1`,
+      [alertId],
+    );
+    if (!first || first.status !== 'open' || first.case_intake_at) return { claimed: 0, claimedOwn: false, opened: 0, attached: 0, holdout: 0 };
     const res = await this.processBatch(alertId);
     if (res.claimedOwn) return res;
     // Our alert was skipped because another transaction holds it (usually another intake batch that took it
@@ -151,7 +157,7 @@ export class CaseIntakeService {
       `select a.id, a.learner_id, a.enrollment_id, a.rule_key, coalesce(a.severity, r.severity) as severity, r.kind as rule_kind, r.action
          from alerts a join rules r on r.key = a.rule_key
         where a.status = 'open' and a.case_intake_at is null
-        order by coalesce(a.id = $1::uuid, false) desc, a.opened_at, a.id
+        order by coalesce(a.id = $1::uuid, false) desc, a.opened_at, a.learner_id, a.id
         limit $2
         for update of a skip locked`,
       [ownAlertId, batch],
