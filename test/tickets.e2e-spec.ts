@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { QueueService } from '../libs/queue/queue.service.js';
 import { QueueName } from '../libs/queue/jobs.js';
 import { TicketSlaService } from '../libs/tickets/ticket-sla.service.js';
+import { TICKET_TIMELINE_SQL } from '../libs/tickets/ticket-timeline.sql.js';
+import { TicketsService } from '../libs/tickets/tickets.service.js';
 import { eventually, TestApp, type TestStaff } from '../libs/testing/index.js';
 
 const SPLIT = [
@@ -35,6 +37,13 @@ describe('support desk tickets (e2e)', () => {
     }
     return { id: l.id as string, externalId: ext, enrollmentId };
   };
+
+  /** The ticket's delayed SLA checks waiting in Redis, as "target/kind". */
+  const delayed = async (ticketId: string) =>
+    (await app.get(QueueService, 'worker').queue(QueueName.Tickets).getDelayed())
+      .filter((j) => j.data.ticketId === ticketId)
+      .map((j) => `${j.data.target}/${j.data.kind}`)
+      .sort();
 
   const open = async (as: { Authorization: string }, body: Record<string, unknown>) => {
     const res = await app.http().post('/api/v1/tickets').set(as).send({ category: 'technical', subject: 'Video will not play', body: 'The lesson video stops at 2 minutes.', ...body });
@@ -83,6 +92,8 @@ describe('support desk tickets (e2e)', () => {
     app.setNow(sh('2026-11-27T17:00:00'));
     const l = await learner();
     const t = await open(admin.auth, { learnerId: l.id });
+    // Let the worker schedule the real delayed checks (days away) before the test moves the clock.
+    await eventually(async () => (await delayed(t.id)).length === 4);
     const sla = app.get(TicketSlaService, 'worker');
     // 80% of 240 business minutes = 192: 30 on Friday, 162 on Monday morning → Monday 11:42.
     const warnAt = sh('2026-11-30T11:42:00');
@@ -112,8 +123,7 @@ describe('support desk tickets (e2e)', () => {
     app.setNow(sh('2026-11-27T17:00:00'));
     const l = await learner();
     const t = await open(admin.auth, { learnerId: l.id });
-    const queue = app.get(QueueService, 'worker').queue(QueueName.Tickets);
-    const delayedFor = async () => (await queue.getDelayed()).filter((j) => j.data.ticketId === t.id).map((j) => `${j.data.target}/${j.data.kind}`).sort();
+    const delayedFor = () => delayed(t.id);
     await eventually(async () => (await delayedFor()).length === 4);
 
     app.setNow(sh('2026-11-30T09:30:00'));
@@ -134,6 +144,7 @@ describe('support desk tickets (e2e)', () => {
     app.setNow(sh('2026-11-30T09:00:00'));
     const l = await learner();
     const t = await open(admin.auth, { learnerId: l.id });
+    await eventually(async () => (await delayed(t.id)).length === 4);
     // 960 business minutes: Monday 420, Tuesday 420, Wednesday 120 → Wednesday 11:00.
     expect(t.resolutionDueAt).toBe(sh('2026-12-02T11:00:00'));
 
@@ -241,7 +252,8 @@ describe('support desk tickets (e2e)', () => {
     app.setNow(sh('2026-12-08T11:00:00'));
     const l = await learner();
     const t = await open(admin.auth, { learnerId: l.id });
-    expect(t.assigneeId).toBe(desk.advisors[0].id);
+    expect(t.teamId).toBe(desk.team.id);
+    expect(t.assigneeId).not.toBeNull();
     await app.http().get(`/api/v1/tickets/${t.id}`).set(other.advisors[0].auth).expect(404);
     await app.http().get(`/api/v1/tickets/${t.id}`).set(other.supervisor.auth).expect(404);
     await app.http().post(`/api/v1/tickets/${t.id}/messages`).set(other.advisors[0].auth).send({ body: 'hi' }).expect(404);
@@ -262,5 +274,35 @@ describe('support desk tickets (e2e)', () => {
     expect(badCal.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['holidays.0', 'hours.mon.0', 'timezone']);
     await app.http().post('/api/v1/calendars').set(desk.supervisor.auth).send({ name: 'x', hours: WEEK }).expect(403);
     await app.http().get('/api/v1/tickets/not-a-uuid').set(admin.auth).expect(400);
+  });
+  it('an advisor coming back from away picks up the pool (staff.updated → backfill)', async () => {
+    app.setNow(sh('2026-12-09T10:00:00'));
+    const team = await app.staff.team();
+    const sup = await app.staff.create('supervisor', { teamId: team.id });
+    const back = await app.staff.create('advisor', { teamId: team.id, status: 'away' });
+    await app.http().put('/api/v1/ticket-routes').set(admin.auth).send({ routes: [{ category: 'learning', teamId: team.id }] }).expect(200);
+    const l = await learner();
+    const t = await open(admin.auth, { learnerId: l.id, category: 'learning' });
+    expect(t.assigneeId).toBeNull();
+    await app.http().patch(`/api/v1/staff/${back.id}`).set(admin.auth).send({ status: 'active' }).expect(200);
+    await eventually(async () => (await app.http().get(`/api/v1/tickets/${t.id}`).set(sup.auth)).body.assigneeId === back.id);
+  });
+
+  it('tickets and their SLA outcome feed the learner timeline; open tickets feed the learner view', async () => {
+    app.setNow(sh('2026-12-10T09:00:00'));
+    const l = await learner();
+    const answered = await open(admin.auth, { learnerId: l.id, subject: 'Cannot log in' });
+    app.setNow(sh('2026-12-10T09:10:00'));
+    await app.http().post(`/api/v1/tickets/${answered.id}/messages`).set(desk.supervisor.auth).send({ body: 'Fixed', status: 'resolved' }).expect(201);
+    const stillOpen = await open(admin.auth, { learnerId: l.id, subject: 'Certificate missing' });
+
+    const service = app.get(TicketsService);
+    expect((await service.openTicketsFor(l.id)).map((t) => t.id)).toEqual([stillOpen.id]);
+    const entries = await service.timelineEntriesFor(l.id);
+    expect(entries.filter((e) => e.ticketId === answered.id).map((e) => e.type).sort()).toEqual(['ticket.first_response', 'ticket.opened', 'ticket.resolved']);
+    const rows = await app.db.query(`${TICKET_TIMELINE_SQL} order by at`, [l.id]);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ kind: 'ticket', id: answered.id, type: 'technical', detail: { status: 'resolved', sla: { firstResponse: 'met', resolution: 'met' } } });
+    expect(rows[1].detail.sla).toEqual({ firstResponse: null, resolution: null });
   });
 });

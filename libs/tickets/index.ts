@@ -9,3 +9,4 @@ export * from './calendars.service.js';
 export * from './sla-policies.service.js';
 export * from './ticket-routes.service.js';
 export * from './kb.service.js';
+export * from './ticket-timeline.sql.js';

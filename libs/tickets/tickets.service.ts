@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DateTime } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AssignmentService } from '../assignment/assignment.service.js';
 import { isAdmin, isSupervisorOf, seesAllTeams, type Actor } from '../auth/actor.js';
@@ -494,9 +493,7 @@ export class TicketsService {
   }
 
   private async recordComplaint(em: EntityManager, t: TicketRow): Promise<void> {
-    const at = new Date(t.created_at);
-    const day = DateTime.fromJSDate(at, { zone: this.appConfig.schoolTimezone }).toISODate()!;
-    await this.repo.recordComplaint(em, { ticketId: t.id, learnerId: t.learner_id, occurredAt: at, day });
+    await this.repo.recordComplaint(em, { ticketId: t.id, learnerId: t.learner_id, occurredAt: new Date(t.created_at), timezone: this.appConfig.schoolTimezone });
   }
 
   private event(t: TicketRow, eventType: string, extra: Record<string, unknown>): DomainEvent {
