@@ -187,9 +187,10 @@ export class CaseIntakeService {
     for (const a of live) byLearner.set(a.learner_id, [...(byLearner.get(a.learner_id) ?? []), a]);
     const learnerIds = [...byLearner.keys()].sort();
     await em.query(`select id from learners where id = any($1::uuid[]) order by id for no key update`, [learnerIds]);
+    // Case rows before staff rows (chooseMany), the lock order every writer of cases follows.
     const openCases: OpenCaseRow[] = await em.query(
       `select id, learner_id, advisor_id, team_id, queue, priority, priority_score, due_at, escalated_at, escalated_to
-         from cases where learner_id = any($1::uuid[]) and status <> 'resolved'`,
+         from cases where learner_id = any($1::uuid[]) and status <> 'resolved' order by id for update`,
       [learnerIds],
     );
     const openByLearner = new Map(openCases.map((c) => [c.learner_id, c]));
