@@ -97,7 +97,7 @@ describe('first-week program', () => {
     // Days 6 and 7 are Saturday and Sunday in Shanghai.
     expect(tasks.map((t) => t.assignee_id)).toEqual([0, 0, 0, 0, 0, 1, 1].map((i) => advisors[i].id));
     expect(tasks.map((t) => DateTime.fromJSDate(new Date(t.due_at), { zone: 'Asia/Shanghai' }).toFormat('ccc HH:mm'))).toEqual(
-      ['Mon 09:00', 'Tue 09:00', 'Wed 09:00', 'Thu 09:00', 'Fri 09:00', 'Sat 09:00', 'Sun 09:00'],
+      ['Mon 10:00', 'Tue 10:00', 'Wed 10:00', 'Thu 10:00', 'Fri 10:00', 'Sat 10:00', 'Sun 10:00'],
     );
   });
 

@@ -16,10 +16,11 @@ const iso = (d: Date) => d.toISOString();
 describe('first-week planner', () => {
   const now = new Date('2026-11-30T07:00:00Z');
 
-  it('places seven 15-minute calls, one per day, at the first free slot of the owner', () => {
+  it('places seven 15-minute calls, one per day, at the owner\'s first free slot from the learner\'s preferred hour', () => {
     const plan = planFirstWeek([enrollment()], new SlotBook([advisor('a1')]), now);
     expect(plan.map((p) => p.dayIndex)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(plan.map((p) => iso(p.dueAt))).toEqual([30, 1, 2, 3, 4, 5, 6].map((d, i) => (i === 0 ? '2026-11-30T09:00:00.000Z' : `2026-12-0${d}T09:00:00.000Z`)));
+    // From 10:00 learner time when free (earlier slots stay open for learners with narrow windows).
+    expect(plan.map((p) => iso(p.dueAt))).toEqual([30, 1, 2, 3, 4, 5, 6].map((d, i) => (i === 0 ? '2026-11-30T10:00:00.000Z' : `2026-12-0${d}T10:00:00.000Z`)));
     expect(plan.every((p) => p.assigneeId === 'a1' && p.placement === 'owner')).toBe(true);
     expect(plan.every((p) => p.windowEndAt.getTime() - p.dueAt.getTime() === 15 * 60_000)).toBe(true);
   });

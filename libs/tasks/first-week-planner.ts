@@ -55,25 +55,39 @@ interface AdvisorDay {
   used: Set<number>;
   /** Scheduled tasks that day, including ones outside the slot grid: the day's capacity is slots.length. */
   count: number;
+  /** Start of the next local day (epoch ms), to walk day by day without date arithmetic. */
+  next: number;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
 const SLOT_MS = CHECKIN_MINUTES * 60 * 1000;
+/** Every UTC offset in use is a multiple of 15 minutes, so an instant's local date is constant per quarter hour. */
+const QUARTER_MS = 15 * 60 * 1000;
 
-/** Books 15-minute slots per advisor-day; seeded with the advisors' existing scheduled tasks. */
+/**
+ * Books 15-minute slots per advisor-day; seeded with the advisors' existing scheduled tasks. Time-zone math
+ * (luxon) runs once per advisor-day and once per zone-quarter-hour; the scans themselves are plain arithmetic.
+ */
 export class SlotBook {
   private readonly advisors = new Map<string, PlannerAdvisor>();
-  private readonly days = new Map<string, AdvisorDay>();
+  private readonly teams = new Map<string, PlannerAdvisor[]>();
+  /** advisor id → local date → day. */
+  private readonly days = new Map<string, Map<string, AdvisorDay>>();
+  /** zone → quarter-hour index → local date. */
+  private readonly localDates = new Map<string, Map<number, string>>();
 
   constructor(advisors: PlannerAdvisor[], existing: ExistingTask[] = []) {
-    for (const a of advisors) this.advisors.set(a.id, a);
+    for (const a of advisors) {
+      this.advisors.set(a.id, a);
+      if (a.active && a.teamId !== null) this.teams.set(a.teamId, [...(this.teams.get(a.teamId) ?? []), a]);
+    }
     for (const t of existing) {
       const a = this.advisors.get(t.assigneeId);
       if (!a) continue;
-      const date = DateTime.fromMillis(t.dueAt.getTime(), { zone: a.timezone }).toISODate()!;
-      const day = this.day(a, date);
+      const at = t.dueAt.getTime();
+      const day = this.dayAt(a, at);
       day.count++;
-      const i = day.slots.findIndex((s) => t.dueAt.getTime() >= s && t.dueAt.getTime() < s + SLOT_MS);
+      const i = day.slots.findIndex((s) => at >= s && at < s + SLOT_MS);
       if (i >= 0) day.used.add(i);
     }
   }
@@ -83,56 +97,67 @@ export class SlotBook {
   }
 
   teamOf(teamId: string | null): PlannerAdvisor[] {
-    return [...this.advisors.values()].filter((a) => a.active && teamId !== null && a.teamId === teamId);
+    return teamId === null ? [] : this.teams.get(teamId) ?? [];
   }
 
   /** Scheduled tasks of this advisor on the advisor-local date containing `at`. */
   load(a: PlannerAdvisor, at: number): number {
-    return this.day(a, DateTime.fromMillis(at, { zone: a.timezone }).toISODate()!).count;
+    return this.dayAt(a, at).count;
   }
 
   /** Earliest free slot of `a` starting in [from, to) and after `notBefore`, booked if found. */
   take(a: PlannerAdvisor, from: number, to: number, notBefore: number): number | undefined {
+    return this.scan(a, from, to, notBefore, true);
+  }
+
+  /** Earliest free slot of `a` starting in [from, to) and after `notBefore`, without booking it. */
+  peek(a: PlannerAdvisor, from: number, to: number, notBefore: number): number | undefined {
+    return this.scan(a, from, to, notBefore, false);
+  }
+
+  /** The advisor's slot starts on the local date containing `at` (no booking). */
+  slotsOn(a: PlannerAdvisor, at: number): number[] {
+    return this.dayAt(a, at).slots;
+  }
+
+  private scan(a: PlannerAdvisor, from: number, to: number, notBefore: number, book: boolean): number | undefined {
     if (!a.active) return undefined;
     const start = Math.max(from, notBefore);
-    if (start >= to) return undefined;
-    let d = DateTime.fromMillis(start, { zone: a.timezone }).startOf('day');
-    while (d.toMillis() < to) {
-      const day = this.day(a, d.toISODate()!);
+    for (let cursor = start; cursor < to; ) {
+      const day = this.dayAt(a, cursor);
       if (day.count < day.slots.length) {
         for (let i = 0; i < day.slots.length; i++) {
           const s = day.slots[i];
           if (s >= to) break;
           if (s < start || day.used.has(i)) continue;
-          day.used.add(i);
-          day.count++;
+          if (book) {
+            day.used.add(i);
+            day.count++;
+          }
           return s;
         }
       }
-      d = d.plus({ days: 1 });
+      cursor = day.next;
     }
     return undefined;
   }
 
-  /** True when `at` is a free slot start of `a` on a day with room left. */
-  isFree(a: PlannerAdvisor, at: number): boolean {
-    if (!a.active) return false;
-    const day = this.day(a, DateTime.fromMillis(at, { zone: a.timezone }).toISODate()!);
-    const i = day.slots.indexOf(at);
-    return i >= 0 && !day.used.has(i) && day.count < day.slots.length;
-  }
-
-  /** The advisor's slot starts on one local date (no booking): used to retry a call later the same day. */
-  slotsOn(a: PlannerAdvisor, at: number): number[] {
-    return this.day(a, DateTime.fromMillis(at, { zone: a.timezone }).toISODate()!).slots;
-  }
-
-  private day(a: PlannerAdvisor, isoDate: string): AdvisorDay {
-    const key = `${a.id}|${isoDate}`;
-    let day = this.days.get(key);
+  private dayAt(a: PlannerAdvisor, at: number): AdvisorDay {
+    let dates = this.localDates.get(a.timezone);
+    if (!dates) this.localDates.set(a.timezone, (dates = new Map()));
+    const q = Math.floor(at / QUARTER_MS);
+    let date = dates.get(q);
+    if (date === undefined) {
+      date = DateTime.fromMillis(at, { zone: a.timezone }).toISODate()!;
+      dates.set(q, date);
+    }
+    let days = this.days.get(a.id);
+    if (!days) this.days.set(a.id, (days = new Map()));
+    let day = days.get(date);
     if (!day) {
-      day = { slots: workingSlots(a, isoDate), used: new Set(), count: 0 };
-      this.days.set(key, day);
+      const next = DateTime.fromISO(date, { zone: a.timezone }).plus({ days: 1 }).toMillis();
+      day = { slots: workingSlots(a, date), used: new Set(), count: 0, next };
+      days.set(date, day);
     }
     return day;
   }
@@ -151,16 +176,24 @@ export function workingSlots(a: Pick<PlannerAdvisor, 'timezone' | 'workingHours'
   return out;
 }
 
-/** Learners are called at civil hours of their own day (local time), whatever the advisor's zone. */
-export const LEARNER_CONTACT_HOURS = { from: 8, to: 21 } as const;
+/**
+ * Learners are called at civil hours of their own day (local time), whatever the advisor's zone: from
+ * `preferred` on when possible (keeping the early slots for learners whose window is narrow, e.g. far-away
+ * zones), else from `from`.
+ */
+export const LEARNER_CONTACT_HOURS = { from: 8, preferred: 10, to: 21 } as const;
 
 /**
  * [start, end) of the contact window on the enrolment's day `dayIndex` (1 = the enrolment day) in the
  * learner's zone: that local date between LEARNER_CONTACT_HOURS.from and .to.
  */
-export function learnerDayWindow(enrolledAt: Date, timezone: string, dayIndex: number): { start: number; end: number } {
+export function learnerDayWindow(enrolledAt: Date, timezone: string, dayIndex: number): { start: number; preferred: number; end: number } {
   const day = DateTime.fromMillis(enrolledAt.getTime(), { zone: timezone }).startOf('day').plus({ days: dayIndex - 1 });
-  return { start: day.set({ hour: LEARNER_CONTACT_HOURS.from }).toMillis(), end: day.set({ hour: LEARNER_CONTACT_HOURS.to }).toMillis() };
+  return {
+    start: day.set({ hour: LEARNER_CONTACT_HOURS.from }).toMillis(),
+    preferred: day.set({ hour: LEARNER_CONTACT_HOURS.preferred }).toMillis(),
+    end: day.set({ hour: LEARNER_CONTACT_HOURS.to }).toMillis(),
+  };
 }
 
 /**
@@ -171,20 +204,34 @@ export function learnerDayWindow(enrolledAt: Date, timezone: string, dayIndex: n
 export function planFirstWeek(enrollments: PlannerEnrollment[], book: SlotBook, now: Date): PlannedCheckin[] {
   const out: PlannedCheckin[] = [];
   const nowMs = now.getTime();
+  // Enrolments of the same quarter hour and zone share their local dates: compute each week of windows once.
+  const windows = new Map<string, Map<number, Array<{ start: number; preferred: number; end: number }>>>();
+  const windowOf = (e: PlannerEnrollment, dayIndex: number) => {
+    let byQuarter = windows.get(e.timezone);
+    if (!byQuarter) windows.set(e.timezone, (byQuarter = new Map()));
+    const q = Math.floor(e.enrolledAt.getTime() / QUARTER_MS);
+    let week = byQuarter.get(q);
+    if (!week) {
+      week = Array.from({ length: FIRST_WEEK_DAYS }, (_, i) => learnerDayWindow(e.enrolledAt, e.timezone, i + 1));
+      byQuarter.set(q, week);
+    }
+    return week[dayIndex - 1];
+  };
   for (const e of enrollments) {
     const have = new Set(e.existingDays ?? []);
     const owner = book.advisor(e.ownerId);
     const team = book.teamOf(e.teamId ?? owner?.teamId ?? null);
     for (let dayIndex = 1; dayIndex <= FIRST_WEEK_DAYS; dayIndex++) {
       if (have.has(dayIndex)) continue;
-      const w = learnerDayWindow(e.enrolledAt, e.timezone, dayIndex);
+      const w = windowOf(e, dayIndex);
       if (w.end <= nowMs) continue; // synced late: only the days still ahead
       const notBefore = Math.max(nowMs, e.enrolledAt.getTime());
+      const takeIn = (a: PlannerAdvisor) => book.take(a, w.preferred, w.end, notBefore) ?? book.take(a, w.start, w.preferred, notBefore);
       const planned = (assigneeId: string | null, dueAt: number, placement: Placement) =>
         out.push({ enrollmentId: e.enrollmentId, learnerId: e.learnerId, dayIndex, assigneeId, dueAt: new Date(dueAt), windowEndAt: new Date(dueAt + SLOT_MS), placement });
 
       if (owner) {
-        const s = book.take(owner, w.start, w.end, notBefore);
+        const s = takeIn(owner);
         if (s !== undefined) {
           planned(owner.id, s, 'owner');
           continue;
@@ -196,7 +243,7 @@ export function planFirstWeek(enrollments: PlannerEnrollment[], book: SlotBook, 
         .sort((x, y) => x.load - y.load || (x.a.id < y.a.id ? -1 : 1));
       let placed = false;
       for (const { a } of cover) {
-        const s = book.take(a, w.start, w.end, notBefore);
+        const s = takeIn(a);
         if (s !== undefined) {
           planned(a.id, s, 'cover');
           placed = true;
@@ -209,7 +256,7 @@ export function planFirstWeek(enrollments: PlannerEnrollment[], book: SlotBook, 
       let best: { a: PlannerAdvisor; s: number } | undefined;
       for (const a of candidates) {
         // Peek without booking, then book only the earliest candidate.
-        const s = peekNext(book, a, w.end, horizon, notBefore);
+        const s = book.peek(a, w.end, horizon, notBefore);
         if (s !== undefined && (!best || s < best.s)) best = { a, s };
       }
       if (best) {
@@ -222,18 +269,4 @@ export function planFirstWeek(enrollments: PlannerEnrollment[], book: SlotBook, 
     }
   }
   return out;
-}
-
-function peekNext(book: SlotBook, a: PlannerAdvisor, from: number, to: number, notBefore: number): number | undefined {
-  const start = Math.max(from, notBefore);
-  let d = DateTime.fromMillis(start, { zone: a.timezone }).startOf('day');
-  while (d.toMillis() < to) {
-    const slots = book.slotsOn(a, d.toMillis());
-    for (const s of slots) {
-      if (s < start || s >= to) continue;
-      if (book.isFree(a, s)) return s;
-    }
-    d = d.plus({ days: 1 });
-  }
-  return undefined;
 }
