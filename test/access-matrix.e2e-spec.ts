@@ -1,6 +1,6 @@
 import { registeredRoutes } from '../apps/api/src/api-app.js';
-import { LearningDataFactory } from '../libs/testing/learning-data.factory.js';
-import { TestApp, type TestStaff } from '../libs/testing/index.js';
+import { TestApp } from '../libs/testing/index.js';
+import { fixturePath, seedTeamFixture, type TeamFixtureIds } from '../libs/testing/team-fixture.js';
 
 /**
  * Access control, table-driven: every route the API registers × every kind of caller, with the expected
@@ -18,24 +18,7 @@ interface Row {
   /** expected outcome per principal, in PRINCIPALS order: "anon adv oAdv sup oSup admin read sync revoked" */
   expect: string;
   /** request body for writes (a valid one where visibility is at stake, so the 404 comes from the service, not validation) */
-  body?: (ids: Ids) => unknown;
-}
-
-interface Ids {
-  staffA: string;
-  advisorA: string;
-  learner: string;
-  caseId: string;
-  task: string;
-  alert: string;
-  ticket: string;
-  webhook: string;
-  apiClient: string;
-  kb: string;
-  calendar: string;
-  sla: string;
-  ruleKey: string;
-  ruleRun: string;
+  body?: (ids: TeamFixtureIds) => unknown;
 }
 
 // Shorthands for the most common patterns.
@@ -85,7 +68,7 @@ const ROWS: Record<string, Row> = {
 
   'POST /api/v1/webhooks': { expect: ADMIN_STAFF_ONLY, body: () => ({}) },
   'GET /api/v1/webhooks': { expect: ADMIN_STAFF_ONLY },
-  'PATCH /api/v1/webhooks/:id': { expect: ADMIN_STAFF_ONLY, body: () => ({ active: true }) },
+  'PATCH /api/v1/webhooks/:id': { expect: ADMIN_STAFF_ONLY, body: () => ({ enabled: true }) },
   'GET /api/v1/webhooks/:id/deliveries': { expect: ADMIN_STAFF_ONLY },
 
   'GET /api/v1/cases': { expect: STAFF_OR_READ },
@@ -168,30 +151,6 @@ const KNOWN_DIVERGENCES: Record<string, Outcome> = {
   'POST /api/v1/cases/reassign as oSup': 403,
 };
 
-const PARAMS: Record<string, (ids: Ids, path: string) => string> = {
-  ':key': (ids) => ids.ruleKey,
-  ':id': (ids, path) => {
-    const resource = path.split('/').filter((s) => s && s !== 'api' && s !== 'v1')[0];
-    const byResource: Record<string, string> = {
-      staff: ids.staffA,
-      tasks: ids.task,
-      webhooks: ids.webhook,
-      cases: ids.caseId,
-      'api-clients': ids.apiClient,
-      learners: ids.learner,
-      tickets: ids.ticket,
-      kb: ids.kb,
-      calendars: ids.calendar,
-      'sla-policies': ids.sla,
-      'rule-runs': ids.ruleRun,
-      alerts: ids.alert,
-    };
-    const id = byResource[resource];
-    if (!id) throw new Error(`no record for :id in ${path}`);
-    return id;
-  },
-};
-
 function parseRow(expect: string): Record<Principal, Outcome> {
   const parts = expect.trim().split(/\s+/);
   if (parts.length !== PRINCIPALS.length) throw new Error(`row "${expect}" needs ${PRINCIPALS.length} outcomes`);
@@ -206,81 +165,25 @@ function classify(status: number): Outcome | number {
 
 describe('access control matrix', () => {
   let app: TestApp;
-  let ids: Ids;
+  let ids: TeamFixtureIds;
   const auth = {} as Record<Principal, Record<string, string>>;
 
   beforeAll(async () => {
     app = await TestApp.start({ worker: false, env: { RATE_LIMIT_PER_MINUTE: '100000', LOGIN_RATE_LIMIT_PER_MINUTE: '100000' } });
-    const data = new LearningDataFactory(app.db);
-    const admin = await app.staff.create('admin');
-    const a = await app.staff.teamWithPeople(2);
-    const b = await app.staff.teamWithPeople(1);
-    const key = async (scopes: string[]) => {
-      const res = await app.http().post('/api/v1/api-clients').set(admin.auth).send({ name: `matrix ${scopes.join(',')}`, scopes }).expect(201);
-      return res.body as { id: string; key: string };
-    };
-    const read = await key(['read']);
-    const sync = await key(['sync:write']);
-    const revoked = await key(['read', 'sync:write']);
-    await app.http().delete(`/api/v1/api-clients/${revoked.id}`).set(admin.auth).expect(200);
-    const victimClient = await key(['read']);
+    const f = await seedTeamFixture(app);
+    ids = f.ids;
     const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
-    const staffAuth = (s: TestStaff) => s.auth;
     Object.assign(auth, {
       anon: {},
-      adv: staffAuth(a.advisors[0]),
-      oAdv: staffAuth(b.advisors[0]),
-      sup: staffAuth(a.supervisor),
-      oSup: staffAuth(b.supervisor),
-      admin: staffAuth(admin),
-      read: bearer(read.key),
-      sync: bearer(sync.key),
-      revoked: bearer(revoked.key),
+      adv: f.a.advisors[0].auth,
+      oAdv: f.b.advisors[0].auth,
+      sup: f.a.supervisor.auth,
+      oSup: f.b.supervisor.auth,
+      admin: f.admin.auth,
+      read: bearer(f.keys.read),
+      sync: bearer(f.keys.sync),
+      revoked: bearer(f.keys.revoked),
     });
-
-    // Team A's records: a learner owned by A's first advisor, with an open case, a task, an alert and a ticket.
-    const advisorA = a.advisors[0].id;
-    const course = await data.course({ teamId: a.team.id });
-    const enr = await data.enrollment({ courseId: course.id, enrolledAt: new Date(Date.now() - 40 * 86_400_000), learner: { name: 'Team A learner', ownerAdvisorId: advisorA } });
-    const caseId = await data.openCase(enr.learnerId, advisorA, a.team.id);
-    const [task] = await app.db.query(
-      `insert into tasks (kind, assignee_id, learner_id, enrollment_id, case_id, due_at, window_end_at, status)
-       values ('care_call', $1, $2, $3, $4, now() + interval '1 day', now() + interval '1 day 15 minutes', 'scheduled') returning id`,
-      [advisorA, enr.learnerId, enr.id, caseId],
-    );
-    await app.db.query(
-      `insert into rules (key, name, kind, params, severity, action) values ('inactive_7d', 'Inactive 7 days', 'inactive_days', '{"days":7}', 'medium', '{"taskKind":"care_call","dueWithinHours":24}') on conflict (key) do nothing`,
-    );
-    const [alert] = await app.db.query(
-      `insert into alerts (rule_key, learner_id, enrollment_id, status, severity, evidence, opened_at, refreshed_at) values ('inactive_7d', $1, $2, 'open', 'medium', '{}', now(), now()) returning id`,
-      [enr.learnerId, enr.id],
-    );
-    await app.db.query(`insert into case_alerts (case_id, alert_id) values ($1, $2)`, [caseId, alert.id]);
-    const [run] = await app.db.query(`insert into rule_runs (status, trigger, as_of, finished_at) values ('completed', 'manual', now(), now()) returning id`);
-    const ticket = await app.http().post('/api/v1/tickets').set(admin.auth).send({ learnerId: enr.learnerId, category: 'technical', subject: 'Video stops', body: 'At 2 minutes.' });
-    expect([200, 201]).toContain(ticket.status);
-    await app.db.query(`update tickets set team_id = $2, assignee_id = $3, assigned_at = now() where id = $1`, [ticket.body.id, a.team.id, advisorA]);
-    const webhook = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url: 'https://hooks.example/careloop', events: ['learner.reminder'], secret: 'a-webhook-secret-0001' }).expect(201);
-    const kb = await app.http().post('/api/v1/kb/articles').set(admin.auth).send({ title: 'Reset a password', body: 'Use the link on the login page.' }).expect(201);
-    const hours = { mon: [['09:00', '17:30']], tue: [['09:00', '17:30']], wed: [['09:00', '17:30']], thu: [['09:00', '17:30']], fri: [['09:00', '17:30']] };
-    const cal = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: 'Matrix hours', timezone: 'Asia/Shanghai', hours }).expect(201);
-    const sla = await app.http().post('/api/v1/sla-policies').set(admin.auth).send({ name: 'Matrix SLA', position: 1000, match: {}, calendarId: cal.body.id, firstResponseMinutes: 60, resolutionMinutes: 600 }).expect(201);
-    ids = {
-      staffA: advisorA,
-      advisorA,
-      learner: enr.learnerId,
-      caseId,
-      task: task.id,
-      alert: alert.id,
-      ticket: ticket.body.id,
-      webhook: webhook.body.id,
-      apiClient: victimClient.id,
-      kb: kb.body.id,
-      calendar: cal.body.id,
-      sla: sla.body.id,
-      ruleKey: 'inactive_7d',
-      ruleRun: run.id,
-    };
   });
   afterAll(async () => {
     await app?.close();
@@ -301,7 +204,7 @@ describe('access control matrix', () => {
       const row = ROWS[`${method} ${url}`];
       if (!row) continue; // reported by the test above
       const expected = parseRow(row.expect);
-      const path = url.replace(/:(\w+)/g, (m) => PARAMS[m](ids, url)).replace(/\*$/, 'index.html');
+      const path = fixturePath(ids, url);
       // Principals in this order: refusals first, so the allowed callers' state changes cannot hide a 404.
       for (const who of PRINCIPALS) {
         let req = app.http()[method.toLowerCase() as 'get'](path).set(auth[who]);

@@ -74,8 +74,11 @@ export interface EventItem {
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
 /** The body must be `{items: [...]}` with at most MAX_SYNC_ITEMS items; anything else is a request-level error. */
-export function itemsOf(body: unknown): { items: unknown[] } | { error: 'shape' | 'too_many'; count?: number } {
+export function itemsOf(body: unknown): { items: unknown[] } | { error: 'shape' | 'too_many'; count?: number } | { error: 'unknown_field'; field: string } {
   if (!body || typeof body !== 'object' || !Array.isArray((body as { items?: unknown }).items)) return { error: 'shape' };
+  // Like the global validation pipe elsewhere (forbidNonWhitelisted): a misspelt top-level field is an error, not ignored.
+  const extra = Object.keys(body).find((k) => k !== 'items');
+  if (extra !== undefined) return { error: 'unknown_field', field: extra };
   const items = (body as { items: unknown[] }).items;
   if (items.length > MAX_SYNC_ITEMS) return { error: 'too_many', count: items.length };
   return { items };

@@ -232,6 +232,7 @@ export class SyncService {
     if (r.error === 'too_many') {
       throw new DomainError(ErrorCode.PayloadTooLarge, `At most ${MAX_SYNC_ITEMS} items per request (got ${r.count}); split the batch`);
     }
+    if (r.error === 'unknown_field') throw DomainError.field(r.field, 'is not a known field');
     throw DomainError.field('items', 'must be an array of items: send {"items": [...]}');
   }
 
