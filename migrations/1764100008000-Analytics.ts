@@ -25,9 +25,22 @@ export class Analytics1764100008000 implements MigrationInterface {
         first_week_checkins int not null default 0,
         first_week_reached int not null default 0,
         covered boolean not null,
+        -- Figures fixed by the refresh's as-of instant, so reports only count flags:
+        cohort_week date not null,
+        cohort_month date not null,
+        observed_weeks int not null,
+        churn_week int,
+        mature30 boolean not null,
+        mature60 boolean not null,
+        mature90 boolean not null,
+        churned30 boolean not null,
+        churned60 boolean not null,
+        churned90 boolean not null,
+        fw_group text not null check (fw_group in ('covered','notCovered','holdout','inFirstWeek')),
         updated_at timestamptz not null default now()
       )`);
     await q.query(`create index enrollment_outcomes_day_idx on enrollment_outcomes (enrolled_day, course_id)`);
+    await q.query(`create index enrollment_outcomes_learner_idx on enrollment_outcomes (learner_id)`);
     await q.query(`create index enrollment_outcomes_course_idx on enrollment_outcomes (course_id, enrolled_day)`);
     await q.query(`create index enrollment_outcomes_churned_idx on enrollment_outcomes (churned_at) where churned`);
     // One row: when the outcomes were computed, as of which instant, and the last on-demand request.
@@ -60,11 +73,12 @@ export class Analytics1764100008000 implements MigrationInterface {
     await q.query(`create index cases_churn_reason_idx on cases (resolved_at) where churn_reason is not null`);
     await q.query(`create index cases_opened_idx on cases (opened_at)`);
     await q.query(`create index tasks_churn_reason_idx on tasks (completed_at) where churn_reason is not null`);
+    await q.query(`create index tasks_done_by_assignee_idx on tasks (assignee_id, completed_at) where status = 'done'`);
     await q.query(`create index tasks_first_week_idx on tasks (enrollment_id, day_index) where kind = 'first_week_checkin'`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const i of ['tasks_first_week_idx', 'tasks_churn_reason_idx', 'cases_opened_idx', 'cases_churn_reason_idx', 'activity_events_renewal_idx', 'alerts_enrollment_opened_idx']) {
+    for (const i of ['tasks_done_by_assignee_idx', 'tasks_first_week_idx', 'tasks_churn_reason_idx', 'cases_opened_idx', 'cases_churn_reason_idx', 'activity_events_renewal_idx', 'alerts_enrollment_opened_idx']) {
       await q.query(`drop index if exists ${i}`);
     }
     await q.query(`drop table if exists ticket_metrics`);

@@ -240,6 +240,9 @@ describe('analytics (hand-counted school)', () => {
     const share = (w: number) => march.curve.find((p: { week: number }) => p.week === w).activeShare;
     expect([share(1), share(2), share(5), share(8), share(11), share(17)]).toEqual([1, 0.875, 0.75, 0.625, 0.5, 0.5]);
     expect(res.body.total).toMatchObject({ cohort: 'total', enrolments: 11, mature30: 11, churned30: 4, mature60: 8, churned60: 3 });
+    expect(res.body.byCourse).toEqual([expect.objectContaining({ courseId: course.C1, enrolments: 11, churned30: 4, renewed: 1, renewalRate: 0.5 })]);
+    const bySupA = await app.http().get('/api/v1/analytics/retention').set(supA.auth);
+    expect(bySupA.body.byCourse.map((c: { courseId: string; enrolments: number }) => [c.courseId, c.enrolments]).sort()).toEqual([[course.C1, 11], [course.C3, 11]].sort());
   });
 
   it('groups by week and filters by enrolment date', async () => {
@@ -341,7 +344,7 @@ describe('analytics (hand-counted school)', () => {
   });
 
   it('reports each advisor of the supervisor\'s team', async () => {
-    const res = await app.http().get('/api/v1/analytics/advisors').set(supA.auth);
+    const res = await app.http().get('/api/v1/analytics/advisors').query({ from: '2026-01-01', to: '2026-07-01' }).set(supA.auth);
     expect(res.status).toBe(200);
     const by = Object.fromEntries(res.body.advisors.map((a: { advisorId: string }) => [a.advisorId, a]));
     expect(Object.keys(by).sort()).toEqual([advA1.id, advA2.id, advA3.id].sort());
@@ -406,7 +409,7 @@ describe('analytics (hand-counted school)', () => {
     expect(reasonsRows.find((r) => r.reason === 'expectation_gap')).toMatchObject({ count: '2', share: '0.4' });
     expect(reasonsRows.find((r) => r.reason === 'total')).toMatchObject({ count: '5' });
 
-    const advRows = parseCsv((await app.http().get('/api/v1/analytics/advisors').set(supA.auth).set('Accept', 'text/csv')).text);
+    const advRows = parseCsv((await app.http().get('/api/v1/analytics/advisors').query({ from: '2026-01-01', to: '2026-07-01' }).set(supA.auth).set('Accept', 'text/csv')).text);
     expect(advRows.find((r) => r.advisorId === advA1.id)).toMatchObject({ openCases: '2', tasksOverdue: '1', medianFirstContactMinutes: '60', outcome_churned: '2' });
   });
 

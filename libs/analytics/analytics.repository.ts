@@ -55,6 +55,11 @@ export interface GroupRow {
 
 const REFRESH_LOCK = 727_100_008;
 
+/** 'YYYY-MM-DD' (week cohorts: the Monday) or 'YYYY-MM' (month cohorts). */
+function cohortLabel(day: string, by: 'week' | 'month'): string {
+  return by === 'week' ? day.slice(0, 10) : day.slice(0, 7);
+}
+
 /** The only place analytics touches the database: set-based SQL over the summary table and indexed tables. */
 @Injectable()
 export class AnalyticsRepository {
@@ -133,24 +138,49 @@ export class AnalyticsRepository {
                 (j.renewed or j.status = 'expired' or coalesce(j.expires_at <= $1, false)) as renewal_due,
                 j.checkins, j.reached, j.reached >= 5 as covered
            from judged j
+       ), flagged as (
+         select c.*,
+                date_trunc('week', c.enrolled_day)::date as cohort_week,
+                date_trunc('month', c.enrolled_day)::date as cohort_month,
+                floor(extract(epoch from ($1 - c.enrolled_at)) / 604800)::int as observed_weeks,
+                case when c.churned then floor(extract(epoch from (c.churned_at - c.enrolled_at)) / 604800)::int end as churn_week,
+                c.enrolled_at + interval '30 days' <= $1 as mature30,
+                c.enrolled_at + interval '60 days' <= $1 as mature60,
+                c.enrolled_at + interval '90 days' <= $1 as mature90,
+                c.enrolled_at + interval '30 days' <= $1 and c.churned and c.churned_at <= c.enrolled_at + interval '30 days' as churned30,
+                c.enrolled_at + interval '60 days' <= $1 and c.churned and c.churned_at <= c.enrolled_at + interval '60 days' as churned60,
+                c.enrolled_at + interval '90 days' <= $1 and c.churned and c.churned_at <= c.enrolled_at + interval '90 days' as churned90,
+                case when c.holdout then 'holdout' when c.enrolled_at + interval '7 days' > $1 then 'inFirstWeek'
+                     when c.covered then 'covered' else 'notCovered' end as fw_group
+           from computed c
        ), upserted as (
          insert into enrollment_outcomes as o (enrollment_id, learner_id, course_id, enrolled_at, enrolled_day, holdout, status, churned, churned_at,
-                                               churn_kind, renewed, renewal_due, first_week_checkins, first_week_reached, covered, updated_at)
+                                               churn_kind, renewed, renewal_due, first_week_checkins, first_week_reached, covered,
+                                               cohort_week, cohort_month, observed_weeks, churn_week, mature30, mature60, mature90,
+                                               churned30, churned60, churned90, fw_group, updated_at)
          select id, learner_id, course_id, enrolled_at, enrolled_day, holdout, status, churned, churned_at,
-                churn_kind, renewed, renewal_due, checkins, reached, covered, now()
-           from computed
+                churn_kind, renewed, renewal_due, checkins, reached, covered,
+                cohort_week, cohort_month, observed_weeks, churn_week, mature30, mature60, mature90,
+                churned30, churned60, churned90, fw_group, now()
+           from flagged
          on conflict (enrollment_id) do update set
            learner_id = excluded.learner_id, course_id = excluded.course_id, enrolled_at = excluded.enrolled_at,
            enrolled_day = excluded.enrolled_day, holdout = excluded.holdout, status = excluded.status,
            churned = excluded.churned, churned_at = excluded.churned_at, churn_kind = excluded.churn_kind,
            renewed = excluded.renewed, renewal_due = excluded.renewal_due, first_week_checkins = excluded.first_week_checkins,
-           first_week_reached = excluded.first_week_reached, covered = excluded.covered, updated_at = now()
+           first_week_reached = excluded.first_week_reached, covered = excluded.covered,
+           cohort_week = excluded.cohort_week, cohort_month = excluded.cohort_month, observed_weeks = excluded.observed_weeks,
+           churn_week = excluded.churn_week, mature30 = excluded.mature30, mature60 = excluded.mature60, mature90 = excluded.mature90,
+           churned30 = excluded.churned30, churned60 = excluded.churned60, churned90 = excluded.churned90, fw_group = excluded.fw_group,
+           updated_at = now()
          where (o.learner_id, o.course_id, o.enrolled_at, o.enrolled_day, o.holdout, o.status, o.churned, o.churned_at, o.churn_kind,
-                o.renewed, o.renewal_due, o.first_week_checkins, o.first_week_reached, o.covered)
+                o.renewed, o.renewal_due, o.first_week_checkins, o.first_week_reached, o.covered, o.observed_weeks, o.churn_week,
+                o.mature30, o.mature60, o.mature90, o.churned30, o.churned60, o.churned90, o.fw_group)
                is distinct from
                (excluded.learner_id, excluded.course_id, excluded.enrolled_at, excluded.enrolled_day, excluded.holdout, excluded.status,
                 excluded.churned, excluded.churned_at, excluded.churn_kind, excluded.renewed, excluded.renewal_due,
-                excluded.first_week_checkins, excluded.first_week_reached, excluded.covered)
+                excluded.first_week_checkins, excluded.first_week_reached, excluded.covered, excluded.observed_weeks, excluded.churn_week,
+                excluded.mature30, excluded.mature60, excluded.mature90, excluded.churned30, excluded.churned60, excluded.churned90, excluded.fw_group)
          returning 1
        )
        select count(*)::int as changed from upserted`,
@@ -181,7 +211,8 @@ export class AnalyticsRepository {
   /** Shared WHERE for enrollment_outcomes o joined to courses c; parameters start at $2 ($1 is asOf). */
   private scopeSql(s: Scope): { where: string; params: unknown[] } {
     return {
-      where: `($2::uuid[] is null or c.team_id = any($2::uuid[]))
+      where: `o.enrolled_at <= $1::timestamptz
+          and ($2::uuid[] is null or c.team_id = any($2::uuid[]))
           and ($3::uuid is null or o.course_id = $3::uuid)
           and ($4::date is null or o.enrolled_day >= $4::date)
           and ($5::date is null or o.enrolled_day <= $5::date)`,
@@ -189,27 +220,31 @@ export class AnalyticsRepository {
     };
   }
 
-  async cohorts(asOf: Date, s: Scope, by: 'week' | 'month'): Promise<CohortRow[]> {
+  /** Churn counts per enrolment cohort and per course, in one scan (grouping sets). */
+  async cohorts(asOf: Date, s: Scope, by: 'week' | 'month'): Promise<{ cohorts: CohortRow[]; courses: Array<CohortRow & { courseId: string }> }> {
     const { where, params } = this.scopeSql(s);
     const rows = await this.q<Record<string, unknown>>(
-      `select to_char(date_trunc('${by === 'week' ? 'week' : 'month'}', o.enrolled_day), '${by === 'week' ? 'YYYY-MM-DD' : 'YYYY-MM'}') as cohort,
+      `select grouping(x.cohort) as by_course, x.cohort, x.course_id,
               count(*)::int as enrolments,
-              count(*) filter (where o.enrolled_at + interval '30 days' <= $1)::int as mature30,
-              count(*) filter (where o.enrolled_at + interval '60 days' <= $1)::int as mature60,
-              count(*) filter (where o.enrolled_at + interval '90 days' <= $1)::int as mature90,
-              count(*) filter (where o.enrolled_at + interval '30 days' <= $1 and o.churned and o.churned_at <= o.enrolled_at + interval '30 days')::int as churned30,
-              count(*) filter (where o.enrolled_at + interval '60 days' <= $1 and o.churned and o.churned_at <= o.enrolled_at + interval '60 days')::int as churned60,
-              count(*) filter (where o.enrolled_at + interval '90 days' <= $1 and o.churned and o.churned_at <= o.enrolled_at + interval '90 days')::int as churned90,
-              count(*) filter (where o.churned)::int as churned_to_date,
-              count(*) filter (where o.renewed)::int as renewed,
-              count(*) filter (where o.renewal_due)::int as renewal_due
-         from enrollment_outcomes o join courses c on c.id = o.course_id
-        where ${where}
-        group by 1 order by 1`,
+              count(*) filter (where x.mature30)::int as mature30,
+              count(*) filter (where x.mature60)::int as mature60,
+              count(*) filter (where x.mature90)::int as mature90,
+              count(*) filter (where x.churned30)::int as churned30,
+              count(*) filter (where x.churned60)::int as churned60,
+              count(*) filter (where x.churned90)::int as churned90,
+              count(*) filter (where x.churned)::int as churned_to_date,
+              count(*) filter (where x.renewed)::int as renewed,
+              count(*) filter (where x.renewal_due)::int as renewal_due
+         from (select o.course_id, o.mature30, o.mature60, o.mature90, o.churned30, o.churned60, o.churned90, o.churned, o.renewed, o.renewal_due,
+                      o.${by === 'week' ? 'cohort_week' : 'cohort_month'}::text as cohort
+                 from enrollment_outcomes o join courses c on c.id = o.course_id
+                where ${where}) x
+        group by grouping sets ((x.cohort), (x.course_id))
+        order by 1, 2, 3`,
       [asOf, ...params],
     );
-    return rows.map((r) => ({
-      cohort: String(r.cohort),
+    const counts = (r: Record<string, unknown>) => ({
+      cohort: r.cohort ? cohortLabel(String(r.cohort), by) : '',
       enrolments: Number(r.enrolments),
       mature30: Number(r.mature30),
       mature60: Number(r.mature60),
@@ -220,40 +255,38 @@ export class AnalyticsRepository {
       churnedToDate: Number(r.churned_to_date),
       renewed: Number(r.renewed),
       renewalDue: Number(r.renewal_due),
-    }));
+    });
+    return {
+      cohorts: rows.filter((r) => Number(r.by_course) === 0).map(counts),
+      courses: rows.filter((r) => Number(r.by_course) === 1).map((r) => ({ ...counts(r), courseId: String(r.course_id) })),
+    };
   }
 
   /** Counts by (cohort, whole weeks observed, week of churn) — small, whatever the school size. */
   async curveBuckets(asOf: Date, s: Scope, by: 'week' | 'month'): Promise<CurveBucket[]> {
     const { where, params } = this.scopeSql(s);
     const rows = await this.q<Record<string, unknown>>(
-      `select to_char(date_trunc('${by === 'week' ? 'week' : 'month'}', o.enrolled_day), '${by === 'week' ? 'YYYY-MM-DD' : 'YYYY-MM'}') as cohort,
-              floor(extract(epoch from ($1 - o.enrolled_at)) / 604800)::int as observed_weeks,
-              case when o.churned then floor(extract(epoch from (o.churned_at - o.enrolled_at)) / 604800)::int end as churn_week,
-              count(*)::int as n
+      `select o.${by === 'week' ? 'cohort_week' : 'cohort_month'}::text as cohort, o.observed_weeks, o.churn_week, count(*)::int as n
          from enrollment_outcomes o join courses c on c.id = o.course_id
         where ${where}
         group by 1, 2, 3`,
       [asOf, ...params],
     );
-    return rows.map((r) => ({ cohort: String(r.cohort), observedWeeks: Number(r.observed_weeks), churnWeek: r.churn_week === null ? null : Number(r.churn_week), n: Number(r.n) }));
+    return rows.map((r) => ({ cohort: cohortLabel(String(r.cohort), by), observedWeeks: Number(r.observed_weeks), churnWeek: r.churn_week === null ? null : Number(r.churn_week), n: Number(r.n) }));
   }
 
   /** First-week groups, overall (courseId null) and per course. */
   async firstWeekGroups(asOf: Date, s: Scope): Promise<GroupRow[]> {
     const { where, params } = this.scopeSql(s);
     const rows = await this.q<Record<string, unknown>>(
-      `select o.course_id,
-              case when o.holdout then 'holdout'
-                   when o.enrolled_at + interval '7 days' > $1 then 'inFirstWeek'
-                   when o.covered then 'covered' else 'notCovered' end as grp,
+      `select o.course_id, o.fw_group as grp,
               count(*)::int as enrolments,
-              count(*) filter (where o.enrolled_at + interval '30 days' <= $1)::int as mature30,
-              count(*) filter (where o.enrolled_at + interval '60 days' <= $1)::int as mature60,
-              count(*) filter (where o.enrolled_at + interval '90 days' <= $1)::int as mature90,
-              count(*) filter (where o.enrolled_at + interval '30 days' <= $1 and o.churned and o.churned_at <= o.enrolled_at + interval '30 days')::int as churned30,
-              count(*) filter (where o.enrolled_at + interval '60 days' <= $1 and o.churned and o.churned_at <= o.enrolled_at + interval '60 days')::int as churned60,
-              count(*) filter (where o.enrolled_at + interval '90 days' <= $1 and o.churned and o.churned_at <= o.enrolled_at + interval '90 days')::int as churned90
+              count(*) filter (where o.mature30)::int as mature30,
+              count(*) filter (where o.mature60)::int as mature60,
+              count(*) filter (where o.mature90)::int as mature90,
+              count(*) filter (where o.churned30)::int as churned30,
+              count(*) filter (where o.churned60)::int as churned60,
+              count(*) filter (where o.churned90)::int as churned90
          from enrollment_outcomes o join courses c on c.id = o.course_id
         where ${where}
         group by 1, 2`,
@@ -295,51 +328,49 @@ export class AnalyticsRepository {
         where o.churned and ${visible} and ($4::timestamptz is null or o.churned_at >= $4) and ($5::timestamptz is null or o.churned_at < $5) and o.churned_at <= $1`,
       params,
     );
+    // One pass over the visible alerts (joined once to their enrolment's outcome), then per (rule, enrolment).
     const rows = await this.q<Record<string, unknown>>(
-      `with scoped as (
-         select a.id, a.rule_key, a.enrollment_id, a.opened_at
+      `with scoped as materialized (
+         select a.id, a.rule_key, a.enrollment_id, a.opened_at, o.churned, o.churned_at,
+                (($4::timestamptz is null or a.opened_at >= $4) and ($5::timestamptz is null or a.opened_at < $5)) as in_period
            from alerts a
            join enrollment_outcomes o on o.enrollment_id = a.enrollment_id
            join courses c on c.id = o.course_id
           where ${visible} and a.opened_at <= $1
-       ), in_period as (
-         select * from scoped where ($4::timestamptz is null or opened_at >= $4) and ($5::timestamptz is null or opened_at < $5)
-       ), firsts as (
-         select rule_key, enrollment_id, min(opened_at) as first_at from in_period group by 1, 2
-       ), prec as (
-         select f.rule_key,
-                count(*) filter (where f.first_at + interval '30 days' <= $1)::int as n,
-                count(*) filter (where f.first_at + interval '30 days' <= $1 and o.churned
-                                   and o.churned_at >= f.first_at and o.churned_at <= f.first_at + interval '30 days')::int as hits
-           from firsts f join enrollment_outcomes o on o.enrollment_id = f.enrollment_id
-          group by 1
-       ), counts as (
-         select rule_key, count(*)::int as alerts, count(distinct enrollment_id)::int as enrolments from in_period group by 1
-       ), recall as (
-         select a.rule_key, count(*)::int as hits,
-                percentile_cont(0.5) within group (order by extract(epoch from (o.churned_at - a.first_at)) / 86400) as median_lead
-           from (select rule_key, enrollment_id, min(opened_at) as first_at from scoped group by 1, 2) a
-           join enrollment_outcomes o on o.enrollment_id = a.enrollment_id
-          where o.churned and o.churned_at <= $1 and a.first_at <= o.churned_at
-            and ($4::timestamptz is null or o.churned_at >= $4) and ($5::timestamptz is null or o.churned_at < $5)
-          group by 1
+       ), per_enrolment as (
+         select rule_key, enrollment_id, bool_or(churned) as churned, max(churned_at) as churned_at,
+                min(opened_at) filter (where in_period) as first_in_period, min(opened_at) as first_any,
+                count(*) filter (where in_period)::int as alerts
+           from scoped group by 1, 2
+       ), quality as (
+         select rule_key,
+                sum(alerts)::int as alerts,
+                count(*) filter (where first_in_period is not null)::int as enrolments,
+                count(*) filter (where first_in_period + interval '30 days' <= $1)::int as prec_n,
+                count(*) filter (where first_in_period + interval '30 days' <= $1 and churned
+                                   and churned_at >= first_in_period and churned_at <= first_in_period + interval '30 days')::int as prec_hits,
+                count(*) filter (where churned and churned_at <= $1 and first_any <= churned_at
+                                   and ($4::timestamptz is null or churned_at >= $4) and ($5::timestamptz is null or churned_at < $5))::int as recall_hits,
+                percentile_cont(0.5) within group (order by extract(epoch from (churned_at - first_any)) / 86400)
+                  filter (where churned and churned_at <= $1 and first_any <= churned_at
+                            and ($4::timestamptz is null or churned_at >= $4) and ($5::timestamptz is null or churned_at < $5)) as median_lead
+           from per_enrolment group by 1
        ), fb as (
          select p.rule_key,
                 count(*) filter (where f.verdict = 'useful')::int as useful,
                 count(*) filter (where f.verdict = 'not_useful')::int as not_useful,
                 count(*) filter (where f.verdict = 'incorrect')::int as incorrect
-           from in_period p join alert_feedback f on f.alert_id = p.id
+           from scoped p join alert_feedback f on f.alert_id = p.id
+          where p.in_period
           group by 1
        )
        select r.key as rule_key, r.name, r.enabled,
-              coalesce(counts.alerts, 0) as alerts, coalesce(counts.enrolments, 0) as enrolments,
-              coalesce(prec.n, 0) as prec_n, coalesce(prec.hits, 0) as prec_hits,
-              coalesce(recall.hits, 0) as recall_hits, recall.median_lead,
+              coalesce(q.alerts, 0) as alerts, coalesce(q.enrolments, 0) as enrolments,
+              coalesce(q.prec_n, 0) as prec_n, coalesce(q.prec_hits, 0) as prec_hits,
+              coalesce(q.recall_hits, 0) as recall_hits, q.median_lead,
               coalesce(fb.useful, 0) as useful, coalesce(fb.not_useful, 0) as not_useful, coalesce(fb.incorrect, 0) as incorrect
          from rules r
-         left join counts on counts.rule_key = r.key
-         left join prec on prec.rule_key = r.key
-         left join recall on recall.rule_key = r.key
+         left join quality q on q.rule_key = r.key
          left join fb on fb.rule_key = r.key
         order by r.key`,
       params,
@@ -404,75 +435,59 @@ export class AnalyticsRepository {
    * enrolments (a case belongs to a learner), or the task's own enrolment when it has one.
    */
   async churnReasons(s: { teamIds: string[] | null; courseId?: string; from: Date | null; to: Date | null }): Promise<Array<{ reason: string; source: 'case' | 'task'; n: number }>> {
+    // Each branch checks visibility with an indexed semi-join (by learner for cases, by enrolment for calls).
+    const visible = (match: string) => `(($1::uuid[] is null and $2::uuid is null) or exists (
+         select 1 from enrollments e join courses c on c.id = e.course_id
+          where ${match} and ($1::uuid[] is null or c.team_id = any($1::uuid[])) and ($2::uuid is null or e.course_id = $2::uuid)))`;
     const rows = await this.q<{ reason: string; source: 'case' | 'task'; n: number }>(
-      `with src as (
-         select 'case' as source, k.churn_reason as reason, k.learner_id, null::uuid as enrollment_id
+      `select reason, source, count(*)::int as n from (
+         select 'case' as source, k.churn_reason as reason
            from cases k
           where k.churn_reason is not null and k.status = 'resolved'
             and ($3::timestamptz is null or k.resolved_at >= $3) and ($4::timestamptz is null or k.resolved_at < $4)
+            and ${visible('e.learner_id = k.learner_id')}
          union all
-         select 'task', t.churn_reason, t.learner_id, t.enrollment_id
+         select 'task', t.churn_reason
            from tasks t
-          where t.churn_reason is not null and t.status = 'done'
+          where t.churn_reason is not null and t.status = 'done' and t.enrollment_id is not null
             and ($3::timestamptz is null or t.completed_at >= $3) and ($4::timestamptz is null or t.completed_at < $4)
-       )
-       select reason, source, count(*)::int as n
-         from src
-        where ($1::uuid[] is null and $2::uuid is null)
-           or exists (select 1 from enrollments e join courses c on c.id = e.course_id
-                       where (case when src.enrollment_id is not null then e.id = src.enrollment_id else e.learner_id = src.learner_id end)
-                         and ($1::uuid[] is null or c.team_id = any($1::uuid[]))
-                         and ($2::uuid is null or e.course_id = $2::uuid))
-        group by 1, 2`,
+            and ${visible('e.id = t.enrollment_id')}
+         union all
+         select 'task', t.churn_reason
+           from tasks t
+          where t.churn_reason is not null and t.status = 'done' and t.enrollment_id is null
+            and ($3::timestamptz is null or t.completed_at >= $3) and ($4::timestamptz is null or t.completed_at < $4)
+            and ${visible('e.learner_id = t.learner_id')}
+       ) src
+       group by 1, 2`,
       [s.teamIds, s.courseId ?? null, s.from, s.to],
     );
     return rows.map((r) => ({ reason: r.reason, source: r.source, n: Number(r.n) }));
   }
 
-  /** Per advisor of the visible teams: workload and results; period bounds apply to done tasks, opened and resolved cases. */
-  async advisors(now: Date, s: { teamIds: string[] | null; teamId?: string; from: Date | null; to: Date | null }): Promise<Array<Record<string, unknown>>> {
+  /**
+   * Per advisor of the visible teams: open cases and overdue tasks now; tasks done, first contacts (cases
+   * opened) and outcomes (cases resolved) in [from, to). One indexed lookup set per advisor (lateral joins).
+   */
+  async advisors(now: Date, s: { teamIds: string[] | null; teamId?: string; from: Date; to: Date }): Promise<Array<Record<string, unknown>>> {
     return this.q(
-      `with adv as (
-         select s.id, s.name, s.team_id, s.status from staff s
-          where s.role = 'advisor' and ($1::uuid[] is null or s.team_id = any($1::uuid[])) and ($2::uuid is null or s.team_id = $2::uuid)
-       ), open_cases as (
-         select advisor_id, count(*)::int as n from cases where status <> 'resolved' and advisor_id in (select id from adv) group by 1
-       ), task_counts as (
-         select assignee_id,
-                count(*) filter (where status = 'done' and ($3::timestamptz is null or completed_at >= $3) and ($4::timestamptz is null or completed_at < $4))::int as done,
-                count(*) filter (where status = 'scheduled' and due_at < $5)::int as overdue,
-                count(*) filter (where status = 'done' and result = 'reached' and ($3::timestamptz is null or completed_at >= $3) and ($4::timestamptz is null or completed_at < $4))::int as reached
-           from tasks where assignee_id in (select id from adv) group by 1
-       ), contact as (
-         select advisor_id, count(*)::int as n,
-                percentile_cont(0.5) within group (order by extract(epoch from (first_contact_at - opened_at)) / 60) as median_minutes
-           from cases
-          where advisor_id in (select id from adv) and first_contact_at is not null
-            and ($3::timestamptz is null or opened_at >= $3) and ($4::timestamptz is null or opened_at < $4)
-          group by 1
-       ), outcomes as (
-         select advisor_id,
-                count(*) filter (where outcome = 'retained')::int as retained,
-                count(*) filter (where outcome = 'churned')::int as churned,
-                count(*) filter (where outcome = 'unreachable')::int as unreachable,
-                count(*) filter (where outcome = 'not_at_risk')::int as not_at_risk
-           from cases
-          where advisor_id in (select id from adv) and status = 'resolved'
-            and ($3::timestamptz is null or resolved_at >= $3) and ($4::timestamptz is null or resolved_at < $4)
-          group by 1
-       )
-       select adv.id, adv.name, adv.team_id, adv.status,
-              coalesce(oc.n, 0) as open_cases, coalesce(tc.done, 0) as tasks_done, coalesce(tc.overdue, 0) as tasks_overdue,
-              coalesce(tc.reached, 0) as calls_reached,
-              ct.median_minutes, coalesce(ct.n, 0) as first_contact_n,
-              coalesce(o.retained, 0) as retained, coalesce(o.churned, 0) as churned,
-              coalesce(o.unreachable, 0) as unreachable, coalesce(o.not_at_risk, 0) as not_at_risk
-         from adv
-         left join open_cases oc on oc.advisor_id = adv.id
-         left join task_counts tc on tc.assignee_id = adv.id
-         left join contact ct on ct.advisor_id = adv.id
-         left join outcomes o on o.advisor_id = adv.id
-        order by adv.name, adv.id`,
+      `select a.id, a.name, a.team_id, a.status, oc.n as open_cases, od.n as tasks_overdue, td.done as tasks_done, td.reached as calls_reached,
+              ct.n as first_contact_n, ct.median_minutes, o.retained, o.churned, o.unreachable, o.not_at_risk
+         from staff a
+         cross join lateral (select count(*)::int as n from cases where advisor_id = a.id and status <> 'resolved') oc
+         cross join lateral (select count(*)::int as n from tasks where assignee_id = a.id and status = 'scheduled' and due_at < $5) od
+         cross join lateral (
+           select count(*)::int as done, count(*) filter (where result = 'reached')::int as reached
+             from tasks where assignee_id = a.id and status = 'done' and completed_at >= $3 and completed_at < $4) td
+         cross join lateral (
+           select count(*)::int as n, percentile_cont(0.5) within group (order by extract(epoch from (first_contact_at - opened_at)) / 60) as median_minutes
+             from cases where advisor_id = a.id and first_contact_at is not null and opened_at >= $3 and opened_at < $4) ct
+         cross join lateral (
+           select count(*) filter (where outcome = 'retained')::int as retained, count(*) filter (where outcome = 'churned')::int as churned,
+                  count(*) filter (where outcome = 'unreachable')::int as unreachable, count(*) filter (where outcome = 'not_at_risk')::int as not_at_risk
+             from cases where advisor_id = a.id and status = 'resolved' and resolved_at >= $3 and resolved_at < $4) o
+        where a.role = 'advisor' and ($1::uuid[] is null or a.team_id = any($1::uuid[])) and ($2::uuid is null or a.team_id = $2::uuid)
+        order by a.name, a.id`,
       [s.teamIds, s.teamId ?? null, s.from, s.to, now],
     );
   }

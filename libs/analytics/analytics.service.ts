@@ -129,9 +129,10 @@ export class AnalyticsService {
     const maxWeeks = q.weeks ?? 26;
     const state = await this.repo.state();
     const empty = { cohortBy: by, churnInactiveDays: state.churnInactiveDays, from: period.from ?? null, to: period.to ?? null, courseId: q.courseId ?? null };
-    if (!state.asOf) return { asOf: null, refreshedAt: null, ...empty, cohorts: [], total: { cohort: 'total', ...cohortFigures(zeroCohort(), []) } };
+    if (!state.asOf) return { asOf: null, refreshedAt: null, ...empty, cohorts: [], total: { cohort: 'total', ...cohortFigures(zeroCohort(), []) }, byCourse: [] };
     const scope = { teamIds, courseId: q.courseId, ...period };
-    const [rows, buckets] = await Promise.all([this.repo.cohorts(state.asOf, scope, by), this.repo.curveBuckets(state.asOf, scope, by)]);
+    const [{ cohorts: rows, courses }, buckets] = await Promise.all([this.repo.cohorts(state.asOf, scope, by), this.repo.curveBuckets(state.asOf, scope, by)]);
+    const titles = await this.repo.courseTitles(courses.map((c) => c.courseId));
     const byCohort = new Map<string, CurveBucket[]>();
     for (const b of buckets) byCohort.set(b.cohort, [...(byCohort.get(b.cohort) ?? []), b]);
     const cohorts: CohortReport[] = rows.map((r) => ({ cohort: r.cohort, ...cohortFigures(r, retentionCurve(byCohort.get(r.cohort) ?? [], maxWeeks)) }));
@@ -140,7 +141,11 @@ export class AnalyticsService {
       return acc;
     }, zeroCohort());
     const totalBuckets = mergeBuckets(buckets);
-    return { asOf: iso(state.asOf), refreshedAt: iso(state.refreshedAt), ...empty, cohorts, total: { cohort: 'total', ...cohortFigures(sum, retentionCurve(totalBuckets, maxWeeks)) } };
+    const byCourse = courses
+      .map(({ courseId, cohort: _c, ...c }) => ({ courseId, courseTitle: titles.get(courseId) ?? '', ...cohortFigures(c, []) }))
+      .map(({ curve: _curve, ...c }) => c)
+      .sort((a, b) => a.courseTitle.localeCompare(b.courseTitle) || a.courseId.localeCompare(b.courseId));
+    return { asOf: iso(state.asOf), refreshedAt: iso(state.refreshedAt), ...empty, cohorts, total: { cohort: 'total', ...cohortFigures(sum, retentionCurve(totalBuckets, maxWeeks)) }, byCourse };
   }
 
   // ---- first week and holdout -----------------------------------------------------------------
@@ -256,11 +261,15 @@ export class AnalyticsService {
     const period = this.days(q);
     if (q.teamId && teamIds && !teamIds.includes(q.teamId)) throw DomainError.notFound('team', q.teamId);
     const now = this.clock.now();
-    const rows = await this.repo.advisors(now, { teamIds, teamId: q.teamId, ...this.bounds(period) });
+    // Without a period: the last 30 days, today included (school time zone).
+    const today = DateTime.fromJSDate(now, { zone: this.config.schoolTimezone });
+    const effective = { from: period.from ?? today.minus({ days: 29 }).toISODate()!, to: period.to ?? today.toISODate()! };
+    const b = this.bounds(effective);
+    const rows = await this.repo.advisors(now, { teamIds, teamId: q.teamId, from: b.from!, to: b.to! });
     return {
       asOf: now.toISOString(),
-      from: period.from ?? null,
-      to: period.to ?? null,
+      from: effective.from,
+      to: effective.to,
       advisors: rows.map((r) => ({
         advisorId: String(r.id),
         name: String(r.name),

@@ -49,6 +49,8 @@ export interface RetentionReport {
   courseId: string | null;
   cohorts: CohortReport[];
   total: Omit<CohortReport, 'cohort'> & { cohort: 'total' };
+  /** The same figures per course (no curve). */
+  byCourse: Array<Omit<CohortReport, 'cohort' | 'curve'> & { courseId: string; courseTitle: string }>;
 }
 
 export interface FirstWeekGroups {
