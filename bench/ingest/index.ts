@@ -32,6 +32,7 @@ export async function run(ctx: BenchContext): Promise<void> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   let load: LoadResult;
+  let nodeCpuS = 0;
   try {
     const { key } = await app.get(ApiClientsService).create(SYSTEM, { name: 'bench ingest', scopes: ['sync:write'] });
     await putAll(baseUrl, key, 'courses', school.courses);
@@ -43,7 +44,10 @@ export async function run(ctx: BenchContext): Promise<void> {
 
     const plan: LoadPlan = { baseUrl, key, school: schoolOpts, events, batchSize, concurrency };
     ctx.progress(`api: posting ${(2 * events).toLocaleString('en')} items (${events.toLocaleString('en')} distinct) in batches of ${batchSize}, ${concurrency} in flight${inline ? ', inline client' : ''}`);
+    const cpu0 = process.cpuUsage();
     load = inline ? await runLoad(plan, ctx.progress) : await runInWorker(plan, ctx.progress);
+    const cpu = process.cpuUsage(cpu0);
+    nodeCpuS = (cpu.user + cpu.system) / 1e6;
     if (load.created !== events || load.rejected !== 0 || load.duplicate !== load.items - events) {
       throw new Error(`unexpected sync outcome: ${JSON.stringify(load)} for ${events} distinct events`);
     }
@@ -53,7 +57,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     await app.close();
   }
   const apiRowsS = load.items / (load.ms / 1000);
-  ctx.progress(`api: ${load.items.toLocaleString('en')} items in ${(load.ms / 1000).toFixed(1)} s = ${Math.round(apiRowsS).toLocaleString('en')} rows/s`);
+  ctx.progress(`api: ${load.items.toLocaleString('en')} items in ${(load.ms / 1000).toFixed(1)} s = ${Math.round(apiRowsS).toLocaleString('en')} rows/s (this process, API and client incl. rendering bodies, used ${nodeCpuS.toFixed(1)} s of CPU)`);
 
   // Baseline: the same events as COPY rows into the same (emptied) table. Rows are rendered before timing.
   const ids = await idMaps(ctx);

@@ -11,11 +11,12 @@
  * Learner-level events (login, complaint without courseExternalId) count for each of the learner's
  * enrolments running that day (school-tz day between the enrolment day and its expiry day, any status).
  * Course events go to the learner's enrolment in that course (the latest one started by the event's time).
- * Rows are inserted in key order so concurrent batches take row locks in the same order.
+ * Rows are inserted in key order so concurrent batches take row locks in the same order; events in time
+ * order (one partition after the other). `data` travels as text and is parsed only for new events.
  */
 export const INGEST_EVENTS_SQL = `
 with input as (
-  select * from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[])
+  select * from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
     as t(i, event_id, lx, cx, type, occurred_at, data)
 ),
 resolved as (
@@ -32,7 +33,7 @@ new_ids as (
   returning event_id
 ),
 fresh as (
-  select r.*, en.id as enrollment_id
+  select r.i, r.event_id, r.type, r.occurred_at, r.data::jsonb as data, r.learner_id, r.course_id, en.id as enrollment_id
   from resolved r
   join new_ids n on n.event_id = r.event_id
   left join lateral (
@@ -44,7 +45,7 @@ fresh as (
 ),
 stored as (
   insert into activity_events (event_id, learner_id, course_id, enrollment_id, type, occurred_at, data)
-  select event_id, learner_id, course_id, enrollment_id, type, occurred_at, data from fresh
+  select event_id, learner_id, course_id, enrollment_id, type, occurred_at, data from fresh order by occurred_at
 ),
 targets as (
   select f.enrollment_id, f.type, f.occurred_at, f.data from fresh f where f.enrollment_id is not null

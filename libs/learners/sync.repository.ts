@@ -205,7 +205,7 @@ export class SyncRepository {
    */
   async ingestEvents(c: IngestColumns, timezone: string): Promise<IngestOutcome[]> {
     const pool = (this.dataSource.driver as unknown as { master: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: IngestOutcome[] }> } }).master;
-    const res = await pool.query({ name: 'careloop_ingest_events_v2', text: INGEST_EVENTS_SQL, values: [c.i, c.eventId, c.learner, c.course, c.type, c.occurredAt, c.data, timezone] });
+    const res = await pool.query({ name: 'careloop_ingest_events_v3', text: INGEST_EVENTS_SQL, values: [c.i, c.eventId, c.learner, c.course, c.type, c.occurredAt, c.data, timezone] });
     return res.rows;
   }
 }
