@@ -1,0 +1,178 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { seedRulesSchool } from '../../bench/rules/seed.js';
+import { api, sleep } from '../../libs/testing/process-harness.js';
+import { recordResult } from './results.js';
+import { endState, System } from './system.js';
+
+/**
+ * kill -9 the worker process in the middle of work, start it again, and compare the end state with a clean
+ * run of the same input on another database: no duplicate alerts, cases, tasks or deliveries, nothing missing.
+ */
+const LEARNERS = Number(process.env.RESIL_LEARNERS ?? 3000);
+const ENROLMENTS = Number(process.env.RESIL_ENROLMENTS ?? 600);
+const AS_OF = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 + 4 * 3_600_000); // today 04:00 UTC (noon in Shanghai)
+
+async function until<T>(what: string, check: () => Promise<T>, timeoutMs = 300_000, everyMs = 50): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+describe('worker killed with kill -9 mid-work, then restarted', () => {
+  jest.setTimeout(30 * 60_000);
+
+  describe('a rule run (and the case intake it triggers)', () => {
+    let expected: Record<string, number>;
+
+    async function runRules(kill: boolean): Promise<{ state: Record<string, number>; kills: string[]; ms: number }> {
+      const sys = await System.start(kill ? 'rules-kill' : 'rules-clean');
+      const kills: string[] = [];
+      try {
+        await seedRulesSchool(sys.pool, { learners: LEARNERS, courses: 8, days: 70, timezone: 'Asia/Shanghai', asOf: AS_OF }, () => undefined);
+        await sys.teamOwningAllCourses(4);
+        const t0 = Date.now();
+        const res = await api(sys.baseUrl, 'POST', '/api/v1/rules/evaluate', { token: sys.token, body: { asOf: AS_OF.toISOString() } });
+        expect(res.status).toBe(202);
+        if (kill) {
+          // First kill: while the run itself is evaluating (status running, alerts being written).
+          await until('the run to start', async () => (await sys.one(`select status from rule_runs where id = $1`, [res.body.runId])).status !== 'queued');
+          await sys.worker.kill9();
+          kills.push(`run ${(await sys.one(`select status from rule_runs where id = $1`, [res.body.runId])).status}, ${(await sys.one(`select count(*)::int as n from alerts`)).n} alerts`);
+          await sys.worker.start();
+          // Second kill: in the middle of the case intake the new alerts trigger.
+          const half = Math.max(1, Math.floor((expected['case_alerts'] ?? 2) / 2));
+          await until('half the cases', async () => Number((await sys.one(`select count(*)::int as n from case_alerts`)).n) >= half, 600_000, 20);
+          await sys.worker.kill9();
+          kills.push(`${(await sys.one(`select count(*)::int as n from case_alerts`)).n} of ${expected['case_alerts']} alerts taken into cases`);
+          await sys.worker.start();
+        }
+        await sys.settle(() => endState(sys), { quietMs: 4000 });
+        const run = await sys.one(`select status from rule_runs where id = $1`, [res.body.runId]);
+        expect(run.status).toBe('completed');
+        return { state: await endState(sys), kills, ms: Date.now() - t0 };
+      } finally {
+        await sys.close();
+      }
+    }
+
+    it('ends in the same state as a clean run', async () => {
+      const clean = await runRules(false);
+      expected = clean.state;
+      expect(expected['case_alerts']).toBeGreaterThan(10);
+      const faulty = await runRules(true);
+      const same = JSON.stringify(faulty.state) === JSON.stringify(clean.state);
+      recordResult(
+        'worker kill -9 during a rule run and its case intake',
+        same && faulty.state['dup.open_cases'] === 0,
+        { learners: LEARNERS, alerts_open: Object.entries(clean.state).filter(([k]) => /^alerts\..*\.open$/.test(k)).reduce((a, [, v]) => a + v, 0), case_alerts: clean.state['case_alerts'], tasks: Object.entries(clean.state).filter(([k]) => k.startsWith('tasks.')).reduce((a, [, v]) => a + v, 0), clean_ms: clean.ms, killed_ms: faulty.ms },
+        `kills at: ${faulty.kills.join('; ')}`,
+      );
+      expect(faulty.state).toEqual(clean.state);
+      for (const [k, v] of Object.entries(faulty.state)) if (k.startsWith('dup.')) expect([k, v]).toEqual([k, 0]);
+    });
+  });
+
+  describe('first-week scheduling of many enrolments synced at once', () => {
+    it('creates exactly seven check-ins per enrolment, none twice', async () => {
+      const sys = await System.start('firstweek-kill');
+      try {
+        await sys.teamOwningAllCourses(6);
+        const sync = (p: string, items: unknown[]) => api(sys.baseUrl, 'PUT', `/api/v1/sync/${p}`, { token: sys.token, body: { items } });
+        const team = await sys.one(`select id from teams order by id limit 1`);
+        expect((await sync('courses', [{ externalId: 'FW-C', title: 'First week', totalLessons: 30, durationDays: 90, teamId: team.id }])).status).toBe(200);
+        const now = new Date(Date.now() - 3_600_000).toISOString();
+        const learners = Array.from({ length: ENROLMENTS }, (_, i) => ({ externalId: `FW-L${i}`, name: `New learner ${i}`, timezone: 'Asia/Shanghai' }));
+        expect((await sync('learners', learners)).status).toBe(200);
+        const enrolments = learners.map((l, i) => ({ externalId: `FW-E${i}`, learnerExternalId: l.externalId, courseExternalId: 'FW-C', enrolledAt: now, status: 'active' }));
+        const t0 = Date.now();
+        const res = await sync('enrollments', enrolments);
+        expect(res.status).toBe(200);
+        expect(res.body.summary.created).toBe(ENROLMENTS);
+        // Kill twice while the program is being scheduled.
+        const kills: number[] = [];
+        for (const share of [0.2, 0.6]) {
+          await until(`${share * 100}% scheduled`, async () => Number((await sys.one(`select count(*)::int as n from tasks where kind = 'first_week_checkin'`)).n) >= ENROLMENTS * 7 * share, 600_000, 20);
+          await sys.worker.kill9();
+          kills.push(Number((await sys.one(`select count(*)::int as n from tasks where kind = 'first_week_checkin'`)).n));
+          await sys.worker.start();
+        }
+        await sys.settle(() => endState(sys), { quietMs: 4000 });
+        const state = await endState(sys);
+        const perEnrolment = await sys.q(`select e.external_id, count(t.id)::int as n from enrollments e left join tasks t on t.enrollment_id = e.id and t.kind = 'first_week_checkin' group by 1 having count(t.id) <> 7`);
+        const owners = await sys.one(`select count(*)::int as n from learners where owner_advisor_id is null`);
+        const held = perEnrolment.length === 0 && state['dup.first_week'] === 0 && owners.n === 0;
+        recordResult('worker kill -9 during first-week scheduling', held, { enrolments: ENROLMENTS, checkins: state['tasks.first_week_checkin.scheduled'] ?? 0, expected: ENROLMENTS * 7, ms: Date.now() - t0 }, `killed at ${kills.join(' and ')} check-ins`);
+        expect(perEnrolment).toEqual([]);
+        expect(state['dup.first_week']).toBe(0);
+        expect(owners.n).toBe(0);
+      } finally {
+        await sys.close();
+      }
+    });
+  });
+
+  describe('a webhook delivery held open by the receiver', () => {
+    let server: Server;
+    let received: Array<{ id: string; body: string }> = [];
+    let hold = true;
+    let arrived = 0;
+
+    beforeAll(async () => {
+      server = createServer((req: IncomingMessage, res) => {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          arrived++;
+          const id = String(req.headers['x-careloop-delivery']);
+          if (hold) return; // never answers: the worker is killed with this request in flight
+          received.push({ id, body });
+          res.writeHead(200).end('ok');
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    });
+    afterAll(async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    });
+
+    it('delivers every event after the restart, one delivery record each', async () => {
+      const sys = await System.start('webhook-kill');
+      try {
+        const port = (server.address() as { port: number }).port;
+        const hook = await api(sys.baseUrl, 'POST', '/api/v1/webhooks', { token: sys.token, body: { url: `http://127.0.0.1:${port}/hook`, events: ['alert.opened', 'case.opened'], secret: 'resilience-webhook-secret' } });
+        expect(hook.status).toBe(201);
+        await seedRulesSchool(sys.pool, { learners: 300, courses: 3, days: 40, timezone: 'Asia/Shanghai', asOf: AS_OF }, () => undefined);
+        await sys.teamOwningAllCourses(2);
+        const run = await api(sys.baseUrl, 'POST', '/api/v1/rules/evaluate', { token: sys.token, body: { asOf: AS_OF.toISOString() } });
+        expect(run.status).toBe(202);
+        await until('a delivery to be in flight', async () => arrived > 0, 300_000, 20);
+        await sys.worker.kill9();
+        const inFlight = arrived;
+        hold = false;
+        await sys.worker.start();
+        await sys.settle(() => endState(sys), { quietMs: 5000 });
+        await until('every delivery to finish', async () => Number((await sys.one(`select count(*)::int as n from webhook_deliveries where status = 'pending'`)).n) === 0, 600_000, 250);
+        const deliveries = await sys.q(`select id, status, attempts from webhook_deliveries`);
+        const state = await endState(sys);
+        const events = Number((await sys.one(`select count(*)::int as n from outbox o where exists (select 1 from webhook_deliveries d where d.outbox_id = o.id)`)).n);
+        const failed = deliveries.filter((d) => d.status !== 'delivered');
+        const ids = new Set(received.map((r) => r.id));
+        const held = failed.length === 0 && state['dup.deliveries'] === 0 && deliveries.length === events;
+        recordResult('worker kill -9 during a webhook delivery', held, { deliveries: deliveries.length, events, received: received.length, distinct_received: ids.size, in_flight_when_killed: inFlight }, 'at-least-once to the receiver: a request cut off in flight is sent again with the same delivery id');
+        expect(deliveries.length).toBeGreaterThan(0);
+        expect(failed).toEqual([]);
+        expect(state['dup.deliveries']).toBe(0);
+        expect(deliveries.length).toBe(events);
+        // Every delivery reached the receiver; a repeat (the one cut off) carries the same id.
+        expect(ids.size).toBeGreaterThanOrEqual(deliveries.length);
+      } finally {
+        await sys.close();
+      }
+    });
+  });
+});
