@@ -99,6 +99,8 @@ describe('support desk tickets (e2e)', () => {
     const warnAt = sh('2026-11-30T11:42:00');
     app.setNow(warnAt);
     expect((await app.http().get(`/api/v1/tickets/${t.id}`).set(admin.auth)).body.slaStatus.firstResponse).toBe('warning');
+    expect((await app.http().get(`/api/v1/tickets?sla=warning&learnerId=${l.id}`).set(admin.auth)).body.items).toHaveLength(1);
+    expect((await app.http().get(`/api/v1/tickets?sla=breached&learnerId=${l.id}`).set(admin.auth)).body.items).toHaveLength(0);
     expect(await sla.runCheck({ ticketId: t.id, target: 'first_response', kind: 'warning', at: warnAt })).toBe('warned');
     expect(await sla.runCheck({ ticketId: t.id, target: 'first_response', kind: 'warning', at: warnAt })).toBe('done');
 
@@ -110,6 +112,8 @@ describe('support desk tickets (e2e)', () => {
 
     const got = await app.http().get(`/api/v1/tickets/${t.id}`).set(desk.supervisor.auth);
     expect(got.status).toBe(200);
+    const breachedList = await app.http().get(`/api/v1/tickets?sla=breached&learnerId=${l.id}`).set(desk.supervisor.auth);
+    expect(breachedList.body.items.map((x: { id: string }) => x.id)).toEqual([t.id]);
     expect(got.body).toMatchObject({ escalatedToId: desk.supervisor.id, slaStatus: { firstResponse: 'breached' } });
     const events = await app.db.query(`select event_type, payload from outbox where aggregate_id = $1 and event_type in ('ticket.escalated','ticket.sla_warning') order by id`, [t.id]);
     expect(events.map((e: { event_type: string }) => e.event_type)).toEqual(['ticket.sla_warning', 'ticket.escalated']);

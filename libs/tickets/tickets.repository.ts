@@ -13,6 +13,8 @@ export interface TicketListFilter {
   learnerId?: string;
   category?: TicketCategory;
   unassigned?: boolean;
+  /** Where the SLA clocks stand at `now`: any target breached, or one in its warning window (none breached). */
+  sla?: { state: 'breached' | 'warning'; now: Date };
   after?: { createdAt: string; id: string };
   limit: number;
 }
@@ -100,6 +102,16 @@ export class TicketsRepository {
     if (f.learnerId) where.push(`t.learner_id = ${p(f.learnerId)}`);
     if (f.category) where.push(`t.category = ${p(f.category)}`);
     if (f.unassigned) where.push(`t.assignee_id is null and t.status = any('{${OPEN_STATUSES.join(',')}}'::text[])`);
+    if (f.sla) {
+      const now = p(f.sla.now);
+      const frBreached = `(t.first_response_due_at is not null and case when t.first_responded_at is not null then t.first_responded_at > t.first_response_due_at else ${now}::timestamptz >= t.first_response_due_at end)`;
+      const resStop = `case when t.status in ('resolved','closed') then t.resolved_at when t.status = 'pending' then t.pending_since else ${now}::timestamptz end`;
+      const resBreached = `(t.resolution_due_at is not null and case when t.status in ('resolved','closed') then t.resolved_at > t.resolution_due_at else ${resStop} >= t.resolution_due_at end)`;
+      const breached = `(${frBreached} or ${resBreached})`;
+      const warning = `((t.first_responded_at is null and t.status not in ('resolved','closed') and ${now}::timestamptz >= t.first_response_warn_at)
+        or (t.status not in ('resolved','closed') and ${resStop} >= t.resolution_warn_at))`;
+      where.push(f.sla.state === 'breached' ? breached : `(${warning} and not ${breached})`);
+    }
     if (f.after) where.push(`(t.created_at, t.id) < (${p(f.after.createdAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
     return this.dataSource.query(
       `select ${TICKET_COLS} from tickets t join learners l on l.id = t.learner_id

@@ -160,13 +160,13 @@ export class TicketsService {
 
   async list(
     actor: Actor,
-    f: { status?: TicketStatus; assigneeId?: string; teamId?: string; learnerId?: string; category?: TicketCategory; unassigned?: boolean; limit?: number; cursor?: string },
+    f: { status?: TicketStatus; assigneeId?: string; teamId?: string; learnerId?: string; category?: TicketCategory; unassigned?: boolean; sla?: 'breached' | 'warning'; limit?: number; cursor?: string },
   ): Promise<Page<TicketView>> {
     const limit = pageLimit(f.limit);
     const after = decodeCursor(f.cursor, 2);
     const scope = seesAllTeams(actor) || actor.kind !== 'staff' ? null : actor.role === 'advisor' ? { assigneeId: actor.id } : { teamIds: actor.teamIds, staffId: actor.id };
-    const rows = await this.repo.list({ ...f, scope, after: after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined, limit });
     const now = this.clock.now();
+    const rows = await this.repo.list({ ...f, sla: f.sla ? { state: f.sla, now } : undefined, scope, after: after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined, limit });
     return toPage(rows, limit, (t) => [new Date(t.created_at).toISOString(), t.id], (t) => toTicketView(t, now));
   }
 
@@ -471,11 +471,14 @@ export class TicketsService {
       if (t.status === 'pending') Object.assign(patch, await this.resume(em, t, now));
       patch.resolved_at = now;
       patch.pending_since = null;
+      // Resolving answers the learner: a ticket never answered before counts as first-responded now.
+      if (!t.first_responded_at) patch.first_responded_at = now;
     } else if (status === 'closed') {
       if (t.status === 'pending') Object.assign(patch, await this.resume(em, t, now));
       patch.closed_at = now;
       patch.pending_since = null;
       if (!t.resolved_at) patch.resolved_at = now;
+      if (!t.first_responded_at) patch.first_responded_at = now;
     }
     return patch;
   }

@@ -54,6 +54,8 @@ export class ListTicketsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: TICKET_CATEGORIES }) @IsOptional() @IsIn(TICKET_CATEGORIES) category?: (typeof TICKET_CATEGORIES)[number];
   @ApiPropertyOptional({ description: 'only open tickets nobody holds (the team pool)' })
   @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() unassigned?: boolean;
+  @ApiPropertyOptional({ enum: ['breached', 'warning'], description: 'breached: any SLA target missed; warning: past 80% of a target, none missed' })
+  @IsOptional() @IsIn(['breached', 'warning']) sla?: 'breached' | 'warning';
 }
 
 export class TicketRouteDto {
