@@ -119,7 +119,10 @@ export class CaseIntakeService {
       `select status, case_intake_at from alerts where id = $1`,
       [alertId],
     );
-    if (!first || first.status !== 'open' || first.case_intake_at) return this.processBatch(null);
+    if (!first || first.status !== 'open' || first.case_intake_at) {
+      const [{ waiting }] = await this.dataSource.query(`select exists (select 1 from alerts where status = 'open' and case_intake_at is null) as waiting`);
+      return waiting ? this.processBatch(null) : { claimed: 0, claimedOwn: false, opened: 0, attached: 0, holdout: 0 };
+    }
     const res = await this.processBatch(alertId);
     if (res.claimedOwn) return res;
     // Our alert was skipped because another transaction holds it (usually another intake batch that took it
