@@ -52,7 +52,9 @@ export class CareloopHttp {
       } catch {
         // not JSON: keep the text
       }
-      if ((res.status === 429 || res.status === 503) && attempt < 6) {
+      // 429/503 always; other 5xx only where a replay is harmless (reads, upserts, sync appends by eventId).
+      const idempotent = method === 'GET' || method === 'PUT' || path.startsWith('/sync/');
+      if ((res.status === 429 || res.status === 503 || (res.status >= 500 && idempotent)) && attempt < 6) {
         await sleep(1000 * attempt);
         continue;
       }

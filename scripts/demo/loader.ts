@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { ApiError, CareloopHttp, sleep } from './http.js';
+import { Random } from './random.js';
 import { ARCHETYPES, buildDemoSchool, DEMO_COURSES, DEMO_PASSWORD, DEMO_STAFF, DEMO_TEAMS, type Archetype, type TeamKey } from './school.js';
 
 /**
@@ -131,8 +132,9 @@ export async function loadDemo(opts: DemoOptions): Promise<DemoResult> {
   await syncBatches(http, key, 'PUT', '/sync/courses', 'courses', courses, opts.batchSize, sync.courses, result, log);
   await syncBatches(http, key, 'PUT', '/sync/learners', 'learners', school.learners.map((l) => l.learner), opts.batchSize, sync.learners, result, log);
   await syncBatches(http, key, 'PUT', '/sync/enrollments', 'enrollments', school.learners.map((l) => l.enrollment), opts.batchSize, sync.enrollments, result, log);
-  // Events in time order (what a platform replaying its history would send), so rollups build up naturally.
-  const events = school.learners.flatMap((l) => l.events).sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
+  // Each learner's history in time order, learner after learner (a platform backfilling its history would do
+  // the same); a batch then touches few enrolments, which keeps the rollup upserts cheap.
+  const events = school.learners.flatMap((l) => l.events);
   await syncBatches(http, key, 'POST', '/sync/events', 'events', events, opts.batchSize, sync.events, result, log);
   result.sync = sync;
   if (result.rejected.length) log(`  ${result.rejected.length} item(s) were rejected; first: ${JSON.stringify(result.rejected[0])}`);
@@ -141,6 +143,7 @@ export async function loadDemo(opts: DemoOptions): Promise<DemoResult> {
   const deadline = Date.now() + opts.waitTimeoutMs;
   result.ruleRun = await runRules(http, admin, deadline, log);
   await waitForWork(http, admin, result, deadline, log);
+  if (!opts.resume) await morningWork(http, result, opts, log);
   result.analyticsRefreshed = await refreshAnalytics(http, admin, deadline, log);
   await pickShowcase(http, result, opts);
   return result;
@@ -252,6 +255,52 @@ async function waitForWork(http: CareloopHttp, admin: string, result: DemoResult
   log(`  ${result.openAlerts} open alerts, ${result.openCases} open cases, ${result.firstWeekCheckins} first-week check-ins`);
 }
 
+const CHURN_REASONS = ['expectation_gap', 'lack_of_support', 'content_mismatch', 'slow_service', 'life_circumstances', 'other'] as const;
+const CALL_NOTES: Record<(typeof CHURN_REASONS)[number], string> = {
+  expectation_gap: 'Expected live classes; explained the format and booked a Q&A session.',
+  lack_of_support: 'Felt alone with the exercises; introduced the study group and office hours.',
+  content_mismatch: 'Course pace too fast for their goal; suggested the foundation track first.',
+  slow_service: 'Waited three days for an answer from support; escalated the open ticket.',
+  life_circumstances: 'New job, little time in the evenings; agreed a lighter weekly plan.',
+  other: 'Moving house this month; will resume next week.',
+};
+
+/**
+ * The advisors' first calls, so outcome logging and the churn-reason and advisor reports have something to
+ * show: each advisor works a few of their cases (a call logged on the case's task with a risk read and a
+ * churn reason; every other case resolved, retained or churned). Deterministic by seed.
+ */
+async function morningWork(http: CareloopHttp, result: DemoResult, opts: DemoOptions, log: (l: string) => void): Promise<void> {
+  const rng = Random.for(opts.seed, 999_999);
+  let calls = 0;
+  let resolved = 0;
+  try {
+    for (const s of result.staff.filter((x) => x.role === 'advisor')) {
+      const login = await http.request<{ accessToken: string }>('POST', '/auth/login', { body: { email: s.email, password: DEMO_PASSWORD }, accept: [401, 429] });
+      if (login.status !== 200) continue;
+      const token = login.body.accessToken;
+      const cases = await http.get<{ items: Array<{ id: string }> }>(`/cases?advisorId=${s.id}&status=open&limit=4`, token);
+      for (const [i, c] of cases.items.entries()) {
+        const detail = await http.get<{ tasks?: Array<{ id: string; status: string }> }>(`/cases/${c.id}`, token);
+        const task = (detail.tasks ?? []).find((t) => t.status === 'scheduled');
+        const reason = rng.pick(CHURN_REASONS);
+        if (task) {
+          await http.send('POST', `/tasks/${task.id}/outcome`, token, { result: 'reached', durationMinutes: rng.int(8, 20), note: CALL_NOTES[reason], riskRead: rng.pick(['low', 'medium', 'high'] as const), churnReason: reason });
+          calls++;
+        }
+        if (i % 2 === 1) {
+          const churned = rng.chance(0.3);
+          await http.send('POST', `/cases/${c.id}/resolve`, token, churned ? { outcome: 'churned', churnReason: reason, note: 'Decided to stop after the call.' } : { outcome: 'retained', churnReason: reason, note: 'Back on track after the call.' });
+          resolved++;
+        }
+      }
+    }
+    log(`The advisors' first calls: ${calls} outcomes logged, ${resolved} cases resolved`);
+  } catch (e) {
+    result.notes.push(`Logging the first calls failed: ${(e as Error).message}`);
+  }
+}
+
 async function refreshAnalytics(http: CareloopHttp, admin: string, deadline: number, log: (l: string) => void): Promise<boolean> {
   log('Refreshing analytics (POST /analytics/refresh)');
   await http.send('POST', '/analytics/refresh', admin, {});
@@ -314,8 +363,11 @@ async function pickShowcase(http: CareloopHttp, result: DemoResult, opts: DemoOp
 }
 
 /** The lines printed at the end: logins and curl commands with real ids. */
-export function renderSummary(r: DemoResult, opts: Pick<DemoOptions, 'adminEmail' | 'adminPassword'>): string {
+export function renderSummary(r: DemoResult, opts: Pick<DemoOptions, 'adminEmail' | 'adminPassword' | 'schoolTimezone'>): string {
   const url = r.baseUrl;
+  // A draft rule tried on the last 60 school days of history (the admin's tuning tool).
+  const today = DateTime.now().setZone(opts.schoolTimezone).startOf('day');
+  const backtest = { from: today.minus({ days: 60 }).toISODate()!, to: today.minus({ days: 1 }).toISODate()! };
   const api = `${url}/api/v1`;
   const out: string[] = [];
   out.push('', r.alreadyLoaded ? 'The demo school was already loaded.' : 'The demo school is loaded.', '');
@@ -346,6 +398,8 @@ export function renderSummary(r: DemoResult, opts: Pick<DemoOptions, 'adminEmail
   out.push('', '  # analytics, as the admin');
   out.push(`  ADMIN=$(${login(opts.adminEmail, opts.adminPassword)})`);
   out.push(`  curl -s ${api}/analytics/rules -H "Authorization: Bearer $ADMIN"`);
+  out.push(`  curl -s -X POST ${api}/rules/backtest -H "Authorization: Bearer $ADMIN" -H 'content-type: application/json' \\`);
+  out.push(`    -d '{"rule":{"kind":"inactive_days","params":{"days":10}},"from":"${backtest.from}","to":"${backtest.to}"}'`);
   out.push(`  curl -s ${api}/analytics/first-week -H "Authorization: Bearer $ADMIN"`);
   out.push(`  curl -s ${api}/analytics/retention -H "Authorization: Bearer $ADMIN" -H 'Accept: text/csv'`);
   out.push(`  curl -s '${api}/cohort-alerts' -H "Authorization: Bearer $ADMIN"`);

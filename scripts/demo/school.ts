@@ -102,6 +102,8 @@ export interface EnrollmentItem {
   enrolledAt: string;
   expiresAt: string;
   status: 'active' | 'paused' | 'completed' | 'cancelled' | 'expired';
+  /** When the platform last changed the enrolment (its last status change), so careloop can order updates. */
+  updatedAt: string;
 }
 export interface EventItem {
   eventId: string;
@@ -212,9 +214,11 @@ function buildLearner(i: number, archetype: Archetype, opts: DemoSchoolOptions):
     events.push({ eventId: `${enrollmentExternalId}-${eventId}`, ...base, ...(withCourse ? { courseExternalId: course.externalId } : {}), type, occurredAt: new Date(at).toISOString(), ...(data ? { data } : {}) });
   };
 
+  let renewedAt: number | undefined;
   if (plan.renewed) {
     // Renewed a few days before the first term ran out: the enrolment now runs a second term.
-    push('renewal', 'renewal', expiresAt - rng.int(1, 10) * DAY_MS, true, { months: Math.round(course.durationDays / 30) });
+    renewedAt = Math.min(now - 60 * MIN_MS, expiresAt - rng.int(1, 10) * DAY_MS);
+    push('renewal', 'renewal', renewedAt, true, { months: Math.round(course.durationDays / 30) });
     expiresAt += course.durationDays * DAY_MS;
   }
 
@@ -286,13 +290,23 @@ function buildLearner(i: number, archetype: Archetype, opts: DemoSchoolOptions):
     times.forEach((t, j) => push(`complaint-${j + 1}`, 'complaint', Math.round(t), false, { topic: rng.pick(topics) }));
   }
 
+  const status = plan.status === 'active' && expiresAt <= now ? 'expired' : plan.status;
+  // The last status change: cancelled a few days after the last visit, paused the day after, completed on the
+  // last lesson, expired at the end of the term; active ones changed when they enrolled (or renewed).
+  const changedAt =
+    status === 'cancelled' ? Math.min(now - MIN_MS, lastActive + rng.int(1, 4) * DAY_MS)
+    : status === 'paused' ? Math.min(now - MIN_MS, lastActive + DAY_MS)
+    : status === 'completed' ? lastActive
+    : status === 'expired' ? expiresAt
+    : (renewedAt ?? enrolledAt);
   const enrollment: EnrollmentItem = {
     externalId: enrollmentExternalId,
     learnerExternalId: learner.externalId,
     courseExternalId: course.externalId,
     enrolledAt: new Date(enrolledAt).toISOString(),
     expiresAt: new Date(expiresAt).toISOString(),
-    status: plan.status === 'active' && expiresAt <= now ? 'expired' : plan.status,
+    status,
+    updatedAt: new Date(Math.max(enrolledAt, changedAt)).toISOString(),
   };
   events.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
   return { archetype, learner, enrollment, events };
