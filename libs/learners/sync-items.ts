@@ -208,9 +208,20 @@ export function checkLearner(raw: unknown, index: number): Checked<LearnerItem> 
   };
   if (value.phone && !/^\+?[0-9][0-9 ()-]{2,38}$/.test(value.phone)) c.fail('phone', 'must be a phone number (digits, optional +, spaces, dashes)');
   if (value.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.email)) c.fail('email', 'must be an email address');
-  if (value.timezone && !IANAZone.isValidZone(value.timezone)) c.fail('timezone', 'must be an IANA time zone such as Asia/Shanghai');
+  if (value.timezone && !validZone(value.timezone)) c.fail('timezone', 'must be an IANA time zone such as Asia/Shanghai');
   c.done();
   return c.errors ? { ok: false, errors: c.errors } : { ok: true, value };
+}
+
+/** IANAZone.isValidZone builds an Intl formatter per call: remember the answers (there are few zones). */
+const zoneCache = new Map<string, boolean>();
+function validZone(zone: string): boolean {
+  let ok = zoneCache.get(zone);
+  if (ok === undefined) {
+    ok = IANAZone.isValidZone(zone);
+    if (zoneCache.size < 1000) zoneCache.set(zone, ok);
+  }
+  return ok;
 }
 
 const STATUS_SET = new Set<string>(ENROLLMENT_STATUSES);
