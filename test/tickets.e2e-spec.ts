@@ -230,6 +230,36 @@ describe('support desk tickets (e2e)', () => {
     expect(mine.body.items.map((t: { id: string }) => t.id).sort()).toEqual([t1.id, t2.id].sort());
   });
 
+  it('a supervisor moves every open ticket of someone away through the policy: teammates with room, then the pool', async () => {
+    app.setNow(sh('2026-12-07T12:00:00'));
+    const team = await app.staff.team();
+    const sup = await app.staff.create('supervisor', { teamId: team.id });
+    await app.db.query(`update teams set supervisor_id = $1 where id = $2`, [sup.id, team.id]);
+    const leaving = await app.staff.create('advisor', { teamId: team.id, capacity: 10 });
+    const mate = await app.staff.create('advisor', { teamId: team.id, capacity: 1, status: 'away' });
+    await app.http().put('/api/v1/ticket-routes').set(admin.auth).send({ routes: [{ category: 'billing', teamId: team.id }] }).expect(200);
+    const l = await learner();
+    const made = [];
+    for (let i = 0; i < 2; i++) {
+      app.setNow(sh(`2026-12-07T12:0${i}:00`));
+      made.push(await open(admin.auth, { learnerId: l.id, category: 'billing' }));
+    }
+    expect(made.map((t) => t.assigneeId)).toEqual([leaving.id, leaving.id]);
+    await app.db.query(`update staff set status = 'active' where id = $1`, [mate.id]);
+    await app.db.query(`update staff set status = 'away' where id = $1`, [leaving.id]);
+    const moved = await app.http().post('/api/v1/tickets/reassign').set(sup.auth).send({ fromAssigneeId: leaving.id, reason: 'on leave' });
+    expect(moved.status).toBe(200);
+    // The mate has room for one (the oldest); the other waits in the team pool.
+    expect(moved.body.items.map((t: { id: string; assigneeId: string | null }) => [t.id, t.assigneeId])).toEqual([
+      [made[0].id, mate.id],
+      [made[1].id, null],
+    ]);
+    const both = await app.http().post('/api/v1/tickets/reassign').set(sup.auth).send({ ticketIds: [made[0].id], fromAssigneeId: leaving.id, reason: 'x' });
+    expect(both.status).toBe(400);
+    expect(both.body.details[0].field).toBe('ticketIds');
+    await app.http().post('/api/v1/tickets/reassign').set(other.supervisor.auth).send({ fromAssigneeId: mate.id, reason: 'x' }).expect(403);
+  });
+
   it('a complaint ticket moves the learner complaint count by exactly one, however it is edited or replayed', async () => {
     app.setNow(sh('2026-12-08T10:00:00'));
     const l = await learner({ enrolled: true });

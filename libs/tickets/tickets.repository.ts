@@ -57,6 +57,17 @@ export class TicketsRepository {
     return em.query(`select ${TICKET_COLS} from tickets t join learners l on l.id = t.learner_id where t.id = any($1::uuid[])`, [ids]);
   }
 
+  async lockOpenOfAssignee(em: EntityManager, assigneeId: string): Promise<TicketRow[]> {
+    const rows: Array<{ id: string }> = await em.query(
+      `select id from tickets where assignee_id = $1 and status in ('new','open','pending') order by created_at, id for update`,
+      [assigneeId],
+    );
+    if (!rows.length) return [];
+    const full: TicketRow[] = await this.lockMany(em, rows.map((r) => r.id));
+    const order = new Map(rows.map((r, i) => [r.id, i]));
+    return full.sort((x, y) => order.get(x.id)! - order.get(y.id)!);
+  }
+
   async findByExternalId(externalId: string, em?: EntityManager): Promise<TicketRow | null> {
     const [row] = await this.q(em).query(`select t.id from tickets t where t.external_id = $1`, [externalId]);
     return row ? this.findById(row.id, em) : null;

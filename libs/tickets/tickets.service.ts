@@ -341,46 +341,71 @@ export class TicketsService {
   // ---- assignment --------------------------------------------------------------------------------
 
   async assign(actor: Actor, id: string, assigneeId: string, reason: string): Promise<TicketView> {
-    const [view] = await this.reassign(actor, [id], assigneeId, reason);
+    const [view] = await this.reassign(actor, { ticketIds: [id], toAssigneeId: assigneeId, reason }, 'assigneeId');
     return view;
   }
 
-  /** Supervisors move tickets of their teams (admins: any) to one person, with a reason; all or nothing. */
-  async reassign(actor: Actor, ticketIds: string[], assigneeId: string, reason: string): Promise<TicketView[]> {
+  /**
+   * Supervisors move tickets of their teams (admins: any), with a reason; all or nothing. The tickets are the
+   * listed ones (`ticketIds`) or every open ticket of one person (`fromAssigneeId`, e.g. someone away); they go
+   * to `toAssigneeId`, or without it through the assignment policy (the previous holder excluded; no room: pool).
+   */
+  async reassign(
+    actor: Actor,
+    input: { ticketIds?: string[]; fromAssigneeId?: string; toAssigneeId?: string; reason: string },
+    targetField = 'toAssigneeId',
+  ): Promise<TicketView[]> {
     if (!(isAdmin(actor) || (actor.kind === 'staff' && actor.role === 'supervisor'))) throw DomainError.forbidden('Only supervisors and admins can reassign tickets');
-    const ids = [...new Set(ticketIds)];
+    if (!input.ticketIds === !input.fromAssigneeId) throw DomainError.field('ticketIds', 'give either ticketIds or fromAssigneeId (exactly one)');
+    if (input.fromAssigneeId && input.fromAssigneeId === input.toAssigneeId) throw DomainError.field('toAssigneeId', 'must differ from fromAssigneeId');
     const now = this.clock.now();
     return this.dataSource.transaction(async (em) => {
-      const rows = await this.repo.lockMany(em, ids);
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      for (const tid of ids) {
-        const t = byId.get(tid);
-        if (!t || !canSee(actor, t)) throw DomainError.notFound('ticket', tid);
-        if (!isSupervisorOf(actor, t.team_id) && !isAdmin(actor)) throw DomainError.forbidden(`Only the supervisor of ticket ${tid}'s team can reassign it`);
+      let rows: TicketRow[];
+      if (input.fromAssigneeId) {
+        const from = await this.repo.findStaff(em, input.fromAssigneeId);
+        if (!from) throw DomainError.field('fromAssigneeId', `staff ${input.fromAssigneeId} does not exist`);
+        if (!isSupervisorOf(actor, from.team_id)) throw DomainError.forbidden("Supervisors can only move tickets of their own teams' people");
+        rows = await this.repo.lockOpenOfAssignee(em, input.fromAssigneeId);
+      } else {
+        const ids = [...new Set(input.ticketIds!)];
+        rows = await this.repo.lockMany(em, ids);
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        for (const tid of ids) {
+          const t = byId.get(tid);
+          if (!t || !canSee(actor, t)) throw DomainError.notFound('ticket', tid);
+          if (!isSupervisorOf(actor, t.team_id)) throw DomainError.forbidden(`Only the supervisor of ticket ${tid}'s team can reassign it`);
+        }
+        rows = ids.map((tid) => byId.get(tid)!);
       }
-      const target = await this.repo.findStaff(em, assigneeId);
-      if (!target || target.role === 'admin') throw DomainError.field('assigneeId', 'must be the id of an advisor or supervisor');
-      if (target.status === 'inactive') throw DomainError.field('assigneeId', 'this person is inactive');
-      if (!isAdmin(actor) && !(actor.kind === 'staff' && target.team_id && actor.teamIds.includes(target.team_id))) {
-        throw DomainError.field('assigneeId', 'must be a member of a team you supervise');
+      let moves: Array<{ t: TicketRow; to: string | null; teamId: string | null; why: string }>;
+      if (input.toAssigneeId) {
+        const target = await this.repo.findStaff(em, input.toAssigneeId);
+        if (!target || target.role === 'admin') throw DomainError.field(targetField, 'must be the id of an advisor or supervisor');
+        if (target.status === 'inactive') throw DomainError.field(targetField, 'this person is inactive');
+        if (!isAdmin(actor) && !(actor.kind === 'staff' && target.team_id && actor.teamIds.includes(target.team_id))) {
+          throw DomainError.field(targetField, 'must be a member of a team you supervise');
+        }
+        await em.query(`update staff set last_assigned_at = $2 where id = $1`, [target.id, now]);
+        // Moving a ticket to someone in another team hands it to that team as well.
+        moves = rows.filter((t) => t.assignee_id !== target.id).map((t) => ({ t, to: target.id, teamId: target.team_id ?? t.team_id, why: input.reason }));
+      } else {
+        const decisions = await this.assignment.chooseMany(em, 'ticket', rows.map((t) => ({ teamId: t.team_id, excludeAdvisorIds: t.assignee_id ? [t.assignee_id] : [] })));
+        moves = rows.map((t, i) => ({ t, to: decisions[i].advisorId, teamId: t.team_id, why: `${input.reason} (policy: ${decisions[i].reason})` }));
       }
-      await em.query(`update staff set last_assigned_at = $2 where id = $1`, [assigneeId, now]);
       const audits: AuditRecord[] = [];
       const events: DomainEvent[] = [];
       const freedTeams = new Set<string>();
-      for (const tid of ids) {
-        const t = byId.get(tid)!;
-        if (t.assignee_id === assigneeId) continue;
-        // Moving a ticket to someone in another team hands it to that team as well.
-        const teamId = target.team_id ?? t.team_id;
-        await this.repo.update(em, tid, { assignee_id: assigneeId, assigned_at: now, team_id: teamId }, now);
-        if (t.team_id) freedTeams.add(t.team_id);
-        audits.push({ actor, action: 'ticket.reassigned', entity: 'ticket', entityId: tid, before: { assigneeId: t.assignee_id, teamId: t.team_id }, after: { assigneeId, teamId }, reason });
-        events.push({ aggregateType: 'ticket', aggregateId: tid, eventType: 'ticket.assigned', payload: { ticketId: tid, assigneeId, previousAssigneeId: t.assignee_id, teamId, reason } });
+      for (const m of moves) {
+        await this.repo.update(em, m.t.id, { assignee_id: m.to, assigned_at: m.to ? now : null, team_id: m.teamId }, now);
+        if (m.t.team_id && m.t.assignee_id) freedTeams.add(m.t.team_id);
+        audits.push({ actor, action: 'ticket.reassigned', entity: 'ticket', entityId: m.t.id, before: { assigneeId: m.t.assignee_id, teamId: m.t.team_id }, after: { assigneeId: m.to, teamId: m.teamId }, reason: m.why });
+        events.push({ aggregateType: 'ticket', aggregateId: m.t.id, eventType: 'ticket.assigned', payload: { ticketId: m.t.id, assigneeId: m.to, previousAssigneeId: m.t.assignee_id, teamId: m.teamId, reason: input.reason } });
       }
       await this.audit.record(em, audits);
       await this.outbox.publish(em, events);
-      for (const team of freedTeams) await this.backfillTeam(em, team);
+      // Only when moving away from someone chosen by hand: a policy move never frees room the pool could use.
+      if (input.toAssigneeId) for (const team of freedTeams) await this.backfillTeam(em, team);
+      const ids = rows.map((t) => t.id);
       const after = await this.repo.lockMany(em, ids);
       const order = new Map(ids.map((tid, i) => [tid, i]));
       return after.sort((a, b) => order.get(a.id)! - order.get(b.id)!).map((t) => toTicketView(t, now));

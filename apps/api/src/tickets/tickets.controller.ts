@@ -77,9 +77,9 @@ export class TicketsController {
   @HttpCode(200)
   @StaffOnly()
   @Roles('admin', 'supervisor')
-  @ApiOperation({ summary: 'Move several tickets to one person, with a reason (all or nothing)' })
+  @ApiOperation({ summary: 'Move listed tickets, or all open tickets of one person, to someone or through the policy, with a reason (all or nothing)' })
   async reassign(@CurrentActor() actor: Actor, @Body() dto: ReassignTicketsDto) {
-    return { items: await this.tickets.reassign(actor, dto.ticketIds, dto.toAssigneeId, dto.reason) };
+    return { items: await this.tickets.reassign(actor, dto) };
   }
 
   @Get('ticket-routes')

@@ -41,8 +41,10 @@ export class AssignTicketDto {
 }
 
 export class ReassignTicketsDto {
-  @ApiProperty({ type: [String], format: 'uuid' }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsUUID('all', { each: true }) ticketIds: string[];
-  @ApiProperty({ format: 'uuid' }) @IsUUID() toAssigneeId: string;
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'the tickets to move (or give fromAssigneeId)' })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsUUID('all', { each: true }) ticketIds?: string[];
+  @ApiPropertyOptional({ format: 'uuid', description: 'move every open ticket of this person (e.g. someone away)' }) @IsOptional() @IsUUID() fromAssigneeId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'receiver; without it each ticket goes through the assignment policy (or the pool)' }) @IsOptional() @IsUUID() toAssigneeId?: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(1000) reason: string;
 }
 
