@@ -31,7 +31,7 @@ describe('demo school loader (npm run demo)', () => {
     batchSize: 250,
     schoolTimezone: 'Asia/Shanghai',
     resume: false,
-    waitTimeoutMs: 90_000,
+    waitTimeoutMs: 150_000,
     now,
     log: (l) => lines.push(l),
     ...over,
@@ -132,7 +132,7 @@ describe('demo school loader (npm run demo)', () => {
     expect(summary).toContain(`${baseUrl}/api/v1/cases/${sc.caseId}`);
     expect(summary).toContain(sc.advisor!.email);
     expect(summary).toContain('/analytics/rules');
-  }, 240_000);
+  }, 300_000);
 
   it('says the demo is already loaded on a second run, and changes nothing', async () => {
     const admin = await login(ADMIN.email, ADMIN.password);
@@ -159,5 +159,5 @@ describe('demo school loader (npm run demo)', () => {
     expect(again.sync!.events.duplicate).toBe(first.sync!.events.created);
     expect(again.openCases).toBe(open.body.items.length + inProgress.body.items.length);
     expect(again.firstWeekCheckins).toBe(first.firstWeekCheckins);
-  }, 240_000);
+  }, 300_000);
 });
