@@ -25,7 +25,7 @@ import {
   type TicketsReport,
 } from './analytics.types.js';
 import { holdoutUplift, rate, retentionCurve, round6 } from './stats.js';
-import { TicketMetricsRepository, type TicketFigures } from './ticket-metrics.repository.js';
+import { TicketMetricsRepository, type StaleTicket, type TicketFigures } from './ticket-metrics.repository.js';
 import { businessMinutesBetween } from '../tickets/business-time.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -56,10 +56,11 @@ export class AnalyticsService {
   // ---- refresh --------------------------------------------------------------------------------
 
   /** Recomputes every enrolment's outcome as of now (the clock). Idempotent; serialised in the database. */
-  async refresh(): Promise<{ asOf: string; enrollments: number; changed: number; durationMs: number; ticketsMeasured: number }> {
+  async refresh(): Promise<{ asOf: string; enrollments: number; changed: number; durationMs: number; ticketsMeasured: number; ticketsMs: number }> {
     const asOf = this.clock.now();
     const started = Date.now();
     const ticketsMeasured = await this.refreshTicketMetrics();
+    const ticketsMs = Date.now() - started;
     const r = await this.dataSource.transaction(async (em) => {
       const counts = await this.repo.refreshOutcomes(em, asOf, this.config.churnInactiveDays, this.config.schoolTimezone);
       const durationMs = Date.now() - started;
@@ -67,7 +68,7 @@ export class AnalyticsService {
       return { ...counts, durationMs };
     });
     this.logger.log(`analytics refreshed as of ${asOf.toISOString()}: ${r.enrollments} enrolments, ${r.changed} changed, ${ticketsMeasured} tickets measured, ${r.durationMs} ms`);
-    return { asOf: asOf.toISOString(), ...r, ticketsMeasured };
+    return { asOf: asOf.toISOString(), ...r, ticketsMeasured, ticketsMs };
   }
 
   /**
@@ -76,16 +77,27 @@ export class AnalyticsService {
    */
   async refreshTicketMetrics(): Promise<number> {
     let total = 0;
+    // One calendar object per calendar version, so the business-time math reuses its compiled day table.
+    const calendars = new Map<string, NonNullable<StaleTicket['calendar']>>();
+    const calendarOf = (c: StaleTicket['calendar']) => {
+      if (!c) return null;
+      const key = `${c.id}@${new Date(c.updatedAt).getTime()}`;
+      if (!calendars.has(key)) calendars.set(key, c);
+      return calendars.get(key)!;
+    };
     for (;;) {
       const batch = await this.tickets.stale(2000);
       if (!batch.length) return total;
-      const rows = batch.map((t) => ({
-        ticketId: t.id,
-        firstResponseMinutes: t.calendar && t.firstRespondedAt ? round6(Math.max(0, businessMinutesBetween(t.calendar, t.createdAt, t.firstRespondedAt))) : null,
-        resolutionMinutes: t.calendar && t.resolvedAt ? round6(Math.max(0, businessMinutesBetween(t.calendar, t.createdAt, t.resolvedAt) - t.pausedMinutes)) : null,
-        sourceUpdatedAt: t.updatedAt,
-        calendarUpdatedAt: t.calendar?.updatedAt ?? null,
-      }));
+      const rows = batch.map((t) => {
+        const cal = calendarOf(t.calendar);
+        return {
+          ticketId: t.id,
+          firstResponseMinutes: cal && t.firstRespondedAt ? round6(Math.max(0, businessMinutesBetween(cal, t.createdAt, t.firstRespondedAt))) : null,
+          resolutionMinutes: cal && t.resolvedAt ? round6(Math.max(0, businessMinutesBetween(cal, t.createdAt, t.resolvedAt) - t.pausedMinutes)) : null,
+          sourceUpdatedAt: t.updatedAt,
+          calendarUpdatedAt: t.calendar?.updatedAt ?? null,
+        };
+      });
       await this.dataSource.transaction((em) => this.tickets.upsert(em, rows));
       total += rows.length;
       if (batch.length < 2000) return total;

@@ -9,7 +9,7 @@ export interface StaleTicket {
   resolvedAt: Date | null;
   pausedMinutes: number;
   updatedAt: Date;
-  calendar: { timezone: string; hours: WeeklyHours; holidays: string[]; workdays: string[]; makeUpHoursFrom: Weekday; updatedAt: Date } | null;
+  calendar: { id: string; timezone: string; hours: WeeklyHours; holidays: string[]; workdays: string[]; makeUpHoursFrom: Weekday; updatedAt: Date } | null;
 }
 
 export interface TicketMetricRow {
@@ -39,7 +39,7 @@ export class TicketMetricsRepository {
   async stale(limit: number): Promise<StaleTicket[]> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `select t.id, t.created_at, t.first_responded_at, t.resolved_at, t.status, t.paused_minutes, t.updated_at,
-              c.timezone, c.hours, c.holidays, c.workdays, c.make_up_hours_from, c.updated_at as cal_updated_at
+              c.id as cal_id, c.timezone, c.hours, c.holidays, c.workdays, c.make_up_hours_from, c.updated_at as cal_updated_at
          from tickets t
          left join calendars c on c.id = t.calendar_id
          left join ticket_metrics m on m.ticket_id = t.id
@@ -60,6 +60,7 @@ export class TicketMetricsRepository {
       updatedAt: r.updated_at as Date,
       calendar: r.timezone
         ? {
+            id: String(r.cal_id),
             timezone: String(r.timezone),
             hours: r.hours as WeeklyHours,
             holidays: (r.holidays as string[]) ?? [],
