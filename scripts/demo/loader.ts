@@ -91,9 +91,10 @@ export async function loadDemo(opts: DemoOptions): Promise<DemoResult> {
   };
   if (result.alreadyLoaded) {
     log(`The demo school is already loaded at ${http.baseUrl} (team "${DEMO_TEAMS.north}" exists): nothing to do.`);
-    log('Run with --resume to load it again over the existing data (safe: replays change nothing).');
+    log('To load it again over the existing data (safe: replays change nothing): npm run demo -- --resume');
     await collectStaff(http, admin, teamsBefore, result);
     await countWork(http, admin, result);
+    if (result.openCases === 0) result.notes.push('No open cases: an earlier load may have stopped half-way. Finish it with: npm run demo -- --resume');
     await pickShowcase(http, result, opts);
     return result;
   }
