@@ -123,6 +123,27 @@ describe('support desk tickets (e2e)', () => {
     expect(audit.body.items).toHaveLength(1);
   });
 
+  it('the worker runs the delayed checks when they fire: warning, then one escalation', async () => {
+    app.setNow(sh('2026-11-27T17:00:00'));
+    const l = await learner();
+    const t = await open(admin.auth, { learnerId: l.id });
+    await eventually(async () => (await delayed(t.id)).length === 4);
+    app.setNow(sh('2026-11-30T14:00:00'));
+    const queue = app.get(QueueService, 'worker').queue(QueueName.Tickets);
+    // Fire the first-response checks now instead of waiting for their real delay.
+    for (const job of await queue.getDelayed()) if (job.data.ticketId === t.id && job.data.target === 'first_response') await job.promote();
+    const escalated = await eventually(async () => {
+      const got = await app.http().get(`/api/v1/tickets/${t.id}`).set(admin.auth);
+      return got.body.escalatedAt ? got.body : null;
+    });
+    expect(escalated).toMatchObject({ escalatedToId: desk.supervisor.id, slaStatus: { firstResponse: 'breached' } });
+    // Both fired at once: one escalation; the warning is sent only if it ran before the breach was recorded.
+    const events: Array<{ event_type: string }> = await app.db.query(`select event_type from outbox where aggregate_id = $1 and event_type in ('ticket.escalated','ticket.sla_warning')`, [t.id]);
+    expect(events.filter((e) => e.event_type === 'ticket.escalated')).toHaveLength(1);
+    expect(events.filter((e) => e.event_type === 'ticket.sla_warning').length).toBeLessThanOrEqual(1);
+    await eventually(async () => (await delayed(t.id)).join() === 'resolution/breach,resolution/warning');
+  });
+
   it('a reply in time removes the pending checks, and a late check changes nothing', async () => {
     app.setNow(sh('2026-11-27T17:00:00'));
     const l = await learner();

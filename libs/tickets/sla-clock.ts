@@ -62,17 +62,18 @@ type CheckFields = SlaFields & Pick<TicketRow, 'first_response_warned_at' | 'fir
 
 /**
  * The delayed checks a ticket needs right now: a warning and a breach per target whose clock is running
- * (first response until answered; resolution while not pending, resolved or closed), minus those already done.
+ * (first response until answered; resolution while not pending, resolved or closed), minus those already done
+ * (a warning is pointless once its target is breached).
  */
 export function pendingChecks(t: CheckFields): SlaCheck[] {
   const out: SlaCheck[] = [];
   const finished = t.status === 'resolved' || t.status === 'closed';
   if (!t.first_responded_at && !finished) {
-    if (t.first_response_warn_at && !t.first_response_warned_at) out.push({ target: 'first_response', kind: 'warning', at: t.first_response_warn_at });
+    if (t.first_response_warn_at && !t.first_response_warned_at && !t.first_response_breached_at) out.push({ target: 'first_response', kind: 'warning', at: t.first_response_warn_at });
     if (t.first_response_due_at && !t.first_response_breached_at) out.push({ target: 'first_response', kind: 'breach', at: t.first_response_due_at });
   }
   if (!finished && t.status !== 'pending') {
-    if (t.resolution_warn_at && !t.resolution_warned_at) out.push({ target: 'resolution', kind: 'warning', at: t.resolution_warn_at });
+    if (t.resolution_warn_at && !t.resolution_warned_at && !t.resolution_breached_at) out.push({ target: 'resolution', kind: 'warning', at: t.resolution_warn_at });
     if (t.resolution_due_at && !t.resolution_breached_at) out.push({ target: 'resolution', kind: 'breach', at: t.resolution_due_at });
   }
   return out;
