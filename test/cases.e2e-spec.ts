@@ -1,5 +1,6 @@
 import { jobId, QueueName } from '../libs/queue/jobs.js';
 import { QueueService } from '../libs/queue/queue.service.js';
+import { CaseSweepService } from '../libs/cases/case-sweep.service.js';
 import { eventually, TestApp } from '../libs/testing/index.js';
 import { AROUND_THE_CLOCK, CaseSeed } from './cases.seed.js';
 
@@ -269,5 +270,51 @@ describe('cases: intake, assignment policy, endpoints', () => {
     expect((await app.db.query(`select count(*)::int as n from cases where id = any($1) and escalated_at is null`, [[handled.id, moved.id]]))[0].n).toBe(2);
     const history = await app.http().get(`/api/v1/cases/${untouched.id}`).set(supervisor.auth);
     expect(history.body.history.find((h: any) => h.action === 'case.escalated').reason).toMatch(/no first contact/);
+  });
+  it('the periodic sweep takes in alerts whose job was lost and escalates overdue cases', async () => {
+    const { team } = await app.staff.teamWithPeople(1);
+    const rule = await seed.rule();
+    const who = await seed.learner(await seed.course(team.id));
+    // An alert whose alert.opened event never reached the queue.
+    const [a] = await app.db.query(
+      `insert into alerts (rule_key, learner_id, enrollment_id, status, severity, evidence, opened_at, refreshed_at)
+       values ($1, $2, $3, 'open', 'medium', '{}', now(), now()) returning id`,
+      [rule, who.learnerId, who.enrollmentId],
+    );
+    const r = await app.get(CaseSweepService, 'worker').sweep();
+    expect(r.alertsTakenIn).toBeGreaterThanOrEqual(1);
+    expect(await seed.intakeDone(a.id)).toBe(true);
+    const c = await seed.caseOf(who.learnerId);
+    expect(c.advisor_id).toBeTruthy();
+    // Its deadline job is lost too: the sweep escalates the overdue case.
+    await app.db.query(`update cases set due_at = now() - interval '1 hour' where id = $1`, [c.id]);
+    expect((await app.get(CaseSweepService, 'worker').sweep()).escalated).toBeGreaterThanOrEqual(1);
+    expect((await seed.caseOf(who.learnerId)).escalated_at).toBeTruthy();
+    const again = await app.get(CaseSweepService, 'worker').sweep();
+    expect(again.alertsTakenIn).toBe(0);
+    const audits = await app.db.query(`select count(*)::int as n from audit_log where entity = 'case' and entity_id = $1 and action = 'case.escalated'`, [c.id]);
+    expect(audits[0].n).toBe(1);
+  });
+
+  it('rejects bad reassignment and assignment input with 400 naming the field', async () => {
+    const { team, supervisor, advisors } = await app.staff.teamWithPeople(2);
+    const rule = await seed.rule();
+    const { c } = await openCase(rule, await seed.learner(await seed.course(team.id), { ownerId: advisors[0].id }));
+    const both = await app.http().post('/api/v1/cases/reassign').set(supervisor.auth).send({ caseIds: [c.id], fromAdvisorId: advisors[0].id, reason: 'x' });
+    expect(both.status).toBe(400);
+    expect(both.body.details[0].field).toBe('caseIds');
+    const noReason = await app.http().post(`/api/v1/cases/${c.id}/assign`).set(supervisor.auth).send({ advisorId: advisors[1].id });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.details[0].field).toBe('reason');
+    await app.http().patch(`/api/v1/staff/${advisors[1].id}`).set(supervisor.auth).send({ status: 'away' }).expect(200);
+    const away = await app.http().post(`/api/v1/cases/${c.id}/assign`).set(supervisor.auth).send({ advisorId: advisors[1].id, reason: 'x' });
+    expect(away.status).toBe(400);
+    expect(away.body.details[0].field).toBe('advisorId');
+    const unknown = await app.http().post(`/api/v1/cases/${c.id}/assign`).set(supervisor.auth).send({ advisorId: '00000000-0000-4000-8000-000000000000', reason: 'x' });
+    expect(unknown.status).toBe(400);
+    const badDue = await app.http().post(`/api/v1/cases/${c.id}/reschedule`).set(supervisor.auth).send({ dueAt: 'tomorrow', reason: 'x' });
+    expect(badDue.status).toBe(400);
+    expect(badDue.body.details[0].field).toBe('dueAt');
+    expect((await seed.caseOf(c.learner_id)).advisor_id).toBe(advisors[0].id);
   });
 });

@@ -4,9 +4,10 @@ import { CaseEscalationService } from './case-escalation.service.js';
 import { CaseIntakeService } from './case-intake.service.js';
 import { CasePoolService } from './case-pool.service.js';
 import { CasesRepository } from './cases.repository.js';
+import { CaseSweepService } from './case-sweep.service.js';
 import { CasesService } from './cases.service.js';
 
-const PROVIDERS = [CasesRepository, CasesService, CaseIntakeService, CasePoolService, CaseEscalationService];
+const PROVIDERS = [CasesRepository, CasesService, CaseIntakeService, CasePoolService, CaseEscalationService, CaseSweepService];
 
 @Module({ imports: [AssignmentModule], providers: PROVIDERS, exports: [...PROVIDERS, AssignmentModule] })
 export class CasesModule {}

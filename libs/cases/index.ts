@@ -5,3 +5,4 @@ export * from './case-pool.service.js';
 export * from './case-escalation.service.js';
 export * from './case-priority.js';
 export * from './case.mapper.js';
+export * from './case-sweep.service.js';

@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import { CaseEscalationService } from '../../../../libs/cases/case-escalation.service.js';
 import { CaseIntakeService } from '../../../../libs/cases/case-intake.service.js';
 import { CasePoolService } from '../../../../libs/cases/case-pool.service.js';
+import { CaseSweepService } from '../../../../libs/cases/case-sweep.service.js';
 import { CasesService } from '../../../../libs/cases/cases.service.js';
 import { QueueName, type DomainEventJob, type JobPayloads } from '../../../../libs/queue/jobs.js';
 import { UnknownJobError, type JobProcessor } from '../job-processor.js';
@@ -17,6 +18,7 @@ export class CasesProcessor implements JobProcessor {
     private readonly cases: CasesService,
     private readonly pool: CasePoolService,
     private readonly escalation: CaseEscalationService,
+    private readonly sweeper: CaseSweepService,
   ) {}
 
   async process(job: Job): Promise<unknown> {
@@ -32,11 +34,7 @@ export class CasesProcessor implements JobProcessor {
       case 'cases.backfill':
         return this.backfill(job.data as JobPayloads['cases.backfill'] | DomainEventJob);
       case 'cases.sweep':
-        return {
-          alertsTakenIn: await this.intake.drain(),
-          assignedFromPool: await this.pool.backfill(null, 'periodic sweep'),
-          escalated: await this.escalation.sweep(),
-        };
+        return this.sweeper.sweep();
       default:
         throw new UnknownJobError(job);
     }
