@@ -23,7 +23,6 @@ async function until<T>(what: string, check: () => Promise<T>, timeoutMs = 300_0
 }
 
 describe('worker killed with kill -9 mid-work, then restarted', () => {
-  jest.setTimeout(30 * 60_000);
 
   describe('a rule run (and the case intake it triggers)', () => {
     let expected: Record<string, number>;
