@@ -58,14 +58,14 @@ export class TicketsRepository {
   }
 
   async lockOpenOfAssignee(em: EntityManager, assigneeId: string): Promise<TicketRow[]> {
+    // Lock in id order like lockMany (no deadlocks between the two), then hand them back oldest first.
     const rows: Array<{ id: string }> = await em.query(
-      `select id from tickets where assignee_id = $1 and status in ('new','open','pending') order by created_at, id for update`,
+      `select id from tickets where assignee_id = $1 and status in ('new','open','pending') order by id for update`,
       [assigneeId],
     );
     if (!rows.length) return [];
     const full: TicketRow[] = await this.lockMany(em, rows.map((r) => r.id));
-    const order = new Map(rows.map((r, i) => [r.id, i]));
-    return full.sort((x, y) => order.get(x.id)! - order.get(y.id)!);
+    return full.sort((x, y) => new Date(x.created_at).getTime() - new Date(y.created_at).getTime() || x.id.localeCompare(y.id));
   }
 
   async findByExternalId(externalId: string, em?: EntityManager): Promise<TicketRow | null> {
