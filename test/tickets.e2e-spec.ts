@@ -59,7 +59,7 @@ describe('support desk tickets (e2e)', () => {
     const cal = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: `Support ${randomUUID().slice(0, 6)}`, timezone: 'Asia/Shanghai', hours: WEEK });
     expect(cal.status).toBe(201);
     calendarId = cal.body.id;
-    const pol = await app.http().post('/api/v1/sla-policies').set(admin.auth).send({ name: 'Standard', position: 100, calendarId, firstResponseMinutes: 240, resolutionMinutes: 960 });
+    const pol = await app.http().post('/api/v1/sla-policies').set(admin.auth).send({ name: `Standard ${randomUUID().slice(0, 6)}`, position: 3, calendarId, firstResponseMinutes: 240, resolutionMinutes: 960 });
     expect(pol.status).toBe(201);
     const routes = await app.http().put('/api/v1/ticket-routes').set(admin.auth).send({ routes: [{ category: 'technical', teamId: desk.team.id }, { category: 'complaint', teamId: desk.team.id }] });
     expect(routes.status).toBe(200);
@@ -81,9 +81,12 @@ describe('support desk tickets (e2e)', () => {
 
     const holidayCal = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: `Holiday ${randomUUID().slice(0, 6)}`, hours: WEEK, holidays: ['2026-11-30'] });
     expect(holidayCal.status).toBe(201);
-    const pol = await app.http().post('/api/v1/sla-policies').set(admin.auth).send({ name: 'Billing on holiday calendar', position: 10, match: { category: 'billing' }, calendarId: holidayCal.body.id, firstResponseMinutes: 240, resolutionMinutes: 480 });
+    const pol = await app.http()
+      .post('/api/v1/sla-policies')
+      .set(admin.auth)
+      .send({ name: `Urgent billing ${randomUUID().slice(0, 6)}`, position: 2, match: { category: 'billing', priority: 'urgent' }, calendarId: holidayCal.body.id, firstResponseMinutes: 240, resolutionMinutes: 480 });
     expect(pol.status).toBe(201);
-    const b = await open(admin.auth, { learnerId: l.id, category: 'billing' });
+    const b = await open(admin.auth, { learnerId: l.id, category: 'billing', priority: 'urgent' });
     expect(b.slaPolicyId).toBe(pol.body.id);
     expect(b.firstResponseDueAt).toBe(sh('2026-12-01T14:00:00'));
   });
