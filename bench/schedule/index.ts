@@ -41,12 +41,15 @@ export async function run(ctx: BenchContext): Promise<void> {
     ctx.progress(`scheduling first weeks in batches of ${batch}`);
     const t0 = process.hrtime.bigint();
     let owners = 0;
+    const phases: Record<string, number> = {};
     for (let i = 0; i < ids.length; i += batch) {
       const r = await scheduler.schedule(ids.slice(i, i + batch));
       owners += r.ownersAssigned;
+      for (const [k, v] of Object.entries(r.phases)) phases[k] = (phases[k] ?? 0) + v;
       ctx.progress(`${Math.min(i + batch, ids.length)}/${ids.length} enrolments scheduled`);
     }
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    ctx.progress(`phases (ms): ${Object.entries(phases).map(([k, v]) => `${k}=${v}`).join(' ')} (commit and the rest: ${Math.round(ms - Object.values(phases).reduce((a, b) => a + b, 0))})`);
 
     const problems = await checkInvariants(db, enrollments);
     if (problems.length) throw new Error(`invariants violated:\n  - ${problems.join('\n  - ')}`);

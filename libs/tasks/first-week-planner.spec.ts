@@ -86,6 +86,15 @@ describe('first-week planner', () => {
     expect(plan.every((p) => p.dueAt >= lateNow)).toBe(true);
   });
 
+  it('moves day 1 of an enrolment that arrives after the learner\'s contact hours to the next working slot', () => {
+    const evening = new Date('2026-11-30T21:30:00Z');
+    const plan = planFirstWeek([enrollment({ enrolledAt: evening })], new SlotBook([advisor('a1')]), evening);
+    expect(plan).toHaveLength(7);
+    expect(plan[0]).toMatchObject({ dayIndex: 1, assigneeId: 'a1', placement: 'next_slot' });
+    expect(iso(plan[0].dueAt)).toBe('2026-12-01T09:00:00.000Z');
+    expect(iso(plan[1].dueAt)).toBe('2026-12-01T10:00:00.000Z');
+  });
+
   it('skips advisors who are away and leaves calls unassigned when nobody can take them', () => {
     const plan = planFirstWeek([enrollment()], new SlotBook([advisor('a1', { active: false })]), now);
     expect(plan).toHaveLength(7);

@@ -75,6 +75,8 @@ export class SlotBook {
   private readonly days = new Map<string, Map<string, AdvisorDay>>();
   /** zone → quarter-hour index → local date. */
   private readonly localDates = new Map<string, Map<number, string>>();
+  private readonly signatures = new Map<string, string>();
+  private readonly grids = new Map<string, { slots: number[]; next: number }>();
 
   constructor(advisors: PlannerAdvisor[], existing: ExistingTask[] = []) {
     for (const a of advisors) {
@@ -155,8 +157,16 @@ export class SlotBook {
     if (!days) this.days.set(a.id, (days = new Map()));
     let day = days.get(date);
     if (!day) {
-      const next = DateTime.fromISO(date, { zone: a.timezone }).plus({ days: 1 }).toMillis();
-      day = { slots: workingSlots(a, date), used: new Set(), count: 0, next };
+      // Advisors mostly share a few weekly patterns: compute each (zone, hours, date) grid once.
+      let signature = this.signatures.get(a.id);
+      if (signature === undefined) this.signatures.set(a.id, (signature = `${a.timezone}|${JSON.stringify(a.workingHours)}`));
+      const gridKey = `${signature}|${date}`;
+      let grid = this.grids.get(gridKey);
+      if (!grid) {
+        grid = { slots: workingSlots(a, date), next: DateTime.fromISO(date, { zone: a.timezone }).plus({ days: 1 }).toMillis() };
+        this.grids.set(gridKey, grid);
+      }
+      day = { slots: grid.slots, used: new Set(), count: 0, next: grid.next };
       days.set(date, day);
     }
     return day;
@@ -187,12 +197,13 @@ export const LEARNER_CONTACT_HOURS = { from: 8, preferred: 10, to: 21 } as const
  * [start, end) of the contact window on the enrolment's day `dayIndex` (1 = the enrolment day) in the
  * learner's zone: that local date between LEARNER_CONTACT_HOURS.from and .to.
  */
-export function learnerDayWindow(enrolledAt: Date, timezone: string, dayIndex: number): { start: number; preferred: number; end: number } {
+export function learnerDayWindow(enrolledAt: Date, timezone: string, dayIndex: number): DayWindow {
   const day = DateTime.fromMillis(enrolledAt.getTime(), { zone: timezone }).startOf('day').plus({ days: dayIndex - 1 });
   return {
     start: day.set({ hour: LEARNER_CONTACT_HOURS.from }).toMillis(),
     preferred: day.set({ hour: LEARNER_CONTACT_HOURS.preferred }).toMillis(),
     end: day.set({ hour: LEARNER_CONTACT_HOURS.to }).toMillis(),
+    dayEnd: day.plus({ days: 1 }).toMillis(),
   };
 }
 
@@ -204,69 +215,83 @@ export function learnerDayWindow(enrolledAt: Date, timezone: string, dayIndex: n
 export function planFirstWeek(enrollments: PlannerEnrollment[], book: SlotBook, now: Date): PlannedCheckin[] {
   const out: PlannedCheckin[] = [];
   const nowMs = now.getTime();
-  // Enrolments of the same quarter hour and zone share their local dates: compute each week of windows once.
-  const windows = new Map<string, Map<number, Array<{ start: number; preferred: number; end: number }>>>();
-  const windowOf = (e: PlannerEnrollment, dayIndex: number) => {
-    let byQuarter = windows.get(e.timezone);
-    if (!byQuarter) windows.set(e.timezone, (byQuarter = new Map()));
+  const windows = new WindowCache();
+  for (const e of enrollments) {
+    const have = e.existingDays ? new Set(e.existingDays) : undefined;
+    const owner = book.advisor(e.ownerId);
+    const team = book.teamOf(e.teamId ?? owner?.teamId ?? null);
+    const notBefore = Math.max(nowMs, e.enrolledAt.getTime());
+    const week = windows.week(e);
+    for (let dayIndex = 1; dayIndex <= FIRST_WEEK_DAYS; dayIndex++) {
+      if (have?.has(dayIndex)) continue;
+      const w = week[dayIndex - 1];
+      // Synced late: only the days still ahead. A day whose contact hours are over but which has not ended
+      // (enrolled late in the evening) goes to the next working slot like any day without a free slot.
+      if (w.dayEnd <= nowMs) continue;
+      let assigneeId: string | null = null;
+      let dueAt: number | undefined;
+      let placement: Placement = 'owner';
+      if (owner) {
+        dueAt = takeInWindow(book, owner, w, notBefore);
+        if (dueAt !== undefined) assigneeId = owner.id;
+      }
+      if (dueAt === undefined && team.length) {
+        placement = 'cover';
+        const at = Math.max(w.start, notBefore);
+        const cover = team.filter((a) => a !== owner).sort((x, y) => book.load(x, at) - book.load(y, at) || (x.id < y.id ? -1 : 1));
+        for (const a of cover) {
+          dueAt = takeInWindow(book, a, w, notBefore);
+          if (dueAt !== undefined) {
+            assigneeId = a.id;
+            break;
+          }
+        }
+      }
+      if (dueAt === undefined) {
+        placement = 'next_slot';
+        const horizon = w.end + NEXT_SLOT_HORIZON_DAYS * DAY_MS;
+        let best: PlannerAdvisor | undefined;
+        for (const a of owner?.active ? [owner] : team) {
+          // Peek without booking, then book only the earliest candidate.
+          const s = book.peek(a, w.end, horizon, notBefore);
+          if (s !== undefined && (dueAt === undefined || s < dueAt)) [best, dueAt] = [a, s];
+        }
+        if (best && dueAt !== undefined) {
+          book.take(best, dueAt, dueAt + 1, notBefore);
+          assigneeId = best.id;
+        }
+      }
+      if (dueAt === undefined) {
+        placement = 'unassigned';
+        dueAt = Math.max(DateTime.fromMillis(w.start, { zone: e.timezone }).set({ hour: 12 }).toMillis(), nowMs);
+      }
+      out.push({ enrollmentId: e.enrollmentId, learnerId: e.learnerId, dayIndex, assigneeId, dueAt: new Date(dueAt), windowEndAt: new Date(dueAt + SLOT_MS), placement });
+    }
+  }
+  return out;
+}
+
+/** A learner's contact window on one day of their first week, and the end of that calendar day. */
+export type DayWindow = { start: number; preferred: number; end: number; dayEnd: number };
+
+/** From the learner's preferred hour when free, else from the start of their contact window. */
+function takeInWindow(book: SlotBook, a: PlannerAdvisor, w: DayWindow, notBefore: number): number | undefined {
+  return book.take(a, w.preferred, w.end, notBefore) ?? book.take(a, w.start, w.preferred, notBefore);
+}
+
+/** Enrolments of the same zone and quarter hour share their local dates: each week of windows is computed once. */
+class WindowCache {
+  private readonly byZone = new Map<string, Map<number, DayWindow[]>>();
+
+  week(e: PlannerEnrollment): DayWindow[] {
+    let byQuarter = this.byZone.get(e.timezone);
+    if (!byQuarter) this.byZone.set(e.timezone, (byQuarter = new Map()));
     const q = Math.floor(e.enrolledAt.getTime() / QUARTER_MS);
     let week = byQuarter.get(q);
     if (!week) {
       week = Array.from({ length: FIRST_WEEK_DAYS }, (_, i) => learnerDayWindow(e.enrolledAt, e.timezone, i + 1));
       byQuarter.set(q, week);
     }
-    return week[dayIndex - 1];
-  };
-  for (const e of enrollments) {
-    const have = new Set(e.existingDays ?? []);
-    const owner = book.advisor(e.ownerId);
-    const team = book.teamOf(e.teamId ?? owner?.teamId ?? null);
-    for (let dayIndex = 1; dayIndex <= FIRST_WEEK_DAYS; dayIndex++) {
-      if (have.has(dayIndex)) continue;
-      const w = windowOf(e, dayIndex);
-      if (w.end <= nowMs) continue; // synced late: only the days still ahead
-      const notBefore = Math.max(nowMs, e.enrolledAt.getTime());
-      const takeIn = (a: PlannerAdvisor) => book.take(a, w.preferred, w.end, notBefore) ?? book.take(a, w.start, w.preferred, notBefore);
-      const planned = (assigneeId: string | null, dueAt: number, placement: Placement) =>
-        out.push({ enrollmentId: e.enrollmentId, learnerId: e.learnerId, dayIndex, assigneeId, dueAt: new Date(dueAt), windowEndAt: new Date(dueAt + SLOT_MS), placement });
-
-      if (owner) {
-        const s = takeIn(owner);
-        if (s !== undefined) {
-          planned(owner.id, s, 'owner');
-          continue;
-        }
-      }
-      const cover = team
-        .filter((a) => a.id !== owner?.id)
-        .map((a) => ({ a, load: book.load(a, Math.max(w.start, notBefore)) }))
-        .sort((x, y) => x.load - y.load || (x.a.id < y.a.id ? -1 : 1));
-      let placed = false;
-      for (const { a } of cover) {
-        const s = takeIn(a);
-        if (s !== undefined) {
-          planned(a.id, s, 'cover');
-          placed = true;
-          break;
-        }
-      }
-      if (placed) continue;
-      const horizon = w.end + NEXT_SLOT_HORIZON_DAYS * DAY_MS;
-      const candidates = owner?.active ? [owner] : team;
-      let best: { a: PlannerAdvisor; s: number } | undefined;
-      for (const a of candidates) {
-        // Peek without booking, then book only the earliest candidate.
-        const s = book.peek(a, w.end, horizon, notBefore);
-        if (s !== undefined && (!best || s < best.s)) best = { a, s };
-      }
-      if (best) {
-        const s = book.take(best.a, best.s, best.s + 1, notBefore)!;
-        planned(best.a.id, s, 'next_slot');
-        continue;
-      }
-      const noon = DateTime.fromMillis(w.start, { zone: e.timezone }).set({ hour: 12 }).toMillis();
-      planned(null, Math.max(noon, nowMs), 'unassigned');
-    }
+    return week;
   }
-  return out;
 }

@@ -18,7 +18,7 @@ export interface FirstWeekEnrollmentRow {
 /** The SQL of the first-week program: narrow reads and set-based writes. */
 @Injectable()
 export class FirstWeekRepository {
-  /** The enrolments with their learner and course, locking enrolment and learner rows (id order). */
+  /** The enrolments with their learner and course, locking the enrolment rows (owners are set with a guarded update). */
   lockEnrollments(em: EntityManager, ids: string[]): Promise<FirstWeekEnrollmentRow[]> {
     return em.query(
       `select e.id, e.learner_id, e.enrolled_at, e.status, (e.holdout or l.holdout) as holdout,
@@ -26,7 +26,7 @@ export class FirstWeekRepository {
          from enrollments e join learners l on l.id = e.learner_id join courses c on c.id = e.course_id
         where e.id = any($1::uuid[])
         order by e.enrolled_at, e.id
-        for update of e, l`,
+        for update of e`,
       [ids],
     );
   }
@@ -51,6 +51,12 @@ export class FirstWeekRepository {
     return new Set(rows.map((r) => r.id));
   }
 
+  /** Current owners of these learners (after a concurrent job may have set them first). */
+  async owners(em: EntityManager, learnerIds: string[]): Promise<Map<string, string | null>> {
+    const rows: Array<{ id: string; owner_advisor_id: string | null }> = await em.query(`select id, owner_advisor_id from learners where id = any($1::uuid[])`, [learnerIds]);
+    return new Map(rows.map((r) => [r.id, r.owner_advisor_id]));
+  }
+
   /** Serialises first-week planning per team, so concurrent jobs never overbook an advisor-day. */
   async lockTeams(em: EntityManager, teamIds: string[]): Promise<void> {
     for (const t of [...new Set(teamIds)].sort()) await em.query(`select pg_advisory_xact_lock(hashtext($1))`, [`first-week:${t}`]);
@@ -65,14 +71,16 @@ export class FirstWeekRepository {
     return rows.map((r) => ({ id: r.id, teamId: r.team_id, timezone: r.timezone, workingHours: r.working_hours ?? {}, active: r.active }));
   }
 
+  /** Scheduled tasks of these advisors in [from, to), as compact per-advisor arrays of due times. */
   async scheduledTasks(em: EntityManager, advisorIds: string[], from: Date, to: Date): Promise<ExistingTask[]> {
     if (!advisorIds.length) return [];
-    const rows: Array<{ assignee_id: string; due_at: Date }> = await em.query(
-      `select assignee_id, due_at from tasks
-        where assignee_id = any($1::uuid[]) and status = 'scheduled' and due_at >= $2 and due_at < $3`,
+    const rows: Array<{ assignee_id: string; due: string[] }> = await em.query(
+      `select assignee_id, array_agg((extract(epoch from due_at) * 1000)::bigint) as due from tasks
+        where assignee_id = any($1::uuid[]) and status = 'scheduled' and due_at >= $2 and due_at < $3
+        group by assignee_id`,
       [advisorIds, from, to],
     );
-    return rows.map((r) => ({ assigneeId: r.assignee_id, dueAt: new Date(r.due_at) }));
+    return rows.flatMap((r) => r.due.map((ms) => ({ assigneeId: r.assignee_id, dueAt: new Date(Number(ms)) })));
   }
 
   /** Day indexes that already have a live check-in (cancelled ones free their dedupe key). */
@@ -87,17 +95,18 @@ export class FirstWeekRepository {
     return out;
   }
 
-  /** One unnest insert; the dedupe key makes a replay create nothing. Returns how many rows were new. */
+  /**
+   * One unnest insert. The caller holds the enrolment rows' locks and has left out the days that exist, so a
+   * plain insert is safe; the unique dedupe key still refuses a duplicate (the job then fails and retries).
+   */
   async insertCheckins(em: EntityManager, plan: PlannedCheckin[]): Promise<number> {
     if (!plan.length) return 0;
-    const rows: Array<{ id: string }> = await em.query(
+    await em.query(
       `insert into tasks (kind, day_index, assignee_id, learner_id, enrollment_id, due_at, window_end_at, planned_minutes, status, dedupe_key)
        select 'first_week_checkin', p.day_index, p.assignee_id, p.learner_id, p.enrollment_id, p.due_at, p.window_end_at, ${CHECKIN_MINUTES}, 'scheduled',
               'fw:' || p.enrollment_id || ':' || p.day_index
          from unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::timestamptz[])
-              as p(day_index, assignee_id, learner_id, enrollment_id, due_at, window_end_at)
-       on conflict (dedupe_key) where dedupe_key is not null do nothing
-       returning id`,
+              as p(day_index, assignee_id, learner_id, enrollment_id, due_at, window_end_at)`,
       [
         plan.map((p) => p.dayIndex),
         plan.map((p) => p.assigneeId),
@@ -107,7 +116,7 @@ export class FirstWeekRepository {
         plan.map((p) => p.windowEndAt.toISOString()),
       ],
     );
-    return rows.length;
+    return plan.length;
   }
 
   currentStatus(em: EntityManager, enrollmentId: string): Promise<Array<{ status: string }>> {

@@ -14,6 +14,8 @@ export interface FirstWeekResult {
   created: number;
   holdout: number;
   ownersAssigned: number;
+  /** Milliseconds per phase (lock, holdout, owners, load, plan, insert): kept with the job result, read by the benchmark. */
+  phases: Record<string, number>;
 }
 
 const DAY_MS = 86_400_000;
@@ -60,8 +62,14 @@ export class FirstWeekScheduler {
   }
 
   private async scheduleIn(em: EntityManager, enrollmentIds: string[]): Promise<FirstWeekResult> {
-    const result: FirstWeekResult = { enrollments: 0, created: 0, holdout: 0, ownersAssigned: 0 };
+    const result: FirstWeekResult = { enrollments: 0, created: 0, holdout: 0, ownersAssigned: 0, phases: {} };
     if (!enrollmentIds.length) return result;
+    let last = performance.now();
+    const phase = (name: string) => {
+      const t = performance.now();
+      result.phases[name] = Math.round(t - last);
+      last = t;
+    };
     const now = this.clock.now();
     const horizonStart = now.getTime() - FIRST_WEEK_DAYS * DAY_MS - DAY_MS;
     const rows = (await this.repo.lockEnrollments(em, [...new Set(enrollmentIds)])).filter(
@@ -69,10 +77,12 @@ export class FirstWeekScheduler {
       (r) => r.status === 'active' && new Date(r.enrolled_at).getTime() > horizonStart,
     );
     result.enrollments = rows.length;
+    phase('lock');
     const holdout = rows.filter((r) => r.holdout);
     result.holdout = holdout.length;
     await this.repo.markHoldout(em, holdout.map((r) => r.id));
     const treated = rows.filter((r) => !r.holdout);
+    phase('holdout');
     if (!treated.length) return result;
 
     // Owners for learners without one, decided together (oldest enrolment first), then audited.
@@ -89,9 +99,13 @@ export class FirstWeekScheduler {
       await this.audit.record(em, entries);
       result.ownersAssigned = entries.length;
       const byLearner = new Map(owners.filter((o) => changed.has(o.learnerId)).map((o) => [o.learnerId, o.advisorId]));
+      // A learner whose owner another job set meanwhile keeps that owner.
+      const raced = reqs.filter((r) => !byLearner.has(r.learner_id)).map((r) => r.learner_id);
+      if (raced.length) for (const [id, owner] of await this.repo.owners(em, raced)) if (owner) byLearner.set(id, owner);
       for (const r of treated) r.owner_advisor_id ??= byLearner.get(r.learner_id) ?? null;
     }
 
+    phase('owners');
     const ownerIds = [...new Set(treated.map((r) => r.owner_advisor_id).filter((x): x is string => !!x))];
     let advisors = await this.repo.advisors(em, [...new Set(treated.map((r) => r.team_id).filter((x): x is string => !!x))], ownerIds);
     // A course without a team plans within its owner's team.
@@ -116,8 +130,11 @@ export class FirstWeekScheduler {
       teamId: teamOf(r),
       existingDays: existing.get(r.id),
     }));
+    phase('load');
     const plan = planFirstWeek(input, book, now);
+    phase('plan');
     result.created = await this.repo.insertCheckins(em, plan);
+    phase('insert');
     this.logger.debug(`first week: ${result.enrollments} enrolment(s), ${result.created} check-in(s)`);
     return result;
   }
