@@ -5,6 +5,7 @@ import { RulesEngine1764100004000 } from './1764100004000-RulesEngine.js';
 import { LearnerData1764100003000 } from './1764100003000-LearnerData.js';
 import { Analytics1764100008000 } from './1764100008000-Analytics.js';
 import { SupportDesk1764100007000 } from './1764100007000-SupportDesk.js';
+import { KbLearning1764100007001 } from './1764100007001-KbLearning.js';
 import { CasesAssignment1764100005000 } from './1764100005000-CasesAssignment.js';
 
 /**
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   RulesEngine1764100004000,
   CasesAssignment1764100005000,
   Interventions1764100006000,
+  KbLearning1764100007001,
 ];
