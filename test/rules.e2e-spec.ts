@@ -112,6 +112,17 @@ describe('rules API', () => {
     expect((await app.http().get('/api/v1/rule-runs/nope').set(admin.auth)).status).toBe(400);
   });
 
+  it('a run that lost its job stops holding the single flight after an hour', async () => {
+    await releaseAbandonedRuns(app);
+    const [{ id: stuck }] = await app.db.query(`insert into rule_runs (status, trigger, as_of, queued_at, started_at) values ('running', 'schedule', now() - interval '2 hours', now() - interval '2 hours', now() - interval '2 hours') returning id`);
+    const res = await app.http().post('/api/v1/rules/evaluate').set(admin.auth).send({ asOf: AS_OF });
+    expect(res.status).toBe(202);
+    expect(res.body.runId).not.toBe(stuck);
+    const old = await app.http().get(`/api/v1/rule-runs/${stuck}`).set(admin.auth);
+    expect(old.body).toMatchObject({ status: 'failed', error: expect.stringMatching(/abandoned/) });
+    await app.get(RuleRunsService).execute(res.body.runId);
+  });
+
   describe('runs', () => {
     let data: LearningDataFactory;
     let inactive: SeededEnrollment;

@@ -136,9 +136,11 @@ export function backtestQuery(kind: RuleKind, params: ParamsByKind[RuleKind], co
   const sql = `
     with w as (${ACTIVE_WINDOW(STATUSES[kind], courseParam)}),
     ${b.sql},
+    -- Empty intervals (most gaps between two logins, most lesson segments) go before any join or sort.
+    live as (select * from iv where iv.s <= iv.e and iv.e >= $1::date - 1 and iv.s <= $2::date),
     clipped as (
       select iv.enrollment_id, w.learner_id, greatest(iv.s, w.enroll_day, $1::date - 1) as s, least(iv.e, w.active_end, $2::date) as e
-      from iv join w on w.enrollment_id = iv.enrollment_id),
+      from live iv join w on w.enrollment_id = iv.enrollment_id),
     valid as (select * from clipped where s <= e and e >= $1::date),
     marked as (
       select v.*, case when v.s <= max(v.e) over (partition by v.enrollment_id order by v.s, v.e rows between unbounded preceding and 1 preceding) + 1

@@ -9,6 +9,8 @@ import { RulesRepository, type RuleApplyCounts, type RuleRow, type RuleRunRow } 
 
 /** Serialises apply steps across processes (a stalled job re-run while the first attempt still works). */
 const APPLY_LOCK_KEY = 727_100_040;
+/** A run without a result after this long lost its job; it no longer holds the single flight. */
+export const RUN_STALE_AFTER_MS = 60 * 60_000;
 
 export interface RuleRunView {
   id: string;
@@ -75,6 +77,8 @@ export class RuleRunsService {
     const asOf = input.asOf ?? now;
     if (asOf.getTime() > now.getTime() + 60_000) throw DomainError.field('asOf', 'must not be in the future');
     return this.dataSource.transaction(async (em) => {
+      const abandoned = await this.repo.abandonStaleRuns(em, RUN_STALE_AFTER_MS);
+      if (abandoned) this.logger.warn(`marked ${abandoned} stale rule run(s) failed`);
       const id = await this.repo.insertRunIfIdle(em, { trigger: input.trigger, asOf, requestedBy: actor.kind === 'staff' ? actor.id : null });
       if (!id) {
         const existing = await this.repo.findActiveRunId(em);

@@ -101,6 +101,20 @@ export class RulesRepository {
     return rows[0]?.id ?? null;
   }
 
+  /**
+   * A run queued or running for longer than `staleAfterMs` lost its job (e.g. the worker died on its last
+   * attempt): mark it failed so the single flight does not stay blocked. Its job, if it ever comes, is a no-op.
+   */
+  async abandonStaleRuns(em: EntityManager, staleAfterMs: number): Promise<number> {
+    // Wall-clock time of the database (queued_at's clock), not the business clock.
+    const rows = await em.query(
+      `with u as (update rule_runs set status = 'failed', finished_at = now(), error = coalesce(error || '; ', '') || 'abandoned: no result within ' || $1 || ' minutes'
+         where status in ('queued','running') and queued_at < now() - make_interval(secs => $2) returning id) select count(*)::int as n from u`,
+      [Math.round(staleAfterMs / 60000), staleAfterMs / 1000],
+    );
+    return rows[0].n;
+  }
+
   async findActiveRunId(em?: EntityManager): Promise<string | null> {
     const rows = await this.q(em).query(`select id from rule_runs where status in ('queued','running') limit 1`);
     return rows[0]?.id ?? null;
@@ -157,55 +171,58 @@ export class RulesRepository {
   // ---- apply ----------------------------------------------------------------------------------------
 
   /**
-   * One statement per rule: opens alerts that fire and have none open (one open alert per enrolment and
-   * rule, alerts_one_open), refreshes the evidence of still-firing ones when it changed, clears open ones
-   * that no longer fire, and writes alert.opened / alert.cleared to the outbox — all in the caller's
-   * transaction. Re-applying with no data change is a no-op.
+   * Per rule: the firing set, then one statement that opens alerts that fire and have none open (one open
+   * alert per enrolment and rule, alerts_one_open), refreshes the evidence of still-firing ones when it
+   * changed, clears open ones that no longer fire, and writes alert.opened / alert.cleared to the outbox —
+   * all in the caller's transaction. Re-applying with no data change is a no-op.
    */
   async applyRule(em: EntityManager, rule: RuleRow, runId: string, asOf: Date, timezone: string): Promise<Omit<RuleApplyCounts, 'ms'>> {
     const f = firingQuery({ kind: rule.kind as RuleDefinition['kind'], params: rule.params as never });
-    const base = 2 + f.values.length;
-    const key = `$${base + 1}`;
-    const sev = `$${base + 2}`;
-    const run = `$${base + 3}`;
+    // The firing set goes to an indexed, analysed temporary table (dropped at commit), so the planner
+    // joins it with the open alerts by hash or index instead of rescanning a CTE per alert.
+    await em.query(`drop table if exists rule_firing`);
+    await em.query(`create temp table rule_firing (enrollment_id uuid primary key, learner_id uuid not null, evidence jsonb not null) on commit drop`);
+    await em.query(`insert into rule_firing (enrollment_id, learner_id, evidence) ${f.sql}`, [asOf, timezone, ...f.values]);
+    await em.query(`analyze rule_firing`);
     const [row] = await em.query(
-      `with firing as materialized (${f.sql}),
-       refreshed as (
-         update alerts a set evidence = f.evidence, severity = ${sev}::text, refreshed_at = $1::timestamptz
-         from firing f
-         where a.rule_key = ${key}::text and a.status = 'open' and a.enrollment_id = f.enrollment_id
-           and (a.evidence is distinct from f.evidence or a.severity <> ${sev}::text)
+      `with refreshed as (
+         update alerts a set evidence = f.evidence, severity = $3::text, refreshed_at = $1::timestamptz
+         from rule_firing f
+         where a.rule_key = $2::text and a.status = 'open' and a.enrollment_id = f.enrollment_id
+           and (a.evidence is distinct from f.evidence or a.severity <> $3::text)
          returning a.id),
        opened as (
          insert into alerts (rule_key, learner_id, enrollment_id, status, severity, evidence, opened_at, refreshed_at, opened_run_id)
-         select ${key}::text, f.learner_id, f.enrollment_id, 'open', ${sev}::text, f.evidence, $1::timestamptz, $1::timestamptz, ${run}::uuid
-         from firing f
+         select $2::text, f.learner_id, f.enrollment_id, 'open', $3::text, f.evidence, $1::timestamptz, $1::timestamptz, $4::uuid
+         from rule_firing f
+         where not exists (select 1 from alerts x where x.enrollment_id = f.enrollment_id and x.rule_key = $2::text and x.status = 'open')
          on conflict (enrollment_id, rule_key) where status = 'open' do nothing
          returning id, learner_id, enrollment_id, evidence, opened_at),
        cleared as (
-         update alerts a set status = 'cleared', cleared_at = $1::timestamptz, cleared_run_id = ${run}::uuid
-         where a.rule_key = ${key}::text and a.status = 'open'
-           and not exists (select 1 from firing f where f.enrollment_id = a.enrollment_id)
+         update alerts a set status = 'cleared', cleared_at = $1::timestamptz, cleared_run_id = $4::uuid
+         where a.rule_key = $2::text and a.status = 'open'
+           and not exists (select 1 from rule_firing f where f.enrollment_id = a.enrollment_id)
          returning a.id, a.learner_id, a.enrollment_id, a.cleared_at),
        opened_events as (
          insert into outbox (aggregate_type, aggregate_id, event_type, payload)
-         select 'alert', o.id::text, 'alert.opened', jsonb_build_object('alertId', o.id, 'ruleKey', ${key}::text,
-           'learnerId', o.learner_id, 'enrollmentId', o.enrollment_id, 'severity', ${sev}::text, 'evidence', o.evidence,
+         select 'alert', o.id::text, 'alert.opened', jsonb_build_object('alertId', o.id, 'ruleKey', $2::text,
+           'learnerId', o.learner_id, 'enrollmentId', o.enrollment_id, 'severity', $3::text, 'evidence', o.evidence,
            'openedAt', careloop_iso(o.opened_at))
          from opened o order by o.learner_id
          returning 1),
        cleared_events as (
          insert into outbox (aggregate_type, aggregate_id, event_type, payload)
-         select 'alert', x.id::text, 'alert.cleared', jsonb_build_object('alertId', x.id, 'ruleKey', ${key}::text,
+         select 'alert', x.id::text, 'alert.cleared', jsonb_build_object('alertId', x.id, 'ruleKey', $2::text,
            'learnerId', x.learner_id, 'enrollmentId', x.enrollment_id, 'clearedAt', careloop_iso(x.cleared_at))
          from cleared x order by x.learner_id
          returning 1)
-       select (select count(*) from firing)::int as firing,
+       select (select count(*) from rule_firing)::int as firing,
               (select count(*) from opened_events)::int as opened,
               (select count(*) from refreshed)::int as refreshed,
               (select count(*) from cleared_events)::int as cleared`,
-      [asOf, timezone, ...f.values, rule.key, rule.severity, runId],
+      [asOf, rule.key, rule.severity, runId],
     );
+    await em.query(`drop table rule_firing`);
     return row;
   }
 
