@@ -123,6 +123,9 @@ describe('demo school loader (npm run demo)', () => {
     expect(retention.body.cohorts.length).toBeGreaterThan(0);
     const firstWeek = await app.http().get('/api/v1/analytics/first-week').set(admin).expect(200);
     expect(firstWeek.body.groups).toHaveProperty('holdout');
+    // HOLDOUT_PERCENT=20 on this server: some learners are held out, and the summary says so.
+    expect(first.holdoutEnrolments).toBeGreaterThan(0);
+    expect(first.holdoutEnrolments).toBe(firstWeek.body.groups.holdout.enrolments);
     // The advisors' first calls were logged with churn reasons, and some cases resolved.
     expect(lines.some((l) => /first calls: [1-9]\d* outcomes logged, [1-9]\d* cases resolved/.test(l))).toBe(true);
     const reasons = await app.http().get('/api/v1/analytics/churn-reasons').set(admin).expect(200);
@@ -132,6 +135,7 @@ describe('demo school loader (npm run demo)', () => {
     expect(summary).toContain(`${baseUrl}/api/v1/cases/${sc.caseId}`);
     expect(summary).toContain(sc.advisor!.email);
     expect(summary).toContain('/analytics/rules');
+    expect(summary).toContain(`Holdout: ${first.holdoutEnrolments} enrolments are held out`);
   }, 300_000);
 
   it('says the demo is already loaded on a second run, and changes nothing', async () => {

@@ -55,6 +55,8 @@ export interface DemoResult {
   openCases: number;
   firstWeekCheckins: number;
   analyticsRefreshed: boolean;
+  /** Enrolments in the holdout group (HOLDOUT_PERCENT on the server), null when unknown. */
+  holdoutEnrolments: number | null;
   showcase: DemoShowcase;
   notes: string[];
 }
@@ -86,6 +88,7 @@ export async function loadDemo(opts: DemoOptions): Promise<DemoResult> {
     openCases: 0,
     firstWeekCheckins: 0,
     analyticsRefreshed: false,
+    holdoutEnrolments: null,
     showcase: { advisor: null, queueDate: null, queueTasks: 0, queueCases: 0, caseId: null, caseAlerts: 0, learnerId: null },
     notes: [],
   };
@@ -94,6 +97,7 @@ export async function loadDemo(opts: DemoOptions): Promise<DemoResult> {
     log('To load it again over the existing data (safe: replays change nothing): npm run demo -- --resume');
     await collectStaff(http, admin, teamsBefore, result);
     await countWork(http, admin, result);
+    result.holdoutEnrolments = await holdoutSize(http, admin);
     if (result.openCases === 0) result.notes.push('No open cases: an earlier load may have stopped half-way. Finish it with: npm run demo -- --resume');
     await pickShowcase(http, result, opts);
     return result;
@@ -146,6 +150,7 @@ export async function loadDemo(opts: DemoOptions): Promise<DemoResult> {
   await waitForWork(http, admin, result, deadline, log);
   if (!opts.resume) await morningWork(http, result, opts, log);
   result.analyticsRefreshed = await refreshAnalytics(http, admin, deadline, log);
+  result.holdoutEnrolments = await holdoutSize(http, admin);
   await pickShowcase(http, result, opts);
   return result;
 }
@@ -316,6 +321,15 @@ async function refreshAnalytics(http: CareloopHttp, admin: string, deadline: num
   }
 }
 
+async function holdoutSize(http: CareloopHttp, admin: string): Promise<number | null> {
+  try {
+    const fw = await http.get<{ groups?: { holdout?: { enrolments?: number } } }>('/analytics/first-week', admin);
+    return fw.groups?.holdout?.enrolments ?? null;
+  } catch {
+    return null;
+  }
+}
+
 async function collectStaff(http: CareloopHttp, admin: string, teams: Array<{ id: string; name: string }>, result: DemoResult): Promise<void> {
   for (const key of Object.keys(DEMO_TEAMS) as TeamKey[]) result.teams[key] = teams.find((t) => t.name === DEMO_TEAMS[key])?.id ?? '';
   const byEmail = new Map((await http.all<{ id: string; email: string }>('/staff', admin)).map((s) => [s.email.toLowerCase(), s.id]));
@@ -381,7 +395,10 @@ export function renderSummary(r: DemoResult, opts: Pick<DemoOptions, 'adminEmail
   if (r.apiKey) out.push('', `API key of the demo LMS (sync:write, read; shown only now): ${r.apiKey}`);
   if (r.counts) out.push('', `Learners by archetype: ${ARCHETYPES.map((a) => `${a} ${r.counts![a]}`).join(', ')}`);
   out.push(`Open alerts ${r.openAlerts}, open cases ${r.openCases}, first-week check-ins ${r.firstWeekCheckins}.`);
-  out.push('Holdout: set HOLDOUT_PERCENT (e.g. 10) on the server before loading, and that share of learners gets alerts but no calls;', '  GET /analytics/first-week then reports the uplift of the program.');
+  if (r.holdoutEnrolments)
+    out.push(`Holdout: ${r.holdoutEnrolments} enrolments are held out (HOLDOUT_PERCENT is set on the server): they get alerts but no calls,`, '  and GET /analytics/first-week compares their churn with the treated learners (the uplift).');
+  else
+    out.push('Holdout: none. Start the server with HOLDOUT_PERCENT=10 (before loading) and that share of learners gets alerts but no calls;', '  GET /analytics/first-week then reports the uplift of the program.');
   const login = (email: string, password: string) =>
     `curl -s -X POST ${api}/auth/login -H 'content-type: application/json' -d '{"email":"${email}","password":"${password}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken'`;
   out.push('', 'Try it:', '');
@@ -402,6 +419,7 @@ export function renderSummary(r: DemoResult, opts: Pick<DemoOptions, 'adminEmail
   out.push(`  curl -s -X POST ${api}/rules/backtest -H "Authorization: Bearer $ADMIN" -H 'content-type: application/json' \\`);
   out.push(`    -d '{"rule":{"kind":"inactive_days","params":{"days":10}},"from":"${backtest.from}","to":"${backtest.to}"}'`);
   out.push(`  curl -s ${api}/analytics/first-week -H "Authorization: Bearer $ADMIN"`);
+  out.push(`  curl -s ${api}/analytics/churn-reasons -H "Authorization: Bearer $ADMIN"`);
   out.push(`  curl -s ${api}/analytics/retention -H "Authorization: Bearer $ADMIN" -H 'Accept: text/csv'`);
   out.push(`  curl -s '${api}/cohort-alerts' -H "Authorization: Bearer $ADMIN"`);
   out.push('', `API reference: ${url}/docs`);
