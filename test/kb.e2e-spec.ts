@@ -68,6 +68,19 @@ describe('knowledge base (e2e)', () => {
     expect(missing.body.details[0].field).toBe('kbArticleId');
   });
 
+  it('learns from replies: a question worded like one an article answered finds it without shared words', async () => {
+    const [l] = await app.db.query(`insert into learners (external_id, name) values ($1, 'Sam') returning id`, [`kb2-${tag}`]);
+    const ask = async (subject: string) => {
+      const res = await app.http().post('/api/v1/tickets').set(admin.auth).send({ learnerId: l.id, category: 'account', subject, body: `${tag} cannot sign in` });
+      return (await app.http().get(`/api/v1/tickets/${res.body.id}`).set(admin.auth)).body;
+    };
+    const first = await ask('Locked out of the app');
+    expect(first.suggestedArticles.map((a: { id: string }) => a.id)).not.toContain(ids.english);
+    await app.http().post(`/api/v1/tickets/${first.id}/messages`).set(admin.auth).send({ kbArticleId: ids.english }).expect(201);
+    const second = await ask('Locked out again');
+    expect(second.suggestedArticles[0]?.id).toBe(ids.english);
+  });
+
   it('only admins and supervisors write articles; anyone on staff reads them', async () => {
     await app.http().post('/api/v1/kb/articles').set(desk.advisors[0].auth).send({ title: 't', body: 'b' }).expect(403);
     await app.http().get(`/api/v1/kb/articles/${ids.refund}`).set(desk.advisors[0].auth).expect(200);

@@ -51,8 +51,9 @@ export class KbRepository {
   }
 
   /**
-   * Ranked search over the stored terms (GIN `&&` narrows the candidates): title hits count double, and
-   * articles already used to answer tickets of the same category get a bonus that grows with their uses.
+   * Ranked search over the stored terms (GIN `&&` narrows the candidates): title hits count double; an
+   * article that answered a question worded like this one scores that question's overlap too (so it is found
+   * even without shared words); and uses on tickets of the same category add a bonus growing with their number.
    */
   search(f: { terms: string[]; tag?: string; category?: string; limit: number; offset: number; minScore: number }): Promise<KbArticleRow[]> {
     const hasTerms = f.terms.length > 0;
@@ -61,26 +62,29 @@ export class KbRepository {
          select ${COLS},
                 cardinality(array(select unnest(a.title_terms) intersect select unnest($1::text[]))) as title_hits,
                 cardinality(array(select unnest(a.terms) intersect select unnest($1::text[]))) as hits,
-                (select count(*) from kb_article_uses u where u.article_id = a.id and ($3::text is null or u.category = $3))::int as uses
+                (select count(*) from kb_article_uses u where u.article_id = a.id and ($3::text is null or u.category = $3))::int as uses,
+                coalesce((select max(cardinality(array(select unnest(u.question_terms) intersect select unnest($1::text[]))))
+                            from kb_article_uses u where u.article_id = a.id and u.question_terms && $1::text[]), 0) as learned_hits
            from kb_articles a
           where ($2::text is null or $2 = any(a.tags))
-            and (not $6 or a.terms && $1::text[])
+            and (not $6 or a.terms && $1::text[]
+                 or exists (select 1 from kb_article_uses u where u.article_id = a.id and u.question_terms && $1::text[]))
        )
        select id, title, body, tags, created_by, created_at, updated_at, uses,
-              case when $6 then (2.0 * title_hits + hits) / sqrt(greatest(cardinality($1::text[]), 1)) + ln(1 + uses) * 0.5 else ln(1 + uses) end as score
+              case when $6 then (2.0 * title_hits + hits + learned_hits) / sqrt(greatest(cardinality($1::text[]), 1)) + ln(1 + uses) * 0.5 else ln(1 + uses) end as score
          from c
-        where not $6 or (2.0 * title_hits + hits) / sqrt(greatest(cardinality($1::text[]), 1)) >= $7
+        where not $6 or (2.0 * title_hits + hits + learned_hits) / sqrt(greatest(cardinality($1::text[]), 1)) >= $7
         order by score desc, updated_at desc, id
         limit $4 offset $5`,
       [f.terms, f.tag ?? null, f.category ?? null, f.limit, f.offset, hasTerms, f.minScore],
     );
   }
 
-  async recordUse(em: EntityManager, u: { articleId: string; ticketId: string; messageId: string; staffId: string | null; category: string; at: Date }): Promise<void> {
+  async recordUse(em: EntityManager, u: { articleId: string; ticketId: string; messageId: string; staffId: string | null; category: string; questionTerms: string[]; at: Date }): Promise<void> {
     await em.query(
-      `insert into kb_article_uses (article_id, ticket_id, message_id, staff_id, category, created_at) values ($1, $2, $3, $4, $5, $6)
+      `insert into kb_article_uses (article_id, ticket_id, message_id, staff_id, category, question_terms, created_at) values ($1, $2, $3, $4, $5, $6, $7)
        on conflict (message_id) do nothing`,
-      [u.articleId, u.ticketId, u.messageId, u.staffId, u.category, u.at],
+      [u.articleId, u.ticketId, u.messageId, u.staffId, u.category, u.questionTerms, u.at],
     );
   }
 }

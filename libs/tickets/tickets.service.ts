@@ -10,6 +10,7 @@ import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { OutboxService, type DomainEvent } from '../outbox/outbox.service.js';
 import { businessMinutesBetween } from './business-time.js';
 import { DeskConfigRepository, toBusinessCalendar } from './desk-config.repository.js';
+import { searchTerms } from './kb-terms.js';
 import { KbRepository } from './kb.repository.js';
 import { KbService, type KbArticleView } from './kb.service.js';
 import { checkKey, computeTargets, pendingChecks, slaStatus } from './sla-clock.js';
@@ -246,7 +247,15 @@ export class TicketsService {
       });
       if (!messageId) return; // concurrent replay of the same externalId
       if (input.kbArticleId) {
-        await this.kbRepo.recordUse(em, { articleId: input.kbArticleId, ticketId: id, messageId, staffId: actor.kind === 'staff' ? actor.id : null, category: t.category, at: now });
+        await this.kbRepo.recordUse(em, {
+          articleId: input.kbArticleId,
+          ticketId: id,
+          messageId,
+          staffId: actor.kind === 'staff' ? actor.id : null,
+          category: t.category,
+          questionTerms: searchTerms(t.subject, t.body),
+          at: now,
+        });
       }
       const patch: Record<string, unknown> = {};
       const events: DomainEvent[] = [];
