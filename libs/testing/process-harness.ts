@@ -146,12 +146,14 @@ export class ScratchDatabase {
     readonly name: string,
   ) {}
 
-  static async create(prefix: string, adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'): Promise<ScratchDatabase> {
+  /** `template`: copy that database (which nobody may be connected to), e.g. one seeded once for two runs. */
+  static async create(prefix: string, opts: { template?: string; adminUrl?: string } = {}): Promise<ScratchDatabase> {
+    const adminUrl = opts.adminUrl ?? process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
     const name = `careloop_${prefix}_${randomUUID().slice(0, 8)}`.replace(/[^a-z0-9_]/g, '_');
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     try {
-      await admin.query(`create database ${name}`);
+      await admin.query(`create database ${name}${opts.template ? ` template ${opts.template}` : ''}`);
     } finally {
       await admin.end();
     }

@@ -30,9 +30,9 @@ export class System {
     private readonly scratch: ScratchDatabase | undefined,
   ) {}
 
-  static async start(name: string, opts: { redisUrl?: string; databaseUrl?: string; env?: Record<string, string>; worker?: boolean; poolFactory?: (url: string) => pg.Pool } = {}): Promise<System> {
+  static async start(name: string, opts: { redisUrl?: string; databaseUrl?: string; template?: string; env?: Record<string, string>; worker?: boolean; poolFactory?: (url: string) => pg.Pool } = {}): Promise<System> {
     mkdirSync(LOG_DIR, { recursive: true });
-    const scratch = opts.databaseUrl ? undefined : await ScratchDatabase.create(`resil_${name}`);
+    const scratch = opts.databaseUrl ? undefined : await ScratchDatabase.create(`resil_${name.replace(/-/g, '_')}`, { template: opts.template });
     const databaseUrl = opts.databaseUrl ?? scratch!.url;
     const redisUrl = opts.redisUrl ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
     const queuePrefix = `clres-${name}-${randomUUID().slice(0, 6)}`;
@@ -89,12 +89,16 @@ export class System {
     return this.queues;
   }
 
-  /** Jobs waiting or running now (delayed jobs, e.g. deadlines hours away, are not backlog). */
+  /** Jobs waiting or running now (delayed jobs, e.g. deadlines hours away, are not backlog); NaN while Redis does not answer. */
   async queueBacklog(): Promise<number> {
     let n = 0;
-    for (const q of this.queueHandles()) {
-      const c = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
-      n += Object.values(c).reduce((a, b) => a + b, 0);
+    try {
+      for (const q of this.queueHandles()) {
+        const c = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+        n += Object.values(c).reduce((a, b) => a + b, 0);
+      }
+    } catch {
+      return NaN;
     }
     return n;
   }
@@ -115,7 +119,7 @@ export class System {
       const runs = Number((await this.one(`select count(*)::int as n from rule_runs where status in ('queued','running')`)).n);
       const busy = runs + (await this.outboxBacklog()) + (await this.queueBacklog());
       const fp = JSON.stringify(await fingerprint());
-      if (busy > 0 || fp !== last) {
+      if (busy > 0 || Number.isNaN(busy) || fp !== last) {
         last = fp;
         since = Date.now();
       } else if (Date.now() - since >= (opts.quietMs ?? 3000)) return;

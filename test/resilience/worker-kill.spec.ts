@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { seedRulesSchool } from '../../bench/rules/seed.js';
-import { api, sleep } from '../../libs/testing/process-harness.js';
+import { api, ScratchDatabase, sleep } from '../../libs/testing/process-harness.js';
 import { recordResult } from './results.js';
 import { endState, System } from './system.js';
 
@@ -26,13 +26,28 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
 
   describe('a rule run (and the case intake it triggers)', () => {
     let expected: Record<string, number>;
+    let template: ScratchDatabase;
+
+    // The school is seeded once (its generator draws random numbers in plan order, so two seedings can differ
+    // slightly); the clean and the killed run each work on a copy of it.
+    beforeAll(async () => {
+      template = await ScratchDatabase.create('resil_rules_school');
+      const seeder = await System.start('rules-seed', { databaseUrl: template.url, worker: false });
+      try {
+        await seedRulesSchool(seeder.pool, { learners: LEARNERS, courses: 8, days: 70, timezone: 'Asia/Shanghai', asOf: AS_OF }, () => undefined);
+        await seeder.teamOwningAllCourses(4);
+      } finally {
+        await seeder.close();
+      }
+    });
+    afterAll(async () => {
+      if (!process.env.KEEP_TEST_DB) await template?.drop();
+    });
 
     async function runRules(kill: boolean): Promise<{ state: Record<string, number>; kills: string[]; ms: number }> {
-      const sys = await System.start(kill ? 'rules-kill' : 'rules-clean');
+      const sys = await System.start(kill ? 'rules-kill' : 'rules-clean', { template: template.name });
       const kills: string[] = [];
       try {
-        await seedRulesSchool(sys.pool, { learners: LEARNERS, courses: 8, days: 70, timezone: 'Asia/Shanghai', asOf: AS_OF }, () => undefined);
-        await sys.teamOwningAllCourses(4);
         const t0 = Date.now();
         const res = await api(sys.baseUrl, 'POST', '/api/v1/rules/evaluate', { token: sys.token, body: { asOf: AS_OF.toISOString() } });
         expect(res.status).toBe(202);
