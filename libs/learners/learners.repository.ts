@@ -66,6 +66,8 @@ export interface TimelineRow {
   enrollment_id: string | null;
   course_id: string | null;
   detail: Record<string, unknown> | null;
+  /** `at` as exact text (microseconds), for the cursor. */
+  at_key: string;
 }
 
 /** The learner's "primary" enrolment: running ones first, then the most recent. */
@@ -217,7 +219,7 @@ export class LearnersRepository {
     }
     const branch = (sql: string) => `(select * from (${sql}) s where ${cut} order by at desc, kind desc, id desc limit $2)`;
     return this.dataSource.query(
-      `select * from (
+      `select u.*, u.at::text as at_key from (
          ${branch(`select 'event'::text as kind, ev.event_id as id, ev.occurred_at as at, ev.type, ev.enrollment_id, ev.course_id, ev.data as detail
                    from activity_events ev where ev.learner_id = $1`)}
          union all

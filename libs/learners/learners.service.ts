@@ -111,13 +111,9 @@ export class LearnersService {
     const limit = pageLimit(f.limit);
     const c = decodeCursor(f.cursor, 3);
     const before = c ? { at: String(c[0]), kind: String(c[1]), id: String(c[2]) } : undefined;
-    if (before && Number.isNaN(Date.parse(before.at))) throw DomainError.field('cursor', 'is not a cursor returned by this list');
+    if (before && !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(before.at)) throw DomainError.field('cursor', 'is not a cursor returned by this list');
     const rows = await this.repo.timeline(id, limit, before);
-    // Keep the database's microsecond timestamp text in the cursor so paging never skips or repeats a row.
-    return toPage(rows, limit, (r) => [atText(r.at), r.kind, r.id], toTimelineItem);
+    // The cursor keeps the database's exact (microsecond) timestamp text, so paging never skips or repeats a row.
+    return toPage(rows, limit, (r) => [r.at_key, r.kind, r.id], toTimelineItem);
   }
-}
-
-function atText(at: Date | string): string {
-  return typeof at === 'string' ? at : at.toISOString();
 }
