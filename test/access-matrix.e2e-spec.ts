@@ -220,5 +220,5 @@ describe('access control matrix', () => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+  }, 240_000);
 });
