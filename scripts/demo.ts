@@ -8,7 +8,7 @@ import { DEFAULT_ADMIN, DemoSetupError, loadDemo, renderSummary, type DemoOption
  *   BOOTSTRAP_ADMIN_PASSWORD  the server uses to create its first admin (default careloop-demo-admin)
  *   SCHOOL_TIMEZONE           the server's school time zone (default Asia/Shanghai)
  */
-const USAGE = `usage: npm run demo -- [--learners N (default 3000)] [--seed N (default 20260101)] [--batch N (≤ 1000)] [--resume] [--wait SECONDS]`;
+const USAGE = `usage: npm run demo -- [--learners N (default 3000)] [--seed N (default 20260101)] [--batch N (≤ 1000)] [--concurrency N (default 3)] [--resume] [--wait SECONDS]`;
 
 function parse(argv: string[]): Partial<DemoOptions> & { help?: boolean } {
   const out: Partial<DemoOptions> & { help?: boolean } = {};
@@ -23,6 +23,7 @@ function parse(argv: string[]): Partial<DemoOptions> & { help?: boolean } {
       case '--learners': out.learners = value(); break;
       case '--seed': out.seed = value(); break;
       case '--batch': out.batchSize = value(); break;
+      case '--concurrency': out.concurrency = value(); break;
       case '--wait': out.waitTimeoutMs = value() * 1000; break;
       case '--resume': out.resume = true; break;
       case '--help': case '-h': out.help = true; break;
@@ -31,6 +32,7 @@ function parse(argv: string[]): Partial<DemoOptions> & { help?: boolean } {
   }
   if (out.learners !== undefined && (out.learners < 1 || out.learners > 99_999)) throw new DemoSetupError('--learners must be from 1 to 99999');
   if (out.batchSize !== undefined && (out.batchSize < 1 || out.batchSize > 1000)) throw new DemoSetupError('--batch must be from 1 to 1000');
+  if (out.concurrency !== undefined && (out.concurrency < 1 || out.concurrency > 16)) throw new DemoSetupError('--concurrency must be from 1 to 16');
   return out;
 }
 
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     learners: args.learners ?? 3000,
     seed: args.seed ?? 20260101,
     batchSize: args.batchSize ?? 1000,
+    concurrency: args.concurrency ?? 3,
     resume: args.resume ?? false,
     waitTimeoutMs: args.waitTimeoutMs ?? 300_000,
     log: (line) => process.stderr.write(`${line}\n`),

@@ -29,6 +29,7 @@ describe('demo school loader (npm run demo)', () => {
     learners: 60,
     seed: 11,
     batchSize: 250,
+    concurrency: 3,
     schoolTimezone: 'Asia/Shanghai',
     resume: false,
     waitTimeoutMs: 150_000,

@@ -16,6 +16,8 @@ export interface DemoOptions {
   seed: number;
   /** Items per sync request (the API takes up to 5,000; the demo sends ≤ 1,000). */
   batchSize: number;
+  /** Sync requests in flight at once. */
+  concurrency: number;
   /** The server's SCHOOL_TIMEZONE (months and weeks of the rules are counted in it). */
   schoolTimezone: string;
   /** Load again over an existing demo (idempotent: existing staff are reused, sync replays change nothing). */
@@ -134,13 +136,13 @@ export async function loadDemo(opts: DemoOptions): Promise<DemoResult> {
 
   const sync = { courses: { ...EMPTY }, learners: { ...EMPTY }, enrollments: { ...EMPTY }, events: { ...EMPTY } };
   const courses = DEMO_COURSES.map(({ team, ...c }) => ({ ...c, teamId: teams[team] }));
-  await syncBatches(http, key, 'PUT', '/sync/courses', 'courses', courses, opts.batchSize, sync.courses, result, log);
-  await syncBatches(http, key, 'PUT', '/sync/learners', 'learners', school.learners.map((l) => l.learner), opts.batchSize, sync.learners, result, log);
-  await syncBatches(http, key, 'PUT', '/sync/enrollments', 'enrollments', school.learners.map((l) => l.enrollment), opts.batchSize, sync.enrollments, result, log);
+  await syncBatches(http, key, 'PUT', '/sync/courses', 'courses', courses, opts, sync.courses, result, log);
+  await syncBatches(http, key, 'PUT', '/sync/learners', 'learners', school.learners.map((l) => l.learner), opts, sync.learners, result, log);
+  await syncBatches(http, key, 'PUT', '/sync/enrollments', 'enrollments', school.learners.map((l) => l.enrollment), opts, sync.enrollments, result, log);
   // Each learner's history in time order, learner after learner (a platform backfilling its history would do
   // the same); a batch then touches few enrolments, which keeps the rollup upserts cheap.
   const events = school.learners.flatMap((l) => l.events);
-  await syncBatches(http, key, 'POST', '/sync/events', 'events', events, opts.batchSize, sync.events, result, log);
+  await syncBatches(http, key, 'POST', '/sync/events', 'events', events, opts, sync.events, result, log);
   result.sync = sync;
   if (result.rejected.length) log(`  ${result.rejected.length} item(s) were rejected; first: ${JSON.stringify(result.rejected[0])}`);
 
@@ -188,6 +190,10 @@ async function createStaff(http: CareloopHttp, admin: string, s: (typeof DEMO_ST
   return (await http.send<{ id: string }>('POST', '/staff', admin, body)).id;
 }
 
+/**
+ * Sends `items` in batches, `concurrency` requests in flight (each kind finishes before the next starts, so
+ * parents always precede children). Replies are summed into `into`; rejected items are kept for the report.
+ */
 async function syncBatches(
   http: CareloopHttp,
   key: string,
@@ -195,25 +201,33 @@ async function syncBatches(
   path: string,
   kind: string,
   items: unknown[],
-  batchSize: number,
+  opts: Pick<DemoOptions, 'batchSize' | 'concurrency'>,
   into: SyncSummary,
   result: DemoResult,
   log: (l: string) => void,
 ): Promise<void> {
   const started = Date.now();
   let lastLog = 0;
-  for (let from = 0; from < items.length; from += batchSize) {
-    const batch = items.slice(from, from + batchSize);
-    const reply = await http.send<{ results: Array<{ index: number; status: string; errors?: unknown }>; summary: SyncSummary }>(method, path, key, { items: batch });
-    for (const k of Object.keys(into) as Array<keyof SyncSummary>) into[k] += reply.summary?.[k] ?? 0;
-    for (const r of reply.results ?? []) if (r.status === 'rejected' && result.rejected.length < 20) result.rejected.push({ kind, index: from + r.index, errors: r.errors });
-    const done = Math.min(from + batchSize, items.length);
-    if (done === items.length || Date.now() - lastLog > 2000) {
-      lastLog = Date.now();
-      const rate = Math.round(done / Math.max(0.001, (Date.now() - started) / 1000));
-      log(`  ${kind.padEnd(11)} ${done.toLocaleString('en-US').padStart(9)} / ${items.length.toLocaleString('en-US')}  (${rate.toLocaleString('en-US')}/s)`);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    for (;;) {
+      const from = next;
+      if (from >= items.length) return;
+      next += opts.batchSize;
+      const batch = items.slice(from, from + opts.batchSize);
+      const reply = await http.send<{ results: Array<{ index: number; status: string; errors?: unknown }>; summary: SyncSummary }>(method, path, key, { items: batch });
+      for (const k of Object.keys(into) as Array<keyof SyncSummary>) into[k] += reply.summary?.[k] ?? 0;
+      for (const r of reply.results ?? []) if (r.status === 'rejected' && result.rejected.length < 20) result.rejected.push({ kind, index: from + r.index, errors: r.errors });
+      done += batch.length;
+      if (done === items.length || Date.now() - lastLog > 2000) {
+        lastLog = Date.now();
+        const rate = Math.round(done / Math.max(0.001, (Date.now() - started) / 1000));
+        log(`  ${kind.padEnd(11)} ${done.toLocaleString('en-US').padStart(9)} / ${items.length.toLocaleString('en-US')}  (${rate.toLocaleString('en-US')}/s)`);
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
   log(`  ${kind.padEnd(11)} ${Object.entries(into).filter(([, n]) => n).map(([s, n]) => `${s} ${n}`).join(', ') || 'nothing to send'}`);
 }
 
