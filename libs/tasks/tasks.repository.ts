@@ -183,19 +183,23 @@ export class TasksRepository {
 
   /** The advisor's open cases with no scheduled task, highest priority first, with the total count. */
   queueCases(advisorId: string, now: Date, churnDays: number, limit: number): Promise<Array<Record<string, any>>> {
+    // The page (and the total) is picked on the cases alone; learner details are joined for the page only.
     return this.dataSource.query(
-      `select c.id, c.learner_id, c.team_id, c.advisor_id, c.priority, c.status, c.due_at, c.opened_at, c.first_contact_at,
-              count(*) over () as total,
-              ${LEARNER_DETAIL_COLUMNS('$2::timestamptz', '$3::int')}
-         from cases c
+      `with page as (
+         select c.id, c.learner_id, c.team_id, c.advisor_id, c.priority, c.status, c.due_at, c.opened_at, c.first_contact_at,
+                count(*) over () as total, ${PRIORITY_RANK_SQL('c.priority')} as rank
+           from cases c
+          where c.advisor_id = $1 and c.status <> 'resolved'
+            and not exists (select 1 from tasks t where t.case_id = c.id and t.status = 'scheduled')
+          order by rank desc, c.due_at nulls last, c.opened_at, c.id
+          limit $4)
+       select c.*, ${LEARNER_DETAIL_COLUMNS('$2::timestamptz', '$3::int')}
+         from page c
          join learners l on l.id = c.learner_id
          left join lateral (select e.* from enrollments e where e.learner_id = c.learner_id
                              order by (e.status = 'active') desc, e.enrolled_at desc limit 1) e on true
          left join courses co on co.id = e.course_id
-        where c.advisor_id = $1 and c.status <> 'resolved'
-          and not exists (select 1 from tasks t where t.case_id = c.id and t.status = 'scheduled')
-        order by ${PRIORITY_RANK_SQL('c.priority')} desc, c.due_at nulls last, c.opened_at, c.id
-        limit $4`,
+        order by c.rank desc, c.due_at nulls last, c.opened_at, c.id`,
       [advisorId, now, churnDays, limit],
     );
   }
