@@ -49,6 +49,18 @@ describe('POST /rules/backtest', () => {
     expect(res.body).toMatchObject({ from: '2026-02-10', to: '2026-02-20', timezone: 'Asia/Shanghai', rule: { kind: 'inactive_days', params: { days: 7 } } });
   });
 
+  it('inactive_days over a quarter (login bitmaps longer than one 63-day word)', async () => {
+    const res = await backtest({ rule: { kind: 'inactive_days' }, from: '2026-01-01', to: '2026-03-31', courseId });
+    const byDay = Object.fromEntries(res.body.days.map((d: any) => [d.day, d]));
+    expect(res.body.days).toHaveLength(90);
+    expect(byDay['2026-01-15'].firing).toBe(0);
+    expect(res.body.days.filter((d: any) => d.opened).map((d: any) => [d.day, d.opened])).toEqual([
+      ['2026-02-08', 1], ['2026-02-09', 1], ['2026-02-12', 1], ['2026-02-19', 1],
+    ]);
+    expect(byDay['2026-03-31'].firing).toBe(2);
+    expect(res.body.totals).toMatchObject({ alertsOpened: 4, openAtStart: 0, distinctLearners: 3 });
+  });
+
   it('a draft threshold changes the numbers (nothing is saved)', async () => {
     const res = await backtest({ rule: { kind: 'inactive_days', params: { days: 14 } }, from: '2026-02-10', to: '2026-02-20', courseId });
     // B3 (enrolled Feb 1) reaches 14 days on Feb 15 — the day it was paused; B2 (Feb 5 10:00) on Feb 19.

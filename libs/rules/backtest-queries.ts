@@ -17,23 +17,39 @@ const ACTIVE_WINDOW = (statuses: string, courseParam: string) => `
   where (e.enrolled_at at time zone $3::text)::date <= $2::date and (${courseParam}::uuid is null or e.course_id = ${courseParam}::uuid)`;
 
 const BUILDERS: { [K in RuleKind]: Builder<K> } = {
-  // Inactive from max(enrolment, end of last login day) + N days until the day before the next login.
+  // No big sort: each enrolment's login days in [from − 1 − N, to] become one bit string (hash aggregates);
+  // every run of ≥ N zeros [a, b] means inactive on days a + N − 1 … b, and never before N days after
+  // enrolling (counted from the enrolment time, as the live rule does).
   inactive_days: (p) => ({
     values: [p.days],
     sql: `
-      logins as (
-        select d.enrollment_id, d.day, lead(d.day) over (partition by d.enrollment_id order by d.day) as next_day
-        from enrollment_daily d where d.logins > 0 and d.day <= $2::date),
-      first_login as (select enrollment_id, min(day) as day from logins group by enrollment_id),
+      span as (select $1::date - 1 - $4::int as d0, $2::date - ($1::date - 1 - $4::int) + 1 as len, repeat('0', $4::int) || '0*' as pat),
+      -- 63-day words of bigint bits (bit_or in a hash aggregate), then concatenated in order per enrolment.
+      words as (
+        select d.enrollment_id, (d.day - span.d0) / 63 as wi, bit_or(1::bigint << (62 - (d.day - span.d0) % 63)) as wb
+        from enrollment_daily d, span
+        where d.logins > 0 and d.day >= span.d0 and d.day <= $2::date
+        group by 1, 2),
+      masks as (
+        select wd.enrollment_id, left(string_agg(substr(wd.wb::bit(64)::text, 2), '' order by wd.wi), span.len) as txt
+        from (select e.enrollment_id, g.wi, coalesce(x.wb, 0) as wb
+              from (select distinct enrollment_id from words) e
+              cross join span cross join generate_series(0, (span.len - 1) / 63) g(wi)
+              left join words x on x.enrollment_id = e.enrollment_id and x.wi = g.wi) wd, span
+        group by wd.enrollment_id, span.len),
+      runs as (
+        select w.enrollment_id, w.enrolled_at, t.txt, g.n
+        from w cross join span
+        left join masks m on m.enrollment_id = w.enrollment_id
+        cross join lateral (select coalesce(m.txt, repeat('0', span.len)) as txt) t
+        cross join lateral generate_series(1, regexp_count(t.txt, span.pat)) g(n)),
       iv as (
-        select l.enrollment_id, l.day + $4::int as s, coalesce(l.next_day - 1, $2::date) as e from logins l
-        union all
-        select w.enrollment_id,
-               case when x.t = date_trunc('day', x.t) then x.t::date - 1 else x.t::date end as s,
-               coalesce(f.day - 1, $2::date) as e
-        from w
-        cross join lateral (select (w.enrolled_at + make_interval(days => $4::int)) at time zone $3::text as t) x
-        left join first_login f on f.enrollment_id = w.enrollment_id)`,
+        select r.enrollment_id,
+               greatest(span.d0 + regexp_instr(r.txt, span.pat, 1, r.n::int) - 1 + $4::int - 1,
+                        case when x.t = date_trunc('day', x.t) then x.t::date - 1 else x.t::date end) as s,
+               span.d0 + regexp_instr(r.txt, span.pat, 1, r.n::int, 1) - 2 as e
+        from runs r cross join span
+        cross join lateral (select (r.enrolled_at + make_interval(days => $4::int)) at time zone $3::text as t) x)`,
   }),
 
   // Between two lesson days the completed count is constant while the expected count grows, so each
