@@ -1,5 +1,6 @@
 import { Foundation1764100000000 } from './1764100000000-Foundation.js';
 import { Interventions1764100006000 } from './1764100006000-Interventions.js';
+import { TaskDueNotices1764100006001 } from './1764100006001-TaskDueNotices.js';
 import { CoreDomain1764100001000 } from './1764100001000-CoreDomain.js';
 import { RulesEngine1764100004000 } from './1764100004000-RulesEngine.js';
 import { LearnerData1764100003000 } from './1764100003000-LearnerData.js';
@@ -21,5 +22,6 @@ export const MIGRATIONS = [
   RulesEngine1764100004000,
   CasesAssignment1764100005000,
   Interventions1764100006000,
+  TaskDueNotices1764100006001,
   KbLearning1764100007001,
 ];

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { jobId } from '../libs/queue/jobs.js';
+import { jobId, QueueName } from '../libs/queue/jobs.js';
 import { QueueService } from '../libs/queue/queue.service.js';
 import { eventually, TestApp, type TestStaff } from '../libs/testing/index.js';
 import { LearningDataFactory } from '../libs/testing/learning-data.factory.js';
@@ -123,6 +123,26 @@ describe('webhooks and learner reminders', () => {
     await eventually(() => forLearner(quiet.learnerId).length === 3, 20_000);
     expect(JSON.parse(forLearner(quiet.learnerId)[2].body).data.lastLoginAt).toBe('2026-11-25T03:00:00.000Z');
     app.setNow(NOW);
+  });
+
+  it('announces a task coming due once (task.due), signed like every delivery', async () => {
+    const created = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url, events: ['task.due'], secret: SECRET });
+    expect(created.status).toBe(201);
+    const advisor = await app.staff.create('advisor');
+    const e = await data.enrollment({ enrolledAt: '2026-11-20T00:00:00Z' });
+    const [task] = await app.db.query(
+      `insert into tasks (kind, assignee_id, learner_id, enrollment_id, due_at, status) values ('care_call', $1, $2, $3, '2026-11-30T03:30:00Z', 'scheduled') returning id`,
+      [advisor.id, e.learnerId, e.id],
+    );
+    await app.get(QueueService).enqueue('tasks.due-sweep', {}, { jobId: jobId('test-due', 1) });
+    const [notice] = await eventually(() => (forLearner(e.learnerId).length ? forLearner(e.learnerId) : undefined));
+    expect(JSON.parse(notice.body)).toMatchObject({ type: 'task.due', data: { taskId: task.id, assigneeId: advisor.id, kind: 'care_call', dueAt: '2026-11-30T03:30:00.000Z' } });
+    expect(verifyWebhook(SECRET, Number(notice.headers['x-careloop-timestamp']), notice.body, String(notice.headers['x-careloop-signature']))).toBe(true);
+    await app.get(QueueService).enqueue('tasks.due-sweep', {}, { jobId: jobId('test-due', 2) });
+    await eventually(async () => (await app.get(QueueService).queue(QueueName.Tasks).getJobState(jobId('test-due', 2))) === 'completed');
+    await eventually(async () => (await app.db.query(`select count(*)::int as n from outbox where sent_at is null`))[0].n === 0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(forLearner(e.learnerId)).toHaveLength(1);
   });
 
   it('disables a webhook after N consecutive failed deliveries, with an audit entry', async () => {

@@ -39,6 +39,8 @@ export interface JobPayloads {
   'tasks.reminders': Record<string, never>;
   /** Cron sweep: a renewal_call for each enrolment entering near_expiry. */
   'tasks.renewal-calls': Record<string, never>;
+  /** Cron sweep: one task.due event for each scheduled task coming due within the hour. */
+  'tasks.due-sweep': Record<string, never>;
   'tickets.sla-check': { ticketId: string; target: 'first_response' | 'resolution'; kind: 'warning' | 'breach'; at: string };
   'tickets.on-complaint': DomainEventJob;
   /** From ticket.created / ticket.sla_changed: remove obsolete delayed sla-checks, add the current ones. */
@@ -67,6 +69,7 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'tasks.due-notify': QueueName.Tasks,
   'tasks.reminders': QueueName.Tasks,
   'tasks.renewal-calls': QueueName.Tasks,
+  'tasks.due-sweep': QueueName.Tasks,
   'tickets.sla-check': QueueName.Tickets,
   'tickets.on-complaint': QueueName.Tickets,
   'tickets.schedule-sla': QueueName.Tickets,

@@ -7,7 +7,7 @@ import { UnknownJobError, type JobProcessor } from '../job-processor.js';
 
 /**
  * tasks queue: the first-week program on enrollment.created / enrollment.status_changed, and the hourly
- * sweeps (learner reminders, renewal calls). Every handler re-reads state, so replays change nothing.
+ * sweeps (learner reminders, renewal calls, task.due notices). Every handler re-reads state, so replays change nothing.
  */
 @Injectable()
 export class TasksProcessor implements JobProcessor {
@@ -28,6 +28,8 @@ export class TasksProcessor implements JobProcessor {
         return this.reminders.sendReminders();
       case 'tasks.renewal-calls':
         return this.reminders.scheduleRenewalCalls();
+      case 'tasks.due-sweep':
+        return this.reminders.announceDueTasks();
       default:
         throw new UnknownJobError(job);
     }

@@ -5,11 +5,12 @@ import { QueueService } from '../../../../libs/queue/queue.service.js';
 
 export const REMINDERS_SCHEDULER_ID = 'tasks-reminders';
 export const RENEWAL_CALLS_SCHEDULER_ID = 'tasks-renewal-calls';
+export const DUE_SWEEP_SCHEDULER_ID = 'tasks-due-sweep';
 
 const SWEEP_OPTS = { attempts: 3, backoff: { type: 'exponential' as const, delay: 5000 }, removeOnComplete: { age: 24 * 3600, count: 100 }, removeOnFail: { age: 14 * 24 * 3600 } };
 
 /**
- * REMINDERS_CRON (default hourly at :10, school time zone) → tasks.reminders and tasks.renewal-calls.
+ * REMINDERS_CRON (default hourly at :10, school time zone) → tasks.reminders, tasks.renewal-calls and tasks.due-sweep.
  * BullMQ job schedulers: several worker replicas upsert the same schedule, and each tick runs once.
  */
 @Injectable()
@@ -27,6 +28,7 @@ export class RemindersSchedule implements OnApplicationBootstrap {
       const q = this.queues.queue(QueueName.Tasks);
       await q.upsertJobScheduler(REMINDERS_SCHEDULER_ID, repeat, { name: 'tasks.reminders', data: {}, opts: SWEEP_OPTS });
       await q.upsertJobScheduler(RENEWAL_CALLS_SCHEDULER_ID, repeat, { name: 'tasks.renewal-calls', data: {}, opts: SWEEP_OPTS });
+      await q.upsertJobScheduler(DUE_SWEEP_SCHEDULER_ID, repeat, { name: 'tasks.due-sweep', data: {}, opts: SWEEP_OPTS });
     } catch (e) {
       this.logger.warn(`could not register the reminder schedules: ${(e as Error).message}`);
     }
