@@ -1,27 +1,27 @@
 import { Foundation1764100000000 } from './1764100000000-Foundation.js';
+import { CoreDomain1764100001000 } from './1764100001000-CoreDomain.js';
+import { LearnerData1764100003000 } from './1764100003000-LearnerData.js';
+import { RulesEngine1764100004000 } from './1764100004000-RulesEngine.js';
+import { CasesAssignment1764100005000 } from './1764100005000-CasesAssignment.js';
 import { Interventions1764100006000 } from './1764100006000-Interventions.js';
 import { TaskDueNotices1764100006001 } from './1764100006001-TaskDueNotices.js';
-import { CoreDomain1764100001000 } from './1764100001000-CoreDomain.js';
-import { RulesEngine1764100004000 } from './1764100004000-RulesEngine.js';
-import { LearnerData1764100003000 } from './1764100003000-LearnerData.js';
-import { Analytics1764100008000 } from './1764100008000-Analytics.js';
 import { SupportDesk1764100007000 } from './1764100007000-SupportDesk.js';
 import { KbLearning1764100007001 } from './1764100007001-KbLearning.js';
-import { CasesAssignment1764100005000 } from './1764100005000-CasesAssignment.js';
+import { Analytics1764100008000 } from './1764100008000-Analytics.js';
 
 /**
- * Every migration, in order. Listed explicitly (not globbed) so the same list works from TypeScript
- * sources under Jest and from compiled JavaScript in dist/. Add new migrations at the end.
+ * Every migration, in timestamp order. Listed explicitly (not globbed) so the same list works from TypeScript
+ * sources under Jest and from compiled JavaScript in dist/. TypeORM runs them by timestamp. Add new ones at the end.
  */
 export const MIGRATIONS = [
   Foundation1764100000000,
   CoreDomain1764100001000,
   LearnerData1764100003000,
-  Analytics1764100008000,
-  SupportDesk1764100007000,
   RulesEngine1764100004000,
   CasesAssignment1764100005000,
   Interventions1764100006000,
   TaskDueNotices1764100006001,
+  SupportDesk1764100007000,
   KbLearning1764100007001,
+  Analytics1764100008000,
 ];

@@ -9,13 +9,12 @@ export const EVENT_SUBSCRIBERS: Record<string, JobName[]> = {
   'enrollment.status_changed': ['tasks.on-enrollment-status'],
   'alert.opened': ['cases.on-alert-opened'],
   'alert.cleared': ['cases.on-alert-cleared'],
-  'staff.updated': ['cases.backfill'],
-  'case.capacity_freed': ['cases.backfill'],
   'rule_run.requested': ['rules.run'],
   'analytics.refresh_requested': ['analytics.refresh'],
   'ticket.created': ['tickets.schedule-sla'],
   'ticket.sla_changed': ['tickets.schedule-sla'],
-  'staff.updated': ['tickets.backfill'],
+  'staff.updated': ['tickets.backfill', 'cases.backfill'],
+  'case.capacity_freed': ['cases.backfill'],
 };
 
 /** Events that integrations may subscribe to with a webhook; each also goes to webhooks.fan-out. */
