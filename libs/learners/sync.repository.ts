@@ -166,8 +166,12 @@ export class SyncRepository {
   ): Promise<Map<string, string>> {
     if (!items.length) return new Map();
     const rows: Array<{ id: string; external_id: string }> = await em.query(
-      `insert into enrollments (external_id, learner_id, course_id, enrolled_at, expires_at, status, holdout, source_updated_at)
-       select * from unnest($1::text[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::bool[], $8::timestamptz[])
+      // The status took effect at enrolment for an active enrolment, else (e.g. an import of one already
+      // cancelled) at the source's updatedAt when given: analytics dates churn from it, not from the sync time.
+      `insert into enrollments (external_id, learner_id, course_id, enrolled_at, expires_at, status, holdout, source_updated_at, status_changed_at)
+       select x.*, case when x.status = 'active' then x.enrolled_at else coalesce(x.source_updated_at, now()) end
+       from unnest($1::text[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::bool[], $8::timestamptz[])
+         as x(external_id, learner_id, course_id, enrolled_at, expires_at, status, holdout, source_updated_at)
        on conflict (external_id) do nothing
        returning id, external_id`,
       [
@@ -189,7 +193,7 @@ export class SyncRepository {
     if (!rows.length) return;
     await em.query(
       `update enrollments e set enrolled_at = x.enrolled_at, expires_at = x.expires_at, status = x.status,
-         status_changed_at = case when x.status_changed then now() else e.status_changed_at end,
+         status_changed_at = case when x.status_changed then least(coalesce(x.source_updated_at, now()), now()) else e.status_changed_at end,
          source_updated_at = x.source_updated_at, updated_at = now()
        from unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::bool[], $6::timestamptz[])
          as x(id, enrolled_at, expires_at, status, status_changed, source_updated_at)
