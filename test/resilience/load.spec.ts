@@ -45,6 +45,7 @@ describe('mixed load at a steady rate', () => {
       let learnersMade = 0;
       let enrolled = 0;
       let eventSeq = 0;
+      let noTask = 0;
       const started = Date.now();
       const day = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
       const ops: Op[] = [
@@ -103,7 +104,10 @@ describe('mixed load at a steady rate', () => {
             const token = tokens[t % ADVISORS];
             const q = await api(sys.baseUrl, 'GET', '/api/v1/tasks?status=scheduled&limit=1', { token });
             const task = q.body?.items?.[0];
-            if (!task) return { status: 200, ms: 0 };
+            if (!task) {
+              noTask++;
+              return { status: q.status, ms: 0 };
+            }
             return api(sys.baseUrl, 'POST', `/api/v1/tasks/${task.id}/outcome`, { token, body: { result: t % 3 ? 'reached' : 'no_answer', durationMinutes: 12, note: 'load', riskRead: 'low' } });
           },
           ok: [200, 409], // two ticks may pick the same task: the second is a conflict, not an error
@@ -171,6 +175,8 @@ describe('mixed load at a steady rate', () => {
       figures.late_ticks = late;
       figures.rule_run = ruleRun?.status ?? 'none';
       figures.dup_first_week = state['dup.first_week'];
+      figures.tasks = Object.entries(state).filter(([k]) => k.startsWith('tasks.')).map(([k, v]) => `${k.slice(6)}:${v}`).join(',');
+      figures.outcome_ticks_without_a_task = noTask;
       figures.learners = learnersMade;
       figures.enrolments = enrolled;
       figures.events = eventSeq;
