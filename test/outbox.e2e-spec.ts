@@ -44,9 +44,9 @@ describe('transactional outbox across a Redis outage', () => {
       // Relaying the same row again (as after a crash between enqueue and commit) creates no second job.
       await app.db.query(`update outbox set sent_at = null where id = $1`, [row.id]);
       await app.get(OutboxRelayService, 'worker').relayBatch();
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'paused', 'prioritized');
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
-      const ids = (await queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'paused', 'prioritized'])).map((j) => j.id);
+      const ids = (await queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'])).map((j) => j.id);
       expect(ids.filter((x) => x === id)).toHaveLength(1);
       expect(total).toBe(ids.length);
     } finally {

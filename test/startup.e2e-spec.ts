@@ -77,7 +77,8 @@ describe('migrations under the lock', () => {
     await admin.query(`drop database if exists "${name}" with (force)`);
     await admin.query(`create database "${name}"`);
     try {
-      const url = new URL(admin.connectionParameters ? `postgres://postgres@127.0.0.1:5432/${name}` : '');
+      const url = new URL(process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+      url.pathname = `/${name}`;
       const [a, b] = await Promise.all([runMigrationsLocked(url.toString()), runMigrationsLocked(url.toString())]);
       expect(a.length + b.length).toBeGreaterThan(0);
       expect(Math.min(a.length, b.length)).toBe(0);

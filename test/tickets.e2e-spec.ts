@@ -362,5 +362,12 @@ describe('support desk tickets (e2e)', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({ kind: 'ticket', id: answered.id, type: 'technical', detail: { status: 'resolved', sla: { firstResponse: 'met', resolution: 'met' } } });
     expect(rows[1].detail.sla).toEqual({ firstResponse: null, resolution: null });
+
+    // The same, through the learner's public view and timeline.
+    const view = await app.http().get(`/api/v1/learners/${l.id}`).set(admin.auth).expect(200);
+    expect(view.body.openTickets.map((t: { id: string }) => t.id)).toEqual([stillOpen.id]);
+    const timeline = await app.http().get(`/api/v1/learners/${l.id}/timeline`).set(admin.auth).expect(200);
+    const tickets = timeline.body.items.filter((i: { kind: string }) => i.kind === 'ticket');
+    expect(tickets.map((i: { id: string }) => i.id).sort()).toEqual([answered.id, stillOpen.id].sort());
   });
 });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TicketsModule } from '../tickets/tickets.module.js';
 import { LearnersRepository } from './learners.repository.js';
 import { LearnersService } from './learners.service.js';
 import { PartitionsService } from './partitions.service.js';
@@ -6,6 +7,7 @@ import { SyncRepository } from './sync.repository.js';
 import { SyncService } from './sync.service.js';
 
 @Module({
+  imports: [TicketsModule],
   providers: [SyncRepository, SyncService, LearnersRepository, LearnersService, PartitionsService],
   exports: [SyncService, LearnersService, PartitionsService],
 })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { stageSql, type LifecycleStage } from './lifecycle.js';
+import { TICKET_TIMELINE_SQL } from '../tickets/ticket-timeline.sql.js';
 
 export type Risk = 'low' | 'medium' | 'high';
 
@@ -208,7 +209,7 @@ export class LearnersRepository {
 
   /**
    * The learner's timeline, newest first: a UNION ALL over sources, each tagged with a `kind` and keyset-paged
-   * on (at, kind, id). Later sources (tickets, outcomes) add one more branch here.
+   * on (at, kind, id): activity events, alerts, tasks with their outcomes, tickets with their SLA outcome.
    */
   timeline(learnerId: string, limit: number, before?: { at: string; kind: string; id: string }): Promise<TimelineRow[]> {
     const params: unknown[] = [learnerId, limit + 1];
@@ -231,6 +232,8 @@ export class LearnersRepository {
                           jsonb_build_object('status', t.status, 'assigneeId', t.assignee_id, 'caseId', t.case_id, 'dayIndex', t.day_index,
                                              'result', t.result, 'completedAt', t.completed_at, 'note', t.note) as detail
                    from tasks t where t.learner_id = $1`)}
+         union all
+         ${branch(TICKET_TIMELINE_SQL)}
        ) u order by at desc, kind desc, id desc limit $2`,
       params,
     );

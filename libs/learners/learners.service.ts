@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor, pageLimit, toPage, type Page } from '../com
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { lifecycleStage, progress, type LifecycleStage } from './lifecycle.js';
 import { LearnersRepository, type LearnerRow, type Risk, type TimelineRow } from './learners.repository.js';
+import { TicketsService } from '../tickets/tickets.service.js';
 
 export const STUDY_WEEKS = 8;
 
@@ -48,6 +49,7 @@ export class LearnersService {
   constructor(
     private readonly repo: LearnersRepository,
     private readonly clock: Clock,
+    private readonly tickets: TicketsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -74,7 +76,12 @@ export class LearnersService {
     const tz = this.config.schoolTimezone;
     const thisWeek = DateTime.fromJSDate(now, { zone: tz }).startOf('week');
     const weeks = Array.from({ length: STUDY_WEEKS }, (_, i) => thisWeek.minus({ weeks: STUDY_WEEKS - 1 - i }).toISODate()!);
-    const [enrollments, alerts, minutes] = await Promise.all([this.repo.enrollments(id), this.repo.openAlerts(id), this.repo.weeklyStudyMinutes(id, weeks[0])]);
+    const [enrollments, alerts, minutes, openTickets] = await Promise.all([
+      this.repo.enrollments(id),
+      this.repo.openAlerts(id),
+      this.repo.weeklyStudyMinutes(id, weeks[0]),
+      this.tickets.openTicketsFor(id),
+    ]);
     return {
       ...toSummary(row),
       enrollments: enrollments.map((e) => ({
@@ -103,6 +110,7 @@ export class LearnersService {
         openedAt: a.opened_at.toISOString(),
       })),
       weeklyStudyMinutes: weeks.map((weekStart) => ({ weekStart, minutes: minutes.get(weekStart) ?? 0 })),
+      openTickets,
     };
   }
 
