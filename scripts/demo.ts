@@ -4,8 +4,8 @@ import { DEFAULT_ADMIN, DemoSetupError, loadDemo, renderSummary, type DemoOption
  * `npm run demo [-- --learners 3000 --seed 42 --batch 1000 --resume]`: loads the demo school into a running
  * careloop over HTTP. A command-line client, not part of the app, so it reads its own environment:
  *   CARELOOP_URL              where careloop listens (default http://localhost:3000)
- *   BOOTSTRAP_ADMIN_EMAIL     the admin to log in as (default admin@demo-school.example) — the same variables
- *   BOOTSTRAP_ADMIN_PASSWORD  the server uses to create its first admin (default careloop-demo-admin)
+ *   BOOTSTRAP_ADMIN_EMAIL     the admin to log in as (default admin@careloop.local, the admin npm start creates in development) — the same variables
+ *   BOOTSTRAP_ADMIN_PASSWORD  the server uses to create its first admin (default careloop-admin)
  *   SCHOOL_TIMEZONE           the server's school time zone (default Asia/Shanghai)
  */
 const USAGE = `usage: npm run demo -- [--learners N (default 3000)] [--seed N (default 20260101)] [--batch N (≤ 1000)] [--concurrency N (default 3)] [--resume] [--wait SECONDS]`;

@@ -21,7 +21,10 @@ describe('loadConfig', () => {
     expect(c.holdoutPercent).toBe(0);
     expect(c.rulesCron).toBe('0 * * * *');
     expect(c.jwtSecret).toBe(DEFAULT_JWT_SECRET);
-    expect(c.bootstrapAdmin).toBeUndefined();
+    // Development only: a well-known first admin, so npm start then npm run demo work on a fresh clone.
+    expect(c.bootstrapAdmin).toEqual({ email: 'admin@careloop.local', password: 'careloop-admin', isDefault: true });
+    expect(loadConfig({ NODE_ENV: 'test' }).bootstrapAdmin).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length' }).bootstrapAdmin).toBeUndefined();
   });
 
   it.each([

@@ -22,7 +22,11 @@ export interface AppConfig {
   jwtPreviousSecrets: string[];
   jwtExpiresInSeconds: number;
   schoolTimezone: string;
-  bootstrapAdmin: { email: string; password: string } | undefined;
+  /**
+   * The first admin, created when no staff exists. In development, without BOOTSTRAP_ADMIN_*, a well-known
+   * default (admin@careloop.local / careloop-admin, `isDefault`) so `npm start` then `npm run demo` just works.
+   */
+  bootstrapAdmin: { email: string; password: string; isDefault?: boolean } | undefined;
   holdoutPercent: number;
   rulesCron: string;
   partitionsCron: string;
@@ -42,6 +46,7 @@ export interface AppConfig {
 }
 
 export const DEFAULT_JWT_SECRET = 'careloop-development-secret-change-me';
+export const DEVELOPMENT_ADMIN = { email: 'admin@careloop.local', password: 'careloop-admin' } as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -177,7 +182,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtPreviousSecrets: (r.raw('JWT_PREVIOUS_SECRETS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     jwtExpiresInSeconds: r.int('JWT_EXPIRES_IN_SECONDS', 3600, 60, 30 * 24 * 3600),
     schoolTimezone: r.timezone('SCHOOL_TIMEZONE', 'Asia/Shanghai'),
-    bootstrapAdmin: email && password ? { email: email.toLowerCase(), password } : undefined,
+    bootstrapAdmin:
+      email && password
+        ? { email: email.toLowerCase(), password }
+        : nodeEnv === 'development' && email === undefined && password === undefined
+          ? { ...DEVELOPMENT_ADMIN, isDefault: true }
+          : undefined,
     holdoutPercent: r.number('HOLDOUT_PERCENT', 0, 0, 100),
     rulesCron: r.cron('RULES_CRON', '0 * * * *'),
     partitionsCron: r.cron('PARTITIONS_CRON', '15 3 * * *'),

@@ -172,7 +172,11 @@ export class StaffService {
         status: 'active',
       });
       await this.audit.record(em, { actor: SYSTEM, action: 'staff.bootstrapped', entity: 'staff', entityId: staff.id, after: toStaffView(staff) });
-      this.logger.log(`created bootstrap admin ${admin.email}`);
+      if (admin.isDefault) {
+        this.logger.warn(`created the development admin ${admin.email} with password "${admin.password}"; set BOOTSTRAP_ADMIN_EMAIL/PASSWORD or change it (PATCH /api/v1/staff/${staff.id})`);
+      } else {
+        this.logger.log(`created bootstrap admin ${admin.email}`);
+      }
     });
   }
 

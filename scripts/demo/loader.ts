@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { ApiError, CareloopHttp, sleep } from './http.js';
 import { Random } from './random.js';
 import { ARCHETYPES, buildDemoSchool, DEMO_COURSES, DEMO_PASSWORD, DEMO_STAFF, DEMO_TEAMS, type Archetype, type TeamKey } from './school.js';
+import { DEVELOPMENT_ADMIN } from '../../libs/config/config.js';
 
 /**
  * Loads the demo school into a running careloop through its public REST API, as an integrator would:
@@ -28,7 +29,8 @@ export interface DemoOptions {
   log: (line: string) => void;
 }
 
-export const DEFAULT_ADMIN = { email: 'admin@demo-school.example', password: 'careloop-demo-admin' };
+/** The admin `npm start` creates in development when no BOOTSTRAP_ADMIN_* is set (libs/config). */
+export const DEFAULT_ADMIN = { email: DEVELOPMENT_ADMIN.email, password: DEVELOPMENT_ADMIN.password };
 
 export type SyncSummary = Record<'created' | 'updated' | 'unchanged' | 'stale' | 'duplicate' | 'rejected', number>;
 
