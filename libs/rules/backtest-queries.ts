@@ -120,10 +120,12 @@ const BUILDERS: { [K in RuleKind]: Builder<K> } = {
         from enrollment_daily d
         where d.day >= date_trunc('week', $1::date)::date - ${7 * n} and d.day <= $2::date
         group by 1, 2),
+      -- Firing needs minutes in the baseline week (the oldest of the n + 1), so each such week names its one candidate.
       cand as (
-        select distinct wk.enrollment_id, g.cw::date as cw
-        from wk cross join generate_series(date_trunc('week', $1::date), date_trunc('week', $2::date), interval '7 days') g(cw)
-        where wk.ws >= g.cw::date - ${7 * n} and wk.ws < g.cw::date and $5::int > 0),
+        select wk.enrollment_id, wk.ws + ${7 * n} as cw
+        from wk
+        where wk.m > 0 and $5::int > 0
+          and wk.ws + ${7 * n} >= date_trunc('week', $1::date)::date and wk.ws + ${7 * n} <= date_trunc('week', $2::date)::date),
       iv as (
         select c.enrollment_id, c.cw as s, c.cw + 6 as e
         from cand c
