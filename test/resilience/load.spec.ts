@@ -16,7 +16,7 @@ interface Op {
   name: string;
   /** fire on ticks where tick % every === 0 */
   every: number;
-  run: (tick: number) => Promise<{ status: number; ms: number }>;
+  run: (tick: number) => Promise<{ status: number; ms: number; body?: unknown }>;
   /** statuses that count as success */
   ok?: number[];
 }
@@ -46,43 +46,50 @@ describe('mixed load at a steady rate', () => {
       let enrolled = 0;
       let eventSeq = 0;
       let noTask = 0;
+      const synced: number[] = [];
+      const enrolledBatches: number[] = [];
       const started = Date.now();
       const day = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
       const ops: Op[] = [
         {
           name: 'PUT /sync/learners (20)',
           every: 10,
-          run: () => {
+          run: async () => {
             const from = learnersMade;
             learnersMade += 20;
-            return sync('learners', Array.from({ length: 20 }, (_, i) => ({ externalId: `LD-L${from + i}`, name: `Learner ${from + i}`, timezone: 'Asia/Shanghai' })));
+            const r = await sync('learners', Array.from({ length: 20 }, (_, i) => ({ externalId: `LD-L${from + i}`, name: `Learner ${from + i}`, timezone: 'Asia/Shanghai' })));
+            if (r.status === 200) synced.push(from);
+            return r;
           },
         },
         {
           name: 'PUT /sync/enrollments (20)',
           every: 10,
           run: async () => {
-            if (enrolled + 20 > learnersMade) return { status: 200, ms: 0 };
-            const from = enrolled;
+            // Only learners whose sync has answered (a batch still in flight is enrolled on a later tick).
+            const from = synced.shift();
+            if (from === undefined) return { status: 200, ms: 0 };
             enrolled += 20;
             // Most enrolments are older (no first-week program), one in four is new (seven check-ins each).
-            return sync('enrollments', Array.from({ length: 20 }, (_, i) => ({
+            const r = await sync('enrollments', Array.from({ length: 20 }, (_, i) => ({
               externalId: `LD-E${from + i}`,
               learnerExternalId: `LD-L${from + i}`,
               courseExternalId: `LD-C${(from + i) % courses.length}`,
               enrolledAt: (from + i) % 4 === 0 ? day(3_600_000) : day(((from + i) % 60 + 10) * 86_400_000),
               status: 'active',
             })));
+            if (r.status === 200) enrolledBatches.push(from);
+            return r;
           },
         },
         {
           name: 'POST /sync/events (100)',
           every: 5,
           run: async () => {
-            if (!enrolled) return { status: 200, ms: 0 };
+            if (!enrolledBatches.length) return { status: 200, ms: 0 };
             const items = Array.from({ length: 100 }, () => {
               const k = eventSeq++;
-              const l = (k * 7919) % enrolled;
+              const l = enrolledBatches[(k * 7919) % enrolledBatches.length] + (k % 20);
               const type = k % 3 === 0 ? 'login' : k % 3 === 1 ? 'study_session' : 'lesson_completed';
               return {
                 eventId: `LD-EV${k}`,
@@ -136,6 +143,8 @@ describe('mixed load at a steady rate', () => {
             (r) => {
               if (r.ms > 0) lat.get(op.name)!.push(r.ms);
               if (!(op.ok ?? [200]).includes(r.status)) errors.push(`${op.name}: ${r.status}`);
+              const rejected = (r as { body?: { summary?: { rejected?: number } } }).body?.summary?.rejected;
+              if (rejected) errors.push(`${op.name}: ${rejected} items rejected`);
             },
             (e) => void errors.push(`${op.name}: ${String(e)}`),
           );
