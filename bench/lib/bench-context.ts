@@ -51,7 +51,10 @@ export async function createBenchContext(name: string, args: BenchArgs, opts: { 
   const base = loadConfig();
   const log = (m: string) => process.stderr.write(`[bench ${name}] ${m}\n`);
   const server = base.databaseUrl ? { url: base.databaseUrl, stop: async () => undefined } : await startEmbeddedPostgres(base.dataDir, base.embeddedPostgresPort, log);
-  const dbName = `careloop_bench_${name.replace(/\W/g, '_')}`;
+  // Tiny runs inside the test suite get a database of their own process, dropped at the end, so two test runs
+  // (or a test run and a full benchmark) never drop each other's database.
+  const scratch = opts.record === false;
+  const dbName = `careloop_bench_${name.replace(/\W/g, '_')}${scratch ? `_${process.pid}` : ''}`.toLowerCase();
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
   await admin.query(`drop database if exists ${dbName} with (force)`);
@@ -87,6 +90,12 @@ export async function createBenchContext(name: string, args: BenchArgs, opts: { 
     },
     close: async () => {
       await pool.end();
+      if (scratch) {
+        const c = new pg.Client({ connectionString: server.url });
+        await c.connect();
+        await c.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
+        await c.end();
+      }
       await redis.stop();
       await server.stop();
     },
