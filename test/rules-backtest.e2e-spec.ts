@@ -1,3 +1,4 @@
+import { AnalyticsService } from '../libs/analytics/analytics.service.js';
 import { LearningDataFactory } from '../libs/testing/learning-data.factory.js';
 import { TestApp, type TestStaff } from '../libs/testing/index.js';
 
@@ -87,6 +88,63 @@ describe('POST /rules/backtest', () => {
     // low_completion: nobody completes anything; B1/B3 (Feb 1 02:00) pass the 7-day grace during Feb 8, B2 (Feb 5 10:00) during Feb 12.
     const low = await backtest({ rule: { kind: 'low_completion' }, from: '2026-02-01', to: '2026-02-14', courseId });
     expect(low.body.days.map((d: any) => d.firing)).toEqual([0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 3, 3, 3]);
+  });
+
+  it('precision, recall and median lead of the draft rule against refreshed outcomes (hand-counted)', async () => {
+    // Course Q, period March 2026 (Shanghai), inactive_days 7, outcomes refreshed on June 15 (churn after 30 silent days).
+    const q = (await data.course({ totalLessons: 10, durationDays: 100 })).id;
+    const mar1 = '2026-03-01T02:00:00Z'; // Mar 1 10:00
+    // Q1: logs in Mar 2, then silence: flagged from Mar 9, churns (inactive) Apr 1 12:00 — after the period, within 30 days of the flag.
+    const q1 = await data.enrollment({ courseId: q, enrolledAt: mar1 });
+    await data.login(q1.id, '2026-03-02T04:00:00Z');
+    // Q2: logs in Mar 1, Mar 20 and June 10: flagged Mar 8–19 and from Mar 27, never churns.
+    const q2 = await data.enrollment({ courseId: q, enrolledAt: mar1 });
+    for (const at of ['2026-03-01T04:00:00Z', '2026-03-20T04:00:00Z', '2026-06-10T04:00:00Z']) await data.login(q2.id, at);
+    // Q3: cancelled Mar 5 before any flag: churned in the period, missed.
+    const q3 = await data.enrollment({ courseId: q, enrolledAt: mar1, status: 'cancelled', statusChangedAt: '2026-03-05T02:00:00Z' });
+    // Q4: never logs in, flagged from Mar 8 (alert dated end of Mar 8), cancelled Mar 20 10:00: lead 11 d 10 h.
+    const q4 = await data.enrollment({ courseId: q, enrolledAt: mar1, status: 'cancelled', statusChangedAt: '2026-03-20T02:00:00Z' });
+    // Q5: enrolled Feb 1, logs in Feb 2, flagged since Feb 9 (open when March starts, dated Mar 1 00:00), churns Mar 4 12:00: lead 3.5 d.
+    const q5 = await data.enrollment({ courseId: q, enrolledAt: '2026-02-01T02:00:00Z' });
+    await data.login(q5.id, '2026-02-02T04:00:00Z');
+    expect([q1, q2, q3, q4, q5].map((e) => e.courseId)).toEqual([q, q, q, q, q]);
+
+    app.setNow('2026-06-15T00:00:00Z');
+    try {
+      await app.get(AnalyticsService).refresh();
+      const res = await backtest({ rule: { kind: 'inactive_days', params: { days: 7 } }, from: '2026-03-01', to: '2026-03-31', courseId: q });
+      expect(res.status).toBe(200);
+      expect(res.body.days.filter((d: any) => d.opened).map((d: any) => [d.day, d.opened])).toEqual([
+        ['2026-03-08', 2], ['2026-03-09', 1], ['2026-03-27', 1],
+      ]);
+      expect(res.body.totals).toMatchObject({ alertsOpened: 4, openAtStart: 1, distinctEnrollments: 4 });
+      // Flagged: Q1, Q2, Q4, Q5 (all mature by June 15); churned within 30 days of the first flag: Q1, Q4, Q5.
+      // Churned in March: Q3 (Mar 5), Q4 (Mar 20), Q5 (Mar 4); flagged before churning: Q4, Q5. Median lead (11 5/12 + 3.5) / 2.
+      expect(res.body.quality).toEqual({
+        asOf: '2026-06-15T00:00:00.000Z',
+        alertedEnrolments: 4,
+        precisionN: 4,
+        churnedWithin30: 3,
+        precision: 0.75,
+        recallN: 3,
+        alertedBeforeChurn: 2,
+        recall: 0.666667,
+        medianLeadDays: 7.458333,
+      });
+
+      // A rule that flags nobody: precision has no sample (null), recall is 0 of 3.
+      const none = await backtest({ rule: { kind: 'complaints' }, from: '2026-03-01', to: '2026-03-31', courseId: q });
+      expect(none.body.quality).toMatchObject({ alertedEnrolments: 0, precisionN: 0, precision: null, recallN: 3, alertedBeforeChurn: 0, recall: 0, medianLeadDays: null });
+      // A period before anyone enrolled: no alerts and no churn, every rate null.
+      const empty = await backtest({ rule: { kind: 'inactive_days' }, from: '2026-01-01', to: '2026-01-31', courseId: q });
+      expect(empty.body.quality).toMatchObject({ alertedEnrolments: 0, precisionN: 0, precision: null, recallN: 0, recall: null, medianLeadDays: null });
+      // Mar 10–15: all four alerts are already open (dated Mar 10 00:00); Q5 churned before that (a miss), nobody churns within.
+      const short = await backtest({ rule: { kind: 'inactive_days' }, from: '2026-03-10', to: '2026-03-15', courseId: q });
+      expect(short.body.totals).toMatchObject({ alertsOpened: 0, openAtStart: 4 });
+      expect(short.body.quality).toMatchObject({ alertedEnrolments: 4, precisionN: 4, churnedWithin30: 2, precision: 0.5, recallN: 0, recall: null, medianLeadDays: null });
+    } finally {
+      app.setNow(undefined);
+    }
   });
 
   it('rejects bad input with field errors and advisors with 403', async () => {

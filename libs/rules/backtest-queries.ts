@@ -166,6 +166,7 @@ export function backtestQuery(kind: RuleKind, params: ParamsByKind[RuleKind], co
       from valid v),
     grouped as (select m.*, sum(m.starts) over (partition by m.enrollment_id order by m.s, m.e) as grp from marked m),
     islands as (select enrollment_id, min(learner_id::text) as learner_id, min(s) as s, max(e) as e from grouped group by enrollment_id, grp),
+    flagged as (select enrollment_id, min(s) as s from islands group by enrollment_id),
     ev as (
       select greatest(s, $1::date) as day, 1 as delta, (s >= $1::date)::int as opened, 0 as cleared from islands
       union all
@@ -183,6 +184,9 @@ export function backtestQuery(kind: RuleKind, params: ParamsByKind[RuleKind], co
       (select count(distinct learner_id)::int from islands) as distinct_learners,
       (select count(distinct enrollment_id)::int from islands) as distinct_enrollments,
       (select count(*)::int from islands where s >= $1::date) as alerts_opened,
-      (select count(*)::int from islands where s < $1::date) as open_at_start`;
+      (select count(*)::int from islands where s < $1::date) as open_at_start,
+      -- Each flagged enrolment's first alert, dated at the end of the day it fires (the period's start when already open).
+      (select coalesce(array_agg(enrollment_id::text order by enrollment_id), array[]::text[]) from flagged) as flagged_ids,
+      (select coalesce(array_agg(((s + 1)::timestamp at time zone $3::text) order by enrollment_id), array[]::timestamptz[]) from flagged) as flagged_at`;
   return { sql, values: [...b.values, courseId] };
 }

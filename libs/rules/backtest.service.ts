@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
+import { AnalyticsService } from '../analytics/analytics.service.js';
+import type { AlertQuality } from '../analytics/analytics.types.js';
 import type { Actor } from '../auth/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, type FieldError } from '../common/domain-error.js';
@@ -35,6 +37,15 @@ export interface BacktestResult {
     maxDailyWorkload: number;
     peakFiring: number;
   };
+  /**
+   * How well the draft rule would have predicted churn, against the last refreshed enrolment outcomes
+   * (GET /analytics/rules definitions): precision = share of flagged enrolments (mature: first flag ≥ 30 days
+   * before the outcomes' asOf) that churned within 30 days of first being flagged; recall = share of the
+   * enrolments that churned in the period (in the course, with courseId) flagged before they churned; median
+   * lead days from first flag to churn. An alert is dated at the end of the day it fires; one already open
+   * when the period starts, at the period's start. Rates are null when their sample size is 0.
+   */
+  quality: AlertQuality;
   elapsedMs: number;
 }
 
@@ -45,6 +56,7 @@ export class BacktestService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly analytics: AnalyticsService,
   ) {}
 
   async run(actor: Actor, input: { rule: { kind: string; params?: unknown }; from: string; to: string; courseId?: string }): Promise<BacktestResult> {
@@ -78,6 +90,13 @@ export class BacktestService {
       await em.query(`set local jit = off`);
       return em.query(q.sql, [fromDay, toDay, tz, ...q.values]);
     });
+    const flaggedAt: Date[] = row.flagged_at;
+    const quality = await this.analytics.alertQuality(
+      (row.flagged_ids as string[]).map((enrollmentId, i) => ({ enrollmentId, openedAt: flaggedAt[i] })),
+      from.toJSDate(),
+      to.plus({ days: 1 }).toJSDate(),
+      { courseId: input.courseId ?? null },
+    );
     const days: BacktestDay[] = row.days ?? [];
     const opened = days.map((d) => d.opened);
     return {
@@ -96,6 +115,7 @@ export class BacktestService {
         maxDailyWorkload: opened.length ? Math.max(...opened) : 0,
         peakFiring: days.length ? Math.max(...days.map((d) => d.firing)) : 0,
       },
+      quality,
       elapsedMs: Date.now() - started,
     };
   }

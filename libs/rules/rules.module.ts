@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsModule } from '../analytics/analytics.module.js';
 import { AlertsRepository } from './alerts.repository.js';
 import { AlertsService } from './alerts.service.js';
 import { BacktestService } from './backtest.service.js';
@@ -9,5 +10,5 @@ import { RulesService } from './rules.service.js';
 const PROVIDERS = [RulesRepository, AlertsRepository, RulesService, RuleRunsService, AlertsService, BacktestService];
 
 /** Warning rules: definitions, runs (set-based evaluation into alerts), cohort alerts, feedback, backtest. */
-@Module({ providers: PROVIDERS, exports: PROVIDERS })
+@Module({ imports: [AnalyticsModule], providers: PROVIDERS, exports: PROVIDERS })
 export class RulesModule {}
