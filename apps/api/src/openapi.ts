@@ -1,5 +1,158 @@
-import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { INestApplication, Type } from '@nestjs/common';
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiResponse, DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+
+const ERROR_REF = { $ref: '#/components/schemas/Error' };
+
+/** A 409 with what conflicts, next to the standard errors every operation gets. */
+export function ApiConflict(description: string): MethodDecorator & ClassDecorator {
+  return ApiResponse({ status: 409, description, schema: ERROR_REF });
+}
+
+/** `{items, nextCursor}` of one item class: the shape of every cursor-paginated list. */
+export function pageOf<T>(item: Type<T>, name: string): Type<{ items: T[]; nextCursor: string | null }> {
+  class Page {
+    @ApiProperty({ type: [item] }) items: T[];
+    @ApiProperty({ type: String, nullable: true, example: 'WyIyMDI2LTExLTI1VDA4OjAwOjAwLjAwMFoiLCI5ZjFjIl0', description: 'pass as ?cursor= for the next page; null on the last page' })
+    nextCursor: string | null;
+  }
+  Object.defineProperty(Page, 'name', { value: name });
+  return Page;
+}
+
+/** JSON by default, `Accept: text/csv` for the same figures as a CSV table (analytics reports). */
+export function ApiJsonOrCsv(model: Type<unknown>, csvExample: string): MethodDecorator {
+  return applyDecorators(
+    ApiExtraModels(model),
+    ApiOkResponse({
+      description: 'The report as JSON, or as CSV (one row per line, header first) when the request sends `Accept: text/csv`.',
+      content: {
+        'application/json': { schema: { $ref: getSchemaPath(model) } },
+        'text/csv': { schema: { type: 'string' }, example: csvExample },
+      },
+    }),
+  );
+}
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['statusCode', 'error', 'message'],
+  description: 'The one error body of every non-2xx answer.',
+  properties: {
+    statusCode: { type: 'integer', example: 400 },
+    error: { type: 'string', example: 'Bad Request' },
+    message: { type: 'string', example: 'email: must be an email' },
+    details: {
+      type: 'array',
+      description: 'one entry per bad field (400 only)',
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string', example: 'email' }, message: { type: 'string', example: 'must be an email' } },
+      },
+    },
+  },
+};
+
+const STANDARD_ERRORS: Record<string, { description: string; example: Record<string, unknown> }> = {
+  '400': {
+    description: 'Bad input: the body, query or a path id is invalid (`details` names each field)',
+    example: { statusCode: 400, error: 'Bad Request', message: 'Validation failed', details: [{ field: 'limit', message: 'must not be greater than 500' }] },
+  },
+  '401': { description: 'No credentials, or an invalid or expired token or API key', example: { statusCode: 401, error: 'Unauthorized', message: 'Authentication required' } },
+  '403': { description: 'Authenticated, but the role or API-key scope does not allow this', example: { statusCode: 403, error: 'Forbidden', message: 'You are not allowed to do this' } },
+  '404': { description: 'No such record, or not visible to the caller', example: { statusCode: 404, error: 'Not Found', message: 'case 3f0c… not found' } },
+  '409': { description: 'Conflicts with the current state', example: { statusCode: 409, error: 'Conflict', message: 'Conflicts with the current state' } },
+  '413': { description: 'The request body is larger than BODY_LIMIT_BYTES', example: { statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' } },
+  '429': { description: 'Too many requests from this address; retry after the time given', example: { statusCode: 429, error: 'Too Many Requests', message: 'Too many requests; retry in 1 minute' } },
+};
+
+/** Routes anyone may call without credentials (DESIGN 5): login, health probes and the docs themselves. */
+const PUBLIC_OPERATIONS = new Set(['post /api/v1/auth/login', 'get /health/live', 'get /health/ready']);
+/** Rate limiting skips the unprefixed ops endpoints. */
+const NOT_RATE_LIMITED = ['/health', '/metrics', '/docs'];
+const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+
+type Operation = {
+  security?: Array<Record<string, string[]>>;
+  parameters?: Array<{ in: string }>;
+  requestBody?: unknown;
+  responses: Record<string, { description: string; content?: Record<string, unknown> }>;
+};
+
+const FORMAT_EXAMPLES: Record<string, unknown> = {
+  uuid: '3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01',
+  'date-time': '2026-11-25T08:00:00.000Z',
+  date: '2026-11-25',
+};
+const PARAM_EXAMPLES: Record<string, unknown> = { limit: 50, cursor: 'WyIyMDI2LTExLTI1VDA4OjAwOjAwLjAwMFoiLCI5ZjFjIl0' };
+
+/** An example for an id or time field that has none: what one looks like is all there is to say. */
+function formatExample(s: { format?: string; type?: string; items?: { format?: string } } | undefined): unknown {
+  if (!s) return undefined;
+  if (s.format && s.format in FORMAT_EXAMPLES) return FORMAT_EXAMPLES[s.format];
+  if (s.type === 'array' && s.items?.format && s.items.format in FORMAT_EXAMPLES) return [FORMAT_EXAMPLES[s.items.format]];
+  return undefined;
+}
+
+function addFormatExamples(document: OpenAPIObject): void {
+  for (const schema of Object.values(document.components?.schemas ?? {}) as Array<{ properties?: Record<string, { example?: unknown; enum?: unknown }> }>) {
+    for (const prop of Object.values(schema.properties ?? {})) {
+      if (prop.example === undefined && !prop.enum) {
+        const example = formatExample(prop as never);
+        if (example !== undefined) prop.example = example;
+      }
+    }
+  }
+  for (const item of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      for (const p of ((item as Record<string, { parameters?: Array<{ name: string; in: string; example?: unknown; schema?: { example?: unknown; enum?: unknown } }> }>)[method]?.parameters ?? [])) {
+        if (!p.schema || p.schema.example !== undefined || p.example !== undefined || p.schema.enum) continue;
+        const example = p.in === 'query' && p.name in PARAM_EXAMPLES ? PARAM_EXAMPLES[p.name] : formatExample(p.schema as never);
+        if (example !== undefined) p.schema.example = example;
+      }
+    }
+  }
+}
+
+/**
+ * Completes what decorators leave implicit: examples for ids and times, security on every non-public operation (public ones say
+ * `security: []`), and the standard error answers each operation can give, all with the `Error` body.
+ */
+export function addStandardResponses(document: OpenAPIObject): OpenAPIObject {
+  document.components = document.components ?? {};
+  document.components.schemas = { ...document.components.schemas, Error: ERROR_SCHEMA as never };
+  addFormatExamples(document);
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of METHODS) {
+      const op = (item as Record<string, Operation | undefined>)[method];
+      if (!op) continue;
+      const isPublic = PUBLIC_OPERATIONS.has(`${method} ${path}`);
+      if (isPublic) op.security = [];
+      else if (!op.security?.length) op.security = [{ bearer: [] }];
+      const codes = new Set<string>();
+      const hasInput = !!op.requestBody || (op.parameters ?? []).some((p) => p.in === 'query' || p.in === 'path');
+      if (hasInput) codes.add('400');
+      if (!isPublic) codes.add('401').add('403');
+      if (path.includes('{')) codes.add('404');
+      if (op.requestBody) codes.add('413');
+      if (path === '/api/v1/auth/login') codes.add('401');
+      if (!NOT_RATE_LIMITED.some((p) => path === p || path.startsWith(`${p}/`))) codes.add('429');
+      for (const code of codes) {
+        const existing = op.responses[code];
+        const std = STANDARD_ERRORS[code];
+        op.responses[code] = {
+          description: existing?.description || std.description,
+          content: { 'application/json': { schema: ERROR_REF, example: std.example } },
+        };
+      }
+      for (const [code, res] of Object.entries(op.responses)) {
+        if (/^[45]\d\d$/.test(code) && !res.content) res.content = { 'application/json': { schema: ERROR_REF } };
+      }
+    }
+  }
+  return document;
+}
 
 /** OpenAPI document at /docs-json, rendered at /docs. */
 export function setupOpenApi(app: INestApplication): void {
@@ -8,28 +161,13 @@ export function setupOpenApi(app: INestApplication): void {
     .setDescription(
       'Advisor CRM for online schools: sync learner data, evaluate warning rules, work cases and call queues, ' +
         'measure retention. Staff authenticate with POST /api/v1/auth/login and send `Authorization: Bearer <accessToken>`; ' +
-        'integrations send `Authorization: Bearer <API key>`. Errors are always `{statusCode, error, message, details?: [{field, message}]}`.',
+        'integrations send `Authorization: Bearer <API key>` (scope `sync:write` for the sync endpoints, `read` for GET endpoints). ' +
+        'Errors are always `{statusCode, error, message, details?: [{field, message}]}`. Lists take `?limit=&cursor=` and answer ' +
+        '`{items, nextCursor}`; times are ISO-8601 in UTC.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Staff access token (JWT) or integration API key (cl_…)' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Staff access token (JWT) or integration API key (cl_…)' }, 'bearer')
     .build();
-  const document = SwaggerModule.createDocument(app, config);
-  document.components = document.components ?? {};
-  document.components.schemas = {
-    ...document.components.schemas,
-    Error: {
-      type: 'object',
-      required: ['statusCode', 'error', 'message'],
-      properties: {
-        statusCode: { type: 'integer', example: 400 },
-        error: { type: 'string', example: 'Bad Request' },
-        message: { type: 'string', example: 'email: must be an email' },
-        details: {
-          type: 'array',
-          items: { type: 'object', properties: { field: { type: 'string', example: 'email' }, message: { type: 'string', example: 'must be an email' } } },
-        },
-      },
-    },
-  };
+  const document = addStandardResponses(SwaggerModule.createDocument(app, config));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false });
 }

@@ -12,12 +12,12 @@ export class ListAlertsQueryDto extends PageQueryDto {
 
 export class AlertFeedbackDto {
   @ApiProperty({ enum: FEEDBACK_VERDICTS }) @IsIn(FEEDBACK_VERDICTS) verdict: (typeof FEEDBACK_VERDICTS)[number];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional({ example: 'learner was on a business trip' }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
 }
 
 export class ListCohortAlertsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() courseId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(63) ruleKey?: string;
+  @ApiPropertyOptional({ example: 'inactive_7d' }) @IsOptional() @IsString() @MaxLength(63) ruleKey?: string;
   @ApiPropertyOptional({ example: '2026-11-01' }) @IsOptional() @IsDateString({ strict: true }) from?: string;
   @ApiPropertyOptional({ example: '2026-11-30' }) @IsOptional() @IsDateString({ strict: true }) to?: string;
 }

@@ -24,7 +24,7 @@ export class RetentionQueryDto extends PeriodQueryDto {
   @IsOptional() @IsIn(['week', 'month'])
   cohort?: 'week' | 'month';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 104, default: 26, description: 'length of the retention curve in weeks' })
+  @ApiPropertyOptional({ example: 26, minimum: 1, maximum: 104, default: 26, description: 'length of the retention curve in weeks' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(104)
   weeks?: number;
 }

@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import type { Actor } from '../../../../libs/auth/actor.js';
 import { ApiClientsService } from '../../../../libs/auth/api-clients.service.js';
 import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
 import { API_SCOPES, type ApiScope } from '../../../../libs/auth/entities/api-client.entity.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
+import { ApiClientCreatedDto, ApiClientViewDto } from './api-clients.responses.js';
 
 export class CreateApiClientDto {
   @ApiProperty({ example: 'LMS sync' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
@@ -24,18 +25,21 @@ export class ApiClientsController {
 
   @Post()
   @ApiOperation({ summary: 'Create an API client; the key is in this response only' })
+  @ApiCreatedResponse({ type: ApiClientCreatedDto })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateApiClientDto) {
     return this.clients.create(actor, dto);
   }
 
   @Get()
   @ApiOperation({ summary: 'List API clients (keys are never shown again)' })
+  @ApiOkResponse({ type: [ApiClientViewDto] })
   list(@CurrentActor() actor: Actor) {
     return this.clients.list(actor);
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Revoke an API client; its key stops working at once' })
+  @ApiOkResponse({ type: ApiClientViewDto })
   revoke(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
     return this.clients.revoke(actor, id);
   }

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthService } from '../../../../libs/auth/auth.service.js';
 import { CurrentActor, Public } from '../../../../libs/auth/decorators.js';
 import type { Actor } from '../../../../libs/auth/actor.js';
 import { DomainError } from '../../../../libs/common/domain-error.js';
 import { LoginDto } from './auth.dto.js';
+import { LoginResultDto, MeDto } from './auth.responses.js';
 
 @ApiTags('auth')
 @Controller()
@@ -16,6 +17,9 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in as staff; returns a bearer access token' })
+  @ApiOkResponse({ type: LoginResultDto })
+  @ApiUnauthorizedResponse({ description: 'Email or password is wrong' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this email or address; wait for the window to pass' })
   login(@Body() dto: LoginDto, @Req() req: FastifyRequest) {
     return this.auth.login(dto.email, dto.password, req.ip);
   }
@@ -23,6 +27,8 @@ export class AuthController {
   @Get('me')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The logged-in staff member' })
+  @ApiOkResponse({ type: MeDto })
+  @ApiForbiddenResponse({ description: 'API keys have no profile' })
   me(@CurrentActor() actor: Actor) {
     if (actor.kind !== 'staff') throw DomainError.forbidden('GET /me is for staff; API keys have no profile');
     return this.auth.me(actor);

@@ -17,11 +17,11 @@ export class CreateCalendarDto {
 }
 
 export class UpdateCalendarDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) timezone?: string;
+  @ApiPropertyOptional({ example: 'Beijing support' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ example: 'Asia/Shanghai' }) @IsOptional() @IsString() @MaxLength(64) timezone?: string;
   @ApiPropertyOptional({ example: HOURS_EXAMPLE }) @IsOptional() @IsObject() hours?: WeeklyHours;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(2000) holidays?: string[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(2000) workdays?: string[];
+  @ApiPropertyOptional({ example: ['2026-10-01', '2026-10-02'], type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(2000) holidays?: string[];
+  @ApiPropertyOptional({ example: ['2026-10-10'], type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(2000) workdays?: string[];
   @ApiPropertyOptional({ enum: WEEKDAYS }) @IsOptional() @IsIn(WEEKDAYS) makeUpHoursFrom?: (typeof WEEKDAYS)[number];
 }
 
@@ -32,18 +32,18 @@ export class SlaMatchDto {
 
 export class CreateSlaPolicyDto {
   @ApiProperty({ example: 'Urgent' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
-  @ApiProperty({ description: 'lower positions are tried first' }) @IsInt() @Min(0) @Max(100000) position: number;
+  @ApiProperty({ example: 10, description: 'lower positions are tried first' }) @IsInt() @Min(0) @Max(100000) position: number;
   @ApiPropertyOptional({ type: SlaMatchDto, description: 'empty matches every ticket' }) @IsOptional() @ValidateNested() @Type(() => SlaMatchDto) match?: SlaMatchDto;
   @ApiProperty({ format: 'uuid' }) @IsUUID() calendarId: string;
-  @ApiProperty({ description: 'business minutes' }) @IsInt() @Min(1) @Max(1000000) firstResponseMinutes: number;
-  @ApiProperty({ description: 'business minutes' }) @IsInt() @Min(1) @Max(1000000) resolutionMinutes: number;
+  @ApiProperty({ example: 30, description: 'business minutes' }) @IsInt() @Min(1) @Max(1000000) firstResponseMinutes: number;
+  @ApiProperty({ example: 240, description: 'business minutes' }) @IsInt() @Min(1) @Max(1000000) resolutionMinutes: number;
 }
 
 export class UpdateSlaPolicyDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(100000) position?: number;
+  @ApiPropertyOptional({ example: 'Urgent' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ example: 5 }) @IsOptional() @IsInt() @Min(0) @Max(100000) position?: number;
   @ApiPropertyOptional({ type: SlaMatchDto }) @IsOptional() @ValidateNested() @Type(() => SlaMatchDto) match?: SlaMatchDto;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() calendarId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(1000000) firstResponseMinutes?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(1000000) resolutionMinutes?: number;
+  @ApiPropertyOptional({ example: 20 }) @IsOptional() @IsInt() @Min(1) @Max(1000000) firstResponseMinutes?: number;
+  @ApiPropertyOptional({ example: 180 }) @IsOptional() @IsInt() @Min(1) @Max(1000000) resolutionMinutes?: number;
 }

@@ -21,7 +21,7 @@ export class ListCasesQueryDto extends PageQueryDto {
 
 export class AssignCaseDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() advisorId: string;
-  @ApiProperty({ description: 'why (kept in the audit log)' }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+  @ApiProperty({ example: 'speaks the learner\'s dialect', description: 'why (kept in the audit log)' }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
 }
 
 export class ReassignCasesDto {
@@ -30,16 +30,16 @@ export class ReassignCasesDto {
   caseIds?: string[];
   @ApiPropertyOptional({ format: 'uuid', description: 'move every open case of this advisor (e.g. away)' }) @IsOptional() @IsUUID() fromAdvisorId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'target advisor; omitted: each case goes through the assignment policy' }) @IsOptional() @IsUUID() toAdvisorId?: string;
-  @ApiProperty({ description: 'why (kept in the audit log)' }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+  @ApiProperty({ example: 'advisor on leave until 12-01', description: 'why (kept in the audit log)' }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
 }
 
 export class ResolveCaseDto {
   @ApiProperty({ enum: OUTCOMES }) @IsIn(OUTCOMES) outcome: (typeof OUTCOMES)[number];
   @ApiPropertyOptional({ enum: CHURN_REASONS, description: 'required when outcome is churned' }) @IsOptional() @IsIn(CHURN_REASONS) churnReason?: (typeof CHURN_REASONS)[number];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) note?: string;
+  @ApiPropertyOptional({ example: 'Back on track after a schedule change; two lessons this week.' }) @IsOptional() @IsString() @MaxLength(5000) note?: string;
 }
 
 export class RescheduleCaseDto {
   @ApiProperty({ example: '2026-11-26T09:00:00Z' }) @IsISO8601({ strict: true }) dueAt: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+  @ApiProperty({ example: 'learner travelling until Thursday' }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
 }

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/auth/actor.js';
 import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
 import { KbService } from '../../../../libs/tickets/kb.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { CreateKbArticleDto, SearchKbQueryDto, UpdateKbArticleDto } from './kb.dto.js';
+import { KbArticleDetailDto, KbArticlePageDto, KbArticleViewDto } from './kb.responses.js';
 
 @ApiTags('knowledge base')
 @ApiBearerAuth()
@@ -16,18 +17,21 @@ export class KbController {
   @StaffOnly()
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Write an article (admin, supervisor)' })
+  @ApiCreatedResponse({ type: KbArticleViewDto })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateKbArticleDto) {
     return this.kb.create(actor, dto);
   }
 
   @Get()
   @ApiOperation({ summary: 'Search articles (Chinese or English), best match first' })
+  @ApiOkResponse({ type: KbArticlePageDto })
   search(@Query() q: SearchKbQueryDto) {
     return this.kb.search(q);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One article, with how often it answered tickets per category' })
+  @ApiOkResponse({ type: KbArticleDetailDto })
   get(@Param('id', UuidPipe) id: string) {
     return this.kb.get(id);
   }
@@ -36,6 +40,7 @@ export class KbController {
   @StaffOnly()
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Edit an article (admin, supervisor)' })
+  @ApiOkResponse({ type: KbArticleViewDto })
   update(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: UpdateKbArticleDto) {
     return this.kb.update(actor, id, dto);
   }

@@ -6,7 +6,7 @@ import { PageQueryDto } from '../http/pagination.dto.js';
 const RISKS = ['low', 'medium', 'high'] as const;
 
 export class ListLearnersQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'search by name, phone, email or external id' })
+  @ApiPropertyOptional({ example: 'Wang', description: 'search by name, phone, email or external id' })
   @IsOptional() @IsString() @MaxLength(200)
   q?: string;
 

@@ -1,9 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../../../libs/auth/decorators.js';
 import { DomainError, ErrorCode } from '../../../../libs/common/domain-error.js';
 import { RedisProbe } from './redis-probe.service.js';
+import { LiveDto, ReadyDto } from './ops.responses.js';
 
 @ApiTags('ops')
 @Public()
@@ -18,12 +19,15 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'The process is up' })
+  @ApiOkResponse({ type: LiveDto })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'PostgreSQL and Redis answer; 503 naming what is down otherwise' })
+  @ApiOkResponse({ type: ReadyDto })
+  @ApiServiceUnavailableResponse({ description: 'PostgreSQL or Redis is down (details name which)', schema: { $ref: '#/components/schemas/Error' } })
   async ready() {
     const checks = [
       () => this.db.pingCheck('database').withTimeout(2000),

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../../../../libs/auth/actor.js';
 import { CurrentActor, Roles } from '../../../../libs/auth/decorators.js';
@@ -9,9 +9,12 @@ import { RuleRunsService } from '../../../../libs/rules/rule-runs.service.js';
 import { RulesService } from '../../../../libs/rules/rules.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { BacktestDto, CreateRuleDto, EvaluateRulesDto, RunAcceptedDto, UpdateRuleDto } from './rules.dto.js';
+import { BacktestResultDto, RuleApplyCountsDto, RuleRunViewDto, RuleViewDto } from './rules.responses.js';
+import { ApiConflict } from '../openapi.js';
 
 @ApiTags('rules')
 @ApiBearerAuth()
+@ApiExtraModels(RuleApplyCountsDto)
 @Controller()
 export class RulesController {
   constructor(
@@ -22,12 +25,14 @@ export class RulesController {
 
   @Get('rules')
   @ApiOperation({ summary: 'Warning rules with their parameters, severity, action and cohort threshold' })
+  @ApiOkResponse({ type: [RuleViewDto] })
   list() {
     return this.rules.list();
   }
 
   @Get('rules/:key')
   @ApiOperation({ summary: 'One rule' })
+  @ApiOkResponse({ type: RuleViewDto })
   get(@Param('key') key: string) {
     return this.rules.get(key);
   }
@@ -35,6 +40,9 @@ export class RulesController {
   @Post('rules')
   @Roles('admin')
   @ApiOperation({ summary: 'Create a rule of a built-in kind (admin); the same definition again returns 200 unchanged' })
+  @ApiCreatedResponse({ type: RuleViewDto })
+  @ApiOkResponse({ type: RuleViewDto, description: 'The same definition was sent again: the rule, unchanged' })
+  @ApiConflict('Another rule has this key with a different definition')
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateRuleDto, @Res({ passthrough: true }) res: FastifyReply) {
     const { rule, created } = await this.rules.create(actor, dto);
     res.status(created ? 201 : 200);
@@ -44,6 +52,7 @@ export class RulesController {
   @Patch('rules/:key')
   @Roles('admin')
   @ApiOperation({ summary: 'Change a rule (admin, audited with before and after)' })
+  @ApiOkResponse({ type: RuleViewDto })
   update(@CurrentActor() actor: Actor, @Param('key') key: string, @Body() dto: UpdateRuleDto) {
     const { reason, ...patch } = dto;
     return this.rules.update(actor, key, patch, reason);
@@ -53,6 +62,7 @@ export class RulesController {
   @HttpCode(202)
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Start a rule run (single-flight: returns the run already queued or running)' })
+  @ApiConflict('Another rule run was just requested; try again')
   @ApiAcceptedResponse({ type: RunAcceptedDto })
   async evaluate(@CurrentActor() actor: Actor, @Body() dto: EvaluateRulesDto) {
     const { runId } = await this.runs.request(actor, { trigger: 'manual', asOf: dto.asOf ? new Date(dto.asOf) : undefined });
@@ -63,6 +73,7 @@ export class RulesController {
   @HttpCode(200)
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Evaluate a draft rule for each day of a past period: alerts, learners flagged, daily workload' })
+  @ApiOkResponse({ type: BacktestResultDto })
   backtest(@CurrentActor() actor: Actor, @Body() dto: BacktestDto) {
     if (!dto.rule) throw DomainError.field('rule', 'is required');
     return this.backtests.run(actor, dto);
@@ -71,6 +82,7 @@ export class RulesController {
   @Get('rule-runs/:id')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'A rule run: status, timings, alerts opened / refreshed / cleared' })
+  @ApiOkResponse({ type: RuleRunViewDto })
   getRun(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
     return this.runs.get(actor, id);
   }

@@ -14,17 +14,17 @@ export class CreateRuleDto {
   @ApiProperty({ example: ACTION_EXAMPLE }) @IsObject() action: Record<string, unknown>;
   @ApiPropertyOptional({ nullable: true, example: 0.05, description: 'cohort alert when this share of a course\'s active enrolments fire' })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0) @Max(1) cohortThreshold?: number | null;
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ example: true, default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
 export class UpdateRuleDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ example: 'No login for 10 days' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
   @ApiPropertyOptional({ example: { days: 10 }, description: 'merged into the current parameters, then validated' }) @IsOptional() @IsObject() params?: Record<string, unknown>;
   @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: string;
   @ApiPropertyOptional({ example: ACTION_EXAMPLE }) @IsOptional() @IsObject() action?: Record<string, unknown>;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0) @Max(1) cohortThreshold?: number | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ description: 'why (kept in the audit log)' }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
+  @ApiPropertyOptional({ example: 0.08, nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0) @Max(1) cohortThreshold?: number | null;
+  @ApiPropertyOptional({ example: false }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ example: 'too many alerts in exam weeks', description: 'why (kept in the audit log)' }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
 }
 
 export class EvaluateRulesDto {
@@ -38,12 +38,12 @@ export class RunAcceptedDto {
 export class DraftRuleDto {
   @ApiProperty({ enum: RULE_KINDS }) @IsIn(RULE_KINDS) kind: string;
   @ApiPropertyOptional({ example: { days: 10 } }) @IsOptional() @IsObject() params?: Record<string, unknown>;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(63) key?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ example: 'inactive_10d' }) @IsOptional() @IsString() @MaxLength(63) key?: string;
+  @ApiPropertyOptional({ example: 'No login for 10 days' }) @IsOptional() @IsString() @MaxLength(200) name?: string;
   @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: string;
   @ApiPropertyOptional({ example: ACTION_EXAMPLE }) @IsOptional() @IsObject() action?: Record<string, unknown>;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0) @Max(1) cohortThreshold?: number | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ example: 0.05, nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0) @Max(1) cohortThreshold?: number | null;
+  @ApiPropertyOptional({ example: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
 export class BacktestDto {

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/auth/actor.js';
 import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
 import { StaffService } from '../../../../libs/staff/staff.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { CreateStaffDto, CreateTeamDto, ListStaffQueryDto, StaffViewDto, UpdateStaffDto } from './staff.dto.js';
+import { StaffPageDto, TeamViewDto } from './staff.responses.js';
+import { ApiConflict } from '../openapi.js';
 
 @ApiTags('staff')
 @ApiBearerAuth()
@@ -16,12 +18,15 @@ export class StaffController {
   @Post('teams')
   @Roles('admin')
   @ApiOperation({ summary: 'Create a team (admin)' })
+  @ApiCreatedResponse({ type: TeamViewDto })
+  @ApiConflict('A team with this name exists')
   createTeam(@CurrentActor() actor: Actor, @Body() dto: CreateTeamDto) {
     return this.staff.createTeam(actor, dto);
   }
 
   @Get('teams')
   @ApiOperation({ summary: 'Teams visible to the caller' })
+  @ApiOkResponse({ type: [TeamViewDto] })
   listTeams(@CurrentActor() actor: Actor) {
     return this.staff.listTeams(actor);
   }
@@ -29,13 +34,15 @@ export class StaffController {
   @Post('staff')
   @Roles('admin')
   @ApiOperation({ summary: 'Create a staff member (admin)' })
-  @ApiOkResponse({ type: StaffViewDto })
+  @ApiCreatedResponse({ type: StaffViewDto })
+  @ApiConflict('Staff with this email exists')
   create(@CurrentActor() actor: Actor, @Body() dto: CreateStaffDto) {
     return this.staff.createStaff(actor, dto);
   }
 
   @Get('staff')
   @ApiOperation({ summary: 'Staff of the caller\'s teams (admins: everyone)' })
+  @ApiOkResponse({ type: StaffPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: ListStaffQueryDto) {
     return this.staff.listStaff(actor, q);
   }
@@ -50,6 +57,7 @@ export class StaffController {
   @Patch('staff/:id')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Change a staff member (admin; supervisors: status, capacity, hours, skills of their team)' })
+  @ApiConflict('Staff with this email exists')
   @ApiOkResponse({ type: StaffViewDto })
   update(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: UpdateStaffDto) {
     const { reason, ...patch } = dto;

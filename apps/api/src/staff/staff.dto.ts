@@ -16,10 +16,10 @@ export class CreateTeamDto {
 export class CreateStaffDto {
   @ApiProperty({ example: 'li.wei@school.example' }) @IsEmail() @MaxLength(254) email: string;
   @ApiProperty({ example: 'Li Wei' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
-  @ApiProperty({ minLength: 8 }) @IsString() @MinLength(8) @MaxLength(200) password: string;
+  @ApiProperty({ example: 'a long passphrase', minLength: 8 }) @IsString() @MinLength(8) @MaxLength(200) password: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: (typeof ROLES)[number];
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() teamId?: string;
-  @ApiPropertyOptional({ default: 60, description: 'open cases this person can hold' }) @IsOptional() @IsInt() @Min(0) @Max(10000) capacity?: number;
+  @ApiPropertyOptional({ example: 60, default: 60, description: 'open cases this person can hold' }) @IsOptional() @IsInt() @Min(0) @Max(10000) capacity?: number;
   @ApiPropertyOptional({ type: [String], example: ['programming'] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true }) skills?: string[];
   @ApiPropertyOptional({ example: 'Asia/Shanghai' }) @IsOptional() @IsString() @MaxLength(64) timezone?: string;
   @ApiPropertyOptional({ example: HOURS_EXAMPLE }) @IsOptional() @IsObject() workingHours?: WeeklyHours;
@@ -27,17 +27,17 @@ export class CreateStaffDto {
 }
 
 export class UpdateStaffDto {
-  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254) email?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(8) @MaxLength(200) password?: string;
+  @ApiPropertyOptional({ example: 'li.wei@school.example' }) @IsOptional() @IsEmail() @MaxLength(254) email?: string;
+  @ApiPropertyOptional({ example: 'Li Wei' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ example: 'a new long passphrase' }) @IsOptional() @IsString() @MinLength(8) @MaxLength(200) password?: string;
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: (typeof ROLES)[number];
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() teamId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10000) capacity?: number;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true }) skills?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) timezone?: string;
+  @ApiPropertyOptional({ example: 45 }) @IsOptional() @IsInt() @Min(0) @Max(10000) capacity?: number;
+  @ApiPropertyOptional({ example: ['programming', 'english'], type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true }) skills?: string[];
+  @ApiPropertyOptional({ example: 'Asia/Shanghai' }) @IsOptional() @IsString() @MaxLength(64) timezone?: string;
   @ApiPropertyOptional({ example: HOURS_EXAMPLE }) @IsOptional() @IsObject() workingHours?: WeeklyHours;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
-  @ApiPropertyOptional({ description: 'why (kept in the audit log)' }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
+  @ApiPropertyOptional({ example: 'moved to the evening shift', description: 'why (kept in the audit log)' }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
 }
 
 export class ListStaffQueryDto extends PageQueryDto {
@@ -47,16 +47,17 @@ export class ListStaffQueryDto extends PageQueryDto {
 }
 
 export class StaffViewDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() email: string;
-  @ApiProperty() name: string;
+  @ApiProperty({ format: 'uuid', example: '5d1e8f7a-9b2c-4e3d-8a1f-6c7b9e0d2a34' }) id: string;
+  @ApiProperty({ example: 'li.wei@school.example' }) email: string;
+  @ApiProperty({ example: 'Li Wei' }) name: string;
   @ApiProperty({ enum: ROLES }) role: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) teamId: string | null;
-  @ApiProperty() capacity: number;
-  @ApiProperty({ type: [String] }) skills: string[];
-  @ApiProperty() timezone: string;
-  @ApiProperty({ example: HOURS_EXAMPLE }) workingHours: object;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) teamId: string | null;
+  @ApiProperty({ example: 60, description: 'open cases this person can hold' }) capacity: number;
+  @ApiProperty({ type: [String], example: ['programming'] }) skills: string[];
+  @ApiProperty({ example: 'Asia/Shanghai' }) timezone: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'array', items: { type: 'array', items: { type: 'string' } } }, example: HOURS_EXAMPLE, description: 'working hours per weekday, local to timezone' })
+  workingHours: object;
   @ApiProperty({ enum: STATUSES }) status: string;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

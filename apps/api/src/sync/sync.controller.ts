@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes } from '../../../../libs/auth/decorators.js';
 import { SyncService } from '../../../../libs/learners/sync.service.js';
 import { CourseSyncBodyDto, EnrollmentSyncBodyDto, EventSyncBodyDto, LearnerSyncBodyDto } from './sync.dto.js';
+import { SyncReplyDto } from './sync.responses.js';
 
 /**
  * Bulk sync for the school's platform (API keys with `sync:write`; admins too). Bodies are typed `unknown`
@@ -18,6 +19,7 @@ export class SyncController {
   @Put('courses')
   @HttpCode(200)
   @ApiOperation({ summary: 'Upsert courses by externalId (≤ 5,000 items)' })
+  @ApiOkResponse({ type: SyncReplyDto })
   @ApiBody({ type: CourseSyncBodyDto })
   courses(@Body() body: unknown) {
     return this.sync.syncCourses(body);
@@ -26,6 +28,7 @@ export class SyncController {
   @Put('learners')
   @HttpCode(200)
   @ApiOperation({ summary: 'Upsert learners by externalId (≤ 5,000 items)' })
+  @ApiOkResponse({ type: SyncReplyDto })
   @ApiBody({ type: LearnerSyncBodyDto })
   learners(@Body() body: unknown) {
     return this.sync.syncLearners(body);
@@ -34,6 +37,7 @@ export class SyncController {
   @Put('enrollments')
   @HttpCode(200)
   @ApiOperation({ summary: 'Upsert enrolments by externalId (≤ 5,000 items)' })
+  @ApiOkResponse({ type: SyncReplyDto })
   @ApiBody({ type: EnrollmentSyncBodyDto })
   enrollments(@Body() body: unknown) {
     return this.sync.syncEnrollments(body);
@@ -42,6 +46,7 @@ export class SyncController {
   @Post('events')
   @HttpCode(200)
   @ApiOperation({ summary: 'Append activity events by eventId (≤ 5,000 items); rollups updated in the same statement' })
+  @ApiOkResponse({ type: SyncReplyDto })
   @ApiBody({ type: EventSyncBodyDto })
   events(@Body() body: unknown) {
     return this.sync.syncEvents(body);

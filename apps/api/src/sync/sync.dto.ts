@@ -17,14 +17,14 @@ export class LearnerSyncItemDto {
   @ApiProperty({ example: 'stu-000123' }) externalId: string;
   @ApiProperty({ example: 'Wang Fang' }) name: string;
   @ApiPropertyOptional({ example: '+86 138 0000 0000' }) phone?: string;
-  @ApiPropertyOptional() email?: string;
+  @ApiPropertyOptional({ example: 'wang.fang@example.com' }) email?: string;
   @ApiPropertyOptional({ example: 'Asia/Shanghai' }) timezone?: string;
   @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;
 }
 export class EnrollmentSyncItemDto {
   @ApiProperty({ example: 'enr-555' }) externalId: string;
-  @ApiProperty() learnerExternalId: string;
-  @ApiProperty() courseExternalId: string;
+  @ApiProperty({ example: 'stu-000123' }) learnerExternalId: string;
+  @ApiProperty({ example: 'course-101' }) courseExternalId: string;
   @ApiProperty({ format: 'date-time' }) enrolledAt: string;
   @ApiPropertyOptional({ format: 'date-time' }) expiresAt?: string;
   @ApiProperty({ enum: ['active', 'paused', 'completed', 'cancelled', 'expired'] }) status: string;
@@ -32,11 +32,11 @@ export class EnrollmentSyncItemDto {
 }
 export class EventSyncItemDto {
   @ApiProperty({ example: 'evt-9f2c' }) eventId: string;
-  @ApiProperty() learnerExternalId: string;
-  @ApiPropertyOptional({ description: 'required except for login and complaint (learner-level events)' }) courseExternalId?: string;
+  @ApiProperty({ example: 'stu-000123' }) learnerExternalId: string;
+  @ApiPropertyOptional({ example: 'course-101', description: 'required except for login and complaint (learner-level events)' }) courseExternalId?: string;
   @ApiProperty({ enum: ['login', 'lesson_completed', 'study_session', 'assignment_submitted', 'complaint', 'renewal'] }) type: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
-  @ApiPropertyOptional({ description: 'study_session {minutes}; lesson_completed {lessonId}; assignment_submitted {assignmentId, dueAt, submittedAt}' })
+  @ApiPropertyOptional({ example: { minutes: 35 }, description: 'study_session {minutes}; lesson_completed {lessonId}; assignment_submitted {assignmentId, dueAt, submittedAt}' })
   data?: Record<string, unknown>;
 }
 export class CourseSyncBodyDto {

@@ -13,7 +13,7 @@ export class QueueQueryDto {
   @IsOptional() @IsUUID()
   advisorId?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50, description: 'how many open cases without a task to list' })
+  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 500, default: 50, description: 'how many open cases without a task to list' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   casesLimit?: number;
 }
@@ -27,8 +27,8 @@ export class ListTasksQueryDto extends PageQueryDto {
 
 export class OutcomeDto {
   @ApiProperty({ enum: CALL_RESULTS }) @IsIn(CALL_RESULTS) result: (typeof CALL_RESULTS)[number];
-  @ApiPropertyOptional({ minimum: 0, maximum: 600 }) @IsOptional() @IsInt() @Min(0) @Max(600) durationMinutes?: number;
-  @ApiPropertyOptional({ maxLength: 5000 }) @IsOptional() @IsString() @MaxLength(5000) note?: string;
+  @ApiPropertyOptional({ example: 12, minimum: 0, maximum: 600 }) @IsOptional() @IsInt() @Min(0) @Max(600) durationMinutes?: number;
+  @ApiPropertyOptional({ example: 'Busy with a new job; agreed on 20 minutes a day on weekdays.', maxLength: 5000 }) @IsOptional() @IsString() @MaxLength(5000) note?: string;
   @ApiPropertyOptional({ enum: RISK_READS }) @IsOptional() @IsIn(RISK_READS) riskRead?: (typeof RISK_READS)[number];
   @ApiPropertyOptional({ enum: CHURN_REASONS }) @IsOptional() @IsIn(CHURN_REASONS) churnReason?: (typeof CHURN_REASONS)[number];
   @ApiPropertyOptional({ example: '2026-12-01T02:00:00Z', description: 'creates a follow_up task due then' })
@@ -37,10 +37,10 @@ export class OutcomeDto {
 
 export class RescheduleDto {
   @ApiProperty({ example: '2026-12-01T02:00:00Z' }) @IsISO8601({ strict: true }) dueAt: string;
-  @ApiPropertyOptional({ maxLength: 1000 }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
+  @ApiPropertyOptional({ example: 'learner asked for the evening', maxLength: 1000 }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
 }
 
 export class ReassignDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() assigneeId: string;
-  @ApiProperty({ maxLength: 1000 }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+  @ApiProperty({ example: 'advisor on leave until 12-01', maxLength: 1000 }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
 }

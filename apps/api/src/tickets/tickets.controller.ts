@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../../../../libs/auth/actor.js';
 import { CurrentActor, Roles, Scopes, StaffOnly } from '../../../../libs/auth/decorators.js';
@@ -7,6 +7,8 @@ import { TicketRoutesService } from '../../../../libs/tickets/ticket-routes.serv
 import { TicketsService } from '../../../../libs/tickets/tickets.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { AddMessageDto, AssignTicketDto, CreateTicketDto, ListTicketsQueryDto, PutTicketRoutesDto, ReassignTicketsDto, ResolveTicketDto, UpdateTicketDto } from './tickets.dto.js';
+import { TicketDetailDto, TicketListDto, TicketPageDto, TicketRouteViewDto, TicketViewDto } from './tickets.responses.js';
+import { ApiConflict } from '../openapi.js';
 
 @ApiTags('tickets')
 @ApiBearerAuth()
@@ -21,6 +23,8 @@ export class TicketsController {
   @Roles('admin', 'supervisor', 'advisor')
   @Scopes('sync:write')
   @ApiOperation({ summary: 'Open a ticket (staff, or an integration with sync:write); routed by category and assigned. 201 new, 200 when externalId repeats' })
+  @ApiCreatedResponse({ type: TicketViewDto })
+  @ApiOkResponse({ type: TicketViewDto, description: 'externalId seen before: the existing ticket' })
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateTicketDto, @Res({ passthrough: true }) res: FastifyReply) {
     const { created, ...view } = await this.tickets.create(actor, dto);
     res.status(created ? 201 : 200);
@@ -29,12 +33,14 @@ export class TicketsController {
 
   @Get('tickets')
   @ApiOperation({ summary: 'Tickets visible to the caller (advisors: their own; supervisors: their teams)' })
+  @ApiOkResponse({ type: TicketPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: ListTicketsQueryDto) {
     return this.tickets.list(actor, q);
   }
 
   @Get('tickets/:id')
   @ApiOperation({ summary: 'One ticket with its messages, SLA deadlines and suggested knowledge-base articles' })
+  @ApiOkResponse({ type: TicketDetailDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
     return this.tickets.get(actor, id);
   }
@@ -44,6 +50,8 @@ export class TicketsController {
   @Roles('admin', 'supervisor', 'advisor')
   @Scopes('sync:write')
   @ApiOperation({ summary: 'Reply or add an internal note (staff), or post the learner\'s reply (integration, sync:write)' })
+  @ApiCreatedResponse({ type: TicketDetailDto })
+  @ApiConflict('The ticket is closed')
   addMessage(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: AddMessageDto) {
     return this.tickets.addMessage(actor, id, dto);
   }
@@ -51,6 +59,8 @@ export class TicketsController {
   @Patch('tickets/:id')
   @StaffOnly()
   @ApiOperation({ summary: 'Change category, priority, subject or status (open, pending, closed)' })
+  @ApiOkResponse({ type: TicketViewDto })
+  @ApiConflict('The ticket is closed')
   update(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: UpdateTicketDto) {
     const { reason, ...patch } = dto;
     return this.tickets.update(actor, id, patch, reason);
@@ -60,6 +70,8 @@ export class TicketsController {
   @HttpCode(200)
   @StaffOnly()
   @ApiOperation({ summary: 'Resolve a ticket (a learner reply reopens it)' })
+  @ApiOkResponse({ type: TicketViewDto })
+  @ApiConflict('The ticket is already closed')
   resolve(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: ResolveTicketDto) {
     return this.tickets.resolve(actor, id, dto.note);
   }
@@ -69,6 +81,7 @@ export class TicketsController {
   @StaffOnly()
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Assign or reassign one ticket (supervisor of its team, admin), with a reason' })
+  @ApiOkResponse({ type: TicketViewDto })
   assign(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: AssignTicketDto) {
     return this.tickets.assign(actor, id, dto.assigneeId, dto.reason);
   }
@@ -78,12 +91,14 @@ export class TicketsController {
   @StaffOnly()
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'Move listed tickets, or all open tickets of one person, to someone or through the policy, with a reason (all or nothing)' })
+  @ApiOkResponse({ type: TicketListDto })
   async reassign(@CurrentActor() actor: Actor, @Body() dto: ReassignTicketsDto) {
     return { items: await this.tickets.reassign(actor, dto) };
   }
 
   @Get('ticket-routes')
   @ApiOperation({ summary: 'Category → team routing' })
+  @ApiOkResponse({ type: [TicketRouteViewDto] })
   listRoutes() {
     return this.routes.list();
   }
@@ -92,6 +107,7 @@ export class TicketsController {
   @StaffOnly()
   @Roles('admin')
   @ApiOperation({ summary: 'Set (teamId) or remove (teamId null) the team of the listed categories (admin)' })
+  @ApiOkResponse({ type: [TicketRouteViewDto] })
   putRoutes(@CurrentActor() actor: Actor, @Body() dto: PutTicketRoutesDto) {
     return this.routes.put(actor, dto.routes);
   }

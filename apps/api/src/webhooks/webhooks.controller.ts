@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/auth/actor.js';
 import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
 import { WebhooksService } from '../../../../libs/webhooks/webhooks.service.js';
 import { PageQueryDto } from '../http/pagination.dto.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { CreateWebhookDto, UpdateWebhookDto } from './webhooks.dto.js';
+import { DeliveryPageDto, WebhookViewDto } from './webhooks.responses.js';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -17,24 +18,28 @@ export class WebhooksController {
 
   @Post()
   @ApiOperation({ summary: 'Subscribe a URL to events; deliveries are signed with the secret (admin)' })
+  @ApiCreatedResponse({ type: WebhookViewDto })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateWebhookDto) {
     return this.webhooks.create(actor, dto);
   }
 
   @Get()
   @ApiOperation({ summary: 'Webhooks (admin)' })
+  @ApiOkResponse({ type: [WebhookViewDto] })
   list(@CurrentActor() actor: Actor) {
     return this.webhooks.list(actor);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change or re-enable a webhook (admin)' })
+  @ApiOkResponse({ type: WebhookViewDto })
   update(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: UpdateWebhookDto) {
     return this.webhooks.update(actor, id, dto);
   }
 
   @Get(':id/deliveries')
   @ApiOperation({ summary: 'Delivery log, newest first, with every attempt (admin)' })
+  @ApiOkResponse({ type: DeliveryPageDto })
   deliveries(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Query() q: PageQueryDto) {
     return this.webhooks.deliveries(actor, id, q);
   }

@@ -7,17 +7,17 @@ export class CreateWebhookDto {
   @ApiProperty({ type: [String], enum: WEBHOOK_EVENTS, example: ['learner.reminder'] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(WEBHOOK_EVENTS.length) @IsIn(WEBHOOK_EVENTS, { each: true })
   events: string[];
-  @ApiProperty({ minLength: 16, description: 'HMAC-SHA256 key for x-careloop-signature' }) @IsString() @MinLength(16) @MaxLength(500) secret: string;
-  @ApiPropertyOptional({ default: 10, description: 'consecutive failed deliveries before the webhook is disabled' })
+  @ApiProperty({ example: 'whsec_9f8e7d6c5b4a3210', minLength: 16, description: 'HMAC-SHA256 key for x-careloop-signature' }) @IsString() @MinLength(16) @MaxLength(500) secret: string;
+  @ApiPropertyOptional({ example: 10, default: 10, description: 'consecutive failed deliveries before the webhook is disabled' })
   @IsOptional() @IsInt() @Min(1) @Max(1000) disableAfterFailures?: number;
 }
 
 export class UpdateWebhookDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) url?: string;
+  @ApiPropertyOptional({ example: 'https://school.example/careloop-hook' }) @IsOptional() @IsString() @MaxLength(2000) url?: string;
   @ApiPropertyOptional({ type: [String], enum: WEBHOOK_EVENTS })
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(WEBHOOK_EVENTS.length) @IsIn(WEBHOOK_EVENTS, { each: true })
   events?: string[];
-  @ApiPropertyOptional({ minLength: 16 }) @IsOptional() @IsString() @MinLength(16) @MaxLength(500) secret?: string;
-  @ApiPropertyOptional({ description: 'true re-enables a disabled webhook (and resets its failure count)' }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(1000) disableAfterFailures?: number;
+  @ApiPropertyOptional({ example: 'whsec_0a1b2c3d4e5f6789', minLength: 16 }) @IsOptional() @IsString() @MinLength(16) @MaxLength(500) secret?: string;
+  @ApiPropertyOptional({ example: true, description: 'true re-enables a disabled webhook (and resets its failure count)' }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ example: 20 }) @IsOptional() @IsInt() @Min(1) @Max(1000) disableAfterFailures?: number;
 }

@@ -1,0 +1,111 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { CALL_RESULTS, CHURN_REASONS, RISK_READS, TASK_KINDS, TASK_STATUSES } from '../../../../libs/tasks/task.types.js';
+import { pageOf } from '../openapi.js';
+
+export class TaskViewDto {
+  @ApiProperty({ format: 'uuid', example: '9b2e4c1a-6d3f-4a8b-b5e7-1c0d2f3a4b5c' }) id: string;
+  @ApiProperty({ enum: TASK_KINDS, example: 'first_week_checkin' }) kind: string;
+  @ApiProperty({ type: Number, nullable: true, example: 1, description: '1..7 for first-week check-ins' }) dayIndex: number | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) assigneeId: string | null;
+  @ApiProperty({ format: 'uuid' }) learnerId: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) enrollmentId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) caseId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the task whose outcome asked for this follow-up' }) parentTaskId: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-11-26T02:00:00.000Z' }) dueAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'end of the slot for scheduled calls' }) windowEndAt: string | null;
+  @ApiProperty({ example: 15 }) plannedMinutes: number;
+  @ApiProperty({ enum: TASK_STATUSES }) status: string;
+  @ApiProperty({ example: 0, description: 'call attempts so far' }) attempts: number;
+  @ApiProperty({ type: String, enum: CALL_RESULTS, nullable: true }) result: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 12 }) durationMinutes: number | null;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: String, enum: RISK_READS, nullable: true }) riskRead: string | null;
+  @ApiProperty({ type: String, enum: CHURN_REASONS, nullable: true }) churnReason: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) completedBy: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'enrolment paused' }) cancelReason: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class TaskPageDto extends pageOf(TaskViewDto, 'TaskPageBase') {}
+
+export class OutcomeResultDto extends TaskViewDto {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the follow_up task created from followUpAt' }) followUpTaskId: string | null;
+}
+
+export class ProgressDto {
+  @ApiProperty({ example: 12 }) completedLessons: number;
+  @ApiProperty({ example: 48 }) totalLessons: number;
+  @ApiProperty({ example: 25, description: 'completed share, in percent' }) percent: number;
+  @ApiProperty({ example: 40, description: 'share expected by now at the course pace, in percent' }) expectedPercent: number;
+}
+
+export class QueueAlertDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'inactive_7d' }) ruleKey: string;
+  @ApiProperty({ enum: ['low', 'medium', 'high'] }) severity: string;
+  @ApiProperty({ format: 'date-time' }) openedAt: string;
+}
+
+export class QueueLearnerDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'stu-000123' }) externalId: string;
+  @ApiProperty({ example: 'Wang Fang' }) name: string;
+  @ApiProperty({ type: String, nullable: true, example: '+86 138 0000 0000' }) phone: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Asia/Shanghai' }) timezone: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['new', 'active', 'near_expiry', 'paused', 'completed', 'churned'] }) stage: string | null;
+  @ApiProperty({ type: ProgressDto, nullable: true, description: 'of the enrolment the call is about' }) progress: ProgressDto | null;
+  @ApiProperty({ type: [QueueAlertDto] }) openAlerts: QueueAlertDto[];
+}
+
+export class QueueCaseRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['low', 'medium', 'high', 'urgent'] }) priority: string;
+  @ApiProperty({ enum: ['open', 'in_progress', 'resolved'] }) status: string;
+}
+
+export class LastOutcomeDto {
+  @ApiProperty({ format: 'uuid' }) taskId: string;
+  @ApiProperty({ enum: TASK_KINDS }) kind: string;
+  @ApiProperty({ enum: CALL_RESULTS }) result: string;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: String, enum: RISK_READS, nullable: true }) riskRead: string | null;
+  @ApiProperty({ type: String, enum: CHURN_REASONS, nullable: true }) churnReason: string | null;
+  @ApiProperty({ format: 'date-time' }) at: string;
+}
+
+export class QueueTaskDto extends TaskViewDto {
+  @ApiProperty({ example: false }) overdue: boolean;
+  @ApiProperty({ type: QueueLearnerDto }) learner: QueueLearnerDto;
+  @ApiProperty({ type: QueueCaseRefDto, nullable: true }) case: QueueCaseRefDto | null;
+  @ApiProperty({ type: LastOutcomeDto, nullable: true, description: 'the learner\'s most recent call outcome' }) lastOutcome: LastOutcomeDto | null;
+}
+
+export class QueueCaseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) learnerId: string;
+  @ApiProperty({ format: 'uuid' }) advisorId: string;
+  @ApiProperty({ enum: ['low', 'medium', 'high', 'urgent'] }) priority: string;
+  @ApiProperty({ enum: ['open', 'in_progress', 'resolved'] }) status: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;
+  @ApiProperty({ format: 'date-time' }) openedAt: string;
+  @ApiProperty({ type: QueueLearnerDto }) learner: QueueLearnerDto;
+}
+
+export class QueueCountsDto {
+  @ApiProperty({ example: 9 }) tasks: number;
+  @ApiProperty({ example: 2 }) overdue: number;
+  @ApiProperty({ example: 7 }) dueToday: number;
+  @ApiProperty({ example: 4, description: 'open cases without a scheduled task (all of them, not only the listed ones)' }) cases: number;
+  @ApiProperty({ example: 3 }) doneToday: number;
+}
+
+export class QueueViewDto {
+  @ApiProperty({ example: '2026-11-26' }) date: string;
+  @ApiProperty({ format: 'uuid' }) advisorId: string;
+  @ApiProperty({ example: 'Asia/Shanghai' }) timezone: string;
+  @ApiProperty({ type: [QueueTaskDto], description: 'overdue first, then by due time, then case priority' }) tasks: QueueTaskDto[];
+  @ApiProperty({ type: [QueueCaseDto], description: 'open cases without a scheduled task' }) cases: QueueCaseDto[];
+  @ApiProperty({ type: QueueCountsDto }) counts: QueueCountsDto;
+}
