@@ -1,5 +1,5 @@
 import { registeredRoutes } from '../apps/api/src/api-app.js';
-import { TestApp, type TestStaff } from '../libs/testing/index.js';
+import { eventually, TestApp, type TestStaff } from '../libs/testing/index.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Schema = Record<string, any>;
@@ -68,7 +68,7 @@ describe('OpenAPI document (/docs-json)', () => {
   };
 
   beforeAll(async () => {
-    app = await TestApp.start({ worker: false });
+    app = await TestApp.start();
     admin = await app.staff.create('admin');
     const res = await app.http().get('/docs-json').expect(200);
     doc = res.body;
@@ -249,5 +249,92 @@ describe('OpenAPI document (/docs-json)', () => {
     expectDocumented('get', '/api/v1/cases', '400', bad.body);
     expectDocumented('get', '/api/v1/cases/{id}', '404', (await http().get(`/api/v1/cases/${learnerId}`).set(admin.auth).expect(404)).body);
     expectDocumented('get', '/api/v1/me', '401', (await http().get('/api/v1/me').expect(401)).body);
+  });
+
+  it('describes the loop as it runs: rule run, alerts, cases, tasks, queue, desk settings, webhooks', async () => {
+    const http = () => app.http();
+    const { team, supervisor, advisors } = await app.staff.teamWithPeople(1);
+    const advisor = advisors[0];
+    const client = await http().post('/api/v1/api-clients').set(admin.auth).send({ name: 'Loop LMS', scopes: ['sync:write'] }).expect(201);
+    const key = { Authorization: `Bearer ${client.body.key}` };
+    await http().put('/api/v1/sync/courses').set(key).send({ items: [{ externalId: 'loop-c1', title: 'Loop course', totalLessons: 20, durationDays: 90, teamId: team.id }] }).expect(200);
+    await http().put('/api/v1/sync/learners').set(key).send({ items: [{ externalId: 'loop-l1', name: 'Loop Learner', timezone: 'Asia/Shanghai' }] }).expect(200);
+    const enrolledAt = new Date(Date.now() - 20 * 86_400_000).toISOString();
+    const enr = await http()
+      .put('/api/v1/sync/enrollments')
+      .set(key)
+      .send({ items: [{ externalId: 'loop-e1', learnerExternalId: 'loop-l1', courseExternalId: 'loop-c1', enrolledAt, status: 'active' }] })
+      .expect(200);
+    expectDocumented('put', '/api/v1/sync/enrollments', '200', enr.body);
+
+    const started = await http().post('/api/v1/rules/evaluate').set(admin.auth).send({}).expect(202);
+    expectDocumented('post', '/api/v1/rules/evaluate', '202', started.body);
+    const run = await eventually(async () => {
+      const res = await http().get(`/api/v1/rule-runs/${started.body.runId}`).set(admin.auth).expect(200);
+      return ['completed', 'failed'].includes(res.body.status) && res.body;
+    });
+    expect(run.status).toBe('completed');
+    expectDocumented('get', '/api/v1/rule-runs/{id}', '200', run);
+
+    const learnerId = (await http().get('/api/v1/learners?q=loop-l1').set(admin.auth).expect(200)).body.items[0].id;
+    const alerts = await http().get(`/api/v1/alerts?learnerId=${learnerId}`).set(admin.auth).expect(200);
+    expect(alerts.body.items.length).toBeGreaterThan(0);
+    expectDocumented('get', '/api/v1/alerts', '200', alerts.body);
+    const feedback = await http().post(`/api/v1/alerts/${alerts.body.items[0].id}/feedback`).set(supervisor.auth).send({ verdict: 'useful', note: 'called, was ill' }).expect(200);
+    expectDocumented('post', '/api/v1/alerts/{id}/feedback', '200', feedback.body);
+    expectDocumented('get', '/api/v1/cohort-alerts', '200', (await http().get('/api/v1/cohort-alerts').set(admin.auth).expect(200)).body);
+
+    const cases = await eventually(async () => {
+      const res = await http().get(`/api/v1/cases?learnerId=${learnerId}`).set(admin.auth).expect(200);
+      return res.body.items.length > 0 && res.body;
+    });
+    expectDocumented('get', '/api/v1/cases', '200', cases);
+    const caseId = cases.items[0].id;
+    const task = await eventually(async () => {
+      const res = await http().get(`/api/v1/tasks?learnerId=${learnerId}&status=scheduled`).set(admin.auth).expect(200);
+      return res.body.items.find((t: { caseId: string | null }) => t.caseId === caseId) && res.body;
+    });
+    expectDocumented('get', '/api/v1/tasks', '200', task);
+    const taskId = task.items.find((t: { caseId: string | null }) => t.caseId === caseId).id;
+    expectDocumented('get', '/api/v1/cases/{id}', '200', (await http().get(`/api/v1/cases/${caseId}`).set(admin.auth).expect(200)).body);
+
+    const followUpAt = new Date(Date.now() + 3_600_000).toISOString();
+    const outcome = await http()
+      .post(`/api/v1/tasks/${taskId}/outcome`)
+      .set(advisor.auth)
+      .send({ result: 'reached', durationMinutes: 10, note: 'busy week', riskRead: 'medium', followUpAt })
+      .expect(200);
+    expectDocumented('post', '/api/v1/tasks/{id}/outcome', '200', outcome.body);
+    expect(outcome.body.followUpTaskId).toEqual(expect.any(String));
+    const { timezone } = (await http().get('/api/v1/me/queue').set(advisor.auth).expect(200)).body;
+    const followUpDay = new Date(followUpAt).toLocaleDateString('en-CA', { timeZone: timezone });
+    const queue = await http().get(`/api/v1/me/queue?date=${followUpDay}`).set(advisor.auth).expect(200);
+    expectDocumented('get', '/api/v1/me/queue', '200', queue.body);
+    expect(queue.body.tasks.some((t: { lastOutcome: unknown }) => t.lastOutcome)).toBe(true);
+    const moved = await http().post(`/api/v1/tasks/${outcome.body.followUpTaskId}/reschedule`).set(advisor.auth).send({ dueAt: followUpAt, reason: 'later' }).expect(200);
+    expectDocumented('post', '/api/v1/tasks/{id}/reschedule', '200', moved.body);
+    const resolved = await http().post(`/api/v1/cases/${caseId}/resolve`).set(advisor.auth).send({ outcome: 'retained', note: 'back on track' }).expect(200);
+    expectDocumented('post', '/api/v1/cases/{id}/resolve', '200', resolved.body);
+    const timeline = await http().get(`/api/v1/learners/${learnerId}/timeline`).set(admin.auth).expect(200);
+    expectDocumented('get', '/api/v1/learners/{id}/timeline', '200', timeline.body);
+    expect(new Set(timeline.body.items.map((i: { kind: string }) => i.kind))).toEqual(new Set(['alert', 'task']));
+
+    const calendar = await http()
+      .post('/api/v1/calendars')
+      .set(admin.auth)
+      .send({ name: `Docs calendar ${Date.now()}`, hours: { mon: [['09:00', '17:00']] }, holidays: ['2026-10-01'] })
+      .expect(201);
+    expectDocumented('post', '/api/v1/calendars', '201', calendar.body);
+    const policy = await http()
+      .post('/api/v1/sla-policies')
+      .set(admin.auth)
+      .send({ name: `Docs policy ${Date.now()}`, position: 900 + Math.floor(Math.random() * 99_000), match: { priority: 'urgent' }, calendarId: calendar.body.id, firstResponseMinutes: 30, resolutionMinutes: 240 })
+      .expect(201);
+    expectDocumented('post', '/api/v1/sla-policies', '201', policy.body);
+    const routes = await http().put('/api/v1/ticket-routes').set(admin.auth).send({ routes: [{ category: 'billing', teamId: team.id }] }).expect(200);
+    expectDocumented('put', '/api/v1/ticket-routes', '200', routes.body);
+    const hook = await http().post('/api/v1/webhooks').set(admin.auth).send({ url: 'https://school.example/hook', events: ['learner.reminder'], secret: 'a-secret-of-16-chars' }).expect(201);
+    expectDocumented('post', '/api/v1/webhooks', '201', hook.body);
+    expectDocumented('get', '/api/v1/webhooks/{id}/deliveries', '200', (await http().get(`/api/v1/webhooks/${hook.body.id}/deliveries`).set(admin.auth).expect(200)).body);
   });
 });

@@ -59,7 +59,7 @@ const STANDARD_ERRORS: Record<string, { description: string; example: Record<str
     description: 'Bad input: the body, query or a path id is invalid (`details` names each field)',
     example: { statusCode: 400, error: 'Bad Request', message: 'Validation failed', details: [{ field: 'limit', message: 'must not be greater than 500' }] },
   },
-  '401': { description: 'No credentials, or an invalid or expired token or API key', example: { statusCode: 401, error: 'Unauthorized', message: 'Authentication required' } },
+  '401': { description: 'No credentials, or an invalid or expired token or API key', example: { statusCode: 401, error: 'Unauthorized', message: 'Authentication required: send Authorization: Bearer <token or API key>' } },
   '403': { description: 'Authenticated, but the role or API-key scope does not allow this', example: { statusCode: 403, error: 'Forbidden', message: 'You are not allowed to do this' } },
   '404': { description: 'No such record, or not visible to the caller', example: { statusCode: 404, error: 'Not Found', message: 'case 3f0c… not found' } },
   '409': { description: 'Conflicts with the current state', example: { statusCode: 409, error: 'Conflict', message: 'Conflicts with the current state' } },
