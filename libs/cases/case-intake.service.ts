@@ -135,7 +135,13 @@ export class CaseIntakeService {
       `select status = 'open' and case_intake_at is null as waiting from alerts where id = $1`,
       [alertId],
     );
-    if (!first?.waiting) return empty;
+    if (!first?.waiting) {
+      // Taken in already by an earlier batch. While alerts are still waiting, help drain them if no intake is
+      // running (never wait for one): intake then keeps pace with the commits, not with the outbox relay
+      // reaching the later alerts' jobs. Each waiting alert still has its own job, so skipping loses nothing.
+      const [{ pending }] = await this.dataSource.query(`select exists (select 1 from alerts where status = 'open' and case_intake_at is null) as pending`);
+      return pending ? this.processBatch(null, INTAKE_BATCH, false) : empty;
+    }
     const res = await this.processBatch(alertId);
     if (res.claimedOwn || res.ownDone) return res;
     throw new Error(`alert ${alertId} is still held by another transaction; will retry`);
@@ -153,13 +159,19 @@ export class CaseIntakeService {
 
   /**
    * One intake transaction under the intake lock: the caller's alert (if still waiting) first, then the
-   * oldest waiting alerts, up to `batch`. Escalation deadlines are enqueued after the commit.
+   * oldest waiting alerts, up to `batch`. With `wait` false it gives up at once (nothing claimed) when another
+   * intake holds the lock. Escalation deadlines are enqueued after the commit.
    */
-  async processBatch(ownAlertId: string | null, batch = INTAKE_BATCH): Promise<IntakeResult & { ownDone?: boolean }> {
+  async processBatch(ownAlertId: string | null, batch = INTAKE_BATCH, wait = true): Promise<IntakeResult & { ownDone?: boolean }> {
     const toSchedule: Array<{ caseId: string; dueAt: Date }> = [];
     const result = await this.dataSource.transaction(async (em) => {
-      await em.query(`set local lock_timeout = '60s'`);
-      await em.query(`select pg_advisory_xact_lock($1)`, [INTAKE_LOCK_KEY]);
+      if (wait) {
+        await em.query(`set local lock_timeout = '60s'`);
+        await em.query(`select pg_advisory_xact_lock($1)`, [INTAKE_LOCK_KEY]);
+      } else {
+        const [{ locked }] = await em.query(`select pg_try_advisory_xact_lock($1) as locked`, [INTAKE_LOCK_KEY]);
+        if (!locked) return { claimed: 0, claimedOwn: false, opened: 0, attached: 0, holdout: 0 };
+      }
       if (ownAlertId) {
         // The batch we queued behind has usually taken our alert in already.
         const [own]: Array<{ waiting: boolean }> = await em.query(
