@@ -43,7 +43,8 @@ const BUILDERS: { [K in RuleKind]: Builder<K> } = {
         left join masks m on m.enrollment_id = w.enrollment_id
         cross join lateral (select coalesce(m.txt, repeat('0', span.len)) as txt) t
         cross join lateral generate_series(1, regexp_count(t.txt, span.pat)) g(n)),
-      iv as (
+      -- Materialized: the run positions (regular expressions) are computed once, not again in each later join filter.
+      iv as materialized (
         select r.enrollment_id,
                greatest(span.d0 + regexp_instr(r.txt, span.pat, 1, r.n::int) - 1 + $4::int - 1,
                         case when x.t = date_trunc('day', x.t) then x.t::date - 1 else x.t::date end) as s,
@@ -54,28 +55,45 @@ const BUILDERS: { [K in RuleKind]: Builder<K> } = {
 
   // Between two lesson days the completed count is constant while the expected count grows, so each
   // segment fires from a computable first day: elapsed ≥ grace and elapsed > completed·duration ÷ (ratio·total).
+  // Only segments reaching into [from − 1, to] matter: lessons before from − 1 are one sum per enrolment (hash
+  // aggregate), and only the period's lesson days are sorted; the course figures are joined once per enrolment.
   low_completion: (p) => ({
     values: [p.ratio, p.graceDays],
     sql: `
+      prior as (
+        select d.enrollment_id, coalesce(sum(d.lessons_completed) filter (where d.day < $1::date - 1), 0) as c,
+               min(d.day) filter (where d.day >= $1::date - 1) as first_day
+        from enrollment_daily d where d.lessons_completed > 0 and d.day <= $2::date
+        group by d.enrollment_id),
+      pace0 as (
+        select w.enrollment_id, w.enroll_day, co.total_lessons, co.duration_days, coalesce(pr.c, 0) as c0, pr.first_day,
+               extract(epoch from ((w.enroll_day + 1)::timestamp at time zone $3::text) - w.enrolled_at) / 86400 as base
+        from w
+        join enrollments e on e.id = w.enrollment_id
+        join courses co on co.id = e.course_id and co.total_lessons > 0
+        left join prior pr on pr.enrollment_id = w.enrollment_id),
+      -- The count only grows, so an enrolment whose count before the period already keeps pace up to the
+      -- last day (same formula as below) can never fire in it: its lesson days are not sorted.
+      pace as materialized (
+        select * from pace0 pa
+        where pa.c0 < $4::numeric * pa.total_lessons
+          and floor(pa.c0::numeric * pa.duration_days / ($4::numeric * pa.total_lessons) - pa.base) + 1 <= $2::date - pa.enroll_day),
       lessons as (
         select d.enrollment_id, d.day, sum(d.lessons_completed) over (partition by d.enrollment_id order by d.day) as cum,
                lead(d.day) over (partition by d.enrollment_id order by d.day) as next_day
-        from enrollment_daily d where d.lessons_completed > 0 and d.day <= $2::date),
-      first_lesson as (select enrollment_id, min(day) as day from lessons group by enrollment_id),
+        from enrollment_daily d join pace pl on pl.enrollment_id = d.enrollment_id
+        where d.lessons_completed > 0 and d.day >= $1::date - 1 and d.day <= $2::date),
       segs as (
-        select w.enrollment_id, w.enroll_day as a, coalesce(f.day - 1, $2::date) as b, 0::numeric as c
-        from w left join first_lesson f on f.enrollment_id = w.enrollment_id
+        select pa.enrollment_id, $1::date - 1 as a, coalesce(pa.first_day - 1, $2::date) as b, 0::bigint as dc from pace pa
         union all
-        select l.enrollment_id, l.day, coalesce(l.next_day - 1, $2::date), l.cum::numeric from lessons l),
+        select l.enrollment_id, l.day, coalesce(l.next_day - 1, $2::date), l.cum from lessons l),
       iv as (
-        select s.enrollment_id, greatest(s.a, w.enroll_day + k.k) as s, s.b as e
+        select s.enrollment_id, greatest(s.a, pa.enroll_day + k.k) as s, s.b as e
         from segs s
-        join w on w.enrollment_id = s.enrollment_id
-        join enrollments e on e.id = s.enrollment_id
-        join courses co on co.id = e.course_id and co.total_lessons > 0
-        cross join lateral (select extract(epoch from ((w.enroll_day + 1)::timestamp at time zone $3::text) - w.enrolled_at) / 86400 as base) b
-        cross join lateral (select greatest(0, ceil($5::int - b.base), floor(s.c * co.duration_days / ($4::numeric * co.total_lessons) - b.base) + 1)::int as k) k
-        where s.c < $4::numeric * co.total_lessons)`,
+        join pace pa on pa.enrollment_id = s.enrollment_id
+        cross join lateral (select (pa.c0 + s.dc)::numeric as c) c
+        cross join lateral (select greatest(0, ceil($5::int - pa.base), floor(c.c * pa.duration_days / ($4::numeric * pa.total_lessons) - pa.base) + 1)::int as k) k
+        where c.c < $4::numeric * pa.total_lessons)`,
   }),
 
   // From the day the N-th late assignment was submitted, for good.
@@ -105,32 +123,29 @@ const BUILDERS: { [K in RuleKind]: Builder<K> } = {
         from monthly where cum >= $4::int and coalesce(before, 0) < $4::int)`,
   }),
 
-  // Each calendar week fires or not as a whole, judged on the full weeks before it.
+  // Each calendar week fires or not as a whole, judged on the full weeks before it. Firing needs minutes in
+  // the baseline week (the oldest of the n + 1), so each week with minutes is a possible baseline: one sort of
+  // the weekly sums per enrolment, and the following weeks read with lead() (a missing week has 0 minutes).
   study_time_drop: (p) => {
     const n = p.weeks + 1;
-    const cols = Array.from({ length: n }, (_, i) => i + 1);
-    const joins = cols.map((i) => `left join wk w${i} on w${i}.enrollment_id = c.enrollment_id and w${i}.ws = c.cw - ${7 * i}`).join('\n        ');
-    const m = (i: number) => `coalesce(w${i}.m, 0)`;
-    const drops = cols.slice(0, -1).map((i) => `${m(i)} <= $4::numeric * ${m(i + 1)}`).join(' and ');
+    const leads = Array.from({ length: n - 1 }, (_, i) => i + 1);
+    const cols = leads.map((i) => `lead(wk.ws, ${i}) over o as ws${i}, lead(wk.m, ${i}) over o as m${i}`).join(', ');
+    // Minutes of week b + 7j: the row j weeks later is at most j rows further on.
+    const v = (j: number) => (j === 0 ? 'q.m' : `coalesce(${leads.slice(0, j).map((i) => `case when q.ws${i} = q.ws + ${7 * j} then q.m${i} end`).join(', ')}, 0)`);
+    const drops = leads.map((j) => `${v(j)} <= $4::numeric * ${v(j - 1)}`).join(' and ');
     return {
       values: [p.dropRatio, p.weeks],
       sql: `
       wk as (
         select d.enrollment_id, date_trunc('week', d.day)::date as ws, sum(d.study_minutes)::int as m
         from enrollment_daily d
-        where d.day >= date_trunc('week', $1::date)::date - ${7 * n} and d.day <= $2::date
+        where d.study_minutes > 0 and d.day >= date_trunc('week', $1::date)::date - ${7 * n} and d.day < date_trunc('week', $2::date)::date
         group by 1, 2),
-      -- Firing needs minutes in the baseline week (the oldest of the n + 1), so each such week names its one candidate.
-      cand as (
-        select wk.enrollment_id, wk.ws + ${7 * n} as cw
-        from wk
-        where wk.m > 0 and $5::int > 0
-          and wk.ws + ${7 * n} >= date_trunc('week', $1::date)::date and wk.ws + ${7 * n} <= date_trunc('week', $2::date)::date),
+      seq as (select wk.enrollment_id, wk.ws, wk.m, ${cols} from wk window o as (partition by wk.enrollment_id order by wk.ws)),
       iv as (
-        select c.enrollment_id, c.cw as s, c.cw + 6 as e
-        from cand c
-        ${joins}
-        where ${m(n)} > 0 and ${drops})`,
+        select q.enrollment_id, q.ws + ${7 * n} as s, q.ws + ${7 * n + 6} as e
+        from seq q
+        where $5::int > 0 and q.ws + ${7 * n} >= date_trunc('week', $1::date)::date and ${drops})`,
     };
   },
 };
