@@ -100,6 +100,7 @@ describe('OpenAPI document (/docs-json)', () => {
       const ok = Object.entries(op.responses as Record<string, any>).filter(([code]) => /^2\d\d$/.test(code));
       if (!ok.length) problems.push(`${key}: no 2xx response`);
       for (const [code, res] of ok) {
+        if (!res.description) problems.push(`${key}: ${code} without a description`);
         if (code === '204') continue;
         const schemas = Object.values(res.content ?? {}).map((c: any) => c.schema);
         if (!schemas.length || schemas.some((s) => !s || (!s.$ref && !s.type && !s.allOf))) problems.push(`${key}: ${code} without a schema`);
@@ -159,7 +160,7 @@ describe('OpenAPI document (/docs-json)', () => {
         const body = op.requestBody?.content?.['application/json']?.schema;
         if (body) visit(body, 'body');
         for (const p of op.parameters ?? []) {
-          if (p.in === 'query' && p.schema?.example === undefined && p.example === undefined && !p.schema?.enum && !p.schema?.items?.enum) undocumented.push(`query ${p.name} of ${op.operationId}`);
+          if (['query', 'path'].includes(p.in) && p.schema?.example === undefined && p.example === undefined && !p.schema?.enum && !p.schema?.items?.enum) undocumented.push(`${p.in} ${p.name} of ${op.operationId}`);
         }
       }
     }

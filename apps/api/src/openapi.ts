@@ -86,6 +86,12 @@ const FORMAT_EXAMPLES: Record<string, unknown> = {
   date: '2026-11-25',
 };
 const PARAM_EXAMPLES: Record<string, unknown> = { limit: 50, cursor: 'WyIyMDI2LTExLTI1VDA4OjAwOjAwLjAwMFoiLCI5ZjFjIl0' };
+/** Path ids go through UuidPipe (400 when not a UUID); rule keys are words. */
+const PATH_PARAMS: Record<string, { format?: string; example: unknown; description: string }> = {
+  id: { format: 'uuid', example: FORMAT_EXAMPLES.uuid, description: 'the record id (a UUID)' },
+  key: { example: 'inactive_7d', description: 'the rule key' },
+};
+const SUCCESS_DESCRIPTIONS: Record<string, string> = { '200': 'OK', '201': 'Created', '202': 'Accepted: the work runs in the worker' };
 
 /** An example for an id or time field that has none: what one looks like is all there is to say. */
 function formatExample(s: { format?: string; type?: string; items?: { format?: string } } | undefined): unknown {
@@ -106,8 +112,17 @@ function addFormatExamples(document: OpenAPIObject): void {
   }
   for (const item of Object.values(document.paths)) {
     for (const method of METHODS) {
-      for (const p of ((item as Record<string, { parameters?: Array<{ name: string; in: string; example?: unknown; schema?: { example?: unknown; enum?: unknown } }> }>)[method]?.parameters ?? [])) {
+      for (const p of ((item as Record<string, { parameters?: Array<{ name: string; in: string; description?: string; example?: unknown; schema?: { example?: unknown; enum?: unknown; format?: string } }> }>)[method]?.parameters ?? [])) {
+        const known = p.in === 'path' ? PATH_PARAMS[p.name] : undefined;
+        if (known && p.schema) {
+          if (known.format) p.schema.format = known.format;
+          p.description = p.description ?? known.description;
+        }
         if (!p.schema || p.schema.example !== undefined || p.example !== undefined || p.schema.enum) continue;
+        if (known) {
+          p.schema.example = known.example;
+          continue;
+        }
         const example = p.in === 'query' && p.name in PARAM_EXAMPLES ? PARAM_EXAMPLES[p.name] : formatExample(p.schema as never);
         if (example !== undefined) p.schema.example = example;
       }
@@ -148,6 +163,7 @@ export function addStandardResponses(document: OpenAPIObject): OpenAPIObject {
       }
       for (const [code, res] of Object.entries(op.responses)) {
         if (/^[45]\d\d$/.test(code) && !res.content) res.content = { 'application/json': { schema: ERROR_REF } };
+        if (!res.description && SUCCESS_DESCRIPTIONS[code]) res.description = SUCCESS_DESCRIPTIONS[code];
       }
     }
   }
