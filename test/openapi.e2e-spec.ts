@@ -97,6 +97,7 @@ describe('OpenAPI document (/docs-json)', () => {
         continue;
       }
       if (!op.summary?.trim()) problems.push(`${key}: no summary`);
+      if (!/Access: /.test(op.description ?? '')) problems.push(`${key}: does not say who may call it`);
       const ok = Object.entries(op.responses as Record<string, any>).filter(([code]) => /^2\d\d$/.test(code));
       if (!ok.length) problems.push(`${key}: no 2xx response`);
       for (const [code, res] of ok) {
@@ -127,6 +128,10 @@ describe('OpenAPI document (/docs-json)', () => {
       }
     }
     expect(problems).toEqual([]);
+    expect(doc.paths['/api/v1/staff'].post.description).toMatch(/staff with the role admin; not API keys/);
+    expect(doc.paths['/api/v1/sync/events'].post.description).toMatch(/admins; API keys with the scope sync:write/);
+    expect(doc.paths['/api/v1/learners'].get.description).toMatch(/any staff; API keys with the scope read/);
+    expect(doc.paths['/api/v1/auth/login'].post.description).toMatch(/public/);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 

@@ -1,5 +1,7 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { applyDecorators } from '@nestjs/common';
+import { ModulesContainer, Reflector } from '@nestjs/core';
+import { PUBLIC_KEY, ROLES_KEY, SCOPES_KEY, STAFF_ONLY_KEY } from '../../../libs/auth/decorators.js';
 import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiResponse, DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
@@ -67,13 +69,51 @@ const STANDARD_ERRORS: Record<string, { description: string; example: Record<str
   '429': { description: 'Too many requests from this address; retry after the time given', example: { statusCode: 429, error: 'Too Many Requests', message: 'Too many requests; retry in 1 minute' } },
 };
 
-/** Routes anyone may call without credentials (DESIGN 5): login, health probes and the docs themselves. */
-const PUBLIC_OPERATIONS = new Set(['post /api/v1/auth/login', 'get /health/live', 'get /health/ready']);
+/** Who may call an operation, read from the same metadata the AuthGuard checks. */
+export interface OperationAccess {
+  isPublic: boolean;
+  /** Plain-words access rule, appended to the operation's description. */
+  note: string;
+}
+
+/** operationId (`<Controller>_<method>`, the swagger default) → access, from @Public/@Roles/@Scopes/@StaffOnly. */
+export function operationAccess(app: INestApplication): Map<string, OperationAccess> {
+  const reflector = new Reflector();
+  const out = new Map<string, OperationAccess>();
+  for (const mod of app.get(ModulesContainer).values()) {
+    for (const wrapper of mod.controllers.values()) {
+      const controller = wrapper.metatype as Type<unknown> | null;
+      if (!controller?.prototype) continue;
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, unknown>)[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const targets = [handler, controller];
+        const method = String(Reflect.getMetadata('method', handler) ?? '');
+        if (Reflect.getMetadata('path', handler) === undefined) continue;
+        if (reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+          out.set(`${controller.name}_${name}`, { isPublic: true, note: 'Access: public, no credentials.' });
+          continue;
+        }
+        const roles = reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets);
+        const scopes = reflector.getAllAndOverride<string[] | undefined>(SCOPES_KEY, targets);
+        const staffOnly = reflector.getAllAndOverride<boolean>(STAFF_ONLY_KEY, targets) ?? false;
+        // Mirrors AuthGuard: RequestMethod.GET is 0; integration-only routes are open to admins among staff.
+        const staff = roles ? `staff with the role ${roles.join(' or ')}` : scopes ? 'admins' : 'any staff';
+        const keys = scopes ? `API keys with the scope ${scopes.join(' or ')}` : !staffOnly && method === '0' ? 'API keys with the scope read' : undefined;
+        out.set(`${controller.name}_${name}`, { isPublic: false, note: `Access: ${staff}${keys ? `; ${keys}` : '; not API keys'}. Others get 403.` });
+      }
+    }
+  }
+  return out;
+}
+
 /** Rate limiting skips the unprefixed ops endpoints. */
 const NOT_RATE_LIMITED = ['/health', '/metrics', '/docs'];
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
 
 type Operation = {
+  operationId?: string;
+  description?: string;
   security?: Array<Record<string, string[]>>;
   parameters?: Array<{ in: string }>;
   requestBody?: unknown;
@@ -134,7 +174,7 @@ function addFormatExamples(document: OpenAPIObject): void {
  * Completes what decorators leave implicit: examples for ids and times, security on every non-public operation (public ones say
  * `security: []`), and the standard error answers each operation can give, all with the `Error` body.
  */
-export function addStandardResponses(document: OpenAPIObject): OpenAPIObject {
+export function addStandardResponses(document: OpenAPIObject, access: Map<string, OperationAccess>): OpenAPIObject {
   document.components = document.components ?? {};
   document.components.schemas = { ...document.components.schemas, Error: ERROR_SCHEMA as never };
   addFormatExamples(document);
@@ -142,7 +182,9 @@ export function addStandardResponses(document: OpenAPIObject): OpenAPIObject {
     for (const method of METHODS) {
       const op = (item as Record<string, Operation | undefined>)[method];
       if (!op) continue;
-      const isPublic = PUBLIC_OPERATIONS.has(`${method} ${path}`);
+      const rule = op.operationId ? access.get(op.operationId) : undefined;
+      const isPublic = rule?.isPublic ?? false;
+      if (rule) op.description = op.description ? `${op.description}\n\n${rule.note}` : rule.note;
       if (isPublic) op.security = [];
       else if (!op.security?.length) op.security = [{ bearer: [] }];
       const codes = new Set<string>();
@@ -184,6 +226,6 @@ export function setupOpenApi(app: INestApplication): void {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Staff access token (JWT) or integration API key (cl_…)' }, 'bearer')
     .build();
-  const document = addStandardResponses(SwaggerModule.createDocument(app, config));
+  const document = addStandardResponses(SwaggerModule.createDocument(app, config), operationAccess(app));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false });
 }
