@@ -90,6 +90,45 @@ describe('POST /rules/backtest', () => {
     expect(low.body.days.map((d: any) => d.firing)).toEqual([0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 3, 3, 3]);
   });
 
+  it('low_completion: lessons before the period carry into it; lessons within it clear and re-time the alert', async () => {
+    // 10 lessons over 100 days, ratio 0.2: behind pace once elapsed > 50 days per completed lesson; 2 lessons keep pace for good.
+    const c = (await data.course({ totalLessons: 10, durationDays: 100 })).id;
+    const at = '2026-02-28T16:00:00Z'; // Mar 1 00:00
+    const l1 = await data.enrollment({ courseId: c, enrolledAt: at }); // lesson Mar 3 (fires from Apr 20), second lesson Apr 25
+    await data.daily(l1.id, [{ day: '2026-03-03', lessonsCompleted: 1 }, { day: '2026-04-25', lessonsCompleted: 1 }]);
+    const l2 = await data.enrollment({ courseId: c, enrolledAt: at }); // two lessons before the period: never
+    await data.daily(l2.id, [{ day: '2026-03-03', lessonsCompleted: 1 }, { day: '2026-03-05', lessonsCompleted: 1 }]);
+    const l4 = await data.enrollment({ courseId: c, enrolledAt: at }); // nothing until Apr 10: behind since Mar 7, again from Apr 20
+    await data.daily(l4.id, [{ day: '2026-04-10', lessonsCompleted: 1 }]);
+    const res = await backtest({ rule: { kind: 'low_completion' }, from: '2026-04-01', to: '2026-04-30', courseId: c });
+    const firing = res.body.days.map((d: any) => d.firing);
+    expect(firing).toEqual([...Array(9).fill(1), ...Array(10).fill(0), ...Array(5).fill(2), ...Array(6).fill(1)]);
+    expect(res.body.days.filter((d: any) => d.opened).map((d: any) => [d.day, d.opened])).toEqual([['2026-04-20', 2]]);
+    expect(res.body.days.filter((d: any) => d.cleared).map((d: any) => [d.day, d.cleared])).toEqual([['2026-04-10', 1], ['2026-04-25', 1]]);
+    expect(res.body.totals).toMatchObject({ alertsOpened: 2, openAtStart: 1, distinctEnrollments: 2 });
+    // Early April: L1 is not behind yet (day 50 is Apr 20) and L4 still is.
+    const early = await backtest({ rule: { kind: 'low_completion' }, from: '2026-04-01', to: '2026-04-05', courseId: c });
+    expect(early.body.days.map((d: any) => d.firing)).toEqual([1, 1, 1, 1, 1]);
+    expect(early.body.totals).toMatchObject({ alertsOpened: 0, openAtStart: 1, distinctEnrollments: 1 });
+  });
+
+  it('study_time_drop: two halvings in a row fire for the whole next week, a single drop never', async () => {
+    const c = (await data.course()).id;
+    const s1 = await data.enrollment({ courseId: c, enrolledAt: '2026-02-20T02:00:00Z' });
+    // 100, 50, 20, 10 then nothing: weeks of Mar 23, Mar 30, Apr 6 and Apr 13 each follow two drops.
+    await data.studyWeeks(s1.id, [{ weekStart: '2026-03-02', minutes: 100 }, { weekStart: '2026-03-09', minutes: 50 }, { weekStart: '2026-03-16', minutes: 20 }, { weekStart: '2026-03-23', minutes: 10 }]);
+    const s2 = await data.enrollment({ courseId: c, enrolledAt: '2026-02-20T02:00:00Z' });
+    // 100, 50, then 40 every week: one drop only.
+    await data.studyWeeks(s2.id, ['2026-03-02', '2026-03-09', '2026-03-16', '2026-03-23', '2026-03-30', '2026-04-06', '2026-04-13', '2026-04-20'].map((weekStart, i) => ({ weekStart, minutes: [100, 50][i] ?? 40 })));
+    const res = await backtest({ rule: { kind: 'study_time_drop' }, from: '2026-03-20', to: '2026-04-25', courseId: c });
+    const firingDays = res.body.days.filter((d: any) => d.firing).map((d: any) => d.day);
+    expect(firingDays[0]).toBe('2026-03-23');
+    expect(firingDays[firingDays.length - 1]).toBe('2026-04-19');
+    expect(firingDays).toHaveLength(28);
+    expect(res.body.days.filter((d: any) => d.firing > 1)).toEqual([]);
+    expect(res.body.totals).toMatchObject({ alertsOpened: 1, openAtStart: 0, distinctEnrollments: 1, distinctLearners: 1 });
+  });
+
   it('precision, recall and median lead of the draft rule against refreshed outcomes (hand-counted)', async () => {
     // Course Q, period March 2026 (Shanghai), inactive_days 7, outcomes refreshed on June 15 (churn after 30 silent days).
     const q = (await data.course({ totalLessons: 10, durationDays: 100 })).id;
