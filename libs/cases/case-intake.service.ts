@@ -140,11 +140,18 @@ export class CaseIntakeService {
       // running (never wait for one): intake then keeps pace with the commits, not with the outbox relay
       // reaching the later alerts' jobs. Each waiting alert still has its own job, so skipping loses nothing.
       const [{ pending }] = await this.dataSource.query(`select exists (select 1 from alerts where status = 'open' and case_intake_at is null) as pending`);
-      return pending ? this.processBatch(null, INTAKE_BATCH, false) : empty;
+      return pending ? this.keepDraining(await this.processBatch(null, INTAKE_BATCH, false)) : empty;
     }
     const res = await this.processBatch(alertId);
-    if (res.claimedOwn || res.ownDone) return res;
+    if (res.claimedOwn || res.ownDone) return this.keepDraining(res);
     throw new Error(`alert ${alertId} is still held by another transaction; will retry`);
+  }
+
+  /** After a full batch more alerts are likely waiting: take the next batches at once while nobody else does. */
+  private async keepDraining(first: IntakeResult): Promise<IntakeResult> {
+    let last = first;
+    while (last.claimed === INTAKE_BATCH) last = await this.processBatch(null, INTAKE_BATCH, false);
+    return first;
   }
 
   /** Periodic safety net: takes in every alert still waiting (e.g. if a job was lost). */
