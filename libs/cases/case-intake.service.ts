@@ -173,8 +173,9 @@ export class CaseIntakeService {
     const toSchedule: Array<{ caseId: string; dueAt: Date }> = [];
     const result = await this.dataSource.transaction(async (em) => {
       if (wait) {
-        await em.query(`set local lock_timeout = '60s'`);
-        await em.query(`select pg_advisory_xact_lock($1)`, [INTAKE_LOCK_KEY]);
+        // One round trip: a bounded wait (the job retries after an error), which also bounds the waits on case
+        // and staff rows held by other writers later in this transaction.
+        await em.query(`select set_config('lock_timeout', '60s', true), pg_advisory_xact_lock($1)`, [INTAKE_LOCK_KEY]);
       } else {
         const [{ locked }] = await em.query(`select pg_try_advisory_xact_lock($1) as locked`, [INTAKE_LOCK_KEY]);
         if (!locked) return { claimed: 0, claimedOwn: false, opened: 0, attached: 0, holdout: 0 };
@@ -187,7 +188,6 @@ export class CaseIntakeService {
         );
         if (!own?.waiting) return { claimed: 0, claimedOwn: false, opened: 0, attached: 0, holdout: 0, ownDone: true };
       }
-      await em.query(`set local lock_timeout = default`);
       return this.intake(em, ownAlertId, batch, toSchedule);
     });
     await this.escalation.schedule(toSchedule);
