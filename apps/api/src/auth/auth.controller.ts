@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthService } from '../../../../libs/auth/auth.service.js';
-import { CurrentActor, Public } from '../../../../libs/auth/decorators.js';
+import { CurrentActor, Public, StaffOnly } from '../../../../libs/auth/decorators.js';
 import type { Actor } from '../../../../libs/auth/actor.js';
 import { DomainError } from '../../../../libs/common/domain-error.js';
 import { LoginDto } from './auth.dto.js';
@@ -25,6 +25,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @StaffOnly()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The logged-in staff member' })
   @ApiOkResponse({ type: MeDto })
