@@ -41,6 +41,13 @@ export class OutboxRelayService {
         [BATCH],
       );
       if (!rows.length) return 0;
+      // Event types some enabled webhook subscribes to: only those get a webhooks.fan-out job (a school without
+      // webhooks would otherwise queue one no-op job per alert, case and enrolment event). Read inside this
+      // transaction, after the rows, so a webhook created before an event was relayed still receives it.
+      const [{ types }]: Array<{ types: string[] | null }> = await em.query(
+        `select array_agg(distinct e) as types from webhooks w cross join unnest(w.events) e where w.enabled`,
+      );
+      const webhookTypes = new Set(types ?? []);
       const jobs: Array<{ name: JobName; payload: DomainEventJob; opts: { jobId: string } }> = [];
       for (const row of rows) {
         const payload: DomainEventJob = {
@@ -52,6 +59,7 @@ export class OutboxRelayService {
           payload: row.payload,
         };
         for (const name of subscribersOf(row.event_type)) {
+          if (name === 'webhooks.fan-out' && !webhookTypes.has(row.event_type)) continue;
           jobs.push({ name, payload, opts: { jobId: jobId('evt', row.id, name) } });
         }
       }
