@@ -88,6 +88,7 @@ export class BacktestService {
       await em.query(`set local work_mem = '512MB'`);
       await em.query(`set local enable_indexscan = off`);
       await em.query(`set local jit = off`);
+      if (q.serial) await em.query(`set local max_parallel_workers_per_gather = 0`);
       return em.query(q.sql, [fromDay, toDay, tz, ...q.values]);
     });
     const flaggedAt: Date[] = row.flagged_at;
