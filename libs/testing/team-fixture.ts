@@ -76,7 +76,12 @@ export async function seedTeamFixture(app: TestApp): Promise<TeamFixture> {
   const webhook = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url: 'https://hooks.example/careloop', events: ['learner.reminder'], secret: 'a-webhook-secret-0001' }).expect(201);
   const kb = await app.http().post('/api/v1/kb/articles').set(admin.auth).send({ title: 'Reset a password', body: 'Use the link on the login page.' }).expect(201);
   const cal = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: `Fixture hours ${a.team.id.slice(0, 6)}`, timezone: 'Asia/Shanghai', hours: WEEKDAYS }).expect(201);
-  const sla = await app.http().post('/api/v1/sla-policies').set(admin.auth).send({ name: 'Fixture SLA', position: 1000, match: {}, calendarId: cal.body.id, firstResponseMinutes: 60, resolutionMinutes: 600 }).expect(201);
+  // Positions are unique across the database, which test files on one Jest worker share: pick a free one.
+  let sla = await app.http().post('/api/v1/sla-policies').set(admin.auth).send({ name: `Fixture SLA ${a.team.id.slice(0, 8)}`, position: 1000 + Math.floor(Math.random() * 90_000), match: {}, calendarId: cal.body.id, firstResponseMinutes: 60, resolutionMinutes: 600 });
+  for (let i = 0; i < 5 && sla.status === 409; i++) {
+    sla = await app.http().post('/api/v1/sla-policies').set(admin.auth).send({ name: `Fixture SLA ${a.team.id.slice(0, 8)}`, position: 1000 + Math.floor(Math.random() * 90_000), match: {}, calendarId: cal.body.id, firstResponseMinutes: 60, resolutionMinutes: 600 });
+  }
+  if (sla.status !== 201) throw new Error(`fixture SLA policy: ${sla.status} ${JSON.stringify(sla.body)}`);
   return {
     admin,
     a,
