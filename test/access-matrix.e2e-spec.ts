@@ -169,7 +169,7 @@ describe('access control matrix', () => {
   const auth = {} as Record<Principal, Record<string, string>>;
 
   beforeAll(async () => {
-    app = await TestApp.start({ worker: false, env: { RATE_LIMIT_PER_MINUTE: '100000', LOGIN_RATE_LIMIT_PER_MINUTE: '100000' } });
+    app = await TestApp.start({ worker: false, ownDatabase: true, env: { RATE_LIMIT_PER_MINUTE: '100000', LOGIN_RATE_LIMIT_PER_MINUTE: '100000' } });
     const f = await seedTeamFixture(app);
     ids = f.ids;
     const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });

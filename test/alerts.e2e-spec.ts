@@ -19,7 +19,7 @@ describe('alerts and cohort alerts', () => {
   const activeFine: SeededEnrollment[] = [];
 
   beforeAll(async () => {
-    app = await TestApp.start({ worker: false });
+    app = await TestApp.start({ worker: false, ownDatabase: true });
     await app.db.query(`update rule_runs set status = 'failed', error = 'abandoned by an earlier test app', finished_at = now() where status in ('queued','running')`);
     data = new LearningDataFactory(app.db, app.config.schoolTimezone);
     admin = await app.staff.create('admin');

@@ -156,7 +156,7 @@ describe('bad input at every write endpoint', () => {
   }
 
   beforeAll(async () => {
-    app = await TestApp.start({ worker: false, env: { RATE_LIMIT_PER_MINUTE: '1000000', LOGIN_RATE_LIMIT_PER_MINUTE: '1000000' } });
+    app = await TestApp.start({ worker: false, ownDatabase: true, env: { RATE_LIMIT_PER_MINUTE: '1000000', LOGIN_RATE_LIMIT_PER_MINUTE: '1000000' } });
     f = await seedTeamFixture(app);
     const tables: Array<{ name: string }> = await app.db.query(
       `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace

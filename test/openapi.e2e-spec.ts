@@ -68,7 +68,7 @@ describe('OpenAPI document (/docs-json)', () => {
   };
 
   beforeAll(async () => {
-    app = await TestApp.start();
+    app = await TestApp.start({ ownDatabase: true });
     admin = await app.staff.create('admin');
     const res = await app.http().get('/docs-json').expect(200);
     doc = res.body;

@@ -18,7 +18,7 @@ describe('rules API', () => {
   let advisor: TestStaff;
 
   beforeAll(async () => {
-    app = await TestApp.start({ worker: false });
+    app = await TestApp.start({ worker: false, ownDatabase: true });
     admin = await app.staff.create('admin');
     advisor = await app.staff.create('advisor');
   });
@@ -227,7 +227,7 @@ describe('rules API', () => {
 describe('rule runs through the worker', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await TestApp.start();
+    app = await TestApp.start({ ownDatabase: true });
     await releaseAbandonedRuns(app);
   });
   afterAll(async () => {

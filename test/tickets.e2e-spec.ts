@@ -52,7 +52,7 @@ describe('support desk tickets (e2e)', () => {
   };
 
   beforeAll(async () => {
-    app = await TestApp.start();
+    app = await TestApp.start({ ownDatabase: true });
     admin = await app.staff.create('admin');
     desk = await app.staff.teamWithPeople(1);
     other = await app.staff.teamWithPeople(1);

@@ -11,7 +11,7 @@ import { TokenService } from '../auth/token.service.js';
 import { Clock } from '../common/clock.js';
 import { loadConfig, type AppConfig } from '../config/config.js';
 import { StaffFactory } from './factories.js';
-import { testDatabaseUrl } from './test-database.js';
+import { createScratchDatabase, testDatabaseUrl } from './test-database.js';
 
 export interface TestAppOptions {
   /** Also boot the worker (outbox relay, job processors) in this process. Default true. */
@@ -20,6 +20,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Capture every log line (for tests that check secrets are never logged). */
   captureLogs?: boolean;
+  /** A fresh database of its own, dropped on close (for suites that change school-wide settings). */
+  ownDatabase?: boolean;
 }
 
 /**
@@ -36,8 +38,11 @@ export class TestApp {
     readonly staff: StaffFactory,
   ) {}
 
+  private dropDatabase: (() => Promise<void>) | undefined;
+
   static async start(opts: TestAppOptions = {}): Promise<TestApp> {
-    const databaseUrl = await testDatabaseUrl();
+    const scratch = opts.ownDatabase ? await createScratchDatabase() : undefined;
+    const databaseUrl = scratch?.url ?? (await testDatabaseUrl());
     const config = loadConfig({
       NODE_ENV: 'test',
       DATABASE_URL: databaseUrl,
@@ -57,6 +62,7 @@ export class TestApp {
     const api = await createApiApp(config, { logStream: stream });
     const worker = opts.worker === false ? undefined : await createWorkerApp(config, { logStream: stream });
     const app = new TestApp(config, api, worker, new StaffFactory(api.get(DataSource), api.get(TokenService)));
+    app.dropDatabase = scratch?.drop;
     app.logs.push(...logs);
     stream.on('data', (chunk: Buffer) => {
       if (opts.captureLogs) app.logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -89,6 +95,7 @@ export class TestApp {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.api.close();
+    await this.dropDatabase?.();
   }
 }
 
