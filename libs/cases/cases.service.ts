@@ -11,20 +11,10 @@ import { OutboxService, type DomainEvent } from '../outbox/outbox.service.js';
 import { CaseEscalationService } from './case-escalation.service.js';
 import { toCaseAlertView, toCaseTaskView, toCaseView, toHistoryView, type CaseView } from './case.mapper.js';
 import { CHURN_REASONS, OUTCOMES, type CaseOutcome, type ChurnReason } from './case-tasks.js';
-import { CasesRepository, type CaseRow, type CaseScope } from './cases.repository.js';
+import { CasesRepository, type CaseListFilter, type CaseRow, type CaseScope } from './cases.repository.js';
 
-export interface ListCasesInput {
-  status?: string;
-  advisorId?: string;
-  teamId?: string;
-  unassigned?: boolean;
-  priority?: string;
-  learnerId?: string;
-  queue?: string;
-  escalated?: boolean;
-  limit?: number;
-  cursor?: string;
-}
+/** The list filters of CaseListFilter, as a caller gives them: scope comes from the actor, `after` from the cursor. */
+export type ListCasesInput = Omit<CaseListFilter, 'scope' | 'after' | 'limit'> & { limit?: number; cursor?: string };
 
 export interface ReassignInput {
   caseIds?: string[];
