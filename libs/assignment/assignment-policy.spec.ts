@@ -1,4 +1,4 @@
-import { planAssignments, type Candidate } from './assignment-policy.js';
+import { planAssignments, verifyAssignments, type Candidate } from './assignment-policy.js';
 
 const T = 'team-a';
 function adv(id: string, over: Partial<Candidate> = {}): Candidate {
@@ -51,5 +51,30 @@ describe('planAssignments', () => {
     expect(planAssignments([adv('a', { teamId: 'x' })], [{ teamId: T }], 0)[0].reason).toMatch(/no active advisor/);
     const [d] = planAssignments([adv('a'), adv('b', { load: 4 })], [{ teamId: T, preferredAdvisorId: 'a', excludeAdvisorIds: ['a'] }], 0);
     expect(d.advisorId).toBe('b');
+  });
+});
+
+describe('verifyAssignments', () => {
+  it('accepts a plan whose advisors are still active and, with its own items counted, within capacity', () => {
+    const reqs = [{ teamId: T }, { teamId: T }];
+    const plan = planAssignments([adv('a', { load: 3 }), adv('b', { load: 4 })], reqs, 0);
+    // Re-read after the caller's writes: a got both items (3 + 2 = 5 of 5).
+    expect(verifyAssignments([adv('a', { load: 5 }), adv('b', { load: 4 })], reqs, plan)).toEqual([]);
+  });
+
+  it('rejects a plan that a concurrent writer pushed over capacity, or whose advisor went away', () => {
+    const reqs = [{ teamId: T }];
+    const plan = planAssignments([adv('a', { load: 4 })], reqs, 0);
+    expect(verifyAssignments([adv('a', { load: 6 })], reqs, plan)).toEqual(['a: over capacity (6/5)']);
+    expect(verifyAssignments([adv('a', { load: 5, status: 'away' })], reqs, plan)).toEqual(['a: is away']);
+  });
+
+  it('rejects pooling while an eligible advisor has room, honouring skills and exclusions as the planner does', () => {
+    const reqs = [{ teamId: T, skill: 'Math', excludeAdvisorIds: ['c'] }];
+    const pooled = [{ advisorId: null, reason: 'pool' }];
+    const cands = [adv('a', { load: 5, skills: ['math'] }), adv('b', { load: 1 }), adv('c', { load: 0, skills: ['math'] })];
+    // b has room but no skill while a skilled teammate exists; c has room but is excluded: pooling stands.
+    expect(verifyAssignments(cands, reqs, pooled)).toEqual([]);
+    expect(verifyAssignments([...cands, adv('d', { load: 2, skills: ['MATH'] })], reqs, pooled)).toEqual(['pooled although d has room (2/5)']);
   });
 });

@@ -68,3 +68,32 @@ export function planAssignments(candidates: Candidate[], reqs: PlanRequest[], no
     return take(c, `${prefix}least loaded in team (${c.load}/${c.capacity} open${skillPart})`);
   });
 }
+
+/**
+ * Checks decisions made from an unlocked snapshot against candidates re-read under their row locks (loads now
+ * include the caller's own writes). Returns what no longer holds, empty when the plan may be committed: every
+ * chosen advisor still active and within capacity, and no pooled request with an eligible advisor who has room
+ * (the planner would have assigned it). Used by optimistic callers (see AssignmentService.confirmMany).
+ */
+export function verifyAssignments(candidates: Candidate[], reqs: PlanRequest[], decisions: AssignmentDecision[]): string[] {
+  const byId = new Map(candidates.map((c) => [c.id, c]));
+  const problems: string[] = [];
+  for (const id of new Set(decisions.map((d) => d.advisorId).filter((a): a is string => !!a))) {
+    const c = byId.get(id);
+    if (!c) problems.push(`${id}: not a candidate`);
+    else if (c.status !== 'active') problems.push(`${id}: is ${c.status}`);
+    else if (c.load > c.capacity) problems.push(`${id}: over capacity (${c.load}/${c.capacity})`);
+  }
+  decisions.forEach((d, i) => {
+    const req = reqs[i];
+    if (d.advisorId || !req.teamId) return;
+    const excluded = new Set(req.excludeAdvisorIds ?? []);
+    const active = candidates.filter((c) => c.teamId === req.teamId && c.role === 'advisor' && c.status === 'active' && !excluded.has(c.id));
+    const skill = req.skill?.toLowerCase();
+    const skilled = skill ? active.filter((c) => c.skills.some((s) => s.toLowerCase() === skill)) : [];
+    const eligible = skilled.length ? skilled : active;
+    const free = eligible.find((c) => c.load < c.capacity);
+    if (free) problems.push(`pooled although ${free.id} has room (${free.load}/${free.capacity})`);
+  });
+  return problems;
+}
