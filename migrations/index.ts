@@ -8,6 +8,7 @@ import { TaskDueNotices1764100006001 } from './1764100006001-TaskDueNotices.js';
 import { SupportDesk1764100007000 } from './1764100007000-SupportDesk.js';
 import { KbLearning1764100007001 } from './1764100007001-KbLearning.js';
 import { Analytics1764100008000 } from './1764100008000-Analytics.js';
+import { CaseIntakeQueue1764100009000 } from './1764100009000-CaseIntakeQueue.js';
 
 /**
  * Every migration, in timestamp order. Listed explicitly (not globbed) so the same list works from TypeScript
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   SupportDesk1764100007000,
   KbLearning1764100007001,
   Analytics1764100008000,
+  CaseIntakeQueue1764100009000,
 ];

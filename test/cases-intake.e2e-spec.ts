@@ -1,8 +1,8 @@
-import { INTAKE_LOCK_KEY } from '../libs/cases/case-intake.service.js';
+import { INTAKE_LOCK_KEY, INTAKE_SLOTS } from '../libs/cases/case-intake.service.js';
 import { eventually, TestApp } from '../libs/testing/index.js';
 import { CaseSeed } from './cases.seed.js';
 
-/** The intake under a burst: one intake transaction at a time, nothing lost while one runs, set-based writes. */
+/** The intake under a burst: a bounded number of intake transactions at a time, nothing lost while they run, set-based writes. */
 describe('cases: intake batches', () => {
   let app: TestApp;
   let seed: CaseSeed;
@@ -14,7 +14,7 @@ describe('cases: intake batches', () => {
     await app?.close();
   });
 
-  it('alerts committed while another intake holds the lock wait for it, then are all taken in', async () => {
+  it('alerts committed while every intake slot is taken wait for one, then are all taken in', async () => {
     const { team, advisors } = await app.staff.teamWithPeople(2);
     const rule = await seed.rule();
     const course = await seed.course(team.id);
@@ -26,15 +26,15 @@ describe('cases: intake batches', () => {
     let locked!: () => void;
     const isLocked = new Promise<void>((r) => (locked = r));
     const holder = app.db.transaction(async (em) => {
-      await em.query(`select pg_advisory_xact_lock($1)`, [INTAKE_LOCK_KEY]);
+      await em.query(`select pg_advisory_xact_lock($1::int, s) from generate_series(0, $2::int - 1) s`, [INTAKE_LOCK_KEY, INTAKE_SLOTS]);
       locked();
       await held;
     });
     await isLocked;
     const alertIds = [await seed.alert(rule, a), await seed.alert(rule, b)];
-    // A job for a waiting alert queues on the intake lock rather than starting a batch of its own.
+    // A job for waiting alerts queues on an intake slot rather than starting a batch of its own.
     await eventually(async () => {
-      const [{ n }] = await app.db.query(`select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = $1 and not granted`, [INTAKE_LOCK_KEY]);
+      const [{ n }] = await app.db.query(`select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = $1 and objsubid = 2 and not granted`, [INTAKE_LOCK_KEY]);
       return n > 0;
     });
     expect(await seed.intakeDone(alertIds[0])).toBe(false);
@@ -97,5 +97,54 @@ describe('cases: intake batches', () => {
       [ids],
     );
     expect(decisions).toEqual({ n: 20, cases: 20 });
+  });
+
+  it('a plan overtaken by a concurrent assignment is redone under the staff locks: pooled, never over capacity, decided once', async () => {
+    const { team, advisors } = await app.staff.teamWithPeople(1, { capacity: 1 });
+    const [advisor] = advisors;
+    const rule = await seed.rule();
+    const course = await seed.course(team.id);
+    const who = await seed.learner(course);
+    const rival = await seed.learner(course);
+
+    // Another writer holds the advisor's row: the intake plans from the committed load (0 of 1), writes its rows,
+    // then waits to confirm. Meanwhile that writer gives the advisor a case and commits, so the plan no longer holds.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const writer = app.db.transaction(async (em) => {
+      await em.query(`select id from staff where id = $1 for no key update`, [advisor.id]);
+      locked();
+      await held;
+      await em.query(
+        `insert into cases (learner_id, team_id, advisor_id, status, priority, priority_score, due_at, opened_at, assigned_at, queue)
+         values ($1, $2, $3, 'open', 'medium', 10, now() + interval '1 day', now(), now(), 'advisor')`,
+        [rival.learnerId, team.id, advisor.id],
+      );
+    });
+    await isLocked;
+    const alertId = await seed.alert(rule, who);
+    // The intake waits on the staff row after writing its case rows (it holds a row-exclusive lock on cases).
+    await eventually(async () => {
+      const [{ n }] = await app.db.query(
+        `select count(*)::int as n from pg_stat_activity a
+          where a.datname = current_database() and a.wait_event_type = 'Lock' and a.query like '%for no key update%'
+            and exists (select 1 from pg_locks l where l.pid = a.pid and l.relation = 'cases'::regclass and l.mode = 'RowExclusiveLock' and l.granted)`,
+      );
+      return n > 0;
+    });
+    release();
+    await writer;
+
+    await eventually(() => seed.intakeDone(alertId));
+    const c = await seed.caseOf(who.learnerId);
+    expect(c.advisor_id).toBeNull();
+    const [{ load }] = await app.db.query(`select count(*)::int as load from cases where advisor_id = $1 and status <> 'resolved'`, [advisor.id]);
+    expect(load).toBe(1);
+    const decisions = await app.db.query(`select action, reason from audit_log where entity = 'case' and entity_id = $1 and action in ('case.assigned', 'case.pooled')`, [c.id]);
+    expect(decisions).toEqual([{ action: 'case.pooled', reason: expect.stringMatching(/at capacity/) }]);
+    const tasks = await app.db.query(`select assignee_id from tasks where case_id = $1`, [c.id]);
+    expect(tasks).toEqual([{ assignee_id: null }]);
   });
 });

@@ -1,6 +1,7 @@
-import { jobId, QueueName } from '../libs/queue/jobs.js';
+import { QueueName } from '../libs/queue/jobs.js';
 import { QueueService } from '../libs/queue/queue.service.js';
 import { CaseSweepService } from '../libs/cases/case-sweep.service.js';
+import { escalationJobId } from '../libs/cases/case-escalation.service.js';
 import { eventually, TestApp } from '../libs/testing/index.js';
 import { AROUND_THE_CLOCK, CaseSeed } from './cases.seed.js';
 
@@ -264,7 +265,7 @@ describe('cases: intake, assignment policy, endpoints', () => {
     // The handled case's deadline job and the moved case's original one have run and found nothing to do.
     const queue = app.get(QueueService, 'worker').queue(QueueName.Cases);
     for (const c of [handled, moved]) {
-      const job = await queue.getJob(jobId('esc', c.id, new Date(c.due_at).getTime()));
+      const job = await queue.getJob(escalationJobId([c.id], new Date(c.due_at).getTime()));
       await eventually(async () => (await job!.isCompleted()) && job);
     }
     expect((await app.db.query(`select count(*)::int as n from cases where id = any($1) and escalated_at is null`, [[handled.id, moved.id]]))[0].n).toBe(2);

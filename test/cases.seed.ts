@@ -86,7 +86,7 @@ export class CaseSeed {
   }
 
   async intakeDone(alertId: string): Promise<boolean> {
-    const [a] = await this.q(`select case_intake_at from alerts where id = $1`, [alertId]);
-    return !!a?.case_intake_at;
+    const [a] = await this.q(`select not exists (select 1 from case_intake_queue where alert_id = $1) as done`, [alertId]);
+    return a.done;
   }
 }

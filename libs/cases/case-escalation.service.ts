@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SYSTEM } from '../auth/actor.js';
@@ -36,16 +37,22 @@ export class CaseEscalationService {
     private readonly clock: Clock,
   ) {}
 
-  /** Enqueues the deadline checks (called by the worker after the transaction that set the due times). */
+  /**
+   * Enqueues the deadline checks (called by the worker after the transaction that set the due times): one delayed
+   * job per distinct due time, checking every case due then. An intake batch gives hundreds of cases a handful of
+   * due times (same hours, same working week), so this is a few jobs, not one per case.
+   */
   async schedule(items: Array<{ caseId: string; dueAt: Date }>): Promise<void> {
     if (!items.length) return;
     const now = this.clock.now().getTime();
+    const byDue = new Map<number, string[]>();
+    for (const i of items) byDue.set(i.dueAt.getTime(), [...(byDue.get(i.dueAt.getTime()) ?? []), i.caseId]);
     try {
       await this.queues.enqueueMany(
-        items.map((i) => ({
+        [...byDue].map(([due, ids]) => ({
           name: 'cases.escalation-check' as const,
-          payload: { caseId: i.caseId, dueAt: i.dueAt.toISOString() },
-          opts: { jobId: jobId('esc', i.caseId, i.dueAt.getTime()), delay: Math.max(0, i.dueAt.getTime() - now) },
+          payload: { caseIds: ids.sort(), dueAt: new Date(due).toISOString() },
+          opts: { jobId: escalationJobId(ids, due), delay: Math.max(0, due - now) },
         })),
       );
     } catch (e) {
@@ -54,9 +61,9 @@ export class CaseEscalationService {
     }
   }
 
-  /** The deadline job: escalates this case only if it is still due at exactly this time and untouched. */
-  async check(caseId: string, dueAt: string): Promise<number> {
-    return this.escalate({ caseId, dueAt: new Date(dueAt) });
+  /** The deadline job: escalates those of its cases still due at exactly this time and untouched. */
+  async check(caseIds: string[], dueAt: string): Promise<number> {
+    return this.escalate({ caseIds, dueAt: new Date(dueAt) });
   }
 
   /** Periodic safety net: escalates every overdue, uncontacted case. */
@@ -64,7 +71,7 @@ export class CaseEscalationService {
     return this.escalate({});
   }
 
-  private async escalate(f: { caseId?: string; dueAt?: Date }): Promise<number> {
+  private async escalate(f: { caseIds?: string[]; dueAt?: Date }): Promise<number> {
     return this.dataSource.transaction(async (em) => {
       const now = this.clock.now();
       const rows = await updateReturning<EscalatedRow>(
@@ -76,10 +83,10 @@ export class CaseEscalationService {
            from cases c0 left join teams t on t.id = c0.team_id
           where c.id = c0.id and c.status <> 'resolved' and c.first_contact_at is null and c.escalated_at is null
             and c.due_at <= $1
-            and ($2::uuid is null or c.id = $2::uuid)
+            and ($2::uuid[] is null or c.id = any($2::uuid[]))
             and ($3::timestamptz is null or c.due_at = $3::timestamptz)
          returning c.id, c.learner_id, c.advisor_id, c.team_id, c.escalated_to, c.due_at, c.priority`,
-        [now, f.caseId ?? null, f.dueAt ?? null],
+        [now, f.caseIds ?? null, f.dueAt ?? null],
       );
       await this.record(em, rows, now);
       return rows.length;
@@ -119,4 +126,11 @@ export class CaseEscalationService {
       })),
     );
   }
+}
+
+/** Deterministic id of the deadline job for these cases at this due time (a re-schedule of the same set is a no-op). */
+export function escalationJobId(caseIds: string[], dueAtMs: number): string {
+  const ids = [...caseIds].sort();
+  const key = ids.length === 1 ? ids[0] : createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32);
+  return jobId('esc', dueAtMs, key);
 }

@@ -13,18 +13,21 @@ import { DEFAULT_WORKING_HOURS } from '../staff/staff.service.js';
 import { casePriority, lifecycleStage, PRIORITY_RANK, priorityOf, type Severity } from './case-priority.js';
 import { CaseEscalationService } from './case-escalation.service.js';
 import { caseTaskKey, caseTaskKind } from './case-tasks.js';
-import { updateReturning } from './sql.js';
 
 /** How many waiting alerts one intake transaction takes in. */
 export const INTAKE_BATCH = 1000;
 
 /**
- * Transaction-level advisory lock that lets one intake transaction run at a time. Every batch spans the
- * teams its alerts belong to and locks their staff rows anyway, so concurrent batches could only queue on
- * those row locks (the benchmark measured 16 jobs stuck behind one another there); one at a time, each
- * batch runs without lock waits and the others never hold learner or case locks while waiting.
+ * Transaction-level advisory locks (INTAKE_LOCK_KEY, slot) for slot 0 … INTAKE_SLOTS - 1: at most INTAKE_SLOTS
+ * intake transactions run at once. Every batch spans the teams its alerts belong to, so batches meet on the same
+ * staff rows; two at a time keep both database cores busy (one batch writes while the other confirms), more only
+ * queue on those row locks (the benchmark once measured 16 jobs stuck behind one another there).
  */
 export const INTAKE_LOCK_KEY = 727_100_005;
+export const INTAKE_SLOTS = 2;
+
+/** The optimistic plan no longer held when confirmed under the staff row locks; the batch is redone with them. */
+class PlanConflict extends Error {}
 
 interface AlertRow {
   id: string;
@@ -100,13 +103,19 @@ const DEFAULT_DUE_HOURS = 24;
  * priority; new cases go through the assignment policy (complaints straight to the supervisor's escalation
  * queue); each (case, rule) gets one task of the rule's task kind; holdout learners get nothing.
  *
- * Every `alert.opened` job whose alert is still waiting takes it in together with up to INTAKE_BATCH other
- * waiting alerts in one set-based transaction (claimed with SKIP LOCKED and stamped `case_intake_at` in one
- * statement), so a burst of alerts is processed in a few large transactions and the remaining jobs find
- * their alert already done with one indexed read. Intake transactions run one at a time (INTAKE_LOCK_KEY):
- * each computes the whole batch's assignments in memory from one locked snapshot of the teams' staff rows
- * and their loads, then writes cases, case_alerts, tasks, audit and outbox rows with one statement each.
- * Lock order inside: intake lock → alert rows → open case rows (id order) → staff rows (id order).
+ * Waiting alerts are the rows of `case_intake_queue` (a trigger adds one for every alert inserted open). The relay
+ * sends one `cases.on-alerts-opened` job per relay pass of alert.opened events; a job whose alerts are still
+ * waiting takes them in together with the oldest other waiting ones, up to INTAKE_BATCH per set-based transaction,
+ * and keeps going while full batches come back, so a burst of alerts is processed in a few large transactions and
+ * later jobs find their alerts done with one indexed read. Up to INTAKE_SLOTS intake transactions run at once.
+ * Each locks its learners (so a learner's alerts never open two cases), plans the whole batch's assignments in
+ * memory from the committed staff loads without locking them, writes cases, case_alerts, tasks, audit and outbox
+ * rows with one statement each, deletes the queue rows it took in, and only then locks the staff rows to confirm
+ * the plan against the loads at that moment (AssignmentService.confirmMany): nobody over capacity, nothing pooled
+ * while an eligible advisor has room. If the plan no longer holds (a concurrent batch took the same room), the
+ * transaction rolls back and the batch is redone deciding under the staff locks from the start (chooseMany).
+ * Lock order: intake slot → queue and alert rows (SKIP LOCKED) → learner rows → open case rows → staff rows,
+ * each set in id order.
  */
 @Injectable()
 export class CaseIntakeService {
@@ -123,28 +132,24 @@ export class CaseIntakeService {
   ) {}
 
   /**
-   * Job `cases.on-alert-opened`. In a burst almost every job finds its alert already taken in by an earlier
-   * job's batch and returns after one indexed read. A job whose alert is still waiting queues for the intake
-   * lock, re-checks its alert under the lock (usually taken in meanwhile by the batch it waited for) and
-   * otherwise takes it in with the oldest waiting alerts. Throws (so the job retries) only if its alert is
-   * row-locked by another kind of transaction (e.g. a rule run still updating it).
+   * Job `cases.on-alerts-opened`. In a burst most jobs find their alerts already taken in by an earlier job's
+   * batches and return after one indexed read (helping to drain other waiting alerts only if no intake is running:
+   * they never wait for one). A job whose alerts are still waiting queues for the intake lock, re-checks them under
+   * the lock (usually taken in meanwhile by the batch it waited for) and otherwise takes them in first. Throws (so
+   * the job retries) only if one of its alerts is row-locked by another kind of transaction (a rule run updating it).
    */
-  async onAlertOpened(alertId: string): Promise<IntakeResult> {
+  async onAlertsOpened(alertIds: string[]): Promise<IntakeResult> {
     const empty: IntakeResult = { claimed: 0, claimedOwn: false, opened: 0, attached: 0, holdout: 0 };
-    const [first]: Array<{ waiting: boolean }> = await this.dataSource.query(
-      `select status = 'open' and case_intake_at is null as waiting from alerts where id = $1`,
-      [alertId],
+    const [{ own, pending }]: Array<{ own: number; pending: boolean }> = await this.dataSource.query(
+      `select (select count(*)::int from case_intake_queue where alert_id = any($1::uuid[])) as own,
+              exists (select 1 from case_intake_queue) as pending`,
+      [alertIds],
     );
-    if (!first?.waiting) {
-      // Taken in already by an earlier batch. While alerts are still waiting, help drain them if no intake is
-      // running (never wait for one): intake then keeps pace with the commits, not with the outbox relay
-      // reaching the later alerts' jobs. Each waiting alert still has its own job, so skipping loses nothing.
-      const [{ pending }] = await this.dataSource.query(`select exists (select 1 from alerts where status = 'open' and case_intake_at is null) as pending`);
-      return pending ? this.keepDraining(await this.processBatch(null, INTAKE_BATCH, false)) : empty;
-    }
-    const res = await this.processBatch(alertId);
-    if (res.claimedOwn || res.ownDone) return this.keepDraining(res);
-    throw new Error(`alert ${alertId} is still held by another transaction; will retry`);
+    if (!own) return pending ? this.keepDraining(await this.processBatch(null, INTAKE_BATCH, false)) : empty;
+    const res = await this.keepDraining(await this.processBatch(alertIds));
+    const [{ left }] = await this.dataSource.query(`select count(*)::int as left from case_intake_queue where alert_id = any($1::uuid[])`, [alertIds]);
+    if (left) throw new Error(`${left} of this job's alerts are still held by another transaction; will retry`);
+    return res;
   }
 
   /** After a full batch more alerts are likely waiting: take the next batches at once while nobody else does. */
@@ -165,54 +170,78 @@ export class CaseIntakeService {
   }
 
   /**
-   * One intake transaction under the intake lock: the caller's alert (if still waiting) first, then the
+   * One intake transaction under the intake lock: the caller's alerts (those still waiting) first, then the
    * oldest waiting alerts, up to `batch`. With `wait` false it gives up at once (nothing claimed) when another
    * intake holds the lock. Escalation deadlines are enqueued after the commit.
    */
-  async processBatch(ownAlertId: string | null, batch = INTAKE_BATCH, wait = true): Promise<IntakeResult & { ownDone?: boolean }> {
+  async processBatch(ownAlertIds: string[] | null, batch = INTAKE_BATCH, wait = true): Promise<IntakeResult> {
+    try {
+      return await this.runBatch(ownAlertIds, batch, wait, 'optimistic');
+    } catch (e) {
+      if (!(e instanceof PlanConflict)) throw e;
+      this.logger.debug(`intake plan conflicted (${e.message}); redoing the batch under the staff locks`);
+      return this.runBatch(ownAlertIds, batch, wait, 'locked');
+    }
+  }
+
+  private async runBatch(ownAlertIds: string[] | null, batch: number, wait: boolean, mode: 'optimistic' | 'locked'): Promise<IntakeResult> {
+    const none: IntakeResult = { claimed: 0, claimedOwn: false, opened: 0, attached: 0, holdout: 0 };
     const toSchedule: Array<{ caseId: string; dueAt: Date }> = [];
     const result = await this.dataSource.transaction(async (em) => {
-      if (wait) {
-        // One round trip: a bounded wait (the job retries after an error), which also bounds the waits on case
-        // and staff rows held by other writers later in this transaction.
-        await em.query(`select set_config('lock_timeout', '60s', true), pg_advisory_xact_lock($1)`, [INTAKE_LOCK_KEY]);
-      } else {
-        const [{ locked }] = await em.query(`select pg_try_advisory_xact_lock($1) as locked`, [INTAKE_LOCK_KEY]);
-        if (!locked) return { claimed: 0, claimedOwn: false, opened: 0, attached: 0, holdout: 0 };
+      // A free slot if there is one. Otherwise wait for one (bounded: the job retries after an error; the timeout
+      // also bounds the waits on learner, case and staff rows held by other writers later in this transaction),
+      // or, with `wait` false, give up at once.
+      const [{ slot }]: Array<{ slot: number | null }> = await em.query(
+        `select set_config('lock_timeout', '60s', true),
+                (select s from generate_series(0, $2::int - 1) s where pg_try_advisory_xact_lock($1::int, s) limit 1) as slot`,
+        [INTAKE_LOCK_KEY, INTAKE_SLOTS],
+      );
+      if (slot === null) {
+        if (!wait) return none;
+        await em.query(`select pg_advisory_xact_lock($1::int, $2::int)`, [INTAKE_LOCK_KEY, Math.floor(Math.random() * INTAKE_SLOTS)]);
       }
-      if (ownAlertId) {
-        // The batch we queued behind has usually taken our alert in already.
-        const [own]: Array<{ waiting: boolean }> = await em.query(
-          `select status = 'open' and case_intake_at is null as waiting from alerts where id = $1`,
-          [ownAlertId],
-        );
-        if (!own?.waiting) return { claimed: 0, claimedOwn: false, opened: 0, attached: 0, holdout: 0, ownDone: true };
+      if (ownAlertIds?.length) {
+        // The batch we queued behind has usually taken our alerts in already.
+        const [{ n }] = await em.query(`select count(*)::int as n from case_intake_queue where alert_id = any($1::uuid[])`, [ownAlertIds]);
+        if (!n) return none;
       }
-      return this.intake(em, ownAlertId, batch, toSchedule);
+      return this.intake(em, ownAlertIds ?? [], batch, mode, toSchedule);
     });
     await this.escalation.schedule(toSchedule);
     return result;
   }
 
-  private async intake(em: EntityManager, ownAlertId: string | null, batch: number, toSchedule: Array<{ caseId: string; dueAt: Date }>): Promise<IntakeResult> {
+  private async intake(
+    em: EntityManager,
+    ownAlertIds: string[],
+    batch: number,
+    mode: 'optimistic' | 'locked',
+    toSchedule: Array<{ caseId: string; dueAt: Date }>,
+  ): Promise<IntakeResult> {
     const now = this.clock.now();
-    // Claim and stamp in one statement: the oldest waiting alerts (the caller's own first), skipping rows
-    // another transaction holds (a rule run refreshing them), so intake never waits on row locks here.
-    const alerts = await updateReturning<AlertRow>(
-      em,
-      `with claimed as (
-         select a.id from alerts a
-          where a.status = 'open' and a.case_intake_at is null
-          order by coalesce(a.id = $1::uuid, false) desc, a.opened_at, a.learner_id, a.id
+    // Claim and remove from the queue in one statement: the caller's alerts first, then the oldest waiting ones,
+    // skipping queue rows another intake holds and alerts a rule run is updating (they stay queued). The alerts
+    // are share-locked, so one cannot be cleared under this transaction; one cleared before it is just dropped.
+    const claimed: Array<AlertRow & { status: string }> = await em.query(
+      `with own as (
+         select q.alert_id from case_intake_queue q join alerts a on a.id = q.alert_id
+          where q.alert_id = any($1::uuid[])
+          for update of q skip locked for share of a skip locked),
+       oldest as (
+         select q.alert_id from case_intake_queue q join alerts a on a.id = q.alert_id
+          where not (q.alert_id = any($1::uuid[]))
+          order by q.opened_at, q.learner_id, q.alert_id
           limit $2
-          for update of a skip locked)
-       update alerts a set case_intake_at = $3
-         from claimed c, rules r
-        where a.id = c.id and r.key = a.rule_key
-       returning a.id, a.learner_id, a.enrollment_id, a.rule_key, coalesce(a.severity, r.severity) as severity, r.kind as rule_kind, r.action`,
-      [ownAlertId, batch, now],
+          for update of q skip locked for share of a skip locked),
+       claimed as (select alert_id from own union all select alert_id from oldest),
+       taken as (delete from case_intake_queue q using claimed c where q.alert_id = c.alert_id)
+       select a.id, a.learner_id, a.enrollment_id, a.rule_key, a.status, coalesce(a.severity, r.severity) as severity, r.kind as rule_kind, r.action
+         from claimed c join alerts a on a.id = c.alert_id join rules r on r.key = a.rule_key`,
+      [ownAlertIds, Math.max(0, batch - ownAlertIds.length)],
     );
-    const result: IntakeResult = { claimed: alerts.length, claimedOwn: alerts.some((a) => a.id === ownAlertId), opened: 0, attached: 0, holdout: 0 };
+    const alerts = claimed.filter((a) => a.status === 'open');
+    const own = new Set(ownAlertIds);
+    const result: IntakeResult = { claimed: claimed.length, claimedOwn: claimed.some((a) => own.has(a.id)), opened: 0, attached: 0, holdout: 0 };
     if (!alerts.length) return result;
 
     const ctxRows: EnrollmentCtx[] = await em.query(
@@ -235,9 +264,11 @@ export class CaseIntakeService {
     const byLearner = new Map<string, AlertRow[]>();
     for (const a of live) byLearner.set(a.learner_id, [...(byLearner.get(a.learner_id) ?? []), a]);
     const learnerIds = [...byLearner.keys()].sort();
-    // Only intake creates cases and it runs under the intake lock, so the learners' open cases read here stay
-    // theirs (the partial unique index cases_one_open_per_learner backs this up). Case rows are locked before
-    // staff rows (chooseMany), the lock order every writer of cases follows.
+    // Only intake creates cases, and a concurrent intake batch may hold another alert of one of these learners:
+    // the learner rows are locked first, so the open cases read next stay exactly theirs until commit (the partial
+    // unique index cases_one_open_per_learner backs this up). Case rows are locked before staff rows, the lock
+    // order every writer of cases follows.
+    await em.query(`select 1 from learners where id = any($1::uuid[]) order by id for no key update`, [learnerIds]);
     const openCases: OpenCaseRow[] = await em.query(
       `select id, learner_id, advisor_id, team_id, queue, priority, priority_score, due_at, escalated_at, escalated_to
          from cases where learner_id = any($1::uuid[]) and status <> 'resolved' order by id for update`,
@@ -341,7 +372,8 @@ export class CaseIntakeService {
       drafts.push(draft);
     }
 
-    const decisions = await this.assignment.chooseMany(em, 'case', requests);
+    const decisions =
+      mode === 'optimistic' ? await this.assignment.planMany(em, 'case', requests) : await this.assignment.chooseMany(em, 'case', requests);
     decisions.forEach((d, i) => {
       toAssign[i].advisorId = d.advisorId;
       toAssign[i].reason = d.reason;
@@ -369,6 +401,10 @@ export class CaseIntakeService {
     }
 
     await this.write(em, drafts, now);
+    if (mode === 'optimistic') {
+      const problems = await this.assignment.confirmMany(em, 'case', requests, decisions);
+      if (problems.length) throw new PlanConflict(problems.slice(0, 3).join('; '));
+    }
     result.opened = drafts.filter((d) => d.isNew).length;
     result.attached = drafts.length - result.opened;
     return result;

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { QueueService } from '../queue/queue.service.js';
-import { jobId, type DomainEventJob, type JobName } from '../queue/jobs.js';
-import { subscribersOf } from './subscriptions.js';
+import { jobId, type DomainEventBatchJob, type DomainEventJob, type JobName } from '../queue/jobs.js';
+import { EVENT_BATCH_SUBSCRIBERS, subscribersOf } from './subscriptions.js';
 
 const RELAY_LOCK_KEY = 727_100_002;
 const BATCH = 500;
@@ -20,6 +20,8 @@ interface OutboxRow {
  * Moves unsent outbox rows to BullMQ, oldest first. One relay at a time holds the transaction-level
  * advisory lock, which keeps per-aggregate order; rows are marked sent only after Redis accepted the jobs,
  * so a Redis outage leaves them waiting (at-least-once), and deterministic job ids make a re-send harmless.
+ * Event types with a batch subscriber (EVENT_BATCH_SUBSCRIBERS) become one job per pass for it; a re-send may cut
+ * the pass differently, which batch consumers tolerate because they re-check state (like every consumer).
  */
 @Injectable()
 export class OutboxRelayService {
@@ -48,8 +50,10 @@ export class OutboxRelayService {
         `select array_agg(distinct e) as types from webhooks w cross join unnest(w.events) e where w.enabled`,
       );
       const webhookTypes = new Set(types ?? []);
-      const jobs: Array<{ name: JobName; payload: DomainEventJob; opts: { jobId: string } }> = [];
+      const jobs: Array<{ name: JobName; payload: DomainEventJob | DomainEventBatchJob; opts: { jobId: string } }> = [];
+      const batched = new Map<string, OutboxRow[]>();
       for (const row of rows) {
+        if (EVENT_BATCH_SUBSCRIBERS[row.event_type]) batched.set(row.event_type, [...(batched.get(row.event_type) ?? []), row]);
         const payload: DomainEventJob = {
           outboxId: String(row.id),
           eventType: row.event_type,
@@ -61,6 +65,12 @@ export class OutboxRelayService {
         for (const name of subscribersOf(row.event_type)) {
           if (name === 'webhooks.fan-out' && !webhookTypes.has(row.event_type)) continue;
           jobs.push({ name, payload, opts: { jobId: jobId('evt', row.id, name) } });
+        }
+      }
+      for (const [eventType, list] of batched) {
+        const payload: DomainEventBatchJob = { eventType, outboxIds: list.map((r) => String(r.id)), aggregateIds: list.map((r) => r.aggregate_id) };
+        for (const name of EVENT_BATCH_SUBSCRIBERS[eventType]) {
+          jobs.push({ name, payload, opts: { jobId: jobId('evtb', list[0].id, list[list.length - 1].id, name) } });
         }
       }
       if (jobs.length) await this.queues.enqueueMany(jobs);

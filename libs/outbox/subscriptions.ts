@@ -7,7 +7,6 @@ import type { JobName } from '../queue/jobs.js';
 export const EVENT_SUBSCRIBERS: Record<string, JobName[]> = {
   'enrollment.created': ['tasks.first-week'],
   'enrollment.status_changed': ['tasks.on-enrollment-status'],
-  'alert.opened': ['cases.on-alert-opened'],
   'alert.cleared': ['cases.on-alert-cleared'],
   'rule_run.requested': ['rules.run'],
   'analytics.refresh_requested': ['analytics.refresh'],
@@ -15,6 +14,15 @@ export const EVENT_SUBSCRIBERS: Record<string, JobName[]> = {
   'ticket.sla_changed': ['tickets.schedule-sla'],
   'staff.updated': ['tickets.backfill', 'cases.backfill'],
   'case.capacity_freed': ['cases.backfill'],
+};
+
+/**
+ * Subscribers that take an event type in bulk: the relay sends each of them ONE job per relay pass carrying every
+ * such event of the pass (DomainEventBatchJob), id `evtb__<first outboxId>__<last outboxId>__<job>`. A rule run
+ * opens thousands of alerts at once; one job per alert cost more queue work than the intake itself.
+ */
+export const EVENT_BATCH_SUBSCRIBERS: Record<string, JobName[]> = {
+  'alert.opened': ['cases.on-alerts-opened'],
 };
 
 /** Events that integrations may subscribe to with a webhook; each also goes to webhooks.fan-out. */
@@ -35,6 +43,7 @@ export const WEBHOOK_EVENTS = [
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
+/** Per-event subscribers of an event type (batch subscribers: EVENT_BATCH_SUBSCRIBERS). */
 export function subscribersOf(eventType: string): JobName[] {
   const jobs = [...(EVENT_SUBSCRIBERS[eventType] ?? [])];
   if ((WEBHOOK_EVENTS as readonly string[]).includes(eventType)) jobs.push('webhooks.fan-out');

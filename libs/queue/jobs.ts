@@ -22,14 +22,27 @@ export interface DomainEventJob<P = Record<string, unknown>> {
   payload: P;
 }
 
+/**
+ * Several outbox rows of one event type relayed as one job, for consumers that take events in bulk
+ * (EVENT_BATCH_SUBSCRIBERS in libs/outbox/subscriptions.ts). Job id `evtb__<first outboxId>__<last outboxId>__<job>`.
+ */
+export interface DomainEventBatchJob {
+  eventType: string;
+  outboxIds: string[];
+  /** The events' aggregate ids, in outbox order. */
+  aggregateIds: string[];
+}
+
 export interface JobPayloads {
   /** Evaluate every enabled rule for one rule run (row in rule_runs). */
   'rules.run': { runId: string } | DomainEventJob<{ runId: string }>;
   /** Cron trigger: creates a rule run and enqueues rules.run (single-flight). */
   'rules.schedule': Record<string, never>;
-  'cases.on-alert-opened': DomainEventJob;
+  /** alert.opened events of one relay pass: their alerts (and any others waiting) become cases. */
+  'cases.on-alerts-opened': DomainEventBatchJob;
   'cases.on-alert-cleared': DomainEventJob;
-  'cases.escalation-check': { caseId: string; dueAt: string };
+  /** Deadline check for every case due at `dueAt` (one delayed job per due time of an intake batch). */
+  'cases.escalation-check': { caseIds: string[]; dueAt: string };
   'cases.backfill': { teamId: string | null; reason: string };
   /** Periodic safety net: waiting alerts, every pool, overdue escalations. */
   'cases.sweep': Record<string, never>;
@@ -59,7 +72,7 @@ export type JobName = keyof JobPayloads;
 export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'rules.run': QueueName.Rules,
   'rules.schedule': QueueName.Rules,
-  'cases.on-alert-opened': QueueName.Cases,
+  'cases.on-alerts-opened': QueueName.Cases,
   'cases.on-alert-cleared': QueueName.Cases,
   'cases.escalation-check': QueueName.Cases,
   'cases.backfill': QueueName.Cases,

@@ -23,13 +23,13 @@ export class CasesProcessor implements JobProcessor {
 
   async process(job: Job): Promise<unknown> {
     switch (job.name) {
-      case 'cases.on-alert-opened':
-        return this.intake.onAlertOpened(String((job.data as DomainEventJob).payload.alertId));
+      case 'cases.on-alerts-opened':
+        return this.intake.onAlertsOpened((job.data as JobPayloads['cases.on-alerts-opened']).aggregateIds);
       case 'cases.on-alert-cleared':
         return this.cases.onAlertCleared(String((job.data as DomainEventJob).payload.alertId));
       case 'cases.escalation-check': {
         const d = job.data as JobPayloads['cases.escalation-check'];
-        return this.escalation.check(d.caseId, d.dueAt);
+        return this.escalation.check(d.caseIds, d.dueAt);
       }
       case 'cases.backfill':
         return this.backfill(job.data as JobPayloads['cases.backfill'] | DomainEventJob);
