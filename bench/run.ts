@@ -2,19 +2,20 @@ import 'reflect-metadata';
 import { createBenchContext, parseArgs, type BenchContext } from './lib/bench-context.js';
 
 /**
- * `npm run bench -- <name> [--learners N] [--events N]`: each benchmark lives in bench/<name>/index.ts and
- * exports `run(ctx)`; it measures careloop against a baseline in the same run and ends with one RESULT line.
+ * `npm run bench -- <name> [--learners N] [--events N] [--no-record]`: each benchmark lives in bench/<name>/index.ts
+ * and exports `run(ctx)`; it measures careloop against a baseline in the same run and ends with one RESULT line,
+ * appended to bench/RESULTS.md unless `--no-record` (trying a change out: a scratch database, nothing written).
  */
 const BENCHMARKS = ['ingest', 'rules', 'assign', 'queue', 'schedule', 'analytics'] as const;
 
 async function main(): Promise<void> {
   const { name, args } = parseArgs(process.argv.slice(2));
   if (!name || !(BENCHMARKS as readonly string[]).includes(name)) {
-    console.error(`usage: npm run bench -- <${BENCHMARKS.join('|')}> [--learners N] [--events N]`);
+    console.error(`usage: npm run bench -- <${BENCHMARKS.join('|')}> [--learners N] [--events N] [--no-record]`);
     process.exit(2);
   }
   const mod: { run(ctx: BenchContext): Promise<void> } = await import(`./${name}/index.js`);
-  const ctx = await createBenchContext(name, args);
+  const ctx = await createBenchContext(name, args, { record: args.noRecord !== true });
   try {
     await mod.run(ctx);
   } finally {
