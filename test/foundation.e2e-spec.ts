@@ -72,11 +72,12 @@ describe('foundation: auth, access, validation, ops', () => {
       expect(revoked.body.message).toMatch(/revoked/);
     });
 
-    it('lets supervisors change their own team members only, and only operational fields', async () => {
+    it('lets supervisors change their own team members only (others are not visible: 404), and only operational fields', async () => {
       const a = await app.staff.teamWithPeople(1);
       const b = await app.staff.teamWithPeople(1);
       await app.http().patch(`/api/v1/staff/${a.advisors[0].id}`).set(a.supervisor.auth).send({ status: 'away', reason: 'holiday' }).expect(200);
-      await app.http().patch(`/api/v1/staff/${b.advisors[0].id}`).set(a.supervisor.auth).send({ status: 'away' }).expect(403);
+      await app.http().patch(`/api/v1/staff/${b.advisors[0].id}`).set(a.supervisor.auth).send({ status: 'away' }).expect(404);
+      expect((await app.http().get(`/api/v1/staff/${b.advisors[0].id}`).set(admin.auth)).body.status).toBe('active');
       await app.http().patch(`/api/v1/staff/${a.advisors[0].id}`).set(a.supervisor.auth).send({ role: 'admin' }).expect(403);
     });
   });
