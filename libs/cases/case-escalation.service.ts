@@ -46,7 +46,11 @@ export class CaseEscalationService {
     if (!items.length) return;
     const now = this.clock.now().getTime();
     const byDue = new Map<number, string[]>();
-    for (const i of items) byDue.set(i.dueAt.getTime(), [...(byDue.get(i.dueAt.getTime()) ?? []), i.caseId]);
+    for (const i of items) {
+      const ids = byDue.get(i.dueAt.getTime()) ?? [];
+      ids.push(i.caseId);
+      byDue.set(i.dueAt.getTime(), ids);
+    }
     try {
       await this.queues.enqueueMany(
         [...byDue].map(([due, ids]) => ({

@@ -262,7 +262,11 @@ export class CaseIntakeService {
     if (!live.length) return result;
 
     const byLearner = new Map<string, AlertRow[]>();
-    for (const a of live) byLearner.set(a.learner_id, [...(byLearner.get(a.learner_id) ?? []), a]);
+    for (const a of live) {
+      const group = byLearner.get(a.learner_id) ?? [];
+      group.push(a);
+      byLearner.set(a.learner_id, group);
+    }
     const learnerIds = [...byLearner.keys()].sort();
     // Only intake creates cases, and a concurrent intake batch may hold another alert of one of these learners:
     // the learner rows are locked first, so the open cases read next stay exactly theirs until commit (the partial

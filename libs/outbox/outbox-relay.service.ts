@@ -2,10 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { QueueService } from '../queue/queue.service.js';
 import { jobId, type DomainEventBatchJob, type DomainEventJob, type JobName } from '../queue/jobs.js';
-import { EVENT_BATCH_SUBSCRIBERS, subscribersOf } from './subscriptions.js';
+import { EVENT_BATCH_SUBSCRIBERS, EVENT_SUBSCRIBERS, subscribersOf } from './subscriptions.js';
 
 const RELAY_LOCK_KEY = 727_100_002;
 const BATCH = 500;
+/** Event types with per-event job subscribers: their rows are relayed with payload. */
+const PER_EVENT_TYPES = Object.keys(EVENT_SUBSCRIBERS);
 
 interface OutboxRow {
   id: string;
@@ -37,23 +39,31 @@ export class OutboxRelayService {
     return this.dataSource.transaction(async (em) => {
       const [{ locked }] = await em.query(`select pg_try_advisory_xact_lock($1) as locked`, [RELAY_LOCK_KEY]);
       if (!locked) return 0;
-      const rows: OutboxRow[] = await em.query(
-        `select id, aggregate_type, aggregate_id, event_type, payload, created_at
-           from outbox where sent_at is null order by id limit $1`,
-        [BATCH],
+      // One statement, so the rows and the webhook subscriptions come from one snapshot: a webhook created before
+      // an event was relayed receives it. Only those event types some enabled webhook subscribes to get a
+      // webhooks.fan-out job (a school without webhooks would otherwise queue one no-op job per alert, case and
+      // enrolment event). Payloads are read only for rows a per-event job or a webhook will carry; batch
+      // subscribers need the aggregate ids alone.
+      const rows: Array<OutboxRow & { webhook_types: string[] }> = await em.query(
+        `select o.id, o.aggregate_type, o.aggregate_id, o.event_type, o.created_at, w.types as webhook_types,
+                case when o.event_type = any($2::text[]) or o.event_type = any(w.types) then o.payload end as payload
+           from (select id, aggregate_type, aggregate_id, event_type, payload, created_at
+                   from outbox where sent_at is null order by id limit $1) o
+          cross join (select coalesce(array_agg(distinct e), '{}') as types
+                        from webhooks wh cross join unnest(wh.events) e where wh.enabled) w
+          order by o.id`,
+        [BATCH, PER_EVENT_TYPES],
       );
       if (!rows.length) return 0;
-      // Event types some enabled webhook subscribes to: only those get a webhooks.fan-out job (a school without
-      // webhooks would otherwise queue one no-op job per alert, case and enrolment event). Read inside this
-      // transaction, after the rows, so a webhook created before an event was relayed still receives it.
-      const [{ types }]: Array<{ types: string[] | null }> = await em.query(
-        `select array_agg(distinct e) as types from webhooks w cross join unnest(w.events) e where w.enabled`,
-      );
-      const webhookTypes = new Set(types ?? []);
+      const webhookTypes = new Set(rows[0].webhook_types);
       const jobs: Array<{ name: JobName; payload: DomainEventJob | DomainEventBatchJob; opts: { jobId: string } }> = [];
       const batched = new Map<string, OutboxRow[]>();
       for (const row of rows) {
-        if (EVENT_BATCH_SUBSCRIBERS[row.event_type]) batched.set(row.event_type, [...(batched.get(row.event_type) ?? []), row]);
+        if (EVENT_BATCH_SUBSCRIBERS[row.event_type]) {
+          const list = batched.get(row.event_type) ?? [];
+          list.push(row);
+          batched.set(row.event_type, list);
+        }
         const payload: DomainEventJob = {
           outboxId: String(row.id),
           eventType: row.event_type,
