@@ -9,6 +9,7 @@ import { SupportDesk1764100007000 } from './1764100007000-SupportDesk.js';
 import { KbLearning1764100007001 } from './1764100007001-KbLearning.js';
 import { Analytics1764100008000 } from './1764100008000-Analytics.js';
 import { CaseIntakeQueue1764100009000 } from './1764100009000-CaseIntakeQueue.js';
+import { MissingAssignments1764100009500 } from './1764100009500-MissingAssignments.js';
 
 /**
  * Every migration, in timestamp order. Listed explicitly (not globbed) so the same list works from TypeScript
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   KbLearning1764100007001,
   Analytics1764100008000,
   CaseIntakeQueue1764100009000,
+  MissingAssignments1764100009500,
 ];

@@ -1,7 +1,7 @@
 /**
  * The ingest hot path as ONE statement (one round trip, atomic on its own): resolve external ids, claim event
  * ids in activity_event_ids (ON CONFLICT DO NOTHING … RETURNING), store only the events that were new, and
- * fold exactly those into the rollups (enrollment_daily, distinct lessons, assignments, last logins,
+ * fold exactly those into the rollups (enrollment_daily, distinct lessons, assignments set and submitted, last logins,
  * completed lessons). Replays and concurrent overlapping batches therefore never double-count: an event id is
  * claimed by exactly one transaction, and only the claimer's statement counts it.
  *
@@ -65,18 +65,23 @@ lessons as (
   on conflict do nothing
   returning enrollment_id, completed_at
 ),
+-- One row per assignment: set (assignment_assigned, not submitted yet) or submitted. A submission fills in an
+-- assignment stored as set, once; a set assignment never overwrites a submission. Only submissions reach the rollups.
 assignments as (
-  insert into enrollment_assignments (enrollment_id, assignment_id, due_at, submitted_at, late_hours)
+  insert into enrollment_assignments as ea (enrollment_id, assignment_id, due_at, submitted_at, late_hours)
   select enrollment_id, assignment_id, due_at, submitted_at,
-         greatest(0, round((extract(epoch from submitted_at - due_at) / 3600)::numeric, 2))
+         case when submitted_at is not null then greatest(0, round((extract(epoch from submitted_at - due_at) / 3600)::numeric, 2)) end
   from (
     select distinct on (enrollment_id, data->>'assignmentId') enrollment_id, data->>'assignmentId' as assignment_id,
-           (data->>'dueAt')::timestamptz as due_at, coalesce((data->>'submittedAt')::timestamptz, occurred_at) as submitted_at
-    from targets where type = 'assignment_submitted'
-    order by enrollment_id, data->>'assignmentId', occurred_at
+           (data->>'dueAt')::timestamptz as due_at,
+           case when type = 'assignment_submitted' then coalesce((data->>'submittedAt')::timestamptz, occurred_at) end as submitted_at
+    from targets where type in ('assignment_submitted', 'assignment_assigned')
+    order by enrollment_id, data->>'assignmentId', (type = 'assignment_submitted') desc, occurred_at
   ) a
   order by enrollment_id, assignment_id
-  on conflict do nothing
+  on conflict (enrollment_id, assignment_id) do update
+    set due_at = excluded.due_at, submitted_at = excluded.submitted_at, late_hours = excluded.late_hours
+    where ea.submitted_at is null and excluded.submitted_at is not null
   returning enrollment_id, submitted_at, late_hours
 ),
 deltas as (
@@ -91,7 +96,7 @@ deltas as (
     union all
     select enrollment_id, completed_at, 0, 0, 1, 0, 0, 0 from lessons
     union all
-    select enrollment_id, submitted_at, 0, 0, 0, 1, (late_hours > 0)::int, 0 from assignments
+    select enrollment_id, submitted_at, 0, 0, 0, 1, (late_hours > 0)::int, 0 from assignments where submitted_at is not null
   ) x
   group by 1, 2
 ),

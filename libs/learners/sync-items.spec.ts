@@ -26,6 +26,13 @@ describe('sync item validation', () => {
     expect((minutes as { errors: Array<{ field: string }> }).errors[0].field).toBe('items.0.data.minutes');
   });
 
+  it('takes an assignment set before it is submitted: assignment id and due time, in a course', () => {
+    const ok = checkEvent({ eventId: 'e', learnerExternalId: 'l', courseExternalId: 'c', type: 'assignment_assigned', occurredAt: '2026-03-01T08:00:00Z', data: { assignmentId: 'A1', dueAt: '2026-03-08T00:00:00Z' } }, 0);
+    expect(ok.ok).toBe(true);
+    const bad = checkEvent({ eventId: 'e', learnerExternalId: 'l', type: 'assignment_assigned', occurredAt: '2026-03-01T08:00:00Z', data: {} }, 1);
+    expect((bad as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual(['items.1.courseExternalId', 'items.1.data.assignmentId', 'items.1.data.dueAt']);
+  });
+
   it('validates courses, learners and enrolments', () => {
     expect(checkCourse({ externalId: 'c', title: 'T', totalLessons: 10, durationDays: 0 }, 1)).toEqual({ ok: false, errors: [{ field: 'items.1.durationDays', message: 'must be a whole number from 1 to 36500' }] });
     expect(checkLearner({ externalId: 'l', name: 'N', timezone: 'Mars/Olympus' }, 0).ok).toBe(false);

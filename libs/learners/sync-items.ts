@@ -9,7 +9,7 @@ import { ENROLLMENT_STATUSES, type EnrollmentStatus } from './lifecycle.js';
  */
 export const MAX_SYNC_ITEMS = 5000;
 
-export const EVENT_TYPES = ['login', 'lesson_completed', 'study_session', 'assignment_submitted', 'complaint', 'renewal'] as const;
+export const EVENT_TYPES = ['login', 'lesson_completed', 'study_session', 'assignment_assigned', 'assignment_submitted', 'complaint', 'renewal'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 const EVENT_TYPE_SET = new Set<string>(EVENT_TYPES);
 /** Learner-level types: without a course they count for each of the learner's enrolments running that day. */
@@ -288,6 +288,11 @@ export function checkEvent(raw: unknown, index: number): Checked<EventItem> {
         if (d.submittedAt != null) parseDate(d.submittedAt, true, (m) => fail('data.submittedAt', m));
         break;
       }
+      // An assignment set for the learner (not submitted yet): lets the late-assignments rule count it while missing.
+      case 'assignment_assigned':
+        if (!ID(d.assignmentId)) fail('data.assignmentId', 'is required');
+        parseDate(d.dueAt, true, (m) => fail('data.dueAt', m));
+        break;
     }
   }
   if (errors) return { ok: false, errors };

@@ -34,9 +34,9 @@ export class EventSyncItemDto {
   @ApiProperty({ example: 'evt-9f2c' }) eventId: string;
   @ApiProperty({ example: 'stu-000123' }) learnerExternalId: string;
   @ApiPropertyOptional({ example: 'course-101', description: 'required except for login and complaint (learner-level events)' }) courseExternalId?: string;
-  @ApiProperty({ enum: ['login', 'lesson_completed', 'study_session', 'assignment_submitted', 'complaint', 'renewal'] }) type: string;
+  @ApiProperty({ enum: ['login', 'lesson_completed', 'study_session', 'assignment_assigned', 'assignment_submitted', 'complaint', 'renewal'] }) type: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
-  @ApiPropertyOptional({ example: { minutes: 35 }, description: 'study_session {minutes}; lesson_completed {lessonId}; assignment_submitted {assignmentId, dueAt, submittedAt}' })
+  @ApiPropertyOptional({ example: { minutes: 35 }, description: 'study_session {minutes}; lesson_completed {lessonId}; assignment_assigned {assignmentId, dueAt}; assignment_submitted {assignmentId, dueAt, submittedAt}' })
   data?: Record<string, unknown>;
 }
 export class CourseSyncBodyDto {
