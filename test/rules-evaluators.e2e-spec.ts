@@ -95,9 +95,10 @@ describe('rule evaluators (SQL)', () => {
     const exactlyThree = await data.enrollment({ enrolledAt: ago(40) });
     await data.assignment(exactlyThree.id, { assignmentId: 'a1', dueAt: due, submittedAt: late(3) });
     await data.assignment(exactlyThree.id, { assignmentId: 'a2', dueAt: due, submittedAt: late(4) });
+    // Submitted after the as-of time, only 2 days past due then: neither late nor missing long enough yet.
     const laterSubmission = await data.enrollment({ enrolledAt: ago(40) });
     await data.assignment(laterSubmission.id, { assignmentId: 'a1', dueAt: due, submittedAt: late(4) });
-    await data.assignment(laterSubmission.id, { assignmentId: 'a2', dueAt: ago(5), submittedAt: new Date(AS_OF.getTime() + DAY) });
+    await data.assignment(laterSubmission.id, { assignmentId: 'a2', dueAt: ago(2), submittedAt: new Date(AS_OF.getTime() + DAY) });
     const cancelled = await data.enrollment({ enrolledAt: ago(40), status: 'cancelled' });
     await data.assignment(cancelled.id, { assignmentId: 'a1', dueAt: due, submittedAt: late(4) });
     await data.assignment(cancelled.id, { assignmentId: 'a2', dueAt: due, submittedAt: late(5) });
@@ -106,6 +107,48 @@ describe('rule evaluators (SQL)', () => {
     expect(ids(f)).toEqual([twoLate.id]);
     expect(f.get(twoLate.id)!.evidence).toMatchObject({ lateAssignments: 2, thresholdCount: 2, lateDays: 3 });
     expect(f.get(twoLate.id)!.evidence.assignments.map((a: any) => [a.assignmentId, a.daysLate])).toEqual([['a1', 4], ['a2', 5]]);
+  });
+
+  it('late_assignments: still missing more than 3 days after the due time counts too, once, however it ends', async () => {
+    const due = ago(20);
+    const late = (days: number) => new Date(due.getTime() + days * DAY);
+    const lateAndMissing = await data.enrollment({ enrolledAt: ago(40) });
+    await data.assignment(lateAndMissing.id, { assignmentId: 'a1', dueAt: due, submittedAt: late(4) });
+    await data.assignment(lateAndMissing.id, { assignmentId: 'a2', dueAt: ago(4) });
+    const missingTwoDays = await data.enrollment({ enrolledAt: ago(40) });
+    await data.assignment(missingTwoDays.id, { assignmentId: 'a1', dueAt: due, submittedAt: late(4) });
+    await data.assignment(missingTwoDays.id, { assignmentId: 'a2', dueAt: ago(2) });
+    const missingExactlyThree = await data.enrollment({ enrolledAt: ago(40) });
+    await data.assignment(missingExactlyThree.id, { assignmentId: 'a1', dueAt: due, submittedAt: late(4) });
+    await data.assignment(missingExactlyThree.id, { assignmentId: 'a2', dueAt: ago(3) });
+    const twoMissing = await data.enrollment({ enrolledAt: ago(40), status: 'paused' });
+    await data.assignment(twoMissing.id, { assignmentId: 'a1', dueAt: ago(10) });
+    await data.assignment(twoMissing.id, { assignmentId: 'a2', dueAt: ago(9) });
+    // Missing as of AS_OF (5 days past due), submitted the day after: as of AS_OF it counts as missing.
+    const submittedAfterAsOf = await data.enrollment({ enrolledAt: ago(40) });
+    await data.assignment(submittedAfterAsOf.id, { assignmentId: 'a1', dueAt: due, submittedAt: late(4) });
+    await data.assignment(submittedAfterAsOf.id, { assignmentId: 'a2', dueAt: ago(5), submittedAt: new Date(AS_OF.getTime() + DAY) });
+    const cancelled = await data.enrollment({ enrolledAt: ago(40), status: 'cancelled' });
+    await data.assignment(cancelled.id, { assignmentId: 'a1', dueAt: ago(10) });
+    await data.assignment(cancelled.id, { assignmentId: 'a2', dueAt: ago(9) });
+    const all = [lateAndMissing, missingTwoDays, missingExactlyThree, twoMissing, submittedAfterAsOf, cancelled];
+
+    const f = await firing('late_assignments', all);
+    expect(ids(f)).toEqual([lateAndMissing.id, twoMissing.id, submittedAfterAsOf.id].sort());
+    expect(f.get(lateAndMissing.id)!.evidence).toMatchObject({ countedAssignments: 2, lateAssignments: 1, missingAssignments: 1, thresholdCount: 2, lateDays: 3 });
+    expect(f.get(lateAndMissing.id)!.evidence.assignments).toEqual([
+      { assignmentId: 'a1', dueAt: due.toISOString(), status: 'late', submittedAt: late(4).toISOString(), daysLate: 4 },
+      { assignmentId: 'a2', dueAt: ago(4).toISOString(), status: 'missing', submittedAt: null, daysLate: 4 },
+    ]);
+    expect(f.get(twoMissing.id)!.evidence).toMatchObject({ countedAssignments: 2, lateAssignments: 0, missingAssignments: 2 });
+    expect(f.get(submittedAfterAsOf.id)!.evidence).toMatchObject({ lateAssignments: 1, missingAssignments: 1 });
+
+    // The missing one is submitted (late): the same assignment, counted once — 2, not 3.
+    await data.assignment(lateAndMissing.id, { assignmentId: 'a2', dueAt: ago(4), submittedAt: ago(0.5) });
+    await data.assignment(lateAndMissing.id, { assignmentId: 'a3', dueAt: ago(1) });
+    const after = await firing('late_assignments', [lateAndMissing]);
+    expect(after.get(lateAndMissing.id)!.evidence).toMatchObject({ countedAssignments: 2, lateAssignments: 2, missingAssignments: 0 });
+    expect(after.get(lateAndMissing.id)!.evidence.assignments.map((a: any) => [a.assignmentId, a.status, a.daysLate])).toEqual([['a1', 'late', 4], ['a2', 'late', 3.5]]);
   });
 
   it('complaints: calendar month in the school time zone', async () => {

@@ -96,15 +96,17 @@ const BUILDERS: { [K in RuleKind]: Builder<K> } = {
         where c.c < $4::numeric * pa.total_lessons)`,
   }),
 
-  // From the day the N-th late assignment was submitted, for good.
+  // An assignment counts from the end of the first day on which it is more than lateDays past due and still
+  // missing — unless it was submitted in time — and, missing or later submitted late, for good: the rule fires
+  // from the day the N-th assignment starts to count. Assignments never submitted are missing on every day.
   late_assignments: (p) => ({
     values: [p.lateDays, p.count],
     sql: `
       late as (
-        select a.enrollment_id, (a.submitted_at at time zone $3::text)::date as day,
-               row_number() over (partition by a.enrollment_id order by a.submitted_at, a.assignment_id) as n
+        select a.enrollment_id, x.day, row_number() over (partition by a.enrollment_id order by x.day) as n
         from enrollment_assignments a
-        where a.submitted_at - a.due_at > make_interval(days => $4::int) and (a.submitted_at at time zone $3::text)::date <= $2::date),
+        cross join lateral (select ((a.due_at + make_interval(hours => 24 * $4::int)) at time zone $3::text)::date as day) x
+        where (a.submitted_at is null or a.submitted_at - a.due_at > make_interval(days => $4::int)) and x.day <= $2::date),
       iv as (select enrollment_id, day as s, $2::date as e from late where n = $5::int)`,
   }),
 

@@ -74,14 +74,18 @@ const BUILDERS: { [K in RuleKind]: Builder<K> } = {
       where x.elapsed >= $4::int and x.expected > 0 and e.completed_lessons < $3::numeric * x.expected`,
   }),
 
-  // Each assignment is one row of enrollment_assignments (keyed by assignment id), so a replayed
-  // submission is counted once.
+  // Each assignment is one row of enrollment_assignments (keyed by assignment id), so a replayed submission
+  // is counted once, and an assignment counted while missing is the same one counted once submitted. It counts
+  // when submitted more than lateDays after its due time, or when still missing (not submitted as of $1, or set
+  // and never submitted) more than lateDays after it.
   late_assignments: (p) => ({
     values: [p.lateDays, p.count],
     sql: `
       select e.id as enrollment_id, e.learner_id,
         jsonb_build_object(
-          'lateAssignments', la.n,
+          'countedAssignments', la.n,
+          'lateAssignments', la.late,
+          'missingAssignments', la.n - la.late,
           'thresholdCount', $4::int,
           'lateDays', $3::int,
           'assignments', la.items,
@@ -89,12 +93,13 @@ const BUILDERS: { [K in RuleKind]: Builder<K> } = {
         ) as evidence
       from ${CLOCK}
       join lateral (
-        select a.enrollment_id, count(*)::int as n, min(a.due_at) as first_due,
+        select a.enrollment_id, count(*)::int as n, count(*) filter (where a.submitted_at <= c.as_of)::int as late, min(a.due_at) as first_due,
           jsonb_agg(jsonb_build_object('assignmentId', a.assignment_id, 'dueAt', careloop_iso(a.due_at),
-            'submittedAt', careloop_iso(a.submitted_at),
-            'daysLate', round((extract(epoch from a.submitted_at - a.due_at) / 86400)::numeric, 1)) order by a.due_at, a.assignment_id) as items
+            'status', case when a.submitted_at <= c.as_of then 'late' else 'missing' end,
+            'submittedAt', case when a.submitted_at <= c.as_of then careloop_iso(a.submitted_at) end,
+            'daysLate', round((extract(epoch from least(a.submitted_at, c.as_of) - a.due_at) / 86400)::numeric, 1)) order by a.due_at, a.assignment_id) as items
         from enrollment_assignments a
-        where a.submitted_at <= c.as_of and a.submitted_at - a.due_at > make_interval(days => $3::int)
+        where case when a.submitted_at <= c.as_of then a.submitted_at - a.due_at else c.as_of - a.due_at end > make_interval(days => $3::int)
         group by a.enrollment_id
         having count(*) >= $4::int
       ) la on true

@@ -10,7 +10,7 @@ export function describeEvidence(kind: RuleKind | string, e: Evidence): string {
     case 'low_completion':
       return `Completed ${e.completedLessons} of ${e.expectedLessons} lessons expected after ${e.elapsedDays} of ${e.durationDays} days (${pct(e.paceRatio)} of pace; threshold ${pct(e.thresholdRatio)}).`;
     case 'late_assignments':
-      return `${e.lateAssignments} assignments submitted more than ${e.lateDays} days late (threshold ${e.thresholdCount}).`;
+      return lateAssignmentsSummary(e);
     case 'complaints':
       return `${e.complaints} complaints in ${e.month} (threshold ${e.thresholdCount}).`;
     case 'study_time_drop': {
@@ -20,6 +20,18 @@ export function describeEvidence(kind: RuleKind | string, e: Evidence): string {
     default:
       return JSON.stringify(e);
   }
+}
+
+/** Late and missing assignments; evidence from before missing ones counted has only `lateAssignments`. */
+function lateAssignmentsSummary(e: Evidence): string {
+  const late = Number(e.lateAssignments ?? 0);
+  const missing = Number(e.missingAssignments ?? 0);
+  const counted = e.countedAssignments ?? late + missing;
+  const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
+  return (
+    `${counted} ${plural(counted, 'assignment', 'assignments')} more than ${e.lateDays} days past due: ` +
+    `${late} submitted late, ${missing} still missing (threshold ${e.thresholdCount}).`
+  );
 }
 
 function pct(v: unknown): string {

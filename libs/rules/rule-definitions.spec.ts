@@ -62,4 +62,14 @@ describe('evidence summary', () => {
     );
     expect(describeEvidence('complaints', { complaints: 2, month: '2026-03', thresholdCount: 2 })).toBe('2 complaints in 2026-03 (threshold 2).');
   });
+
+  it('says how many counted assignments were submitted late and how many are still missing', () => {
+    expect(describeEvidence('late_assignments', { countedAssignments: 2, lateAssignments: 1, missingAssignments: 1, lateDays: 3, thresholdCount: 2 })).toBe(
+      '2 assignments more than 3 days past due: 1 submitted late, 1 still missing (threshold 2).',
+    );
+    // Evidence stored before missing assignments were counted: every counted one was a late submission.
+    expect(describeEvidence('late_assignments', { lateAssignments: 2, lateDays: 3, thresholdCount: 2 })).toBe(
+      '2 assignments more than 3 days past due: 2 submitted late, 0 still missing (threshold 2).',
+    );
+  });
 });

@@ -63,8 +63,8 @@ export const PARAM_SPECS: { [K in RuleKind]: Record<keyof ParamsByKind[K] & stri
     graceDays: { integer: true, min: 0, max: 365, default: 7, meaning: 'days after enrolment before the pace is judged' },
   },
   late_assignments: {
-    lateDays: { integer: true, min: 1, max: 365, default: 3, meaning: 'an assignment counts when submitted more than this many days after its due time' },
-    count: { integer: true, min: 1, max: 1000, default: 2, meaning: 'late assignments (cumulative per enrolment) needed to fire' },
+    lateDays: { integer: true, min: 1, max: 365, default: 3, meaning: 'an assignment counts when submitted, or still missing, more than this many days after its due time' },
+    count: { integer: true, min: 1, max: 1000, default: 2, meaning: 'late or missing assignments (cumulative per enrolment) needed to fire' },
   },
   complaints: {
     count: { integer: true, min: 1, max: 1000, default: 2, meaning: 'complaints in one calendar month (school time zone) needed to fire' },

@@ -6,7 +6,7 @@ export function describeParams(kind: string, p: Record<string, number>): string 
     case 'low_completion':
       return `Completed lessons below ${Math.round(p.ratio * 100)}% of the expected pace (total × elapsed ÷ duration), after a ${p.graceDays}-day grace period.`;
     case 'late_assignments':
-      return `${p.count} or more assignments submitted more than ${p.lateDays} days after their due time (cumulative per enrolment).`;
+      return `${p.count} or more assignments submitted — or still missing — more than ${p.lateDays} days after their due time (cumulative per enrolment).`;
     case 'complaints':
       return `${p.count} or more complaints in one calendar month (school time zone).`;
     case 'study_time_drop':

@@ -128,17 +128,19 @@ export class LearningDataFactory {
   }
 
   /**
-   * An assignment submission keyed by assignment id, as sync stores it: replaying the same submission
-   * changes nothing.
+   * An assignment keyed by assignment id, as sync stores it: submitted, or (without `submittedAt`) set and still
+   * missing. Replaying the same submission changes nothing; a submission fills in a missing one.
    */
-  async assignment(enrollmentId: string, a: { assignmentId?: string; dueAt: Date | string; submittedAt: Date | string }): Promise<string> {
+  async assignment(enrollmentId: string, a: { assignmentId?: string; dueAt: Date | string; submittedAt?: Date | string | null }): Promise<string> {
     const id = a.assignmentId ?? `asg-${randomUUID().slice(0, 8)}`;
     const due = new Date(a.dueAt);
-    const sub = new Date(a.submittedAt);
+    const sub = a.submittedAt == null ? null : new Date(a.submittedAt);
     await this.db.query(
-      `insert into enrollment_assignments (enrollment_id, assignment_id, due_at, submitted_at, late_hours)
-       values ($1, $2, $3, $4, $5) on conflict (enrollment_id, assignment_id) do nothing`,
-      [enrollmentId, id, due, sub, Math.max(0, (sub.getTime() - due.getTime()) / 3_600_000)],
+      `insert into enrollment_assignments as ea (enrollment_id, assignment_id, due_at, submitted_at, late_hours)
+       values ($1, $2, $3, $4, $5)
+       on conflict (enrollment_id, assignment_id) do update set submitted_at = excluded.submitted_at, late_hours = excluded.late_hours
+         where ea.submitted_at is null and excluded.submitted_at is not null`,
+      [enrollmentId, id, due, sub, sub && Math.max(0, (sub.getTime() - due.getTime()) / 3_600_000)],
     );
     return id;
   }
