@@ -87,6 +87,7 @@ export class TasksRepository {
     return rows.length ? rows[0].team_id : undefined;
   }
 
+  /** A retry (`dueAt`) moves the task to a new due time, which gets its own task.due notice. */
   async recordOutcome(
     em: EntityManager,
     id: string,
@@ -95,7 +96,8 @@ export class TasksRepository {
     await em.query(
       `update tasks set status = $2, result = $3, duration_minutes = coalesce($4, duration_minutes), note = coalesce($5, note),
               risk_read = coalesce($6, risk_read), churn_reason = coalesce($7, churn_reason), completed_at = $8, completed_by = $9,
-              due_at = coalesce($10, due_at), window_end_at = coalesce($11, window_end_at), attempts = attempts + 1, updated_at = now()
+              due_at = coalesce($10, due_at), window_end_at = coalesce($11, window_end_at), attempts = attempts + 1, updated_at = now(),
+              due_notified_at = case when $10::timestamptz is not null and $10::timestamptz <> due_at then null else due_notified_at end
         where id = $1`,
       [id, o.status, o.result, o.durationMinutes, o.note, o.riskRead, o.churnReason, o.completedAt, o.completedBy, o.dueAt ?? null, o.windowEndAt ?? null],
     );
@@ -127,8 +129,14 @@ export class TasksRepository {
     };
   }
 
+  /** A new due time is a new task.due notice: due_notified_at is cleared when due_at changes. */
   async reschedule(em: EntityManager, id: string, dueAt: Date): Promise<void> {
-    await em.query(`update tasks set due_at = $2, window_end_at = $2::timestamptz + make_interval(mins => planned_minutes), updated_at = now() where id = $1`, [id, dueAt]);
+    await em.query(
+      `update tasks set due_at = $2, window_end_at = $2::timestamptz + make_interval(mins => planned_minutes), updated_at = now(),
+              due_notified_at = case when due_at is distinct from $2::timestamptz then null else due_notified_at end
+        where id = $1`,
+      [id, dueAt],
+    );
   }
 
   async reassign(em: EntityManager, id: string, assigneeId: string): Promise<void> {
