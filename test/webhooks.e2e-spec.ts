@@ -125,18 +125,19 @@ describe('webhooks and learner reminders', () => {
     app.setNow(NOW);
   });
 
-  it('announces a task coming due once (task.due), signed like every delivery', async () => {
+  it('announces a task that is due once (task.due), signed like every delivery', async () => {
     const created = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url, events: ['task.due'], secret: SECRET });
     expect(created.status).toBe(201);
     const advisor = await app.staff.create('advisor');
     const e = await data.enrollment({ enrolledAt: '2026-11-20T00:00:00Z' });
     const [task] = await app.db.query(
-      `insert into tasks (kind, assignee_id, learner_id, enrollment_id, due_at, status) values ('care_call', $1, $2, $3, '2026-11-30T03:30:00Z', 'scheduled') returning id`,
+      `insert into tasks (kind, assignee_id, learner_id, enrollment_id, due_at, status) values ('care_call', $1, $2, $3, '2026-11-30T02:50:00Z', 'scheduled') returning id`,
       [advisor.id, e.learnerId, e.id],
     );
+    // Already due: the sweep announces it at once (test/task-due.e2e-spec.ts covers notices at the due time).
     await app.get(QueueService).enqueue('tasks.due-sweep', {}, { jobId: jobId('test-due', 1) });
     const [notice] = await eventually(() => (forLearner(e.learnerId).length ? forLearner(e.learnerId) : undefined));
-    expect(JSON.parse(notice.body)).toMatchObject({ type: 'task.due', data: { taskId: task.id, assigneeId: advisor.id, kind: 'care_call', dueAt: '2026-11-30T03:30:00.000Z' } });
+    expect(JSON.parse(notice.body)).toMatchObject({ type: 'task.due', data: { taskId: task.id, assigneeId: advisor.id, kind: 'care_call', dueAt: '2026-11-30T02:50:00.000Z' } });
     expect(verifyWebhook(SECRET, Number(notice.headers['x-careloop-timestamp']), notice.body, String(notice.headers['x-careloop-signature']))).toBe(true);
     await app.get(QueueService).enqueue('tasks.due-sweep', {}, { jobId: jobId('test-due', 2) });
     await eventually(async () => (await app.get(QueueService).queue(QueueName.Tasks).getJobState(jobId('test-due', 2))) === 'completed');

@@ -48,11 +48,12 @@ export interface JobPayloads {
   'cases.sweep': Record<string, never>;
   'tasks.first-week': DomainEventJob;
   'tasks.on-enrollment-status': DomainEventJob;
-  'tasks.due-notify': { taskId: string; dueAt: string };
+  /** Delayed to `dueAt`: one task.due event for each of these tasks still scheduled and due at exactly that time. */
+  'tasks.due-notify': { taskIds: string[]; dueAt: string };
   'tasks.reminders': Record<string, never>;
   /** Cron sweep: a renewal_call for each enrolment entering near_expiry. */
   'tasks.renewal-calls': Record<string, never>;
-  /** Cron sweep: one task.due event for each scheduled task coming due within the hour. */
+  /** Every 5 minutes: announces tasks already due, enqueues tasks.due-notify for those due within the next 10 minutes. */
   'tasks.due-sweep': Record<string, never>;
   'tickets.sla-check': { ticketId: string; target: 'first_response' | 'resolution'; kind: 'warning' | 'breach'; at: string };
   'tickets.on-complaint': DomainEventJob;

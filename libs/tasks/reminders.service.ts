@@ -79,45 +79,6 @@ export class RemindersService {
   }
 
   /**
-   * One `task.due` event per scheduled task coming due within the next hour (hourly sweep), marked in the same
-   * transaction so a task is announced once; tasks more than a day overdue are not announced late.
-   */
-  async announceDueTasks(): Promise<{ announced: number }> {
-    let announced = 0;
-    for (;;) {
-      const n = await this.dataSource.transaction(async (em) => {
-        const now = this.clock.now();
-        const rows: Array<{ id: string; kind: string; assignee_id: string | null; learner_id: string; enrollment_id: string | null; case_id: string | null; due_at: Date; day_index: number | null }> = await em.query(
-          `with due as (
-             select id from tasks
-              where status = 'scheduled' and due_notified_at is null
-                and due_at <= $1::timestamptz + interval '1 hour' and due_at > $1::timestamptz - interval '1 day'
-              order by due_at limit $2
-              for update skip locked),
-           u as (
-             update tasks t set due_notified_at = $1 from due where t.id = due.id
-             returning t.id, t.kind, t.assignee_id, t.learner_id, t.enrollment_id, t.case_id, t.due_at, t.day_index)
-           select * from u`,
-          [now, BATCH],
-        );
-        await this.outbox.publish(
-          em,
-          rows.map((r) => ({
-            aggregateType: 'task',
-            aggregateId: r.id,
-            eventType: 'task.due',
-            payload: { taskId: r.id, kind: r.kind, dayIndex: r.day_index, assigneeId: r.assignee_id, learnerId: r.learner_id, enrollmentId: r.enrollment_id, caseId: r.case_id, dueAt: new Date(r.due_at).toISOString() },
-          })),
-        );
-        return rows.length;
-      });
-      announced += n;
-      if (n < BATCH) break;
-    }
-    return { announced };
-  }
-
-  /**
    * A renewal call for each active, treated enrolment within 30 days of expiry, once per expiry date
    * (dedupe key), for the learner's owner when they are active (else unassigned, for the supervisor).
    */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AssignmentModule } from '../assignment/assignment.module.js';
+import { DueNoticesService } from './due-notices.service.js';
 import { FirstWeekRepository } from './first-week.repository.js';
 import { FirstWeekScheduler } from './first-week.scheduler.js';
 import { RemindersService } from './reminders.service.js';
@@ -8,7 +9,7 @@ import { TasksService } from './tasks.service.js';
 
 @Module({
   imports: [AssignmentModule],
-  providers: [TasksRepository, TasksService, FirstWeekRepository, FirstWeekScheduler, RemindersService],
-  exports: [TasksService, FirstWeekScheduler, RemindersService],
+  providers: [TasksRepository, TasksService, FirstWeekRepository, FirstWeekScheduler, RemindersService, DueNoticesService],
+  exports: [TasksService, FirstWeekScheduler, RemindersService, DueNoticesService],
 })
 export class TasksModule {}

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { QueueName, type DomainEventJob } from '../../../../libs/queue/jobs.js';
+import { QueueName, type DomainEventJob, type JobPayloads } from '../../../../libs/queue/jobs.js';
+import { DueNoticesService } from '../../../../libs/tasks/due-notices.service.js';
 import { FirstWeekScheduler } from '../../../../libs/tasks/first-week.scheduler.js';
 import { RemindersService } from '../../../../libs/tasks/reminders.service.js';
 import { UnknownJobError, type JobProcessor } from '../job-processor.js';
 
 /**
- * tasks queue: the first-week program on enrollment.created / enrollment.status_changed, and the hourly
- * sweeps (learner reminders, renewal calls, task.due notices). Every handler re-reads state, so replays change nothing.
+ * tasks queue: the first-week program on enrollment.created / enrollment.status_changed, the hourly sweeps
+ * (learner reminders, renewal calls), and task.due notices (the 5-minute sweep and the delayed job per due time).
+ * Every handler re-reads state, so replays change nothing.
  */
 @Injectable()
 export class TasksProcessor implements JobProcessor {
@@ -16,6 +18,7 @@ export class TasksProcessor implements JobProcessor {
   constructor(
     private readonly firstWeek: FirstWeekScheduler,
     private readonly reminders: RemindersService,
+    private readonly dueNotices: DueNoticesService,
   ) {}
 
   async process(job: Job): Promise<unknown> {
@@ -29,7 +32,11 @@ export class TasksProcessor implements JobProcessor {
       case 'tasks.renewal-calls':
         return this.reminders.scheduleRenewalCalls();
       case 'tasks.due-sweep':
-        return this.reminders.announceDueTasks();
+        return this.dueNotices.sweep();
+      case 'tasks.due-notify': {
+        const d = job.data as JobPayloads['tasks.due-notify'];
+        return this.dueNotices.notify(d.taskIds, d.dueAt);
+      }
       default:
         throw new UnknownJobError(job);
     }

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+import { jobId } from '../queue/jobs.js';
+import { QueueService } from '../queue/queue.service.js';
+
+/** How far ahead the sweep schedules notices: longer than its period, so every task is seen before it is due. */
+export const DUE_NOTICE_HORIZON_MS = 10 * 60_000;
+/** A task's notice delayed this long is not worth sending any more (an outage, a task created overdue). */
+const MAX_LATENESS = '1 day';
+/** Task ids per delayed job, so a busy slot (a whole team's check-ins at 10:00) stays a few bounded jobs. */
+const IDS_PER_JOB = 1000;
+const UPCOMING_LIMIT = 20_000;
+const BATCH = 5000;
+
+interface AnnouncedRow {
+  id: string;
+  kind: string;
+  assignee_id: string | null;
+  learner_id: string;
+  enrollment_id: string | null;
+  case_id: string | null;
+  due_at: Date;
+  day_index: number | null;
+}
+
+/**
+ * `task.due` at the task's due time. A frequent sweep enqueues one delayed tasks.due-notify job per due time
+ * coming up within the horizon; the job announces, in one guarded UPDATE, those of its tasks still scheduled,
+ * still due then and not yet announced, so a task done, cancelled or rescheduled meanwhile is left alone and
+ * replays change nothing. Tasks already due (created late, rescheduled to within a sweep period, or a lost job)
+ * are announced by the sweep itself. `due_notified_at` marks the notice; moving `due_at` clears it.
+ */
+@Injectable()
+export class DueNoticesService {
+  private readonly logger = new Logger(DueNoticesService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queues: QueueService,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The periodic sweep: announces what is due now, schedules a delayed notice for what comes due soon. */
+  async sweep(): Promise<{ announced: number; scheduled: number }> {
+    // One "now" for both halves: a task due between two readings of the clock would fall through the gap.
+    const now = this.clock.now();
+    let announced = 0;
+    for (;;) {
+      const n = await this.announce({ dueBy: now });
+      announced += n;
+      if (n < BATCH) break;
+    }
+    const scheduled = await this.scheduleUpcoming(now);
+    if (announced) this.logger.log(`announced ${announced} task(s) already due`);
+    return { announced, scheduled };
+  }
+
+  /** The delayed job: announces those of `taskIds` still scheduled, due at exactly `dueAt` and not yet announced. */
+  async notify(taskIds: string[], dueAt: string): Promise<{ announced: number }> {
+    const due = new Date(dueAt);
+    if (!taskIds.length || Number.isNaN(due.getTime())) return { announced: 0 };
+    return { announced: await this.announce({ taskIds, dueAt: due }) };
+  }
+
+  /** Enqueues the notices of tasks due in (now, now + horizon]; the same tasks at the same time give the same job id. */
+  private async scheduleUpcoming(now: Date): Promise<number> {
+    const rows: Array<{ id: string; due_ms: string }> = await this.dataSource.query(
+      `select id, floor(extract(epoch from due_at) * 1000)::bigint as due_ms from tasks
+        where status = 'scheduled' and due_notified_at is null
+          and due_at > $1::timestamptz and due_at <= $1::timestamptz + make_interval(secs => $2::int)
+        order by due_at, id limit $3`,
+      [now, DUE_NOTICE_HORIZON_MS / 1000, UPCOMING_LIMIT],
+    );
+    if (!rows.length) return 0;
+    const byDue = new Map<number, string[]>();
+    for (const r of rows) byDue.set(Number(r.due_ms), [...(byDue.get(Number(r.due_ms)) ?? []), r.id]);
+    const jobs = [...byDue].flatMap(([due, ids]) =>
+      chunks(ids.sort(), IDS_PER_JOB).map((chunk) => ({
+        name: 'tasks.due-notify' as const,
+        payload: { taskIds: chunk, dueAt: new Date(due).toISOString() },
+        opts: { jobId: dueNoticeJobId(chunk, due), delay: Math.max(0, due - now.getTime()) },
+      })),
+    );
+    await this.queues.enqueueMany(jobs);
+    return jobs.length;
+  }
+
+  /**
+   * One batch in one transaction: marks the tasks announced and writes their task.due events to the outbox.
+   * A delayed job waits for a task locked by a concurrent change (a reschedule, an outcome) and re-checks it
+   * afterwards; the sweep skips locked tasks, which the job holding them or the next sweep announces.
+   */
+  private announce(f: { dueBy?: Date; taskIds?: string[]; dueAt?: Date }): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const now = this.clock.now();
+      // Due times are compared to the millisecond: job payloads carry JavaScript dates.
+      const rows: AnnouncedRow[] = await em.query(
+        `with due as (
+           select id from tasks
+            where status = 'scheduled' and due_notified_at is null
+              and due_at > $1::timestamptz - $2::interval
+              and ($3::timestamptz is null or due_at <= $3::timestamptz)
+              and ($4::uuid[] is null or id = any($4::uuid[]))
+              and ($5::timestamptz is null or date_trunc('milliseconds', due_at) = $5::timestamptz)
+            order by due_at, id limit $6
+            for update${f.taskIds ? '' : ' skip locked'}),
+         u as (
+           update tasks t set due_notified_at = $1 from due where t.id = due.id and t.due_notified_at is null
+           returning t.id, t.kind, t.assignee_id, t.learner_id, t.enrollment_id, t.case_id, t.due_at, t.day_index)
+         select * from u`,
+        [now, MAX_LATENESS, f.dueBy ?? null, f.taskIds ?? null, f.dueAt ?? null, BATCH],
+      );
+      await this.outbox.publish(
+        em,
+        rows.map((r) => ({
+          aggregateType: 'task',
+          aggregateId: r.id,
+          eventType: 'task.due',
+          payload: { taskId: r.id, kind: r.kind, dayIndex: r.day_index, assigneeId: r.assignee_id, learnerId: r.learner_id, enrollmentId: r.enrollment_id, caseId: r.case_id, dueAt: new Date(r.due_at).toISOString() },
+        })),
+      );
+      return rows.length;
+    });
+  }
+}
+
+/** Deterministic id of the notice job for these tasks at this due time (a second sweep adds nothing). */
+export function dueNoticeJobId(taskIds: string[], dueAtMs: number): string {
+  const ids = [...taskIds].sort();
+  const key = ids.length === 1 ? ids[0] : createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32);
+  return jobId('task-due', dueAtMs, key);
+}
+
+function chunks<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
