@@ -388,16 +388,18 @@ export class CaseIntakeService {
     const hoursRows: Array<{ id: string; timezone: string; working_hours: WeeklyHours }> = assignees.length
       ? await em.query(`select id, timezone, working_hours from staff where id = any($1::uuid[])`, [assignees])
       : [];
-    const hoursOf = new Map(hoursRows.map((h) => [h.id, h]));
-    // Everyone in the batch starts from the same "now": one calendar walk per (person, hours) is enough.
+    // Everyone in the batch starts from the same "now", and most people share a time zone and weekly hours: one
+    // calendar walk per distinct (zone, hours, due hours) is enough.
+    const calendarOf = new Map(hoursRows.map((h) => [h.id, { zone: h.timezone, week: h.working_hours, key: `${h.timezone}|${JSON.stringify(h.working_hours)}` }]));
+    const school = { zone: this.config.schoolTimezone, week: DEFAULT_WORKING_HOURS, key: '' };
     const dueMemo = new Map<string, Date>();
     for (const d of drafts) {
       const dueHours = Math.min(...d.alerts.map((a) => dueWithin(a.action)));
-      const h = d.advisorId ? hoursOf.get(d.advisorId) : undefined;
-      const memoKey = `${d.advisorId ?? ''}|${dueHours}`;
+      const cal = (d.advisorId ? calendarOf.get(d.advisorId) : undefined) ?? school;
+      const memoKey = `${cal.key}|${dueHours}`;
       let due = dueMemo.get(memoKey);
       if (!due) {
-        due = addWorkingHours(now, dueHours, h?.working_hours ?? DEFAULT_WORKING_HOURS, h?.timezone ?? this.config.schoolTimezone);
+        due = addWorkingHours(now, dueHours, cal.week, cal.zone);
         dueMemo.set(memoKey, due);
       }
       d.dueAt = d.isNew || !d.previousDueAt || due < d.previousDueAt ? due : d.previousDueAt;
