@@ -133,10 +133,11 @@ export class CaseIntakeService {
 
   /**
    * Job `cases.on-alerts-opened`. In a burst most jobs find their alerts already taken in by an earlier job's
-   * batches and return after one indexed read (helping to drain other waiting alerts only if no intake is running:
-   * they never wait for one). A job whose alerts are still waiting queues for the intake lock, re-checks them under
-   * the lock (usually taken in meanwhile by the batch it waited for) and otherwise takes them in first. Throws (so
-   * the job retries) only if one of its alerts is row-locked by another kind of transaction (a rule run updating it).
+   * batches and return after one indexed read (helping to drain other waiting alerts only if an intake slot is free:
+   * they never wait for one). A job whose alerts are still waiting queues for a slot, re-checks them there (usually
+   * taken in meanwhile by the batch it waited for) and otherwise takes them in first. Alerts of its own that a
+   * concurrent intake batch holds are waited for; the job throws (and retries) only if some stay waiting, e.g.
+   * row-locked by a rule run still updating them.
    */
   async onAlertsOpened(alertIds: string[]): Promise<IntakeResult> {
     const empty: IntakeResult = { claimed: 0, claimedOwn: false, opened: 0, attached: 0, holdout: 0 };
@@ -147,12 +148,27 @@ export class CaseIntakeService {
     );
     if (!own) return pending ? this.keepDraining(await this.processBatch(null, INTAKE_BATCH, false)) : empty;
     const res = await this.keepDraining(await this.processBatch(alertIds));
-    const [{ left }] = await this.dataSource.query(`select count(*)::int as left from case_intake_queue where alert_id = any($1::uuid[])`, [alertIds]);
-    if (left) throw new Error(`${left} of this job's alerts are still held by another transaction; will retry`);
+    let left = await this.stillWaiting(alertIds);
+    if (left.length) {
+      await this.processBatch(left);
+      left = await this.stillWaiting(left);
+      if (left.length) throw new Error(`${left.length} of this job's alerts are still held by another transaction; will retry`);
+    }
     return res;
   }
 
-  /** After a full batch more alerts are likely waiting: take the next batches at once while nobody else does. */
+  /** Which of these alerts are still waiting, once the intake batches holding any of them have finished. */
+  private async stillWaiting(alertIds: string[]): Promise<string[]> {
+    return this.dataSource.transaction(async (em) => {
+      // A key-share lock waits for a batch that claimed a queue row (it holds it for update) and then skips the row
+      // it deleted; rows no one holds come straight back.
+      await em.query(`select set_config('lock_timeout', '60s', true)`);
+      const rows: Array<{ alert_id: string }> = await em.query(`select alert_id from case_intake_queue where alert_id = any($1::uuid[]) for key share`, [alertIds]);
+      return rows.map((r) => r.alert_id);
+    });
+  }
+
+  /** After a full batch more alerts are likely waiting: take the next batches at once while an intake slot is free. */
   private async keepDraining(first: IntakeResult): Promise<IntakeResult> {
     let last = first;
     while (last.claimed === INTAKE_BATCH) last = await this.processBatch(null, INTAKE_BATCH, false);
@@ -170,9 +186,10 @@ export class CaseIntakeService {
   }
 
   /**
-   * One intake transaction under the intake lock: the caller's alerts (those still waiting) first, then the
-   * oldest waiting alerts, up to `batch`. With `wait` false it gives up at once (nothing claimed) when another
-   * intake holds the lock. Escalation deadlines are enqueued after the commit.
+   * One intake transaction in an intake slot: the caller's alerts (those still waiting) first, then the oldest
+   * waiting alerts, up to `batch`. With `wait` false it gives up at once (nothing claimed) when every slot is
+   * taken. A plan that fails its confirmation is redone once, deciding under the staff locks. Escalation deadlines
+   * are enqueued after the commit.
    */
   async processBatch(ownAlertIds: string[] | null, batch = INTAKE_BATCH, wait = true): Promise<IntakeResult> {
     try {
