@@ -11,4 +11,13 @@ describe('bench assign (tiny)', () => {
     const [, pooled] = /pooled=(\d+)/.exec(result)!;
     expect(Number(assigned) + Number(pooled)).toBe(60);
   }, 120_000);
+
+  it('keeps every invariant with two intake transactions at a time over several batches', async () => {
+    const { result } = await runTinyBenchmark('assign', run, { learners: 1500, alerts: 3000, advisors: 12, teams: 3, workers: 2, intakeConcurrency: 2, inprocess: true });
+    expect(result).toMatch(/cases=1500 /);
+    expect(result).toMatch(/intake_concurrency=2 /);
+    const [, assigned] = /assigned=(\d+)/.exec(result)!;
+    const [, pooled] = /pooled=(\d+)/.exec(result)!;
+    expect(Number(assigned) + Number(pooled)).toBe(1500);
+  }, 180_000);
 });

@@ -1,4 +1,4 @@
-import { INTAKE_LOCK_KEY, INTAKE_SLOTS } from '../libs/cases/case-intake.service.js';
+import { INTAKE_LOCK_KEY, MAX_INTAKE_SLOTS } from '../libs/cases/case-intake.service.js';
 import { eventually, TestApp } from '../libs/testing/index.js';
 import { CaseSeed } from './cases.seed.js';
 
@@ -26,7 +26,7 @@ describe('cases: intake batches', () => {
     let locked!: () => void;
     const isLocked = new Promise<void>((r) => (locked = r));
     const holder = app.db.transaction(async (em) => {
-      await em.query(`select pg_advisory_xact_lock($1::int, s) from generate_series(0, $2::int - 1) s`, [INTAKE_LOCK_KEY, INTAKE_SLOTS]);
+      await em.query(`select pg_advisory_xact_lock($1::int, s) from generate_series(0, $2::int - 1) s`, [INTAKE_LOCK_KEY, MAX_INTAKE_SLOTS]);
       locked();
       await held;
     });

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import type { BenchContext } from '../lib/bench-context.js';
 
 /**
- * `npm run bench -- assign [--alerts 10000] [--learners 5000] [--advisors 50] [--teams 5] [--workers 4] [--inprocess]`
+ * `npm run bench -- assign [--alerts 10000] [--learners 5000] [--advisors 50] [--teams 5] [--workers 4] [--intake-concurrency 1] [--inprocess]`
  *
  * 10,000 new alerts (two rules on each of 5,000 learners' enrolments) are committed with their `alert.opened`
  * outbox rows in one transaction, as a rule run does, while 4 real worker processes (dist/apps/worker) are
@@ -22,13 +22,14 @@ export async function run(ctx: BenchContext): Promise<void> {
   const advisors = num(a.advisors, 50);
   const teams = Math.min(num(a.teams, 5), advisors);
   const workers = num(a.workers, 4);
+  const concurrency = num(a.intakeConcurrency, 1);
   const rulesPerLearner = Math.max(1, Math.ceil(alerts / learners));
   const db = ctx.pool;
 
   ctx.progress(`seeding ${teams} teams, ${advisors} advisors, ${learners} learners`);
   const seeded = await seed(db, { learners, advisors, teams, rulesPerLearner });
   ctx.progress(`starting ${workers} worker ${a.inprocess ? 'apps in-process' : 'processes'}`);
-  const pool = a.inprocess ? await startInProcess(ctx, workers) : await spawnWorkers(ctx, workers);
+  const pool = a.inprocess ? await startInProcess(ctx, workers, concurrency) : await spawnWorkers(ctx, workers, concurrency);
   try {
     ctx.progress(`committing ${alerts} alerts with their alert.opened events`);
     const total = await insertAlerts(db, seeded.ruleKeys, alerts);
@@ -69,6 +70,7 @@ export async function run(ctx: BenchContext): Promise<void> {
         pooled,
         advisors,
         workers,
+        intake_concurrency: concurrency,
         ms,
         baseline_ms: baselineMs,
       },
@@ -241,7 +243,7 @@ interface WorkerPool {
   stop(): Promise<void>;
 }
 
-async function spawnWorkers(ctx: BenchContext, n: number): Promise<WorkerPool> {
+async function spawnWorkers(ctx: BenchContext, n: number, concurrency: number): Promise<WorkerPool> {
   const main = path.resolve('dist/apps/worker/src/main.js');
   const env = {
     ...process.env,
@@ -253,6 +255,7 @@ async function spawnWorkers(ctx: BenchContext, n: number): Promise<WorkerPool> {
     LOG_LEVEL: 'warn',
     OUTBOX_POLL_MS: '50',
     DATABASE_POOL_SIZE: '6',
+    CASE_INTAKE_CONCURRENCY: String(concurrency),
   };
   const children: ChildProcess[] = [];
   await Promise.all(
@@ -284,10 +287,10 @@ async function spawnWorkers(ctx: BenchContext, n: number): Promise<WorkerPool> {
   };
 }
 
-async function startInProcess(ctx: BenchContext, n: number): Promise<WorkerPool> {
+async function startInProcess(ctx: BenchContext, n: number, concurrency: number): Promise<WorkerPool> {
   const { createWorkerApp } = await import('../../apps/worker/src/worker-app.js');
   const apps: INestApplicationContext[] = [];
-  for (let i = 0; i < n; i++) apps.push(await createWorkerApp({ ...ctx.config, outboxPollMs: 50, databasePoolSize: 4 }));
+  for (let i = 0; i < n; i++) apps.push(await createWorkerApp({ ...ctx.config, outboxPollMs: 50, databasePoolSize: 4, caseIntakeConcurrency: concurrency }));
   return { stop: async () => void (await Promise.all(apps.map((a) => a.close()))) };
 }
 

@@ -18,13 +18,13 @@ import { caseTaskKey, caseTaskKind } from './case-tasks.js';
 export const INTAKE_BATCH = 1000;
 
 /**
- * Transaction-level advisory locks (INTAKE_LOCK_KEY, slot) for slot 0 … INTAKE_SLOTS - 1: at most INTAKE_SLOTS
- * intake transactions run at once. Every batch spans the teams its alerts belong to, so batches meet on the same
- * staff rows; two at a time keep both database cores busy (one batch writes while the other confirms), more only
- * queue on those row locks (the benchmark once measured 16 jobs stuck behind one another there).
+ * Transaction-level advisory locks (INTAKE_LOCK_KEY, slot) for slot 0 … CASE_INTAKE_CONCURRENCY - 1 (at most
+ * MAX_INTAKE_SLOTS): how many intake transactions run at once. One by default: every batch spans the teams its
+ * alerts belong to, and on the 2-core machine the benchmark runs on, two at a time measured no faster (they meet on
+ * the same index pages and the same CPUs). A database server with cores to spare may allow more.
  */
 export const INTAKE_LOCK_KEY = 727_100_005;
-export const INTAKE_SLOTS = 2;
+export const MAX_INTAKE_SLOTS = 16;
 
 /** The optimistic plan no longer held when confirmed under the staff row locks; the batch is redone with them. */
 class PlanConflict extends Error {}
@@ -107,7 +107,8 @@ const DEFAULT_DUE_HOURS = 24;
  * sends one `cases.on-alerts-opened` job per relay pass of alert.opened events; a job whose alerts are still
  * waiting takes them in together with the oldest other waiting ones, up to INTAKE_BATCH per set-based transaction,
  * and keeps going while full batches come back, so a burst of alerts is processed in a few large transactions and
- * later jobs find their alerts done with one indexed read. Up to INTAKE_SLOTS intake transactions run at once.
+ * later jobs find their alerts done with one indexed read. Up to CASE_INTAKE_CONCURRENCY intake transactions run at
+ * once.
  * Each locks its learners (so a learner's alerts never open two cases), plans the whole batch's assignments in
  * memory from the committed staff loads without locking them, writes cases, case_alerts, tasks, audit and outbox
  * rows with one statement each, deletes the queue rows it took in, and only then locks the staff rows to confirm
@@ -130,6 +131,10 @@ export class CaseIntakeService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  private get slots(): number {
+    return Math.min(Math.max(1, this.config.caseIntakeConcurrency), MAX_INTAKE_SLOTS);
+  }
 
   /**
    * Job `cases.on-alerts-opened`. In a burst most jobs find their alerts already taken in by an earlier job's
@@ -211,11 +216,11 @@ export class CaseIntakeService {
       const [{ slot }]: Array<{ slot: number | null }> = await em.query(
         `select set_config('lock_timeout', '60s', true),
                 (select s from generate_series(0, $2::int - 1) s where pg_try_advisory_xact_lock($1::int, s) limit 1) as slot`,
-        [INTAKE_LOCK_KEY, INTAKE_SLOTS],
+        [INTAKE_LOCK_KEY, this.slots],
       );
       if (slot === null) {
         if (!wait) return none;
-        await em.query(`select pg_advisory_xact_lock($1::int, $2::int)`, [INTAKE_LOCK_KEY, Math.floor(Math.random() * INTAKE_SLOTS)]);
+        await em.query(`select pg_advisory_xact_lock($1::int, $2::int)`, [INTAKE_LOCK_KEY, Math.floor(Math.random() * this.slots)]);
       }
       if (ownAlertIds?.length) {
         // The batch we queued behind has usually taken our alerts in already.

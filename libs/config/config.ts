@@ -42,6 +42,8 @@ export interface AppConfig {
   loginRateLimitPerMinute: number;
   loginWindowSeconds: number;
   outboxPollMs: number;
+  /** Case intake transactions allowed at once (advisory lock slots). */
+  caseIntakeConcurrency: number;
   migrationsRun: boolean;
 }
 
@@ -203,6 +205,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginRateLimitPerMinute: r.int('LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
     loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     outboxPollMs: r.int('OUTBOX_POLL_MS', 250, 10, 60000),
+    caseIntakeConcurrency: r.int('CASE_INTAKE_CONCURRENCY', 1, 1, 16),
     migrationsRun: r.bool('MIGRATIONS_RUN', true),
   };
   if (r.problems.length) throw new ConfigError(r.problems);
