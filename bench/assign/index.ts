@@ -36,13 +36,15 @@ export async function run(ctx: BenchContext): Promise<void> {
     const t0 = Date.now();
     let last = 0;
     for (;;) {
-      const [{ waiting }] = (await db.query(`select count(*)::int as waiting from case_intake_queue`)).rows;
-      if (waiting === 0) break;
+      // A cheap check every 20 ms; the count (for progress) only every 2 s, so polling takes little from the run.
+      const [{ pending }] = (await db.query(`select exists (select 1 from case_intake_queue) as pending`)).rows;
+      if (!pending) break;
       if (Date.now() - last > 2000) {
+        const [{ waiting }] = (await db.query(`select count(*)::int as waiting from case_intake_queue`)).rows;
         ctx.progress(`${total - waiting}/${total} alerts taken in`);
         last = Date.now();
       }
-      if (Date.now() - t0 > 15 * 60_000) throw new Error(`timed out with ${waiting} alerts still waiting`);
+      if (Date.now() - t0 > 15 * 60_000) throw new Error('timed out with alerts still waiting for intake');
       await sleep(20);
     }
     const ms = Date.now() - t0;

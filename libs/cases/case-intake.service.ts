@@ -253,13 +253,13 @@ export class CaseIntakeService {
          select q.alert_id from case_intake_queue q join alerts a on a.id = q.alert_id
           where not (q.alert_id = any($1::uuid[]))
           order by q.opened_at, q.learner_id, q.alert_id
-          limit $2
+          limit greatest($2::int - (select count(*) from own), 0)
           for update of q skip locked for share of a skip locked),
        claimed as (select alert_id from own union all select alert_id from oldest),
        taken as (delete from case_intake_queue q using claimed c where q.alert_id = c.alert_id)
        select a.id, a.learner_id, a.enrollment_id, a.rule_key, a.status, coalesce(a.severity, r.severity) as severity, r.kind as rule_kind, r.action
          from claimed c join alerts a on a.id = c.alert_id join rules r on r.key = a.rule_key`,
-      [ownAlertIds, Math.max(0, batch - ownAlertIds.length)],
+      [ownAlertIds, batch],
     );
     const alerts = claimed.filter((a) => a.status === 'open');
     const own = new Set(ownAlertIds);

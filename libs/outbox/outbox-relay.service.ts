@@ -41,19 +41,21 @@ export class OutboxRelayService {
       // again under the same job ids, which is harmless. So it need not wait for the WAL flush (one fsync per pass).
       const [{ locked }] = await em.query(`select pg_try_advisory_xact_lock($1) as locked, set_config('synchronous_commit', 'off', true)`, [RELAY_LOCK_KEY]);
       if (!locked) return 0;
-      // One statement, so the rows and the webhook subscriptions come from one snapshot: a webhook created before
-      // an event was relayed receives it. Only those event types some enabled webhook subscribes to get a
-      // webhooks.fan-out job (a school without webhooks would otherwise queue one no-op job per alert, case and
-      // enrolment event). Payloads are read only for rows a per-event job or a webhook will carry; batch
-      // subscribers need the aggregate ids alone.
+      // One statement, so the rows and the webhook subscriptions come from one snapshot (a webhook created before
+      // an event was relayed receives it), and the rows are marked sent as they are read: the mark commits only
+      // after Redis has accepted the jobs below (an error rolls it back). Only those event types some enabled webhook
+      // subscribes to get a webhooks.fan-out job (a school without webhooks would otherwise queue one no-op job per
+      // alert, case and enrolment event). Payloads are returned only for rows a per-event job or a webhook will
+      // carry; batch subscribers need the aggregate ids alone.
       const rows: Array<OutboxRow & { webhook_types: string[] }> = await em.query(
-        `select o.id, o.aggregate_type, o.aggregate_id, o.event_type, o.created_at, w.types as webhook_types,
-                case when o.event_type = any($2::text[]) or o.event_type = any(w.types) then o.payload end as payload
-           from (select id, aggregate_type, aggregate_id, event_type, payload, created_at
-                   from outbox where sent_at is null order by id limit $1) o
-          cross join (select coalesce(array_agg(distinct e), '{}') as types
-                        from webhooks wh cross join unnest(wh.events) e where wh.enabled) w
-          order by o.id`,
+        `with w as (select coalesce(array_agg(distinct e), '{}') as types from webhooks wh cross join unnest(wh.events) e where wh.enabled),
+              picked as (select id from outbox where sent_at is null order by id limit $1),
+              sent as (update outbox o set sent_at = now() from picked p where o.id = p.id
+                       returning o.id, o.aggregate_type, o.aggregate_id, o.event_type, o.created_at, o.payload)
+         select s.id, s.aggregate_type, s.aggregate_id, s.event_type, s.created_at, w.types as webhook_types,
+                case when s.event_type = any($2::text[]) or s.event_type = any(w.types) then s.payload end as payload
+           from sent s cross join w
+          order by s.id`,
         [BATCH, PER_EVENT_TYPES],
       );
       if (!rows.length) return 0;
@@ -86,7 +88,6 @@ export class OutboxRelayService {
         }
       }
       if (jobs.length) await this.queues.enqueueMany(jobs);
-      await em.query(`update outbox set sent_at = now() where id = any($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
   }
