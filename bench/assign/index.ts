@@ -55,6 +55,8 @@ export async function run(ctx: BenchContext): Promise<void> {
     if (problems.length) throw new Error(`invariants violated:\n  - ${problems.join('\n  - ')}`);
     ctx.progress('invariants hold: one open case per learner, one owner per case, nobody over capacity, every case assigned or pooled');
 
+    // The baseline runs on a quiet database: the workers (idle by now, but polling) are stopped first.
+    await pool.stop();
     const baselineMs = await baseline(db);
     const [{ assigned, pooled }] = (await db.query(`select count(*) filter (where advisor_id is not null)::int as assigned, count(*) filter (where advisor_id is null)::int as pooled from cases`)).rows;
     const rate = (cases * 1000) / Math.max(ms, 1);
@@ -293,7 +295,8 @@ async function startInProcess(ctx: BenchContext, n: number, concurrency: number)
   const { createWorkerApp } = await import('../../apps/worker/src/worker-app.js');
   const apps: INestApplicationContext[] = [];
   for (let i = 0; i < n; i++) apps.push(await createWorkerApp({ ...ctx.config, outboxPollMs: 50, databasePoolSize: 4, caseIntakeConcurrency: concurrency }));
-  return { stop: async () => void (await Promise.all(apps.map((a) => a.close()))) };
+  let stopped: Promise<void> | null = null;
+  return { stop: () => (stopped ??= Promise.all(apps.map((a) => a.close())).then(() => undefined)) };
 }
 
 function num(v: unknown, fallback: number): number {
