@@ -54,3 +54,27 @@ describe('transactional outbox across a Redis outage', () => {
     }
   });
 });
+
+describe('outbox relay wake-up', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    // Polling once a minute: only the commit's notification can relay the event within the test.
+    app = await TestApp.start({ worker: true, env: { OUTBOX_POLL_MS: '60000' } });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('relays an event as soon as its transaction commits, woken by the outbox notification', async () => {
+    const eventId = `wake-${Date.now()}`;
+    // The relay drains once at its first poll after start; wait for the listener to be up before writing.
+    await eventually(async () => {
+      const [{ n }] = await app.db.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen careloop_outbox%'`);
+      return n > 0;
+    });
+    await app.db.transaction(async (em) => {
+      await app.get(OutboxService).publish(em, [{ aggregateType: 'alert', aggregateId: eventId, eventType: 'alert.cleared', payload: { alertId: eventId } }]);
+    });
+    await eventually(async () => (await app.db.query(`select sent_at from outbox where aggregate_id = $1`, [eventId]))[0]?.sent_at, 20_000);
+  });
+});

@@ -257,7 +257,6 @@ async function spawnWorkers(ctx: BenchContext, n: number, concurrency: number): 
     QUEUE_PREFIX: ctx.config.queuePrefix,
     MIGRATIONS_RUN: 'false',
     LOG_LEVEL: 'warn',
-    OUTBOX_POLL_MS: '50',
     DATABASE_POOL_SIZE: '6',
     CASE_INTAKE_CONCURRENCY: String(concurrency),
   };
@@ -294,7 +293,7 @@ async function spawnWorkers(ctx: BenchContext, n: number, concurrency: number): 
 async function startInProcess(ctx: BenchContext, n: number, concurrency: number): Promise<WorkerPool> {
   const { createWorkerApp } = await import('../../apps/worker/src/worker-app.js');
   const apps: INestApplicationContext[] = [];
-  for (let i = 0; i < n; i++) apps.push(await createWorkerApp({ ...ctx.config, outboxPollMs: 50, databasePoolSize: 4, caseIntakeConcurrency: concurrency }));
+  for (let i = 0; i < n; i++) apps.push(await createWorkerApp({ ...ctx.config, databasePoolSize: 4, caseIntakeConcurrency: concurrency }));
   let stopped: Promise<void> | null = null;
   return { stop: () => (stopped ??= Promise.all(apps.map((a) => a.close())).then(() => undefined)) };
 }
