@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { AssignmentService } from '../assignment/assignment.service.js';
 import { addWorkingHours } from '../assignment/working-time.js';
 import { SYSTEM } from '../auth/actor.js';
@@ -139,10 +139,10 @@ export class CaseIntakeService {
   /**
    * Job `cases.on-alerts-opened`. In a burst most jobs find their alerts already taken in by an earlier job's
    * batches and return after one indexed read (helping to drain other waiting alerts only if an intake slot is free:
-   * they never wait for one). A job whose alerts are still waiting queues for a slot, re-checks them there (usually
-   * taken in meanwhile by the batch it waited for) and otherwise takes them in first. Alerts of its own that a
-   * concurrent intake batch holds are waited for; the job throws (and retries) only if some stay waiting, e.g.
-   * row-locked by a rule run still updating them.
+   * they never wait for one). A job whose alerts are still waiting queues for a slot; the job holding it drains the
+   * queue batch after batch (oldest first) before letting go, so a queued job usually finds its alerts done.
+   * Alerts of its own that a concurrent intake batch holds are waited for; the job throws (and retries) only if
+   * some stay waiting, e.g. row-locked by a rule run still updating them.
    */
   async onAlertsOpened(alertIds: string[]): Promise<IntakeResult> {
     const empty: IntakeResult = { claimed: 0, claimedOwn: false, opened: 0, attached: 0, holdout: 0 };
@@ -151,11 +151,11 @@ export class CaseIntakeService {
               exists (select 1 from case_intake_queue) as pending`,
       [alertIds],
     );
-    if (!own) return pending ? this.keepDraining(await this.processBatch(null, INTAKE_BATCH, false)) : empty;
-    const res = await this.keepDraining(await this.processBatch(alertIds));
+    if (!own) return pending ? this.run(null, false) : empty;
+    const res = await this.run(alertIds, true);
     let left = await this.stillWaiting(alertIds);
     if (left.length) {
-      await this.processBatch(left);
+      await this.run(left, true);
       left = await this.stillWaiting(left);
       if (left.length) throw new Error(`${left.length} of this job's alerts are still held by another transaction; will retry`);
     }
@@ -173,62 +173,96 @@ export class CaseIntakeService {
     });
   }
 
-  /** After a full batch more alerts are likely waiting: take the next batches at once while an intake slot is free. */
-  private async keepDraining(first: IntakeResult): Promise<IntakeResult> {
-    let last = first;
-    while (last.claimed === INTAKE_BATCH) last = await this.processBatch(null, INTAKE_BATCH, false);
-    return first;
-  }
-
   /** Periodic safety net: takes in every alert still waiting (e.g. if a job was lost). */
   async drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const r = await this.processBatch(null);
-      total += r.claimed;
-      if (r.claimed < INTAKE_BATCH) return total;
-    }
+    return (await this.run(null, true)).claimed;
   }
 
   /**
-   * One intake transaction in an intake slot: the caller's alerts (those still waiting) first, then the oldest
-   * waiting alerts, up to `batch`. With `wait` false it gives up at once (nothing claimed) when every slot is
-   * taken. A plan that fails its confirmation is redone once, deciding under the staff locks. Escalation deadlines
-   * are enqueued after the commit.
+   * Takes an intake slot (a session-level advisory lock on one pooled connection) and runs intake transactions on
+   * that connection back to back until a batch comes back short: the caller's alerts (those still waiting) first,
+   * then the oldest waiting alerts, INTAKE_BATCH per transaction. Holding the slot across batches means a burst is
+   * drained by one job without a hand-over to another process between batches. With `wait` false it gives up at
+   * once when every slot is taken. Escalation deadlines are enqueued after each commit. Returns the totals.
    */
-  async processBatch(ownAlertIds: string[] | null, batch = INTAKE_BATCH, wait = true): Promise<IntakeResult> {
+  private async run(ownAlertIds: string[] | null, wait: boolean): Promise<IntakeResult> {
+    const total: IntakeResult = { claimed: 0, claimedOwn: false, opened: 0, attached: 0, holdout: 0 };
+    const qr = this.dataSource.createQueryRunner();
+    let slot: number | null = null;
+    let broken: Error | undefined;
     try {
-      return await this.runBatch(ownAlertIds, batch, wait, 'optimistic');
+      slot = await this.takeSlot(qr, wait);
+      if (slot === null) return total;
+      let own = ownAlertIds ?? [];
+      for (;;) {
+        const r = await this.batch(qr, own);
+        own = [];
+        total.claimed += r.claimed;
+        total.claimedOwn ||= r.claimedOwn;
+        total.opened += r.opened;
+        total.attached += r.attached;
+        total.holdout += r.holdout;
+        if (r.claimed < INTAKE_BATCH) return total;
+      }
     } catch (e) {
-      if (!(e instanceof PlanConflict)) throw e;
-      this.logger.debug(`intake plan conflicted (${e.message}); redoing the batch under the staff locks`);
-      return this.runBatch(ownAlertIds, batch, wait, 'locked');
+      broken = e as Error;
+      throw e;
+    } finally {
+      if (slot !== null && !broken) {
+        await qr.query(`select pg_advisory_unlock($1::int, $2::int)`, [INTAKE_LOCK_KEY, slot]).catch((e: Error) => (broken = e));
+      }
+      // After an error the connection is discarded rather than pooled, which also frees a slot still held.
+      if (broken) await (qr as unknown as { releasePostgresConnection(err: Error): Promise<void> }).releasePostgresConnection(broken);
+      else await qr.release();
     }
   }
 
-  private async runBatch(ownAlertIds: string[] | null, batch: number, wait: boolean, mode: 'optimistic' | 'locked'): Promise<IntakeResult> {
-    const none: IntakeResult = { claimed: 0, claimedOwn: false, opened: 0, attached: 0, holdout: 0 };
+  /** A free slot if there is one; otherwise waits for one (bounded; the job retries after an error), or null. */
+  private async takeSlot(qr: QueryRunner, wait: boolean): Promise<number | null> {
+    const free: Array<{ slot: number }> = await qr.query(
+      `select s as slot from generate_series(0, $2::int - 1) s where pg_try_advisory_lock($1::int, s) limit 1`,
+      [INTAKE_LOCK_KEY, this.slots],
+    );
+    if (free.length) return free[0].slot;
+    if (!wait) return null;
+    const pick = Math.floor(Math.random() * this.slots);
+    await qr.startTransaction();
+    try {
+      // The session-level lock outlives this transaction, which only bounds the wait.
+      await qr.query(`select set_config('lock_timeout', '60s', true)`);
+      await qr.query(`select pg_advisory_lock($1::int, $2::int)`, [INTAKE_LOCK_KEY, pick]);
+      await qr.commitTransaction();
+    } catch (e) {
+      await qr.rollbackTransaction().catch(() => undefined);
+      throw e;
+    }
+    return pick;
+  }
+
+  /** One intake transaction; a plan that fails its confirmation is redone once, deciding under the staff locks. */
+  private async batch(qr: QueryRunner, own: string[]): Promise<IntakeResult> {
+    try {
+      return await this.transaction(qr, own, 'optimistic');
+    } catch (e) {
+      if (!(e instanceof PlanConflict)) throw e;
+      this.logger.debug(`intake plan conflicted (${e.message}); redoing the batch under the staff locks`);
+      return this.transaction(qr, own, 'locked');
+    }
+  }
+
+  private async transaction(qr: QueryRunner, own: string[], mode: 'optimistic' | 'locked'): Promise<IntakeResult> {
     const toSchedule: Array<{ caseId: string; dueAt: Date }> = [];
-    const result = await this.dataSource.transaction(async (em) => {
-      // A free slot if there is one. Otherwise wait for one (bounded: the job retries after an error; the timeout
-      // also bounds the waits on learner, case and staff rows held by other writers later in this transaction),
-      // or, with `wait` false, give up at once.
-      const [{ slot }]: Array<{ slot: number | null }> = await em.query(
-        `select set_config('lock_timeout', '60s', true),
-                (select s from generate_series(0, $2::int - 1) s where pg_try_advisory_xact_lock($1::int, s) limit 1) as slot`,
-        [INTAKE_LOCK_KEY, this.slots],
-      );
-      if (slot === null) {
-        if (!wait) return none;
-        await em.query(`select pg_advisory_xact_lock($1::int, $2::int)`, [INTAKE_LOCK_KEY, Math.floor(Math.random() * this.slots)]);
-      }
-      if (ownAlertIds?.length) {
-        // The batch we queued behind has usually taken our alerts in already.
-        const [{ n }] = await em.query(`select count(*)::int as n from case_intake_queue where alert_id = any($1::uuid[])`, [ownAlertIds]);
-        if (!n) return none;
-      }
-      return this.intake(em, ownAlertIds ?? [], batch, mode, toSchedule);
-    });
+    await qr.startTransaction();
+    let result: IntakeResult;
+    try {
+      // Bounds the waits on learner, case and staff rows held by other writers (the job retries after an error).
+      await qr.query(`select set_config('lock_timeout', '60s', true)`);
+      result = await this.intake(qr.manager, own, INTAKE_BATCH, mode, toSchedule);
+      await qr.commitTransaction();
+    } catch (e) {
+      await qr.rollbackTransaction().catch(() => undefined);
+      throw e;
+    }
     await this.escalation.schedule(toSchedule);
     return result;
   }
