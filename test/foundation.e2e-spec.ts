@@ -144,6 +144,7 @@ describe('foundation: auth, access, validation, ops', () => {
       const res = await app.http().get('/metrics').set(admin.auth).expect(200);
       expect(res.text).toContain('careloop_http_request_duration_seconds');
       expect(res.text).toContain('careloop_outbox_backlog');
+      expect(res.text).toMatch(/^careloop_case_intake_backlog \d+$/m);
       expect(res.text).toContain('careloop_queue_jobs');
     });
 

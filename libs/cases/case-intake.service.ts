@@ -173,6 +173,12 @@ export class CaseIntakeService {
     });
   }
 
+  /** Alerts waiting for intake (exported as a metric). */
+  async backlog(): Promise<number> {
+    const [{ n }] = await this.dataSource.query(`select count(*)::int as n from case_intake_queue`);
+    return n;
+  }
+
   /** Periodic safety net: takes in every alert still waiting (e.g. if a job was lost). */
   async drain(): Promise<number> {
     return (await this.run(null, true)).claimed;

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { CaseIntakeService } from '../../../../libs/cases/case-intake.service.js';
 import { OutboxRelayService } from '../../../../libs/outbox/outbox-relay.service.js';
 import { QueueService } from '../../../../libs/queue/queue.service.js';
 
-/** Prometheus metrics: HTTP latency, queue depths, outbox backlog, plus Node's defaults. */
+/** Prometheus metrics: HTTP latency, queue depths, outbox and case intake backlogs, plus Node's defaults. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
-  constructor(queues: QueueService, outbox: OutboxRelayService) {
+  constructor(queues: QueueService, outbox: OutboxRelayService, intake: CaseIntakeService) {
     collectDefaultMetrics({ register: this.registry, prefix: 'careloop_' });
     this.httpDuration = new Histogram({
       name: 'careloop_http_request_duration_seconds',
@@ -41,6 +42,18 @@ export class MetricsService {
       async collect() {
         try {
           this.set(await outbox.backlog());
+        } catch {
+          /* database down */
+        }
+      },
+    });
+    new Gauge({
+      name: 'careloop_case_intake_backlog',
+      help: 'Open alerts waiting to become (or join) a case',
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set(await intake.backlog());
         } catch {
           /* database down */
         }
