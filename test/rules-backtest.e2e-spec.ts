@@ -186,6 +186,54 @@ describe('POST /rules/backtest', () => {
     }
   });
 
+  it('low_completion: several lessons a day, lessons on the first day and mid-week, behind pace despite lessons (exact days)', async () => {
+    // 100 lessons over 100 days, ratio 0.2, enrolled at midnight: c completed lessons fire from day max(6, 5c) after enrolling.
+    const c = (await data.course({ totalLessons: 100, durationDays: 100 })).id;
+    // Z, enrolled Mar 1: 4 lessons before April (fires from Mar 21), 3 on Apr 3 (7: from Apr 5), 1 on Apr 10 (8: from Apr 10),
+    // 5 on Apr 20 (13: from May 5). Fires Mar 31–Apr 2 and Apr 5–19.
+    const z = await data.enrollment({ courseId: c, enrolledAt: '2026-02-28T16:00:00Z' });
+    await data.daily(z.id, [
+      ...['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05'].map((day) => ({ day, lessonsCompleted: 1 })),
+      { day: '2026-04-03', lessonsCompleted: 3 }, { day: '2026-04-10', lessonsCompleted: 1 }, { day: '2026-04-20', lessonsCompleted: 5 },
+    ]);
+    // Enrolled Jan 1, far behind all April whatever they do. X: a lesson on Apr 1, the first day — its alert counts as opened
+    // that day, not as open at the start (the day before the period is carried only by a segment reaching into it);
+    // Y: a lesson on Apr 2 (open at the start); W: lessons on Apr 8 and 9.
+    const jan1 = '2025-12-31T16:00:00Z';
+    const x = await data.enrollment({ courseId: c, enrolledAt: jan1 });
+    await data.daily(x.id, [{ day: '2026-04-01', lessonsCompleted: 1 }]);
+    const y = await data.enrollment({ courseId: c, enrolledAt: jan1 });
+    await data.daily(y.id, [{ day: '2026-04-02', lessonsCompleted: 1 }]);
+    const w = await data.enrollment({ courseId: c, enrolledAt: jan1 });
+    await data.daily(w.id, [{ day: '2026-04-08', lessonsCompleted: 1 }, { day: '2026-04-09', lessonsCompleted: 1 }]);
+
+    const res = await backtest({ rule: { kind: 'low_completion' }, from: '2026-04-01', to: '2026-04-30', courseId: c });
+    expect(res.status).toBe(200);
+    expect(res.body.days.map((d: any) => d.firing)).toEqual([4, 4, 3, 3, ...Array(15).fill(4), ...Array(11).fill(3)]);
+    expect(res.body.days.filter((d: any) => d.opened).map((d: any) => [d.day, d.opened])).toEqual([['2026-04-01', 1], ['2026-04-05', 1]]);
+    expect(res.body.days.filter((d: any) => d.cleared).map((d: any) => [d.day, d.cleared])).toEqual([['2026-04-03', 1], ['2026-04-20', 1]]);
+    expect(res.body.totals).toMatchObject({ alertsOpened: 2, openAtStart: 3, distinctEnrollments: 4 });
+  });
+
+  it('study_time_drop: a period from a Monday to a Sunday, one drop or two, a week without minutes counting as 0', async () => {
+    const c = (await data.course()).id;
+    const s1 = await data.enrollment({ courseId: c, enrolledAt: '2026-02-20T02:00:00Z' });
+    // 100, 40, 40, 10, then nothing.
+    await data.studyWeeks(s1.id, [{ weekStart: '2026-03-02', minutes: 100 }, { weekStart: '2026-03-09', minutes: 40 }, { weekStart: '2026-03-16', minutes: 40 }, { weekStart: '2026-03-23', minutes: 10 }]);
+    const firingDays = (body: any) => body.days.filter((d: any) => d.firing).map((d: any) => d.day);
+    // One drop: the weeks after 100 → 40, 40 → 10 and 10 → 0.
+    const one = await backtest({ rule: { kind: 'study_time_drop', params: { weeks: 1 } }, from: '2026-03-16', to: '2026-04-12', courseId: c });
+    expect(firingDays(one.body)).toEqual([
+      ...Array.from({ length: 7 }, (_, i) => `2026-03-${16 + i}`),
+      ...['2026-03-30', '2026-03-31'], ...Array.from({ length: 12 }, (_, i) => `2026-04-${String(1 + i).padStart(2, '0')}`),
+    ]);
+    expect(one.body.totals).toMatchObject({ alertsOpened: 2, openAtStart: 0 });
+    // Two drops in a row: only after 40 → 10 → 0 (the week of Apr 6; the next one is after the period).
+    const two = await backtest({ rule: { kind: 'study_time_drop', params: { weeks: 2 } }, from: '2026-03-16', to: '2026-04-12', courseId: c });
+    expect(firingDays(two.body)).toEqual(Array.from({ length: 7 }, (_, i) => `2026-04-${String(6 + i).padStart(2, '0')}`));
+    expect(two.body.totals).toMatchObject({ alertsOpened: 1, openAtStart: 0 });
+  });
+
   it('rejects bad input with field errors and advisors with 403', async () => {
     const bad = await backtest({ rule: { kind: 'inactive_days', params: { days: 0 } }, from: '2026-02-20', to: '2026-02-10' });
     expect(bad.status).toBe(400);
