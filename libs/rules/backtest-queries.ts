@@ -4,10 +4,26 @@ import type { ParamsByKind, RuleKind } from './rule-definitions.js';
  * Backtest: for each school day d in [$1 from, $2 to] (time zone $3), would the rule fire at the end of d?
  * Each kind yields firing *intervals* `(enrollment_id, s, e)` (days s..e inclusive) straight from the
  * rollups in one set-based statement — no per-day re-evaluation — which the caller merges and counts.
- * Parameters follow from `$4`, then an optional course id. Status history is approximated from the current status: an enrolment that
+ * Parameters follow from `$4`, then an optional course id; the SQL of some kinds is sized to the period, which is
+ * passed again as `period` (the same dates as $1 and $2). Status history is approximated from the current status: an enrolment that
  * is no longer active is taken as active until the day its status changed.
  */
-type Builder<K extends RuleKind> = (p: ParamsByKind[K]) => { sql: string; values: unknown[]; serial?: boolean };
+type Builder<K extends RuleKind> = (p: ParamsByKind[K], period: PeriodDays) => { sql: string; values: unknown[]; serial?: boolean };
+
+/** The period's first and last day ($1 and $2) as day numbers (days since 1970-01-01), for sizing queries. */
+interface PeriodDays {
+  from: number;
+  to: number;
+}
+
+const dayNumber = (isoDate: string): number => Date.UTC(+isoDate.slice(0, 4), +isoDate.slice(5, 7) - 1, +isoDate.slice(8, 10)) / 86_400_000;
+/** The Monday of a day number's week (1970-01-01 was a Thursday). */
+const mondayOf = (day: number): number => day - (((day + 3) % 7) + 7) % 7;
+/**
+ * The Monday of the week of a date parameter, in date arithmetic only (2000-01-03 was a Monday): unlike
+ * date_trunc, which goes through timestamptz, the planner folds it into a constant.
+ */
+const MONDAY = (param: string) => `(${param}::date - ((${param}::date - date '2000-01-03') % 7 + 7) % 7)`;
 
 /** Active days of each enrolment: from its enrolment day until today, or until the day before its status changed. */
 const ACTIVE_WINDOW = (statuses: string, courseParam: string) => `
@@ -126,33 +142,33 @@ const BUILDERS: { [K in RuleKind]: Builder<K> } = {
   }),
 
   // Each calendar week fires or not as a whole, judged on the full weeks before it. Firing needs minutes in
-  // the baseline week (the oldest of the n + 1), so each week with minutes is a possible baseline: one sort of
-  // the weekly sums per enrolment, and the following weeks read with lead() (a missing week has 0 minutes).
-  study_time_drop: (p) => {
+  // the baseline week (the oldest of the n + 1), so each week with minutes is a possible baseline. The weeks run
+  // from W0, n weeks before the Monday of `from`, to the Monday of `to`: one hash aggregate per enrolment (not per
+  // enrolment and week, a million groups to sort again for the look-ahead) puts the minutes of week i in element
+  // i + 1 of an array, a week without rows having 0; then baselines are read off the arrays. Its groups are few
+  // enough for parallel workers (each merges about as many groups as there are enrolments). The array has a
+  // filtered sum per week: 16 for 90 days, about 60 at the longest period.
+  study_time_drop: (p, period) => {
     const n = p.weeks + 1;
-    const leads = Array.from({ length: n - 1 }, (_, i) => i + 1);
-    const cols = leads.map((i) => `lead(wk.ws, ${i}) over o as ws${i}, lead(wk.m, ${i}) over o as m${i}`).join(', ');
-    // Minutes of week b + 7j: the row j weeks later is at most j rows further on.
-    const v = (j: number) => (j === 0 ? 'q.m' : `coalesce(${leads.slice(0, j).map((i) => `case when q.ws${i} = q.ws + ${7 * j} then q.m${i} end`).join(', ')}, 0)`);
-    const drops = leads.map((j) => `${v(j)} <= $4::numeric * ${v(j - 1)}`).join(' and ');
+    const weeks = (mondayOf(period.to) - mondayOf(period.from)) / 7 + n;
+    const w0 = `(${MONDAY('$1')} - ${7 * n})`;
+    // Each week's first and next Monday are constants (folded), so each filter is two comparisons.
+    const sums = Array.from({ length: weeks }, (_, i) => `coalesce(sum(d.study_minutes) filter (where d.day >= ${w0} + ${7 * i} and d.day < ${w0} + ${7 * i + 7}), 0)::int`).join(', ');
+    // Week i + j has minutes at most the ratio of week i + j − 1, for j = 1 … n − 1.
+    const drops = Array.from({ length: n - 1 }, (_, j) => `w.m[g.i + ${j + 2}] <= $4::numeric * w.m[g.i + ${j + 1}]`).join(' and ');
     return {
       values: [p.dropRatio, p.weeks],
-      // Rollups are stored day by day, so parallel workers would each build nearly every (enrolment, week)
-      // group and the leader merge them again: one process is faster (measured at 100k enrolments).
-      serial: true,
       sql: `
-      wk as (
-        -- The Monday of the day's week in integer arithmetic (2000-01-03 was a Monday): date_trunc on each of
-        -- millions of rows goes through timestamptz and costs more than the whole aggregate.
-        select d.enrollment_id, d.day - ((d.day - date '2000-01-03') % 7 + 7) % 7 as ws, sum(d.study_minutes)::int as m
+      wk as materialized (
+        select d.enrollment_id, array[${sums}] as m
         from enrollment_daily d
-        where d.study_minutes > 0 and d.day >= date_trunc('week', $1::date)::date - ${7 * n} and d.day < date_trunc('week', $2::date)::date
-        group by 1, 2),
-      seq as (select wk.enrollment_id, wk.ws, wk.m, ${cols} from wk window o as (partition by wk.enrollment_id order by wk.ws)),
-      iv as (
-        select q.enrollment_id, q.ws + ${7 * n} as s, q.ws + ${7 * n + 6} as e
-        from seq q
-        where $5::int > 0 and q.ws + ${7 * n} >= date_trunc('week', $1::date)::date and ${drops})`,
+        where d.study_minutes > 0 and d.day >= ${w0} and d.day < ${MONDAY('$2')}
+        group by d.enrollment_id),
+      -- Baseline week i fires week i + n: from the Monday of the first day up to the Monday of the last.
+      iv as materialized (
+        select w.enrollment_id, ${w0} + 7 * (g.i + ${n}) as s, ${w0} + 7 * (g.i + ${n}) + 6 as e
+        from wk w cross join generate_series(0, ${weeks - n}) g(i)
+        where $5::int > 0 and w.m[g.i + 1] > 0 and ${drops})`,
     };
   },
 };
@@ -170,8 +186,13 @@ const STATUSES: Record<RuleKind, string> = {
  * plus totals. Intervals are clipped to each enrolment's active days and to [from − 1, to], merged into
  * islands (one alert each); an island starting at from − 1 was already open when the period began.
  */
-export function backtestQuery(kind: RuleKind, params: ParamsByKind[RuleKind], courseId: string | null = null): { sql: string; values: unknown[]; serial: boolean } {
-  const b = (BUILDERS[kind] as Builder<RuleKind>)(params as never);
+export function backtestQuery(
+  kind: RuleKind,
+  params: ParamsByKind[RuleKind],
+  period: { from: string; to: string },
+  courseId: string | null = null,
+): { sql: string; values: unknown[]; serial: boolean } {
+  const b = (BUILDERS[kind] as Builder<RuleKind>)(params as never, { from: dayNumber(period.from), to: dayNumber(period.to) });
   const courseParam = `$${4 + b.values.length}`;
   const sql = `
     with w as (${ACTIVE_WINDOW(STATUSES[kind], courseParam)}),

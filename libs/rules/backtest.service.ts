@@ -80,7 +80,7 @@ export class BacktestService {
     if (errors.length) throw DomainError.validation(errors);
     const fromDay = from.toISODate()!;
     const toDay = to.toISODate()!;
-    const q = backtestQuery(kind, p.params!, input.courseId ?? null);
+    const q = backtestQuery(kind, p.params!, { from: fromDay, to: toDay }, input.courseId ?? null);
     const started = Date.now();
     const [row] = await this.dataSource.transaction(async (em) => {
       // One big read: sort in memory, read the rollups sequentially (they are stored day by day, so walking
