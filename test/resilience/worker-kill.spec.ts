@@ -10,7 +10,10 @@ import { endState, System } from './system.js';
  */
 const LEARNERS = Number(process.env.RESIL_LEARNERS ?? 3000);
 const ENROLMENTS = Number(process.env.RESIL_ENROLMENTS ?? 600);
-const AS_OF = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 + 4 * 3_600_000); // today 04:00 UTC (noon in Shanghai)
+// The latest 04:00 UTC (noon in Shanghai) that has passed: a run may not be evaluated as of the future, and before
+// 04:00 UTC "today 04:00" still is.
+const NOON_SHANGHAI = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 4 * 3_600_000;
+const AS_OF = new Date(NOON_SHANGHAI <= Date.now() ? NOON_SHANGHAI : NOON_SHANGHAI - 86_400_000);
 
 async function until<T>(what: string, check: () => Promise<T>, timeoutMs = 300_000, everyMs = 50): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
