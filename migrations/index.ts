@@ -9,8 +9,8 @@ import { SupportDesk1764100007000 } from './1764100007000-SupportDesk.js';
 import { KbLearning1764100007001 } from './1764100007001-KbLearning.js';
 import { Analytics1764100008000 } from './1764100008000-Analytics.js';
 import { CaseIntakeQueue1764100009000 } from './1764100009000-CaseIntakeQueue.js';
-import { OutboxNotify1764100009100 } from './1764100009100-OutboxNotify.js';
 import { MissingAssignments1764100009500 } from './1764100009500-MissingAssignments.js';
+import { OutboxNotify1764100009600 } from './1764100009600-OutboxNotify.js';
 
 /**
  * Every migration, in timestamp order. Listed explicitly (not globbed) so the same list works from TypeScript
@@ -28,6 +28,6 @@ export const MIGRATIONS = [
   KbLearning1764100007001,
   Analytics1764100008000,
   CaseIntakeQueue1764100009000,
-  OutboxNotify1764100009100,
   MissingAssignments1764100009500,
+  OutboxNotify1764100009600,
 ];

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `careloop_outbox` (PostgreSQL delivers it at commit, once per transaction), which the workers LISTEN to. The
  * relay still polls every OUTBOX_POLL_MS as a fallback (a lost connection, a missed notification).
  */
-export class OutboxNotify1764100009100 implements MigrationInterface {
-  name = 'OutboxNotify1764100009100';
+export class OutboxNotify1764100009600 implements MigrationInterface {
+  name = 'OutboxNotify1764100009600';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
