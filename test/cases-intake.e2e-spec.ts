@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { INTAKE_LOCK_KEY, MAX_INTAKE_SLOTS } from '../libs/cases/case-intake.service.js';
 import { eventually, TestApp } from '../libs/testing/index.js';
 import { CaseSeed } from './cases.seed.js';
@@ -14,6 +15,25 @@ describe('cases: intake batches', () => {
     await app?.close();
   });
 
+  /**
+   * Opens a transaction that runs `first`, then stays open until `release()`; runs `last` and commits. Resolves once
+   * `first` has run, so whatever it locked is held.
+   */
+  async function holdOpen(first: (em: EntityManager) => Promise<unknown>, last: (em: EntityManager) => Promise<unknown> = async () => undefined) {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const done = app.db.transaction(async (em) => {
+      await first(em);
+      locked();
+      await held;
+      await last(em);
+    });
+    await Promise.race([isLocked, done]);
+    return { release, done };
+  }
+
   it('alerts committed while every intake slot is taken wait for one, then are all taken in', async () => {
     const { team, advisors } = await app.staff.teamWithPeople(2);
     const rule = await seed.rule();
@@ -21,16 +41,9 @@ describe('cases: intake batches', () => {
     const a = await seed.learner(course);
     const b = await seed.learner(course);
 
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const holder = app.db.transaction(async (em) => {
-      await em.query(`select pg_advisory_xact_lock($1::int, s) from generate_series(0, $2::int - 1) s`, [INTAKE_LOCK_KEY, MAX_INTAKE_SLOTS]);
-      locked();
-      await held;
-    });
-    await isLocked;
+    const { release, done: holder } = await holdOpen((em) =>
+      em.query(`select pg_advisory_xact_lock($1::int, s) from generate_series(0, $2::int - 1) s`, [INTAKE_LOCK_KEY, MAX_INTAKE_SLOTS]),
+    );
     const alertIds = [await seed.alert(rule, a), await seed.alert(rule, b)];
     // A job for waiting alerts queues on an intake slot rather than starting a batch of its own.
     await eventually(async () => {
@@ -109,21 +122,15 @@ describe('cases: intake batches', () => {
 
     // Another writer holds the advisor's row: the intake plans from the committed load (0 of 1), writes its rows,
     // then waits to confirm. Meanwhile that writer gives the advisor a case and commits, so the plan no longer holds.
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const writer = app.db.transaction(async (em) => {
-      await em.query(`select id from staff where id = $1 for no key update`, [advisor.id]);
-      locked();
-      await held;
-      await em.query(
-        `insert into cases (learner_id, team_id, advisor_id, status, priority, priority_score, due_at, opened_at, assigned_at, queue)
-         values ($1, $2, $3, 'open', 'medium', 10, now() + interval '1 day', now(), now(), 'advisor')`,
-        [rival.learnerId, team.id, advisor.id],
-      );
-    });
-    await isLocked;
+    const { release, done: writer } = await holdOpen(
+      (em) => em.query(`select id from staff where id = $1 for no key update`, [advisor.id]),
+      (em) =>
+        em.query(
+          `insert into cases (learner_id, team_id, advisor_id, status, priority, priority_score, due_at, opened_at, assigned_at, queue)
+           values ($1, $2, $3, 'open', 'medium', 10, now() + interval '1 day', now(), now(), 'advisor')`,
+          [rival.learnerId, team.id, advisor.id],
+        ),
+    );
     const alertId = await seed.alert(rule, who);
     // The intake waits on the staff row after writing its case rows (it holds a row-exclusive lock on cases).
     await eventually(async () => {

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SYSTEM } from '../auth/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { OutboxService } from '../outbox/outbox.service.js';
-import { jobId } from '../queue/jobs.js';
+import { deadlineJobId } from '../queue/jobs.js';
 import { QueueService } from '../queue/queue.service.js';
 import { updateReturning } from './sql.js';
 
@@ -132,9 +131,7 @@ export class CaseEscalationService {
   }
 }
 
-/** Deterministic id of the deadline job for these cases at this due time (a re-schedule of the same set is a no-op). */
+/** Id of the deadline job for these cases at this due time (a re-schedule of the same set is a no-op). */
 export function escalationJobId(caseIds: string[], dueAtMs: number): string {
-  const ids = [...caseIds].sort();
-  const key = ids.length === 1 ? ids[0] : createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32);
-  return jobId('esc', dueAtMs, key);
+  return deadlineJobId('esc', dueAtMs, caseIds);
 }

@@ -18,8 +18,8 @@ import { caseTaskKey, caseTaskKind } from './case-tasks.js';
 export const INTAKE_BATCH = 1000;
 
 /**
- * Transaction-level advisory locks (INTAKE_LOCK_KEY, slot) for slot 0 … CASE_INTAKE_CONCURRENCY - 1 (at most
- * MAX_INTAKE_SLOTS): how many intake transactions run at once. One by default: every batch spans the teams its
+ * Session-level advisory locks (INTAKE_LOCK_KEY, slot) for slot 0 … CASE_INTAKE_CONCURRENCY - 1 (at most
+ * MAX_INTAKE_SLOTS), each held by the job draining a burst: how many intake transactions run at once. One by default: every batch spans the teams its
  * alerts belong to, and on the 2-core machine the benchmark runs on, two at a time measured no faster (they meet on
  * the same index pages and the same CPUs). A database server with cores to spare may allow more.
  */

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The one typed map of queues, job names and payloads (STYLE rule 4). A job name is `<queue>.<action>`;
  * add new jobs here and nowhere else.
@@ -112,6 +114,17 @@ export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   [QueueName.Maintenance]: 1,
   [QueueName.Analytics]: 1,
 };
+
+/**
+ * Deterministic id of the one delayed job that checks a set of records due at one time (deadline checks, due
+ * notices): the record's id when there is one, a hash of the sorted ids otherwise, so scheduling the same set again
+ * adds nothing.
+ */
+export function deadlineJobId(prefix: string, dueAtMs: number, ids: string[]): string {
+  const sorted = [...ids].sort();
+  const key = sorted.length === 1 ? sorted[0] : createHash('sha256').update(sorted.join(',')).digest('hex').slice(0, 32);
+  return jobId(prefix, dueAtMs, key);
+}
 
 /** BullMQ refuses ':' in custom ids; every deterministic job id goes through here. */
 export function jobId(...parts: Array<string | number>): string {

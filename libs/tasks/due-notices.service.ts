@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { OutboxService } from '../outbox/outbox.service.js';
-import { jobId } from '../queue/jobs.js';
+import { deadlineJobId } from '../queue/jobs.js';
 import { QueueService } from '../queue/queue.service.js';
 
 /** How far ahead the sweep schedules notices: longer than its period, so every task is seen before it is due. */
@@ -77,7 +76,11 @@ export class DueNoticesService {
     );
     if (!rows.length) return 0;
     const byDue = new Map<number, string[]>();
-    for (const r of rows) byDue.set(Number(r.due_ms), [...(byDue.get(Number(r.due_ms)) ?? []), r.id]);
+    for (const r of rows) {
+      const ids = byDue.get(Number(r.due_ms)) ?? [];
+      ids.push(r.id);
+      byDue.set(Number(r.due_ms), ids);
+    }
     const jobs = [...byDue].flatMap(([due, ids]) =>
       chunks(ids.sort(), IDS_PER_JOB).map((chunk) => ({
         name: 'tasks.due-notify' as const,
@@ -130,9 +133,7 @@ export class DueNoticesService {
 
 /** Deterministic id of the notice job for these tasks at this due time (a second sweep adds nothing). */
 export function dueNoticeJobId(taskIds: string[], dueAtMs: number): string {
-  const ids = [...taskIds].sort();
-  const key = ids.length === 1 ? ids[0] : createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32);
-  return jobId('task-due', dueAtMs, key);
+  return deadlineJobId('task-due', dueAtMs, taskIds);
 }
 
 function chunks<T>(xs: T[], size: number): T[][] {

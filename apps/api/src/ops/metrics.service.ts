@@ -35,29 +35,23 @@ export class MetricsService {
         }
       },
     });
-    new Gauge({
-      name: 'careloop_outbox_backlog',
-      help: 'Outbox rows not yet relayed to the queue',
-      registers: [this.registry],
-      async collect() {
-        try {
-          this.set(await outbox.backlog());
-        } catch {
-          /* database down */
-        }
-      },
-    });
-    new Gauge({
-      name: 'careloop_case_intake_backlog',
-      help: 'Open alerts waiting to become (or join) a case',
-      registers: [this.registry],
-      async collect() {
-        try {
-          this.set(await intake.backlog());
-        } catch {
-          /* database down */
-        }
-      },
-    });
+    backlogGauge(this.registry, 'careloop_outbox_backlog', 'Outbox rows not yet relayed to the queue', () => outbox.backlog());
+    backlogGauge(this.registry, 'careloop_case_intake_backlog', 'Open alerts waiting to become (or join) a case', () => intake.backlog());
   }
+}
+
+/** A gauge read from the database at scrape time; left at its last value while the database is down. */
+function backlogGauge(registry: Registry, name: string, help: string, read: () => Promise<number>): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await read());
+      } catch {
+        /* database down: /health/ready reports it */
+      }
+    },
+  });
 }
