@@ -5,7 +5,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/bench/**/*.spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/resilience/'],
+  // apps/console has its own unit tests (Vitest, jsdom): npm run test:console-unit
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/resilience/', '/apps/console/'],
   globalSetup: '<rootDir>/test/global-setup.js',
   globalTeardown: '<rootDir>/test/global-teardown.js',
   testTimeout: 60_000,

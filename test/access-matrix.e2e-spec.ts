@@ -35,6 +35,10 @@ const SYNC = '401 403 403 403 403 ok 403 ok 401';
 
 const ROWS: Record<string, Row> = {
   // OpenAPI UI and document: public.
+  // The web console's static files (the page holds no data; its API calls are checked like any other).
+  'GET /': { expect: PUBLIC },
+  'GET /console': { expect: PUBLIC },
+  'GET /console/*': { expect: PUBLIC },
   'GET /docs': { expect: PUBLIC },
   'GET /docs/': { expect: PUBLIC },
   'GET /docs/*': { expect: PUBLIC },

@@ -9,6 +9,7 @@ import { requestIdOf } from '../../../libs/config/logger.js';
 import { StaffService } from '../../../libs/staff/staff.service.js';
 import { ApiModule } from './api.module.js';
 import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
+import { registerConsole } from './http/console-static.js';
 import { body } from './http/error-body.js';
 import { createValidationPipe } from './http/validation.js';
 import { MetricsService } from './ops/metrics.service.js';
@@ -82,6 +83,10 @@ export async function createApiApp(config: AppConfig, opts: { logStream?: NodeJS
     const route = req.routeOptions?.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
+
+  // The web console (apps/console, built into dist/console) at /console; the root sends people there.
+  await registerConsole(fastify);
+  fastify.get('/', (_req, reply) => reply.redirect('/console/', 302));
 
   setupOpenApi(app);
   await app.init();

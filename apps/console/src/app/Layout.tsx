@@ -1,0 +1,59 @@
+import { useState, type FormEvent } from 'react';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { session } from '../api/session';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { useI18n } from '../i18n/i18n';
+import { SessionExpiryRedirect, useSession } from './auth';
+
+export function Layout() {
+  const { t, fmt } = useI18n();
+  const current = useSession();
+  const navigate = useNavigate();
+  const [q, setQ] = useState('');
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    const term = q.trim();
+    navigate(term ? `/learners?q=${encodeURIComponent(term)}` : '/learners');
+  };
+  return (
+    <div className="shell">
+      <SessionExpiryRedirect />
+      <a className="skip-link" href="#main">
+        {t('layout.skip')}
+      </a>
+      <header className="topbar">
+        <span className="brand" aria-label="careloop">
+          <span className="brand-mark" aria-hidden="true" />
+          careloop
+        </span>
+        <nav aria-label={t('layout.nav')}>
+          <NavLink to="/queue">{t('layout.nav.queue')}</NavLink>
+          <NavLink to="/learners">{t('layout.nav.learners')}</NavLink>
+        </nav>
+        <form role="search" className="topbar-search" onSubmit={search}>
+          <label htmlFor="global-search" className="visually-hidden">
+            {t('layout.search.label')}
+          </label>
+          <input id="global-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('layout.search.placeholder')} />
+        </form>
+        <div className="topbar-end">
+          <span className="zone" title={t('layout.zone.title')}>
+            {fmt.zoneLabel}
+          </span>
+          <LanguageSwitch />
+          {current && (
+            <span className="who">
+              {current.staff.name} · {t(`role.${current.staff.role}`)}
+            </span>
+          )}
+          <button type="button" className="link-button" onClick={() => session.expire('signed_out')}>
+            {t('layout.signOut')}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
