@@ -22,7 +22,7 @@ export interface ConsoleSchool {
   close(): Promise<void>;
 }
 
-export async function startConsoleSchool(learners = 120): Promise<ConsoleSchool> {
+export async function startConsoleSchool(learners = 500): Promise<ConsoleSchool> {
   const app = await TestApp.start({ ownDatabase: true, env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password } });
   await app.api.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.api.getHttpServer().address() as AddressInfo).port}`;
@@ -33,7 +33,7 @@ export async function startConsoleSchool(learners = 120): Promise<ConsoleSchool>
     learners,
     seed: 20261203,
     batchSize: 500,
-    concurrency: 2,
+    concurrency: 3,
     schoolTimezone: 'Asia/Shanghai',
     resume: false,
     waitTimeoutMs: 120_000,

@@ -15,6 +15,7 @@ const KEY = 'careloop.session';
 type Listener = (s: Session | null, reason?: EndReason) => void;
 const listeners = new Set<Listener>();
 let timer: ReturnType<typeof setTimeout> | undefined;
+let endedBecause: EndReason | undefined;
 
 function read(): Session | null {
   try {
@@ -49,6 +50,7 @@ export const session = {
     return this.current()?.accessToken;
   },
   start(s: Session) {
+    endedBecause = undefined;
     sessionStorage.setItem(KEY, JSON.stringify(s));
     arm(s);
     listeners.forEach((l) => l(s));
@@ -59,9 +61,14 @@ export const session = {
   },
   expire(reason: EndReason) {
     if (!read()) return;
+    endedBecause = reason;
     sessionStorage.removeItem(KEY);
     arm(null);
     listeners.forEach((l) => l(null, reason));
+  },
+  /** Why the last session of this page ended (undefined: it never started, or a new one did). */
+  endReason(): EndReason | undefined {
+    return endedBecause;
   },
   subscribe(l: Listener): () => void {
     listeners.add(l);

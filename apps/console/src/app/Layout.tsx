@@ -3,7 +3,7 @@ import { NavLink, Outlet, useNavigate } from 'react-router';
 import { session } from '../api/session';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useI18n } from '../i18n/i18n';
-import { SessionExpiryRedirect, useSession } from './auth';
+import { useSession } from './auth';
 
 export function Layout() {
   const { t, fmt } = useI18n();
@@ -17,7 +17,6 @@ export function Layout() {
   };
   return (
     <div className="shell">
-      <SessionExpiryRedirect />
       <a className="skip-link" href="#main">
         {t('layout.skip')}
       </a>

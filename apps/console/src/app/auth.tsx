@@ -1,5 +1,5 @@
 import { useEffect, useSyncExternalStore, type ReactNode } from 'react';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Navigate, useLocation } from 'react-router';
 import { session, type Session } from '../api/session';
 
 let snapshot: Session | null = session.current();
@@ -25,24 +25,18 @@ export function signInPath(pathname: string, search: string, reason?: string): s
   return `/sign-in${qs ? `?${qs}` : ''}`;
 }
 
-/** Pages behind sign-in: without a session, go to sign-in and come back here after. */
+/**
+ * Pages behind sign-in. Without a session (never signed in, or the token expired or was refused mid-work), go to
+ * sign-in and come back to this page after; signing out goes to a plain sign-in page.
+ */
 export function RequireAuth({ children }: { children: ReactNode }) {
   const current = useSession();
   const location = useLocation();
-  if (!current) return <Navigate to={signInPath(location.pathname, location.search)} replace />;
+  useEffect(() => session.resume(), []);
+  if (!current) {
+    const reason = session.endReason();
+    const to = reason === 'signed_out' ? '/sign-in' : signInPath(location.pathname, location.search, reason);
+    return <Navigate to={to} replace />;
+  }
   return <>{children}</>;
-}
-
-/** When the token expires (or the API answers 401) mid-work, go to sign-in and remember the page. */
-export function SessionExpiryRedirect() {
-  const navigate = useNavigate();
-  const location = useLocation();
-  useEffect(() => {
-    session.resume();
-    return session.subscribe((s, reason) => {
-      if (!s && reason === 'expired') navigate(signInPath(location.pathname, location.search, 'expired'), { replace: true });
-      if (!s && reason === 'signed_out') navigate('/sign-in', { replace: true });
-    });
-  }, [navigate, location.pathname, location.search]);
-  return null;
 }

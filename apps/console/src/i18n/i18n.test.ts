@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import en from './en.json';
 import zhCN from './zh-CN.json';
 import { detectLocale, makeFormatters, stableName, translate, type Messages } from './i18n';
-import { localizeServerMessage } from './server-messages';
+import { localizeAssignmentReason, localizeServerMessage } from './server-messages';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -78,5 +78,15 @@ describe('server messages in Chinese', () => {
     expect(localizeServerMessage('zh-CN', 'durationMinutes must not be greater than 600')).toBe('不能大于 600');
     expect(localizeServerMessage('zh-CN', 'something nobody expected')).toBe('此项的值无效');
     expect(localizeServerMessage('en', 'durationMinutes must not be greater than 600')).toBe('durationMinutes must not be greater than 600');
+  });
+});
+
+describe('assignment reasons in Chinese', () => {
+  it('says the policy\'s reasons in Chinese and keeps what a person typed', () => {
+    expect(localizeAssignmentReason('zh-CN', 'least loaded in team (13/100 open, skill "data")')).toBe('团队中负担最轻（13/100 个未结，技能“data”）');
+    expect(localizeAssignmentReason('zh-CN', "owner is away; least loaded in team (2/60 open)")).toBe('负责顾问不在岗；团队中负担最轻（2/60 个未结）');
+    expect(localizeAssignmentReason('zh-CN', "continuity: learner's owner has room (3/100 open)")).toBe('延续负责关系：学员的负责顾问还有余量（3/100 个未结）');
+    expect(localizeAssignmentReason('zh-CN', 'manual assignment: 会说粤语')).toBe('手动分配：会说粤语');
+    expect(localizeAssignmentReason('en', 'least loaded in team (13/100 open)')).toBe('least loaded in team (13/100 open)');
   });
 });

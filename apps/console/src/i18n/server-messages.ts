@@ -28,3 +28,34 @@ export function localizeServerMessage(locale: Locale, message: string): string {
   }
   return '此项的值无效';
 }
+
+/**
+ * Why a case went to whom, as the assignment policy wrote it for the audit log (libs/assignment/assignment-policy.ts):
+ * in Chinese, the known shapes are said in Chinese; a reason a person typed (manual or bulk moves) is kept as typed.
+ */
+export function localizeAssignmentReason(locale: Locale, reason: string): string {
+  if (locale === 'en') return reason;
+  const parts = reason.split('; ');
+  return parts.map(zhReasonPart).join('；');
+}
+
+function zhReasonPart(part: string): string {
+  let m: RegExpMatchArray | null;
+  if ((m = part.match(/^continuity: learner's owner has room \((\d+)\/(\d+) open\)$/))) return `延续负责关系：学员的负责顾问还有余量（${m[1]}/${m[2]} 个未结）`;
+  if ((m = part.match(/^least loaded in team \((\d+)\/(\d+) open(?:, skill "([^"]+)")?(?: \(nobody active has skill "([^"]+)"\))?\)$/))) {
+    const skill = m[3] ? `，技能“${m[3]}”` : m[4] ? `，团队中无人具备技能“${m[4]}”` : '';
+    return `团队中负担最轻（${m[1]}/${m[2]} 个未结${skill}）`;
+  }
+  if (part === 'pool: no responsible team') return '进入待分配池：没有负责的团队';
+  if (part === 'pool: no active advisor in the team') return '进入待分配池：团队中没有在岗的顾问';
+  if ((m = part.match(/^pool: all (\d+) eligible advisor\(s\) of the team are at capacity(?: \(nobody active has skill "([^"]+)"\))?$/))) return `进入待分配池：团队中 ${m[1]} 位合适的顾问都已满额${m[2] ? `（无人具备技能“${m[2]}”）` : ''}`;
+  if (part === 'owner unknown') return '负责顾问未知';
+  if (part === 'owner excluded') return '负责顾问被排除';
+  if (part === 'owner is an admin') return '负责人是管理员';
+  if ((m = part.match(/^owner is (away|inactive)$/))) return m[1] === 'away' ? '负责顾问不在岗' : '负责顾问已停用';
+  if ((m = part.match(/^owner at capacity \((\d+)\/(\d+)\)$/))) return `负责顾问已满额（${m[1]}/${m[2]}）`;
+  if ((m = part.match(/^manual assignment: (.*)$/s))) return `手动分配：${m[1]}`;
+  if ((m = part.match(/^bulk reassignment by policy \((.*?)\): (.*)$/s))) return `按规则批量改派（${m[1]}）：${zhReasonPart(m[2])}`;
+  if ((m = part.match(/^bulk reassignment: (.*)$/s))) return `批量改派：${m[1]}`;
+  return part;
+}

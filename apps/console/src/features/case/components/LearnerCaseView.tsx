@@ -5,6 +5,7 @@ import { ProgressBar } from '../../../components/ProgressBar';
 import { RelativeTime } from '../../../components/RelativeTime';
 import type { OutcomeDialogComponent, TaskRef } from '../../../components/task-dialogs';
 import { useI18n } from '../../../i18n/i18n';
+import { localizeAssignmentReason } from '../../../i18n/server-messages';
 import { useLearner, useTimeline, type CaseDetail, type LearnerDetail } from '../api/case';
 import { describeEvidence } from './evidence';
 import { ResolveDialog } from './ResolveDialog';
@@ -84,12 +85,12 @@ export function LearnerCaseView({ learnerId, theCase, tasks, OutcomeDialog }: { 
 }
 
 function CaseFacts({ theCase }: { theCase: CaseDetail }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, locale } = useI18n();
   const rows: Array<[string, React.ReactNode]> = [
     [t('case.openedAt'), fmt.dateTime(theCase.openedAt, { zone: true })],
     [t('case.dueAt'), theCase.dueAt ? <RelativeTime at={theCase.dueAt} overdueLabel={!theCase.firstContactAt} /> : '—'],
     [t('case.firstContact'), theCase.firstContactAt ? fmt.dateTime(theCase.firstContactAt) : t('case.firstContact.none')],
-    [t('case.assignment'), theCase.advisorId ? (theCase.assignmentReason ?? '—') : t('case.pool')],
+    [t('case.assignment'), theCase.advisorId ? (theCase.assignmentReason ? localizeAssignmentReason(locale, theCase.assignmentReason) : '—') : t('case.pool')],
   ];
   if (theCase.status === 'resolved') {
     rows.push([t('case.outcome'), `${enumLabel(t, 'case.outcome', theCase.outcome)}${theCase.churnReason ? ` · ${enumLabel(t, 'churn', theCase.churnReason)}` : ''}`]);

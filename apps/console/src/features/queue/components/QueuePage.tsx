@@ -12,8 +12,9 @@ import { useI18n } from '../../../i18n/i18n';
 import { useQueue, type QueueCase, type QueueTask } from '../api/queue';
 import { DateNav } from './DateNav';
 
-function todayIn(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+/** YYYY-MM-DD of an instant in a zone (en-CA formats dates that way). */
+function dayIn(timeZone: string, at: Date | string = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at));
 }
 
 function refOf(task: QueueTask): TaskRef {
@@ -57,7 +58,7 @@ export function QueuePage({ OutcomeDialog, RescheduleDialog }: { OutcomeDialog: 
   const nextScheduledAfter = (index: number): QueueTask | undefined => tasks.slice(index + 1).find((x) => x.status === 'scheduled');
 
   const data = queue.data;
-  const isToday = !!data && data.date === todayIn(data.timezone);
+  const isToday = !!data && data.date === dayIn(data.timezone);
 
   return (
     <section className="page" aria-labelledby="queue-title">
@@ -123,6 +124,7 @@ export function QueuePage({ OutcomeDialog, RescheduleDialog }: { OutcomeDialog: 
                 key={task.id}
                 task={task}
                 index={i}
+                queueDate={data.date}
                 active={i === active}
                 onActivate={() => setActive(i)}
                 onOutcome={() => open(task)}
@@ -177,14 +179,15 @@ export function QueuePage({ OutcomeDialog, RescheduleDialog }: { OutcomeDialog: 
   );
 }
 
-function TaskRow({ task, index, active, onActivate, onOutcome, onReschedule }: { task: QueueTask; index: number; active: boolean; onActivate(): void; onOutcome(): void; onReschedule(): void }) {
+function TaskRow({ task, index, queueDate, active, onActivate, onOutcome, onReschedule }: { task: QueueTask; index: number; queueDate: string; active: boolean; onActivate(): void; onOutcome(): void; onReschedule(): void }) {
   const { t, fmt, a11y } = useI18n();
   const scheduled = task.status === 'scheduled';
   const classes = ['queue-row', active ? 'is-active' : '', task.overdue ? 'is-overdue' : '', scheduled ? '' : 'is-closed'].filter(Boolean).join(' ');
   return (
     <tr className={classes} data-row-index={index} tabIndex={active ? 0 : -1} onClick={onActivate} onFocus={onActivate} aria-current={active ? 'true' : undefined}>
       <td className="cell-due">
-        <span className="due-time">{fmt.time(task.dueAt)}</span>
+        {/* A call carried over from another day (overdue, or seen from a later day) shows its date too. */}
+        <span className="due-time">{dayIn(fmt.timeZone, task.dueAt) === queueDate ? fmt.time(task.dueAt) : fmt.dateTime(task.dueAt)}</span>
         <span className={task.overdue ? 'due-rel overdue' : 'due-rel'}>{scheduled ? <RelativeTime at={task.dueAt} overdueLabel /> : enumLabel(t, 'task.status', task.status)}</span>
       </td>
       <td className="cell-learner">
