@@ -38,7 +38,7 @@ const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>c
 export async function registerConsole(fastify: FastifyInstance, root = consoleDir()): Promise<void> {
   await fastify.register(async (scope) => {
     const built = existsSync(path.join(root, 'index.html'));
-    if (built) await scope.register(fastifyStatic, { root, serve: false, decorateReply: true, cacheControl: false });
+    if (built) await scope.register(fastifyStatic, { root, serve: false, decorateReply: true, cacheControl: false, preCompressed: true });
     const sendIndex = (reply: FastifyReply) => {
       if (!built) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
       return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html');

@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
 import { ApiError } from '../api/client';
+import { adoptEarlyQueue } from './early-queue';
 import { I18nProvider } from '../i18n/i18n';
 import { router } from './router';
 
@@ -14,6 +15,9 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// The advisor's landing page: the queue was asked for before this script loaded (index.html).
+adoptEarlyQueue(queryClient);
 
 export function App() {
   return (

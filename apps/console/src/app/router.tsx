@@ -1,14 +1,19 @@
+import { lazy, Suspense, type ReactNode } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
-import { CasePage } from '../features/case/components/CasePage';
-import { LearnerPage } from '../features/case/components/LearnerPage';
+import { Loading } from '../components/ErrorState';
 import { SignInPage } from '../features/auth/components/SignInPage';
-import { LearnerSearchPage } from '../features/learners/components/LearnerSearchPage';
 import { OutcomeDialog } from '../features/outcome/components/OutcomeDialog';
 import { RescheduleDialog } from '../features/outcome/components/RescheduleDialog';
 import { QueuePage } from '../features/queue/components/QueuePage';
 import { RequireAuth } from './auth';
 import { Layout } from './Layout';
 import { NotFoundPage, RouteError } from './RouteError';
+
+// The queue and sign-in ship in the first script; the other pages load when first opened.
+const CasePage = lazy(() => import('../features/case/components/CasePage').then((m) => ({ default: m.CasePage })));
+const LearnerPage = lazy(() => import('../features/case/components/LearnerPage').then((m) => ({ default: m.LearnerPage })));
+const LearnerSearchPage = lazy(() => import('../features/learners/components/LearnerSearchPage').then((m) => ({ default: m.LearnerSearchPage })));
+const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
 /** The console's pages under /console. Features never import each other: the dialogs are composed in here. */
 export const router = createBrowserRouter(
@@ -25,9 +30,9 @@ export const router = createBrowserRouter(
       children: [
         { index: true, element: <Navigate to="/queue" replace /> },
         { path: 'queue', element: <QueuePage OutcomeDialog={OutcomeDialog} RescheduleDialog={RescheduleDialog} /> },
-        { path: 'cases/:caseId', element: <CasePage OutcomeDialog={OutcomeDialog} /> },
-        { path: 'learners', element: <LearnerSearchPage /> },
-        { path: 'learners/:learnerId', element: <LearnerPage OutcomeDialog={OutcomeDialog} /> },
+        { path: 'cases/:caseId', element: page(<CasePage OutcomeDialog={OutcomeDialog} />) },
+        { path: 'learners', element: page(<LearnerSearchPage />) },
+        { path: 'learners/:learnerId', element: page(<LearnerPage OutcomeDialog={OutcomeDialog} />) },
         { path: '*', element: <NotFoundPage /> },
       ],
     },

@@ -21,11 +21,19 @@ export function detectLocale(saved: string | null, preferred: readonly string[])
   return 'en';
 }
 
+// Intl objects are costly to build (a queue of 150 rows formats about a thousand values): build each once.
+const pluralRules = new Map<string, Intl.PluralRules>();
+function memo<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
+  let v = cache.get(key);
+  if (v === undefined) cache.set(key, (v = make()));
+  return v;
+}
+
 /** `{name}` placeholders; `{count}` also picks `key.one` / `key.other` when the catalog has them. */
 export function translate(messages: Messages, locale: Locale, key: MessageKey, vars?: Record<string, string | number>): string {
   let template: string = messages[key];
   if (vars && typeof vars.count === 'number') {
-    const form = new Intl.PluralRules(locale).select(vars.count);
+    const form = memo(pluralRules, locale, () => new Intl.PluralRules(locale)).select(vars.count);
     const plural = (messages as Record<string, string>)[`${key}.${form}`];
     if (plural) template = plural;
   }
@@ -44,6 +52,8 @@ export interface Formatters {
   duration(ms: number): string;
   number(n: number, opts?: Intl.NumberFormatOptions): string;
   percent(fraction: number): string;
+  /** YYYY-MM-DD of an instant in the viewer's zone. */
+  day(iso: string | Date): string;
   /** The viewer's time zone and its short name, e.g. "Asia/Shanghai (GMT+8)". */
   zoneLabel: string;
   timeZone: string;
@@ -72,8 +82,11 @@ export function makeFormatters(locale: Locale, timeZone = Intl.DateTimeFormat().
   const dateTimeZoneFmt = new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
   const dateFmt = new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: 'short', day: 'numeric' });
   const timeFmt = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const dayFmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   const rel = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const shortZone = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value;
+  const numberFormats = new Map<string, Intl.NumberFormat>();
+  const numberFormat = (opts?: Intl.NumberFormatOptions) => memo(numberFormats, opts ? JSON.stringify(opts) : '', () => new Intl.NumberFormat(locale, opts));
   return {
     timeZone,
     zoneLabel: shortZone && shortZone !== timeZone ? `${timeZone} (${shortZone})` : timeZone,
@@ -86,10 +99,11 @@ export function makeFormatters(locale: Locale, timeZone = Intl.DateTimeFormat().
     },
     duration: (ms) => {
       const [unit, value] = pickUnit(Math.abs(ms));
-      return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(Math.max(1, Math.abs(value)));
+      return numberFormat({ style: 'unit', unit, unitDisplay: 'long' }).format(Math.max(1, Math.abs(value)));
     },
-    number: (n, opts) => new Intl.NumberFormat(locale, opts).format(n),
-    percent: (fraction) => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(fraction),
+    number: (n, opts) => numberFormat(opts).format(n),
+    percent: (fraction) => numberFormat({ style: 'percent', maximumFractionDigits: 0 }).format(fraction),
+    day: (iso) => dayFmt.format(d(iso)),
   };
 }
 

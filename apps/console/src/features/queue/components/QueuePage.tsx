@@ -187,7 +187,7 @@ function TaskRow({ task, index, queueDate, active, onActivate, onOutcome, onResc
     <tr className={classes} data-row-index={index} tabIndex={active ? 0 : -1} onClick={onActivate} onFocus={onActivate} aria-current={active ? 'true' : undefined}>
       <td className="cell-due">
         {/* A call carried over from another day (overdue, or seen from a later day) shows its date too. */}
-        <span className="due-time">{dayIn(fmt.timeZone, task.dueAt) === queueDate ? fmt.time(task.dueAt) : fmt.dateTime(task.dueAt)}</span>
+        <span className="due-time">{fmt.day(task.dueAt) === queueDate ? fmt.time(task.dueAt) : fmt.dateTime(task.dueAt)}</span>
         <span className={task.overdue ? 'due-rel overdue' : 'due-rel'}>{scheduled ? <RelativeTime at={task.dueAt} overdueLabel /> : enumLabel(t, 'task.status', task.status)}</span>
       </td>
       <td className="cell-learner">
