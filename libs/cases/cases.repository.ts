@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { stageSql, type LifecycleStage } from '../learners/lifecycle.js';
 
 export interface CaseRow {
   id: string;
@@ -46,6 +47,17 @@ export interface CaseListFilter {
   learnerId?: string;
   queue?: string;
   escalated?: boolean;
+  /** not resolved (open or in progress) */
+  open?: boolean;
+  /** has an alert of this rule */
+  ruleKey?: string;
+  /** the lifecycle stage of the case's enrolment (the learner's course of the case), as of `now` */
+  stage?: LifecycleStage;
+  /** first contact still to make: overdue (due before now), today (due by the end of `endOfToday`) */
+  due?: 'overdue' | 'today';
+  now?: Date;
+  endOfToday?: Date;
+  churnInactiveDays?: number;
   after?: { score: number; due: string; id: string };
   limit: number;
 }
@@ -84,6 +96,15 @@ export class CasesRepository {
     if (f.queue) where.push(`c.queue = ${p(f.queue)}`);
     if (f.escalated === true) where.push(`c.escalated_at is not null`);
     if (f.escalated === false) where.push(`c.escalated_at is null`);
+    if (f.open) where.push(`c.status <> 'resolved'`);
+    if (f.ruleKey) where.push(`exists (select 1 from case_alerts ca join alerts a on a.id = ca.alert_id where ca.case_id = c.id and a.rule_key = ${p(f.ruleKey)})`);
+    if (f.stage) {
+      const [now, days] = [p(f.now ?? new Date()), p(f.churnInactiveDays ?? 30)];
+      where.push(`exists (select 1 from enrollments e where e.learner_id = c.learner_id and (c.course_id is null or e.course_id = c.course_id)
+                            and ${stageSql('e', `${now}::timestamptz`, `${days}::int`)} = ${p(f.stage)})`);
+    }
+    if (f.due === 'overdue') where.push(`c.first_contact_at is null and c.due_at < ${p(f.now ?? new Date())}`);
+    if (f.due === 'today') where.push(`c.first_contact_at is null and c.due_at >= ${p(f.now ?? new Date())} and c.due_at < ${p(f.endOfToday ?? new Date())}`);
     if (f.after) {
       const [s, d, i] = [p(f.after.score), p(f.after.due), p(f.after.id)];
       where.push(`(c.priority_score < ${s} or (c.priority_score = ${s} and (coalesce(c.due_at, 'infinity') > ${d}::timestamptz

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
 import { LOAD_COUNTERS } from '../assignment/assignment.contract.js';
 import { AssignmentService } from '../assignment/assignment.service.js';
 import { isAdmin, isSupervisorOf, seesAllTeams, type Actor } from '../auth/actor.js';
 import { AuditService, type AuditRecord } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
 import { OutboxService, type DomainEvent } from '../outbox/outbox.service.js';
@@ -50,13 +52,18 @@ export class CasesService {
     private readonly outbox: OutboxService,
     private readonly escalation: CaseEscalationService,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(actor: Actor, f: ListCasesInput): Promise<Page<CaseView>> {
     const limit = pageLimit(f.limit);
     const after = decodeCursor(f.cursor, 3);
+    const now = this.clock.now();
     const rows = await this.repo.list({
       ...f,
+      now,
+      endOfToday: DateTime.fromJSDate(now, { zone: this.config.schoolTimezone }).endOf('day').toJSDate(),
+      churnInactiveDays: this.config.churnInactiveDays,
       scope: scopeOf(actor),
       after: after ? { score: Number(after[0]), due: String(after[1]), id: String(after[2]) } : undefined,
       limit,

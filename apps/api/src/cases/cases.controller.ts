@@ -20,7 +20,7 @@ export class CasesController {
   @ApiOperation({ summary: 'Cases visible to the caller, by priority then due time' })
   @ApiOkResponse({ type: CasePageDto })
   list(@CurrentActor() actor: Actor, @Query() q: ListCasesQueryDto) {
-    return this.cases.list(actor, { ...q, unassigned: bool(q.unassigned), escalated: bool(q.escalated) });
+    return this.cases.list(actor, { ...q, unassigned: bool(q.unassigned), escalated: bool(q.escalated), open: bool(q.open) });
   }
 
   @Post('reassign')

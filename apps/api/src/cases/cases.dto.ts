@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { CHURN_REASONS, OUTCOMES } from '../../../../libs/cases/case-tasks.js';
+import { LIFECYCLE_STAGES } from '../../../../libs/learners/lifecycle.js';
 import { PageQueryDto } from '../http/pagination.dto.js';
 
 const STATUSES = ['open', 'in_progress', 'resolved'] as const;
 const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 const QUEUES = ['advisor', 'escalation'] as const;
 const BOOL = ['true', 'false'] as const;
+const DUE = ['overdue', 'today'] as const;
 
 export class ListCasesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
@@ -17,6 +19,10 @@ export class ListCasesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() learnerId?: string;
   @ApiPropertyOptional({ enum: QUEUES, description: "escalation: the supervisors' escalation queue" }) @IsOptional() @IsIn(QUEUES) queue?: (typeof QUEUES)[number];
   @ApiPropertyOptional({ enum: BOOL }) @IsOptional() @IsIn(BOOL) escalated?: (typeof BOOL)[number];
+  @ApiPropertyOptional({ enum: BOOL, description: 'true: open or in progress (not resolved)' }) @IsOptional() @IsIn(BOOL) open?: (typeof BOOL)[number];
+  @ApiPropertyOptional({ example: 'inactive_7d', description: 'cases with an alert of this rule' }) @IsOptional() @IsString() @MaxLength(100) ruleKey?: string;
+  @ApiPropertyOptional({ enum: LIFECYCLE_STAGES, description: "the lifecycle stage of the case's enrolment" }) @IsOptional() @IsIn(LIFECYCLE_STAGES) stage?: (typeof LIFECYCLE_STAGES)[number];
+  @ApiPropertyOptional({ enum: DUE, description: 'first contact still to make: overdue (past its due time) or due today (school time zone)' }) @IsOptional() @IsIn(DUE) due?: (typeof DUE)[number];
 }
 
 export class AssignCaseDto {
