@@ -2,7 +2,7 @@ import { IANAZone } from 'luxon';
 
 /**
  * Everything careloop reads from the environment, parsed and validated once at boot.
- * No other file reads process.env (STYLE rule 7).
+ * No other file reads process.env (CONTRIBUTING rule 7).
  */
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';

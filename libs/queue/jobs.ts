@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The one typed map of queues, job names and payloads (STYLE rule 4). A job name is `<queue>.<action>`;
+ * The one typed map of queues, job names and payloads (CONTRIBUTING rule 4). A job name is `<queue>.<action>`;
  * add new jobs here and nowhere else.
  */
 export enum QueueName {
@@ -96,7 +96,7 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'analytics.refresh': QueueName.Analytics,
 };
 
-/** Retry and retention defaults for every job (STYLE rule 5); a job may override attempts/backoff. */
+/** Retry and retention defaults for every job (CONTRIBUTING rule 5); a job may override attempts/backoff. */
 export const DEFAULT_JOB_OPTIONS = {
   attempts: 8,
   backoff: { type: 'exponential' as const, delay: 1000 },
