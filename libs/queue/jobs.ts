@@ -161,6 +161,23 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnFail: { age: 14 * 24 * 3600 },
 };
 
+/**
+ * How fast a job whose worker died (kill -9, OOM, lost host) runs again, keeping at-least-once. A worker holds a
+ * lock on each active job and renews it every `lockRenewTime`; once a dead worker's lock expires, the next stalled
+ * check (every `stalledInterval`, by any worker) moves the job back to wait. So a crash costs at most
+ * lockDuration + stalledInterval (12 s) before another attempt starts, where BullMQ's defaults with the 60 s lock
+ * used before cost up to 90 s per crash. Renewing at a third of the lock (not half) keeps a busy but healthy worker
+ * from losing its lock unless its event loop stalls for more than 7 s; if that happens the job runs twice, which
+ * every handler tolerates (CONTRIBUTING rule 5). maxStalledCount: a job recovered from a stall more often than this
+ * is failed rather than retried forever.
+ */
+export const WORKER_LOCK_OPTIONS = {
+  lockDuration: 10_000,
+  lockRenewTime: 3_000,
+  stalledInterval: 2_000,
+  maxStalledCount: 3,
+} as const;
+
 /** Per-queue worker concurrency. */
 export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   [QueueName.Rules]: 1,

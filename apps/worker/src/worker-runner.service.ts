@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../../../libs/config/index.js';
 import { JobAnchorsRepository } from '../../../libs/queue/job-anchors.repository.js';
-import { jobAnchor, QUEUE_CONCURRENCY, type JobAnchor } from '../../../libs/queue/jobs.js';
+import { jobAnchor, QUEUE_CONCURRENCY, WORKER_LOCK_OPTIONS, type JobAnchor } from '../../../libs/queue/jobs.js';
 import { QueueService } from '../../../libs/queue/queue.service.js';
 import { redisConnectionOptions } from '../../../libs/queue/redis-connection.js';
 import { JOB_PROCESSORS, type JobProcessor } from './job-processor.js';
@@ -29,11 +29,11 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
         connection: redisConnectionOptions(this.config.redisUrl),
         prefix: this.queues.prefix,
         concurrency: QUEUE_CONCURRENCY[p.queue],
-        lockDuration: 60_000,
-        maxStalledCount: 3,
+        ...WORKER_LOCK_OPTIONS,
         autorun: true,
       });
       worker.on('failed', (job, err) => this.logger.warn(`${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`));
+      worker.on('stalled', (jobId) => this.logger.warn(`${p.queue} job ${jobId} stalled (its worker died or was blocked); it runs again`));
       worker.on('error', (err) => this.logger.warn(`worker ${p.queue}: ${err.message}`));
       this.workers.push(worker);
     }
