@@ -75,15 +75,16 @@ describe('two installations on one Redis with the default queue prefix', () => {
     const events = new Queue(QueueName.Tasks, { connection: redisConnectionOptions(redisUrl), prefix: a.queuePrefix });
     try {
       const runId = randomUUID();
-      const job = await queue.add('rules.run', { runId }, { attempts: 8, backoff: { type: 'fixed', delay: 10 } });
+      // Retries allowed and an hour apart: a retried job would sit in delayed, so reaching failed means none was made.
+      const retryable = { attempts: 8, backoff: { type: 'fixed', delay: 3_600_000 } };
+      const job = await queue.add('rules.run', { runId }, retryable);
       // An outbox event of another installation: its outbox id may well exist here, its aggregate does not.
-      const [{ id: outboxId }] = await a.db.query(`select max(id)::text as id from outbox`);
-      const foreign = await events.add('tasks.first-week', { outboxId, eventType: 'enrollment.created', aggregateType: 'enrollment', aggregateId: randomUUID(), occurredAt: new Date().toISOString(), payload: {} });
+      const [{ id: outboxId }] = await a.db.query(`select coalesce(max(id), 1)::text as id from outbox`);
+      const foreign = await events.add('tasks.first-week', { outboxId, eventType: 'enrollment.created', aggregateType: 'enrollment', aggregateId: randomUUID(), occurredAt: new Date().toISOString(), payload: {} }, retryable);
       for (const [q, j] of [[queue, job], [events, foreign]] as const) {
-        const failed = await eventually(async () => {
-          const current = await q.getJob(j.id!);
-          return (await current?.getState()) === 'failed' ? current : undefined;
-        });
+        // Read the job after it is failed: a copy read before could predate the failure.
+        await eventually(async () => (await q.getJobState(j.id!)) === 'failed');
+        const failed = (await q.getJob(j.id!))!;
         expect(failed.attemptsMade).toBe(1); // not retried: another attempt cannot make the row appear
         expect(failed.failedReason).toMatch(/this database does not have/);
       }
