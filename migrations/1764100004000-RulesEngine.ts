@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Warning rules engine: the five default rules of DESIGN section 3, an ISO-8601 helper for evidence,
+ * Warning rules engine: the five default rules of docs/design.md §3, an ISO-8601 helper for evidence,
  * feedback update time, and the indexes the evaluators and the alert list need.
  */
 export class RulesEngine1764100004000 implements MigrationInterface {

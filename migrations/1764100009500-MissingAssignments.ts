@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Assignments known before they are submitted, so the late_assignments rule can count the ones still missing
- * (DESIGN section 3: "submitted (or still missing) more than 3 days after its due date"). Until now the only
+ * (docs/design.md §3: "submitted, or still not submitted, more than 3 days after its due date"). Until now the only
  * assignment data was the `assignment_submitted` event, so an assignment never submitted never reached careloop.
  * The learning platform now sends `assignment_assigned {assignmentId, dueAt}`; it is stored in
  * enrollment_assignments with no submission (submitted_at and late_hours null) until the submission arrives.

@@ -5,7 +5,7 @@ import { fixturePath, seedTeamFixture, type TeamFixtureIds } from '../libs/testi
 /**
  * Access control, table-driven: every route the API registers × every kind of caller, with the expected
  * outcome class. Records live in team A (learner owned by A's advisor, case, task, alert, ticket), so the other
- * team's advisor and supervisor must get 404 wherever DESIGN says "not visible → 404".
+ * team's advisor and supervisor must get 404 wherever docs/design.md §5 says "not visible → 404".
  *
  * A new route without a row fails the test. `ok` = any status that is not 401/403/404 and below 500 (200, 201,
  * 202, 400 for a body that does not validate, 409 for a repeated state change).
@@ -140,12 +140,12 @@ const ROWS: Record<string, Row> = {
   'GET /api/v1/alerts': { expect: STAFF_OR_READ },
   'GET /api/v1/alerts/:id': { expect: VISIBLE_TO_TEAM_A_OR_READ },
   'POST /api/v1/alerts/:id/feedback': { expect: VISIBLE_TO_TEAM_A_STAFF, body: () => ({ verdict: 'useful' }) },
-  // Cohort alerts are a supervisor's view (DESIGN 1): advisors are refused by role.
+  // Cohort alerts are a supervisor's view (docs/design.md §1): advisors are refused by role.
   'GET /api/v1/cohort-alerts': { expect: '401 403 403 ok ok ok ok 403 401' },
 };
 
 /**
- * Where the code answers differently from DESIGN section 5 ("404 not found or not visible to the caller"), kept
+ * Where the code answers differently from docs/design.md §5 ("404 not found or not visible to the caller"), kept
  * apart from the rows so the rows stay the contract; when the code changes, this list must shrink (an entry that
  * no longer matches fails the test). Bulk reassignment by another team's supervisor answers 403 with nothing
  * moved, as the cases issue requires in so many words: the request names several cases, and the caller is a

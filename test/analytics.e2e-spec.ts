@@ -266,15 +266,15 @@ describe('analytics (hand-counted school)', () => {
     expect(groups.covered).toMatchObject({ enrolments: 4, mature30: 4, churned30: 1, churnRate30: 0.25, mature60: 4, churned60: 1, mature90: 0, churnRate90: null });
     expect(groups.notCovered).toMatchObject({ enrolments: 3, mature30: 3, churned30: 1, mature60: 3, churned60: 2 });
     expect(groups.holdout).toMatchObject({ enrolments: 3, mature30: 3, churned30: 2 });
-    // Hand computation: holdout 2/3, treated 2/7 (c1, n1 of 7).
-    const p1 = 2 / 3;
-    const p2 = 2 / 7;
-    const se = Math.sqrt((p1 * (1 - p1)) / 3 + (p2 * (1 - p2)) / 7);
+    // Hand computation: holdout 2/3, treated 2/7 (c1, n1 of 7), Newcombe's hybrid score interval from the
+    // two Wilson intervals, z = 1.96: Wilson(2/3) = (0.2077, 0.9385), Wilson(2/7) = (0.0822, 0.6411);
+    // low = 8/21 − sqrt((2/3 − 0.2077)² + (0.6411 − 2/7)²) = −0.1995,
+    // high = 8/21 + sqrt((0.9385 − 2/3)² + (2/7 − 0.0822)²) = 0.7205.
     expect(uplift.holdoutN).toBe(3);
     expect(uplift.treatedN).toBe(7);
     expect(uplift.difference).toBeCloseTo(8 / 21, 5);
-    expect(uplift.ciLow).toBeCloseTo(8 / 21 - 1.96 * se, 3);
-    expect(uplift.ciHigh).toBeCloseTo(8 / 21 + 1.96 * se, 3);
+    expect(uplift.ciLow).toBeCloseTo(-0.1995, 4);
+    expect(uplift.ciHigh).toBeCloseTo(0.7205, 4);
     expect(uplift.conclusive).toBe(false);
     expect(uplift.verdict).toMatch(/too small/i);
     expect(res.body.byCourse).toEqual([expect.objectContaining({ courseId: course.C3, uplift: expect.objectContaining({ holdoutN: 3, treatedN: 7 }) })]);

@@ -4,8 +4,8 @@ import { LearningDataFactory } from '../libs/testing/learning-data.factory.js';
 import { TestApp, type TestStaff } from '../libs/testing/index.js';
 
 /**
- * The late_assignments rule end to end (DESIGN section 3: an assignment "submitted (or still missing) more than 3 days
- * after its due date", 2 per enrolment): assignments arrive through sync as `assignment_assigned` (set, not submitted)
+ * The late_assignments rule end to end (docs/design.md §3: an assignment "submitted, or still not submitted, more than 3
+ * days after its due date", 2 per enrolment): assignments arrive through sync as `assignment_assigned` (set, not submitted)
  * and `assignment_submitted`, a rule run opens or refreshes the alert, and its evidence tells late from missing.
  * Times are Asia/Shanghai (+08:00).
  */

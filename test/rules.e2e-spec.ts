@@ -26,7 +26,7 @@ describe('rules API', () => {
     await app?.close();
   });
 
-  it('lists the five default rules exactly as DESIGN section 3 repairs them', async () => {
+  it('lists the five default rules exactly as docs/design.md §3 lists them', async () => {
     const res = await app.http().get('/api/v1/rules').set(advisor.auth);
     expect(res.status).toBe(200);
     const byKey = Object.fromEntries(res.body.map((r: any) => [r.key, r]));

@@ -88,7 +88,7 @@ export class AnalyticsRepository {
   }
 
   /**
-   * Recomputes every enrolment's outcome as of `asOf` in one statement (DESIGN 6): churned when cancelled,
+   * Recomputes every enrolment's outcome as of `asOf` in one statement (docs/design.md §6): churned when cancelled,
    * expired without renewal, or (active) without a login for `inactiveDays`. Rows whose outcome did not change
    * are not rewritten, so a repeated refresh changes nothing. Serialised by an advisory lock.
    */

@@ -33,7 +33,7 @@ export const HORIZONS = [30, 60, 90] as const;
 export type Horizon = (typeof HORIZONS)[number];
 
 /**
- * Measures the loop (DESIGN 6). Reports read the enrollment_outcomes summary (refreshed by the
+ * Measures the loop (docs/design.md §6). Reports read the enrollment_outcomes summary (refreshed by the
  * analytics.refresh job) plus indexed reads of alerts, cases and tasks.
  *
  * Visibility: admins, the system and `read` API keys see every course; a supervisor sees the courses owned by

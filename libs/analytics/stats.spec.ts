@@ -1,5 +1,6 @@
 import { csvCell, parseCsv, toCsv } from './csv.js';
-import { differenceOfProportions, holdoutUplift, percentile, rate, retentionCurve } from './stats.js';
+import fc from 'fast-check';
+import { differenceOfProportions, holdoutUplift, percentile, rate, retentionCurve, wilsonInterval } from './stats.js';
 
 describe('rate', () => {
   it('is null, not 0, when there is nothing to divide by', () => {
@@ -16,15 +17,75 @@ describe('percentile', () => {
   });
 });
 
-describe('differenceOfProportions', () => {
-  it('matches the hand-computed Wald interval', () => {
-    // 12/40 vs 20/100: d = 0.3 − 0.2, se = sqrt(0.3·0.7/40 + 0.2·0.8/100) = sqrt(0.00685)
-    const se = Math.sqrt(0.00685);
+describe('wilsonInterval', () => {
+  it('is honest at 0 and n successes', () => {
+    expect(wilsonInterval(0, 10).low).toBe(0);
+    expect(wilsonInterval(0, 10).high).toBeCloseTo(0.2775, 4);
+    expect(wilsonInterval(10, 10).low).toBeCloseTo(0.7225, 4);
+    expect(wilsonInterval(10, 10).high).toBe(1);
+  });
+});
+
+describe('differenceOfProportions (Newcombe hybrid score interval)', () => {
+  // Newcombe 1998, Statistics in Medicine 17:873–890, Table II, method 10. Every row was also recomputed by
+  // hand from the formula, with the Wilson bounds found as roots of the score equation (not the closed form).
+  const table: Array<[string, number, number, number, number, number, number]> = [
+    ['(a) 56/70 − 48/80', 56, 70, 48, 80, 0.0524, 0.3339],
+    ['(b) 9/10 − 3/10', 9, 10, 3, 10, 0.1705, 0.809],
+    ['(c) 6/7 − 2/7', 6, 7, 2, 7, 0.0582, 0.8062],
+    ['(d) 5/56 − 0/29', 5, 56, 0, 29, -0.0381, 0.1926],
+    ['(e) 0/10 − 0/20', 0, 10, 0, 20, -0.1611, 0.2775],
+    ['(f) 0/10 − 0/10', 0, 10, 0, 10, -0.2775, 0.2775],
+    ['(g) 10/10 − 0/20', 10, 10, 0, 20, 0.6791, 1],
+    ['(h) 10/10 − 0/10', 10, 10, 0, 10, 0.6075, 1],
+  ];
+  it.each(table)('reproduces Table II %s', (_label, x1, n1, x2, n2, low, high) => {
+    const r = differenceOfProportions(x1, n1, x2, n2);
+    expect(r.difference).toBeCloseTo(x1 / n1 - x2 / n2, 6);
+    expect(r.ciLow).toBeCloseTo(low, 4);
+    expect(r.ciHigh).toBeCloseTo(high, 4);
+  });
+
+  it('does not collapse or exclude zero where the Wald interval did', () => {
+    // Wald: [0, 0] for 0/10 vs 0/20, and (0.0146, 0.1640) for 5/56 vs 0/29.
+    const none = differenceOfProportions(0, 10, 0, 20);
+    expect(none.ciHigh! - none.ciLow!).toBeGreaterThan(0.4);
+    const rare = differenceOfProportions(5, 56, 0, 29);
+    expect(rare.ciLow!).toBeLessThan(0);
+    expect(rare.ciHigh!).toBeGreaterThan(0);
+  });
+
+  it('handles 0 or n successes in either arm without leaving −1…1', () => {
+    expect(differenceOfProportions(0, 20, 20, 20)).toMatchObject({ difference: -1, ciLow: -1 });
+    // Wilson(0/20) = (0, 0.1611), Wilson(20/20) = (0.8389, 1): high = −1 + sqrt(0.1611² + 0.1611²)
+    expect(differenceOfProportions(0, 20, 20, 20).ciHigh).toBeCloseTo(-1 + Math.SQRT2 * wilsonInterval(0, 20).high, 6);
+    expect(differenceOfProportions(0, 20, 20, 20).ciHigh).toBeCloseTo(-0.7721, 4);
+    expect(differenceOfProportions(20, 20, 20, 20)).toMatchObject({ difference: 0, standardError: 0 });
+    // low = 0 − sqrt((1 − 0.8389)² + (1 − 1)²), and symmetrically for high
+    expect(differenceOfProportions(20, 20, 20, 20).ciLow).toBeCloseTo(-0.1611, 4);
+    expect(differenceOfProportions(20, 20, 20, 20).ciHigh).toBeCloseTo(0.1611, 4);
+  });
+
+  it('contains the estimate, stays in −1…1 and mirrors when the arms swap', () => {
+    const arm = fc.integer({ min: 1, max: 400 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n)));
+    fc.assert(
+      fc.property(arm, arm, ([x1, n1], [x2, n2]) => {
+        const r = differenceOfProportions(x1, n1, x2, n2);
+        const s = differenceOfProportions(x2, n2, x1, n1);
+        expect(r.ciLow!).toBeGreaterThanOrEqual(-1);
+        expect(r.ciHigh!).toBeLessThanOrEqual(1);
+        expect(r.ciLow!).toBeLessThanOrEqual(r.difference! + 1e-6);
+        expect(r.ciHigh!).toBeGreaterThanOrEqual(r.difference! - 1e-6);
+        expect(r.ciHigh! - r.ciLow!).toBeGreaterThan(0);
+        expect(s.ciLow!).toBeCloseTo(-r.ciHigh!, 5);
+        expect(s.ciHigh!).toBeCloseTo(-r.ciLow!, 5);
+      }),
+    );
+  });
+
+  it('keeps the unpooled standard error as a descriptive figure', () => {
     const r = differenceOfProportions(12, 40, 20, 100);
-    expect(r.difference).toBeCloseTo(0.1, 6);
-    expect(r.standardError).toBeCloseTo(se, 6);
-    expect(r.ciLow).toBeCloseTo(0.1 - 1.959964 * se, 5);
-    expect(r.ciHigh).toBeCloseTo(0.1 + 1.959964 * se, 5);
+    expect(r.standardError).toBeCloseTo(Math.sqrt(0.3 * 0.7 / 40 + 0.2 * 0.8 / 100), 6);
   });
 
   it('is all null when an arm is empty', () => {
@@ -60,6 +121,14 @@ describe('holdoutUplift verdicts', () => {
     const u = holdoutUplift({ holdoutChurned: 12, holdoutN: 40, treatedChurned: 20, treatedN: 100 });
     expect(u.conclusive).toBe(false);
     expect(u.verdict).toMatch(/includes zero/);
+  });
+
+  it('follows the score interval, not the Wald one, when calling a result', () => {
+    // 5/56 vs 0/29 with a lowered minimum: Wald excluded zero (a false "works"); Newcombe includes it.
+    const u = holdoutUplift({ holdoutChurned: 5, holdoutN: 56, treatedChurned: 0, treatedN: 29 }, 30, 20);
+    expect(u.ciLow!).toBeCloseTo(-0.0381, 4);
+    expect(u.conclusive).toBe(false);
+    expect(u.verdict).toMatch(/No clear effect yet: the 95% CI -3\.8 points to 19\.3 points includes zero/);
   });
 
   it('flags a harmful program', () => {

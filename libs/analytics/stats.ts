@@ -29,14 +29,41 @@ export function percentile(values: number[], p: number): number | null {
 export interface ProportionDifference {
   /** p1 − p2 */
   difference: number | null;
+  /**
+   * The unpooled standard error sqrt(p1(1−p1)/n1 + p2(1−p2)/n2), reported as a descriptive figure only: the
+   * interval does not use it (it is 0 at 0 or n successes, which is exactly where a ± interval lies).
+   */
   standardError: number | null;
+  /** 95% Newcombe hybrid score interval (never outside −1…1). */
   ciLow: number | null;
   ciHigh: number | null;
 }
 
 /**
- * Difference of two proportions with a 95% Wald interval (normal approximation):
- * d = x1/n1 − x2/n2, se = sqrt(p1(1−p1)/n1 + p2(1−p2)/n2), CI = d ± 1.96·se.
+ * Wilson score interval for one proportion x/n (Wilson 1927, no continuity correction): the p whose score test
+ * |p̂ − p| / sqrt(p(1−p)/n) equals z. Unlike p̂ ± z·se it never collapses to a point at x = 0 or x = n and
+ * never leaves 0…1.
+ */
+export function wilsonInterval(x: number, n: number, z = Z95): { low: number; high: number } {
+  const p = x / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const spread = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  const denominator = 1 + z2 / n;
+  // At x = 0 (x = n) the low (high) end is exactly 0 (1); the formula gives it only up to rounding.
+  const low = x === 0 ? 0 : (centre - spread) / denominator;
+  const high = x === n ? 1 : (centre + spread) / denominator;
+  return { low, high };
+}
+
+/**
+ * Difference of two proportions d = x1/n1 − x2/n2 with a 95% Newcombe hybrid score interval (Newcombe 1998,
+ * Statistics in Medicine 17:873–890, method 10; statsmodels' `newcomb`). With (l1, u1), (l2, u2) the Wilson
+ * intervals of each arm:
+ *   low  = d − sqrt((p1 − l1)² + (u2 − p2)²)
+ *   high = d + sqrt((u1 − p1)² + (p2 − l2)²)
+ * The Wald interval d ± z·se is not used: it is zero-width for 0/10 vs 0/20 and excludes zero for 5/56 vs 0/29,
+ * i.e. it claims certainty exactly for the small groups a small school has.
  */
 export function differenceOfProportions(x1: number, n1: number, x2: number, n2: number, z = Z95): ProportionDifference {
   if (n1 <= 0 || n2 <= 0) return { difference: null, standardError: null, ciLow: null, ciHigh: null };
@@ -44,7 +71,11 @@ export function differenceOfProportions(x1: number, n1: number, x2: number, n2: 
   const p2 = x2 / n2;
   const d = p1 - p2;
   const se = Math.sqrt((p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2);
-  return { difference: round6(d), standardError: round6(se), ciLow: round6(d - z * se), ciHigh: round6(d + z * se) };
+  const w1 = wilsonInterval(x1, n1, z);
+  const w2 = wilsonInterval(x2, n2, z);
+  const low = d - Math.sqrt((p1 - w1.low) ** 2 + (w2.high - p2) ** 2);
+  const high = d + Math.sqrt((w1.high - p1) ** 2 + (p2 - w2.low) ** 2);
+  return { difference: round6(d), standardError: round6(se), ciLow: round6(Math.max(-1, low)), ciHigh: round6(Math.min(1, high)) };
 }
 
 export interface Uplift extends ProportionDifference {

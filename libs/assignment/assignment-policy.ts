@@ -16,7 +16,7 @@ export interface Candidate {
 type PlanRequest = Omit<AssignmentRequest, 'kind'>;
 
 /**
- * The assignment policy as a pure function (DESIGN 4.4). Requests are decided in order; each decision adds
+ * The assignment policy as a pure function (docs/design.md §4.4). Requests are decided in order; each decision adds
  * one to the chosen candidate's load and makes them the most recently assigned, so a batch spreads work the
  * same way a sequence of single calls would. `now` stamps lastAssignedAt for tie-breaking within the batch.
  */

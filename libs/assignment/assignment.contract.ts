@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 
 /**
- * The shared assignment policy's contract (DESIGN 4.4), used by cases, the first-week program and tickets:
+ * The shared assignment policy's contract (docs/design.md §4.4), used by cases, the first-week program and tickets:
  * continuity (preferred advisor, if active and under capacity) → advisors of the team: active, skill match,
  * under capacity, fewest open items, longest since last assignment → otherwise null (the team's pool).
  *

@@ -4,7 +4,7 @@ import { auditActor, seesAllTeams, type Actor } from '../auth/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
 
-/** Singular resource names, as DESIGN section 5 filters them. */
+/** Singular resource names, as docs/design.md §5 filters them. */
 export const AUDIT_ENTITIES = ['case', 'task', 'ticket', 'rule', 'staff', 'team', 'api_client', 'alert', 'webhook', 'calendar', 'sla_policy', 'enrollment'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 

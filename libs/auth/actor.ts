@@ -1,7 +1,7 @@
 import type { StaffRole } from '../staff/entities/staff.entity.js';
 import type { ApiScope } from './entities/api-client.entity.js';
 
-/** Who is calling. Services take an Actor and check per-record visibility themselves (STYLE rule 9). */
+/** Who is calling. Services take an Actor and check per-record visibility themselves (CONTRIBUTING rule 9). */
 export interface StaffActor {
   kind: 'staff';
   id: string;

@@ -19,7 +19,7 @@ interface EscalatedRow {
 }
 
 /**
- * Cases not contacted by their due time escalate to the team supervisor (DESIGN 4.7). A delayed job per
+ * Cases not contacted by their due time escalate to the team supervisor (docs/design.md §4.7). A delayed job per
  * (case, due time) fires at the deadline and re-checks everything in one guarded UPDATE, so a case that was
  * contacted, resolved or rescheduled in the meantime is left alone; the periodic sweep catches any job that
  * Redis lost.

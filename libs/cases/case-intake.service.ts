@@ -99,7 +99,7 @@ export interface IntakeResult {
 const DEFAULT_DUE_HOURS = 24;
 
 /**
- * Alerts become cases (DESIGN 3, 4.3): one open case per learner; later alerts attach and can raise its
+ * Alerts become cases (docs/design.md §3, §4.3): one open case per learner; later alerts attach and can raise its
  * priority; new cases go through the assignment policy (complaints straight to the supervisor's escalation
  * queue); each (case, rule) gets one task of the rule's task kind; holdout learners get nothing.
  *

@@ -1,4 +1,4 @@
-/** How urgent a case is, from what is open on it (DESIGN 3 rule severities, DESIGN 2 lifecycle stages). */
+/** How urgent a case is, from what is open on it (rule severities of docs/design.md §3, lifecycle stages of §2). */
 export type Severity = 'low' | 'medium' | 'high';
 export type CasePriority = 'low' | 'medium' | 'high' | 'urgent';
 export type LifecycleStage = 'new' | 'active' | 'near_expiry' | 'paused' | 'completed' | 'churned';

@@ -38,7 +38,7 @@ export interface MoveResult {
 }
 
 /**
- * Cases for people (DESIGN 5): the list and detail views, manual assignment, bulk all-or-nothing
+ * Cases for people (docs/design.md §5): the list and detail views, manual assignment, bulk all-or-nothing
  * reassignment (supervisors within their teams, admins anywhere), resolution, and what happens when alerts
  * clear. Lock order: case rows (id order) first, staff rows last — the same as intake and backfill.
  */

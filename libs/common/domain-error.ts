@@ -1,6 +1,6 @@
 /**
  * Business code throws DomainError with a code; apps/api maps the code to an HTTP status in one filter
- * (STYLE rule 2). Services never import anything from @nestjs/common's HTTP exceptions.
+ * (CONTRIBUTING rule 2). Services never import anything from @nestjs/common's HTTP exceptions.
  */
 export enum ErrorCode {
   Validation = 'validation',

@@ -2,7 +2,7 @@ import { IANAZone } from 'luxon';
 
 /**
  * Everything careloop reads from the environment, parsed and validated once at boot.
- * No other file reads process.env (STYLE rule 7).
+ * No other file reads process.env (CONTRIBUTING rule 7).
  */
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -16,7 +16,11 @@ export interface AppConfig {
   redisUrl: string;
   /** True when REDIS_URL was given explicitly: then we never start a redis-server of our own. */
   redisUrlExplicit: boolean;
-  queuePrefix: string;
+  /**
+   * QUEUE_PREFIX. Unset (the default): derived at boot from the database's identity (libs/queue/queue-prefix.ts),
+   * so installations with different databases never share queues on one Redis.
+   */
+  queuePrefix: string | undefined;
   jwtSecret: string;
   /** Older signing secrets still accepted for verification during a rotation. */
   jwtPreviousSecrets: string[];
@@ -179,7 +183,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir: r.string('DATA_DIR', '.data'),
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379',
     redisUrlExplicit: redisExplicit,
-    queuePrefix: r.string('QUEUE_PREFIX', 'careloop'),
+    queuePrefix: r.raw('QUEUE_PREFIX'),
     jwtSecret,
     jwtPreviousSecrets: (r.raw('JWT_PREVIOUS_SECRETS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     jwtExpiresInSeconds: r.int('JWT_EXPIRES_IN_SECONDS', 3600, 60, 30 * 24 * 3600),

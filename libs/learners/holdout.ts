@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Holdout membership (DESIGN 6): a stable hash of the learner's external id mapped to a bucket in [0, 10000);
+ * Holdout membership (docs/design.md §6): a stable hash of the learner's external id mapped to a bucket in [0, 10000);
  * the learner is held out when the bucket falls below holdoutPercent × 100. The same learner always lands
  * in the same bucket, so raising the percentage only ever adds learners to the holdout.
  */

@@ -75,7 +75,7 @@ export interface TimelineRow {
 const PRIMARY_ENROLLMENT_ORDER = `(e.status in ('active','paused')) desc, e.enrolled_at desc, e.id`;
 
 /**
- * Read side of learner data. Visibility (DESIGN 5 roles) is an SQL predicate over alias `l`, so lists,
+ * Read side of learner data. Visibility (docs/design.md §5 roles) is an SQL predicate over alias `l`, so lists,
  * detail and timeline apply the same rule: advisors see learners they own or hold an unresolved case for;
  * supervisors learners owned by / with cases at their teams' advisors, cases of their teams, or enrolled in
  * courses of their teams; admins, the system and `read` keys see all.

@@ -1,4 +1,4 @@
-/** Lifecycle stages (DESIGN 2). */
+/** Lifecycle stages (docs/design.md §2). */
 export const LIFECYCLE_STAGES = ['new', 'active', 'near_expiry', 'paused', 'completed', 'churned'] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 

@@ -7,7 +7,7 @@ import { Clock } from '../common/clock.js';
 export const PARTITION_MONTHS_AHEAD = 3;
 
 /**
- * Keeps monthly partitions of activity_events ahead of time (DESIGN 7: events partitioned by month so old
+ * Keeps monthly partitions of activity_events ahead of time (docs/design.md §7: events partitioned by month so old
  * data can be detached). Idempotent: careloop_ensure_event_partition() (migration LearnerData) creates a
  * missing month and moves any rows the default partition caught for it.
  */

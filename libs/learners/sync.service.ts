@@ -25,7 +25,7 @@ const RETRYABLE_PG_CODES = new Set(['40P01', '40001', '23505']);
 const MAX_ATTEMPTS = 5;
 
 /**
- * The sync API (DESIGN 4.1): idempotent bulk upserts by externalId and appends by eventId. Every item gets
+ * The sync API (docs/design.md §4.1): idempotent bulk upserts by externalId and appends by eventId. Every item gets
  * its own result; invalid items are rejected with field errors while the valid ones are stored. An item whose
  * updatedAt is older than the stored one is `stale` and changes nothing.
  */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The one typed map of queues, job names and payloads (STYLE rule 4). A job name is `<queue>.<action>`;
+ * The one typed map of queues, job names and payloads (CONTRIBUTING rule 4). A job name is `<queue>.<action>`;
  * add new jobs here and nowhere else.
  */
 export enum QueueName {
@@ -96,13 +96,87 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'analytics.refresh': QueueName.Analytics,
 };
 
-/** Retry and retention defaults for every job (STYLE rule 5); a job may override attempts/backoff. */
+/**
+ * The rows a job is about. A job whose rows this database does not have was deleted since, or belongs to another
+ * installation that shares this Redis under the same prefix: the worker fails it loudly instead of doing nothing.
+ * Outbox ids are per-database sequences, so event jobs are matched on (id, aggregate id) together.
+ */
+export type JobAnchor =
+  | { table: 'rule_runs' | 'cases' | 'tasks' | 'tickets' | 'webhook_deliveries' | 'teams'; ids: string[] }
+  | { table: 'outbox'; events: Array<{ id: string; aggregateId: string }> };
+
+const event = (e: DomainEventJob): JobAnchor => ({ table: 'outbox', events: [{ id: String(e.outboxId), aggregateId: String(e.aggregateId) }] });
+
+/** Every job name says what it is anchored to (null: sweeps and crons, which belong to whoever runs them). */
+export const JOB_ANCHOR: { [K in JobName]: (data: JobPayloads[K]) => JobAnchor | null } = {
+  'rules.run': (d) => ({ table: 'rule_runs', ids: ['runId' in d ? d.runId : d.payload?.runId] }),
+  'rules.schedule': () => null,
+  'cases.on-alerts-opened': (d) => ({ table: 'outbox', events: d.outboxIds.map((id, i) => ({ id: String(id), aggregateId: String(d.aggregateIds[i]) })) }),
+  'cases.on-alert-cleared': event,
+  'cases.escalation-check': (d) => ({ table: 'cases', ids: d.caseIds }),
+  'cases.backfill': (d) => ('outboxId' in d ? event(d as unknown as DomainEventJob) : d.teamId ? { table: 'teams', ids: [d.teamId] } : null),
+  'cases.sweep': () => null,
+  'tasks.first-week': event,
+  'tasks.on-enrollment-status': event,
+  'tasks.due-notify': (d) => ({ table: 'tasks', ids: d.taskIds }),
+  'tasks.reminders': () => null,
+  'tasks.renewal-calls': () => null,
+  'tasks.due-sweep': () => null,
+  'tickets.sla-check': (d) => ({ table: 'tickets', ids: [d.ticketId] }),
+  'tickets.on-complaint': event,
+  'tickets.schedule-sla': event,
+  'tickets.backfill': event,
+  'webhooks.fan-out': event,
+  'webhooks.deliver': (d) => ({ table: 'webhook_deliveries', ids: [d.deliveryId] }),
+  'maintenance.partitions': () => null,
+  'analytics.refresh': (d) => ('outboxId' in d ? event(d as DomainEventJob) : null),
+};
+
+/** The anchor of a job as it came off the queue (null for unknown names or payloads that name nothing). */
+export function jobAnchor(name: string, data: unknown): JobAnchor | null {
+  const anchorOf = (JOB_ANCHOR as Record<string, ((d: unknown) => JobAnchor | null) | undefined>)[name];
+  if (!anchorOf || data === null || typeof data !== 'object') return null;
+  let anchor: JobAnchor | null;
+  try {
+    anchor = anchorOf(data);
+  } catch {
+    return null; // a malformed payload: the processor reports it
+  }
+  if (!anchor) return null;
+  if (anchor.table === 'outbox') {
+    const events = anchor.events.filter((e) => /^\d+$/.test(e.id));
+    return events.length ? { table: 'outbox', events } : null;
+  }
+  const ids = anchor.ids.filter((id): id is string => typeof id === 'string' && UUID.test(id));
+  return ids.length ? { table: anchor.table, ids } : null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Retry and retention defaults for every job (CONTRIBUTING rule 5); a job may override attempts/backoff. */
 export const DEFAULT_JOB_OPTIONS = {
   attempts: 8,
   backoff: { type: 'exponential' as const, delay: 1000 },
   removeOnComplete: { age: 24 * 3600, count: 5000 },
   removeOnFail: { age: 14 * 24 * 3600 },
 };
+
+/**
+ * How fast a job whose worker died (kill -9, OOM, lost host) runs again, keeping at-least-once. A worker holds a
+ * lock on each active job and renews it every `lockRenewTime`; once a dead worker's lock expires, the next stalled
+ * check (every `stalledInterval`, by any worker) moves the job back to wait. So a crash costs at most
+ * lockDuration + stalledInterval (12 s) before another attempt starts, where BullMQ's defaults with the 60 s lock
+ * used before cost up to 90 s per crash. Renewing at a third of the lock (not half) keeps a busy but healthy worker
+ * from losing its lock unless its event loop stalls for more than 7 s; if that happens the job runs twice, which
+ * every handler tolerates (CONTRIBUTING rule 5). maxStalledCount: a job recovered from a stall more often than this
+ * is failed rather than retried forever.
+ */
+export const WORKER_LOCK_OPTIONS = {
+  lockDuration: 10_000,
+  lockRenewTime: 3_000,
+  stalledInterval: 2_000,
+  maxStalledCount: 3,
+} as const;
 
 /** Per-queue worker concurrency. */
 export const QUEUE_CONCURRENCY: Record<QueueName, number> = {

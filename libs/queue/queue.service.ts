@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Queue, type JobsOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { DATABASE_IDENTITY, describeIdentity, type DatabaseIdentity } from '../database/database-identity.js';
 import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, QueueName, type JobName, type JobPayloads } from './jobs.js';
+import { QUEUE_PREFIX } from './queue-prefix.js';
 import { redisConnectionOptions } from './redis-connection.js';
 
 export interface EnqueueOptions {
@@ -23,14 +26,18 @@ export class QueueService implements OnModuleDestroy {
   private readonly logger = new Logger(QueueService.name);
   private readonly queues = new Map<QueueName, Queue>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(QUEUE_PREFIX) readonly prefix: string,
+    @Inject(DATABASE_IDENTITY) private readonly identity: DatabaseIdentity,
+  ) {}
 
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
       q = new Queue(name, {
         connection: { ...redisConnectionOptions(this.config.redisUrl), enableOfflineQueue: false },
-        prefix: this.config.queuePrefix,
+        prefix: this.prefix,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       });
       q.on('error', (e) => this.logger.warn(`queue ${name}: ${e.message}`));
@@ -60,6 +67,48 @@ export class QueueService implements OnModuleDestroy {
       ENQUEUE_TIMEOUT_MS,
       'Redis did not accept the jobs in time',
     );
+  }
+
+  /**
+   * Marks this prefix as this installation's in Redis, and says loudly when another database already uses it
+   * (two installations given the same QUEUE_PREFIX take each other's jobs), or when jobs wait under the old
+   * fixed default prefix `careloop` that nothing processes any more. Never stops the start: Redis may be down.
+   */
+  async claimPrefix(): Promise<void> {
+    const client = new Redis({ ...(redisConnectionOptions(this.config.redisUrl) as RedisOptions), lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await this.checkPrefix(client);
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  private async checkPrefix(client: Redis): Promise<void> {
+    const owner = describeIdentity(this.identity);
+    const key = `${this.prefix}:careloop:installation`;
+    const claimed = await client.set(key, owner, 'NX');
+    const current = claimed ? owner : await client.get(key);
+    if (current !== owner) {
+      this.logger.error(
+        `queue prefix "${this.prefix}" is already used by the installation with database ${current}; this one is ${owner}. ` +
+          `Each will take the other's jobs: give each installation its own QUEUE_PREFIX, or unset it to derive one from the database (if that installation is gone, delete the Redis key ${key}).`,
+      );
+    }
+    if (!this.config.queuePrefix) {
+      let waiting = 0;
+      for (const q of Object.values(QueueName)) {
+        const [wait, delayed, prioritized] = await Promise.all([client.llen(`careloop:${q}:wait`), client.zcard(`careloop:${q}:delayed`), client.zcard(`careloop:${q}:prioritized`)]);
+        waiting += wait + delayed + prioritized;
+      }
+      if (waiting) {
+        this.logger.warn(
+          `${waiting} job(s) wait under the old default queue prefix "careloop", which this installation no longer uses (it uses "${this.prefix}"). ` +
+            'If this is the only installation on this Redis, set QUEUE_PREFIX=careloop until they are done, or keep it.',
+        );
+      }
+    }
   }
 
   async onModuleDestroy(): Promise<void> {

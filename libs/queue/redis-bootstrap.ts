@@ -22,7 +22,7 @@ export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boole
 }
 
 /**
- * Finds Redis as DESIGN section 8 says: the configured URL (default 127.0.0.1:6379); if nothing answers
+ * Finds Redis as docs/design.md §8 says: the configured URL (default 127.0.0.1:6379); if nothing answers
  * there and REDIS_URL was not set explicitly, a `redis-server` from the PATH with its data under `.data/redis`.
  */
 export async function ensureRedis(opts: { url: string; explicit: boolean; dataDir: string; log: (m: string) => void }): Promise<RedisHandle> {

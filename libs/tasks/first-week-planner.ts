@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { toMinutes, WEEKDAYS, type WeeklyHours } from '../common/working-hours.js';
 
 /**
- * Pure slot planning for the first-week program (DESIGN 4.2): seven 15-minute check-ins, one on each of the
+ * Pure slot planning for the first-week program (docs/design.md §4.2): seven 15-minute check-ins, one on each of the
  * enrolment's first seven days in the learner's time zone, inside an advisor's working hours. Works in memory
  * per advisor-day so the bulk path plans thousands of enrolments without a query per slot.
  */

@@ -23,7 +23,7 @@ const DAY_MS = 86_400_000;
 const STOPPED = new Set(['paused', 'cancelled', 'expired', 'completed']);
 
 /**
- * The first-week program (DESIGN 4.2): on a new enrolment, an owner advisor (assignment policy, kind 'owner')
+ * The first-week program (docs/design.md §4.2): on a new enrolment, an owner advisor (assignment policy, kind 'owner')
  * and seven 15-minute check-ins planned by planFirstWeek(). One code path for one enrolment (the job) and
  * thousands (an initial import): every read and write is set-based over the batch.
  */

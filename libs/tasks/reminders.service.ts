@@ -8,7 +8,7 @@ import { OutboxService } from '../outbox/outbox.service.js';
 const BATCH = 5000;
 
 /**
- * Periodic, set-based sweeps of the interventions context: learner reminders (DESIGN 4.8) and renewal calls
+ * Periodic, set-based sweeps of the interventions context: learner reminders (docs/design.md §4.8) and renewal calls
  * for enrolments entering near_expiry. Both are idempotent: running twice creates nothing new.
  */
 @Injectable()

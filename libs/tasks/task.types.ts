@@ -1,4 +1,4 @@
-/** Task vocabulary (DESIGN 5, tasks table). */
+/** Task vocabulary (docs/design.md §5, tasks table). */
 export const TASK_KINDS = ['first_week_checkin', 'care_call', 'advisor_contact', 'obstacle_call', 'escalation', 'survey', 'renewal_call', 'follow_up'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 

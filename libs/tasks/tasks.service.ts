@@ -47,7 +47,7 @@ const RETRY_AFTER_MINUTES = 60;
 const QUEUE_TASK_LIMIT = 500;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Tasks, the advisor's daily queue and call outcomes (DESIGN 4.5, 4.6). */
+/** Tasks, the advisor's daily queue and call outcomes (docs/design.md §4.5, §4.6). */
 @Injectable()
 export class TasksService {
   constructor(

@@ -10,6 +10,7 @@ import { createWorkerApp } from '../../apps/worker/src/worker-app.js';
 import { TokenService } from '../auth/token.service.js';
 import { Clock } from '../common/clock.js';
 import { loadConfig, type AppConfig } from '../config/config.js';
+import { QueueService } from '../queue/queue.service.js';
 import { StaffFactory } from './factories.js';
 import { createScratchDatabase, testDatabaseUrl } from './test-database.js';
 
@@ -22,6 +23,11 @@ export interface TestAppOptions {
   captureLogs?: boolean;
   /** A fresh database of its own, dropped on close (for suites that change school-wide settings). */
   ownDatabase?: boolean;
+  /**
+   * Leave QUEUE_PREFIX unset, as a new user does, so the prefix is derived from the database. Otherwise every
+   * TestApp gets a random prefix of its own.
+   */
+  defaultQueuePrefix?: boolean;
 }
 
 /**
@@ -47,7 +53,7 @@ export class TestApp {
       NODE_ENV: 'test',
       DATABASE_URL: databaseUrl,
       REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      QUEUE_PREFIX: `cltest-${randomUUID().slice(0, 8)}`,
+      ...(opts.defaultQueuePrefix ? {} : { QUEUE_PREFIX: `cltest-${randomUUID().slice(0, 8)}` }),
       OUTBOX_POLL_MS: '50',
       DATABASE_POOL_SIZE: '4',
       LOG_LEVEL: 'warn',
@@ -68,6 +74,11 @@ export class TestApp {
       if (opts.captureLogs) app.logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     });
     return app;
+  }
+
+  /** The BullMQ key prefix this app's queues and workers use (QUEUE_PREFIX, or derived from the database). */
+  get queuePrefix(): string {
+    return this.api.get(QueueService).prefix;
   }
 
   get db(): DataSource {

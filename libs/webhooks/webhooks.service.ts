@@ -53,7 +53,7 @@ export interface DeliveryView {
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'failed' | 'skipped';
 
-/** Webhooks (DESIGN 5): subscriptions, fan-out of domain events, signed deliveries with retries and a log. */
+/** Webhooks (docs/design.md §5): subscriptions, fan-out of domain events, signed deliveries with retries and a log. */
 @Injectable()
 export class WebhooksService {
   private readonly logger = new Logger(WebhooksService.name);

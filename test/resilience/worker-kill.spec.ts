@@ -47,16 +47,18 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
       if (!process.env.KEEP_TEST_DB) await template?.drop();
     });
 
-    async function runRules(kill: boolean): Promise<{ state: Record<string, number>; kills: string[]; ms: number }> {
+    async function runRules(kill: boolean): Promise<{ state: Record<string, number>; kills: string[]; ms: number; afterKillMs: number }> {
       const sys = await System.start(kill ? 'rules-kill' : 'rules-clean', { template: template.name });
       const kills: string[] = [];
       try {
         const t0 = Date.now();
+        let firstKillAt = t0;
         const res = await api(sys.baseUrl, 'POST', '/api/v1/rules/evaluate', { token: sys.token, body: { asOf: AS_OF.toISOString() } });
         expect(res.status).toBe(202);
         if (kill) {
           // First kill: while the run itself is evaluating (status running, alerts being written).
           await until('the run to start', async () => (await sys.one(`select status from rule_runs where id = $1`, [res.body.runId])).status !== 'queued');
+          firstKillAt = Date.now();
           await sys.worker.kill9();
           kills.push(`run ${(await sys.one(`select status from rule_runs where id = $1`, [res.body.runId])).status}, ${(await sys.one(`select count(*)::int as n from alerts`)).n} alerts`);
           await sys.worker.start();
@@ -67,10 +69,13 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
           kills.push(`${(await sys.one(`select count(*)::int as n from case_alerts`)).n} of ${expected['case_alerts']} alerts taken into cases`);
           await sys.worker.start();
         }
-        await sys.settle(() => endState(sys), { quietMs: 4000 });
+        const quietMs = 4000;
+        await sys.settle(() => endState(sys), { quietMs });
+        // settle() returns quietMs after the last change: that change is when the work was finished.
+        const finishedAt = Date.now() - quietMs;
         const run = await sys.one(`select status from rule_runs where id = $1`, [res.body.runId]);
         expect(run.status).toBe('completed');
-        return { state: await endState(sys), kills, ms: Date.now() - t0 };
+        return { state: await endState(sys), kills, ms: Date.now() - t0, afterKillMs: finishedAt - firstKillAt };
       } finally {
         await sys.close();
       }
@@ -85,7 +90,7 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
       recordResult(
         'worker kill -9 during a rule run and its case intake',
         same && faulty.state['dup.open_cases'] === 0,
-        { learners: LEARNERS, alerts_open: Object.entries(clean.state).filter(([k]) => /^alerts\..*\.open$/.test(k)).reduce((a, [, v]) => a + v, 0), case_alerts: clean.state['case_alerts'], tasks: Object.entries(clean.state).filter(([k]) => k.startsWith('tasks.')).reduce((a, [, v]) => a + v, 0), clean_ms: clean.ms, killed_ms: faulty.ms },
+        { learners: LEARNERS, alerts_open: Object.entries(clean.state).filter(([k]) => /^alerts\..*\.open$/.test(k)).reduce((a, [, v]) => a + v, 0), case_alerts: clean.state['case_alerts'], tasks: Object.entries(clean.state).filter(([k]) => k.startsWith('tasks.')).reduce((a, [, v]) => a + v, 0), clean_ms: clean.ms, killed_ms: faulty.ms, first_kill_to_done_ms: faulty.afterKillMs },
         `kills at: ${faulty.kills.join('; ')}`,
       );
       expect(faulty.state).toEqual(clean.state);

@@ -6,7 +6,7 @@ import { createWorkerApp } from '../../worker/src/worker-app.js';
 
 /**
  * `npm start`: API and worker in one process. With no DATABASE_URL it runs the embedded PostgreSQL
- * (data in .data/, kept across restarts); Redis as DESIGN section 8 says.
+ * (data in .data/, kept across restarts); Redis as docs/design.md §8 says.
  */
 async function main(): Promise<void> {
   const log = (m: string) => console.log(`[careloop] ${m}`);

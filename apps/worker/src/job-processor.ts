@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { QueueName } from '../../../libs/queue/jobs.js';
 
-/** One per queue: a thin adapter that routes each job name to one service method (STYLE rule 1). */
+/** One per queue: a thin adapter that routes each job name to one service method (CONTRIBUTING rule 1). */
 export interface JobProcessor {
   readonly queue: QueueName;
   process(job: Job): Promise<unknown>;

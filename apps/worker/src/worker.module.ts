@@ -8,6 +8,7 @@ import { ConfigModule } from '../../../libs/config/config.module.js';
 import { loggerParams } from '../../../libs/config/logger.js';
 import { DatabaseModule } from '../../../libs/database/database.module.js';
 import { OutboxModule } from '../../../libs/outbox/outbox.module.js';
+import { JobAnchorsRepository } from '../../../libs/queue/job-anchors.repository.js';
 import { QueueModule } from '../../../libs/queue/queue.module.js';
 import { StaffModule } from '../../../libs/staff/staff.module.js';
 import { CasesModule } from '../../../libs/cases/cases.module.js';
@@ -63,6 +64,7 @@ export class WorkerModule {
       providers: [
         ...PROCESSORS,
         { provide: JOB_PROCESSORS, useFactory: (...ps: JobProcessor[]) => ps, inject: PROCESSORS },
+        JobAnchorsRepository,
         WorkerRunner,
         OutboxRelaySchedule,
         RemindersSchedule,

@@ -71,8 +71,8 @@ export class FirstWeekGroupsDto {
 
 export class UpliftDto {
   @ApiProperty({ type: Number, nullable: true, example: 0.12, description: 'churn(holdout) − churn(treated): positive means the calls keep learners' }) difference: number | null;
-  @ApiProperty({ type: Number, nullable: true, example: 0.04 }) standardError: number | null;
-  @ApiProperty({ type: Number, nullable: true, example: 0.04, description: '95% confidence interval, low end' }) ciLow: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 0.04, description: 'unpooled standard error of the difference, for reference; the interval does not use it' }) standardError: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 0.04, description: "95% confidence interval (Newcombe's hybrid score interval), low end" }) ciLow: number | null;
   @ApiProperty({ type: Number, nullable: true, example: 0.2 }) ciHigh: number | null;
   @ApiProperty({ example: 30 }) horizonDays: number;
   @ApiProperty({ example: 120 }) holdoutN: number;

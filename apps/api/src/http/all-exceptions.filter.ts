@@ -2,7 +2,7 @@ import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorBody } from './error-body.js';
 
-/** The one place errors become HTTP responses (STYLE rule 2). */
+/** The one place errors become HTTP responses (CONTRIBUTING rule 2). */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');

@@ -42,7 +42,7 @@ export function body(statusCode: number, message: string, details?: FieldError[]
   return { statusCode, error: REASON[statusCode] ?? 'Error', message, ...(details?.length ? { details } : {}) };
 }
 
-/** Maps anything thrown to the uniform error body of DESIGN section 5. `unexpected` marks real bugs (logged). */
+/** Maps anything thrown to the uniform error body of docs/design.md §5. `unexpected` marks real bugs (logged). */
 export function toErrorBody(e: unknown): { body: ErrorBody; unexpected: boolean } {
   if (e instanceof DomainError) return { body: body(STATUS_OF[e.code], e.message, e.details), unexpected: false };
   if (e instanceof HttpException) {

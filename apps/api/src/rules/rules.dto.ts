@@ -12,7 +12,7 @@ export class CreateRuleDto {
   @ApiPropertyOptional({ example: { days: 10 }, description: 'validated per kind; missing parameters take the kind defaults' }) @IsOptional() @IsObject() params?: Record<string, unknown>;
   @ApiProperty({ enum: SEVERITIES }) @IsIn(SEVERITIES) severity: string;
   @ApiProperty({ example: ACTION_EXAMPLE }) @IsObject() action: Record<string, unknown>;
-  @ApiPropertyOptional({ nullable: true, example: 0.05, description: 'cohort alert when this share of a course\'s active enrolments fire' })
+  @ApiPropertyOptional({ type: Number, minimum: 0, maximum: 1, nullable: true, example: 0.05, description: 'cohort alert when this share of a course\'s active enrolments fire' })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0) @Max(1) cohortThreshold?: number | null;
   @ApiPropertyOptional({ example: true, default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
@@ -22,7 +22,7 @@ export class UpdateRuleDto {
   @ApiPropertyOptional({ example: { days: 10 }, description: 'merged into the current parameters, then validated' }) @IsOptional() @IsObject() params?: Record<string, unknown>;
   @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: string;
   @ApiPropertyOptional({ example: ACTION_EXAMPLE }) @IsOptional() @IsObject() action?: Record<string, unknown>;
-  @ApiPropertyOptional({ example: 0.08, nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0) @Max(1) cohortThreshold?: number | null;
+  @ApiPropertyOptional({ type: Number, minimum: 0, maximum: 1, example: 0.08, nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0) @Max(1) cohortThreshold?: number | null;
   @ApiPropertyOptional({ example: false }) @IsOptional() @IsBoolean() enabled?: boolean;
   @ApiPropertyOptional({ example: 'too many alerts in exam weeks', description: 'why (kept in the audit log)' }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
 }
@@ -42,7 +42,7 @@ export class DraftRuleDto {
   @ApiPropertyOptional({ example: 'No login for 10 days' }) @IsOptional() @IsString() @MaxLength(200) name?: string;
   @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: string;
   @ApiPropertyOptional({ example: ACTION_EXAMPLE }) @IsOptional() @IsObject() action?: Record<string, unknown>;
-  @ApiPropertyOptional({ example: 0.05, nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0) @Max(1) cohortThreshold?: number | null;
+  @ApiPropertyOptional({ type: Number, minimum: 0, maximum: 1, example: 0.05, nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsNumber() @Min(0) @Max(1) cohortThreshold?: number | null;
   @ApiPropertyOptional({ example: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
 

@@ -62,7 +62,7 @@ export class ListTicketsQueryDto extends PageQueryDto {
 
 export class TicketRouteDto {
   @ApiProperty({ enum: TICKET_CATEGORIES }) @IsIn(TICKET_CATEGORIES) category: (typeof TICKET_CATEGORIES)[number];
-  @ApiProperty({ format: 'uuid', nullable: true, description: 'null removes the route' }) @ValidateIf((o) => o.teamId !== null) @IsUUID() teamId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null removes the route' }) @ValidateIf((o) => o.teamId !== null) @IsUUID() teamId: string | null;
 }
 
 export class PutTicketRoutesDto {

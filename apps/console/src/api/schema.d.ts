@@ -3554,10 +3554,13 @@ export interface components {
              * @example 0.12
              */
             difference: number | null;
-            /** @example 0.04 */
+            /**
+             * @description unpooled standard error of the difference, for reference; the interval does not use it
+             * @example 0.04
+             */
             standardError: number | null;
             /**
-             * @description 95% confidence interval, low end
+             * @description 95% confidence interval (Newcombe's hybrid score interval), low end
              * @example 0.04
              */
             ciLow: number | null;
@@ -4206,7 +4209,7 @@ export interface components {
              * @description null removes the route
              * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
              */
-            teamId: Record<string, never> | null;
+            teamId: string | null;
         };
         PutTicketRoutesDto: {
             routes: components["schemas"]["TicketRouteDto"][];
@@ -4793,7 +4796,7 @@ export interface components {
              * @description cohort alert when this share of a course's active enrolments fire
              * @example 0.05
              */
-            cohortThreshold?: Record<string, never> | null;
+            cohortThreshold?: number | null;
             /**
              * @default true
              * @example true
@@ -4820,7 +4823,7 @@ export interface components {
              */
             action?: Record<string, never>;
             /** @example 0.08 */
-            cohortThreshold?: Record<string, never> | null;
+            cohortThreshold?: number | null;
             /** @example false */
             enabled?: boolean;
             /**
@@ -4866,7 +4869,7 @@ export interface components {
              */
             action?: Record<string, never>;
             /** @example 0.05 */
-            cohortThreshold?: Record<string, never> | null;
+            cohortThreshold?: number | null;
             /** @example true */
             enabled?: boolean;
         };
@@ -7229,6 +7232,14 @@ export interface operations {
                 /** @description escalation: the supervisors' escalation queue */
                 queue?: "advisor" | "escalation";
                 escalated?: "true" | "false";
+                /** @description true: open or in progress (not resolved) */
+                open?: "true" | "false";
+                /** @description cases with an alert of this rule */
+                ruleKey?: string;
+                /** @description the lifecycle stage of the case's enrolment */
+                stage?: "new" | "active" | "near_expiry" | "paused" | "completed" | "churned";
+                /** @description first contact still to make: overdue (past its due time) or due today (school time zone) */
+                due?: "overdue" | "today";
             };
             header?: never;
             path?: never;
@@ -9349,7 +9360,7 @@ export interface operations {
                      *     overall,,,notCovered,120,100,18,0.18,80,20,0.25,60,18,0.3,,,,,,,,,,,,,,,
                      *     overall,,,holdout,120,100,18,0.18,80,20,0.25,60,18,0.3,,,,,,,,,,,,,,,
                      *     overall,,,coverage,,,,,,,,,,,300,240,0.8,,,,,,,,,,,,
-                     *     overall,,,uplift,,,,,,,,,,,,,,30,120,40,0.333333,1080,230,0.212963,0.12037,0.032564,0.208177,true,"Interventions reduce 30-day churn by 12.0 points (95% CI 3.3 points to 20.8 points; holdout n=120, treated n=1080)."
+                     *     overall,,,uplift,,,,,,,,,,,,,,30,120,40,0.333333,1080,230,0.212963,0.12037,0.03832,0.211766,true,"Interventions reduce 30-day churn by 12.0 points (95% CI 3.8 points to 21.2 points; holdout n=120, treated n=1080)."
                      */
                     "text/csv": string;
                 };
