@@ -13,6 +13,7 @@ import { NotFoundPage, RouteError } from './RouteError';
 const CasePage = lazy(() => import('../features/case/components/CasePage').then((m) => ({ default: m.CasePage })));
 const LearnerPage = lazy(() => import('../features/case/components/LearnerPage').then((m) => ({ default: m.LearnerPage })));
 const LearnerSearchPage = lazy(() => import('../features/learners/components/LearnerSearchPage').then((m) => ({ default: m.LearnerSearchPage })));
+const BulkCasesPage = lazy(() => import('../features/board/components/BulkCasesPage').then((m) => ({ default: m.BulkCasesPage })));
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
 /** The console's pages under /console. Features never import each other: the dialogs are composed in here. */
@@ -32,6 +33,7 @@ export const router = createBrowserRouter(
         { path: 'queue', element: <QueuePage OutcomeDialog={OutcomeDialog} RescheduleDialog={RescheduleDialog} /> },
         { path: 'cases/:caseId', element: page(<CasePage OutcomeDialog={OutcomeDialog} />) },
         { path: 'learners', element: page(<LearnerSearchPage />) },
+        { path: 'board/cases', element: page(<BulkCasesPage />) },
         { path: 'learners/:learnerId', element: page(<LearnerPage OutcomeDialog={OutcomeDialog} />) },
         { path: '*', element: <NotFoundPage /> },
       ],

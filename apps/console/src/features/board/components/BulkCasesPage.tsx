@@ -1,0 +1,271 @@
+import { useMemo, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useMe } from '../../../api/me';
+import { Empty, ErrorState, Loading } from '../../../components/ErrorState';
+import { enumLabel, ruleLabel } from '../../../components/labels';
+import { RelativeTime } from '../../../components/RelativeTime';
+import { ShortcutsDialog } from '../../../components/ShortcutsDialog';
+import { useListKeys } from '../../../components/use-list-keys';
+import { useSelection } from '../../../components/use-selection';
+import { useI18n } from '../../../i18n/i18n';
+import { allMatchingIds, FILTER_KEYS, useAdvisors, useOpenCases, useTeams, type CaseFilters, type CaseView } from '../api/board';
+import { ReassignDialog } from './ReassignDialog';
+
+const PRIORITIES = ['urgent', 'high', 'medium', 'low'] as const;
+const STAGES = ['new', 'active', 'near_expiry', 'paused'] as const;
+const RULES = ['inactive_7d', 'low_completion', 'late_assignments', 'complaints', 'study_time_drop'] as const;
+
+/**
+ * Bulk work for supervisors: the open cases of their teams, filtered (advisor, priority, rule, stage, due; kept in the
+ * URL), selected with checkboxes, shift-click ranges, `x` or "select all matching", and reassigned with a reason.
+ */
+export function BulkCasesPage() {
+  const { t, a11y } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => {
+    const f: Record<string, string> = {};
+    for (const k of FILTER_KEYS) {
+      const v = params.get(k);
+      if (v) f[k] = v;
+    }
+    return f as CaseFilters;
+  }, [params]);
+  const me = useMe();
+  const teams = useTeams();
+  const advisors = useAdvisors(filters.teamId);
+  const cases = useOpenCases(filters);
+  const navigate = useNavigate();
+  const rows = useMemo(() => cases.data?.pages.flatMap((p) => p.items) ?? [], [cases.data]);
+  const { selected, toggle, selectAll, clear } = useSelection(rows);
+  const [matching, setMatching] = useState<{ pending: boolean; capped?: boolean; count?: number }>({ pending: false });
+  const [dialog, setDialog] = useState(false);
+  const [help, setHelp] = useState(false);
+  const { active, setActive } = useListKeys(rows.length, {
+    open: (i) => rows[i] && navigate(`/cases/${rows[i].id}`),
+    key: { x: (i) => toggle(i) },
+    help: () => setHelp(true),
+  });
+  const names = useMemo(() => new Map((advisors.data?.items ?? []).map((a) => [a.id, a.name])), [advisors.data]);
+  const byId = useMemo(() => new Map(rows.map((c) => [c.id, c])), [rows]);
+  const notMine = me.data && me.data.role === 'supervisor' && filters.teamId && !me.data.teamIds.includes(filters.teamId);
+
+  const setFilters = (updates: Partial<Record<keyof CaseFilters, string>>) => {
+    const p = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(updates)) {
+      if (value) p.set(key, value);
+      else p.delete(key);
+    }
+    if ('teamId' in updates) p.delete('advisorId');
+    setParams(p, { replace: true });
+    clear();
+    setMatching({ pending: false });
+  };
+  const setFilter = (key: keyof CaseFilters, value: string) => setFilters({ [key]: value });
+  const selectMatching = async () => {
+    setMatching({ pending: true });
+    const { ids, capped } = await allMatchingIds(filters);
+    selectAll(ids);
+    setMatching({ pending: false, capped, count: ids.length });
+  };
+
+  return (
+    <section className="page" aria-labelledby="bulk-title">
+      <div className="page-head">
+        <div>
+          <h1 id="bulk-title">{t('bulk.title')}</h1>
+          <p className="muted">{t('bulk.subtitle')}</p>
+        </div>
+        <Link to="/board">{t('bulk.backToBoard')}</Link>
+      </div>
+      <form className="filters" aria-label={t('bulk.filters')} onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('bulk.filter.team')}
+          <select value={filters.teamId ?? ''} onChange={(e) => setFilter('teamId', e.target.value)}>
+            <option value="">{t('bulk.filter.allTeams')}</option>
+            {(teams.data ?? []).map((tm) => (
+              <option key={tm.id} value={tm.id}>
+                {tm.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('bulk.filter.advisor')}
+          <select value={filters.unassigned === 'true' ? 'pool' : (filters.advisorId ?? '')} onChange={(e) => setFilters(e.target.value === 'pool' ? { advisorId: '', unassigned: 'true' } : { unassigned: '', advisorId: e.target.value })}>
+            <option value="">{t('bulk.filter.anyone')}</option>
+            <option value="pool">{t('bulk.pool')}</option>
+            {(advisors.data?.items ?? []).map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('case.priority')}
+          <select value={filters.priority ?? ''} onChange={(e) => setFilter('priority', e.target.value)}>
+            <option value="">{t('bulk.filter.any')}</option>
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {enumLabel(t, 'case.priority', p)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('bulk.filter.rule')}
+          <select value={filters.ruleKey ?? ''} onChange={(e) => setFilter('ruleKey', e.target.value)}>
+            <option value="">{t('bulk.filter.any')}</option>
+            {RULES.map((r) => (
+              <option key={r} value={r}>
+                {ruleLabel(t, r)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('queue.col.stage')}
+          <select value={filters.stage ?? ''} onChange={(e) => setFilter('stage', e.target.value)}>
+            <option value="">{t('bulk.filter.any')}</option>
+            {STAGES.map((s) => (
+              <option key={s} value={s}>
+                {enumLabel(t, 'stage', s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('bulk.filter.due')}
+          <select value={filters.due ?? ''} onChange={(e) => setFilter('due', e.target.value)}>
+            <option value="">{t('bulk.filter.any')}</option>
+            <option value="overdue">{t('bulk.filter.due.overdue')}</option>
+            <option value="today">{t('bulk.filter.due.today')}</option>
+          </select>
+        </label>
+      </form>
+
+      {notMine && (
+        <p className="notice notice-warn" role="alert">
+          {t('bulk.notYourTeam')}
+        </p>
+      )}
+      <div className="bulk-bar" role="region" aria-label={t('bulk.bar')}>
+        <span>
+          <strong>{selected.size}</strong> {t('bulk.selected')}
+        </span>
+        <button type="button" onClick={selectMatching} disabled={matching.pending || rows.length === 0}>
+          {matching.pending ? t('state.loading') : t('bulk.selectMatching')}
+        </button>
+        {matching.count !== undefined && <span className="muted">{matching.capped ? t('bulk.selectMatching.capped', { count: matching.count }) : t('bulk.selectMatching.done', { count: matching.count })}</span>}
+        <button type="button" onClick={clear} disabled={selected.size === 0}>
+          {t('bulk.clear')}
+        </button>
+        <button type="button" className="primary" aria-label={a11y(t('bulk.reassign'), 'Reassign')} disabled={selected.size === 0} onClick={() => setDialog(true)}>
+          {t('bulk.reassign')}
+        </button>
+        <button type="button" className="link-button" onClick={() => setHelp(true)}>
+          {t('shortcuts.open')} <kbd>?</kbd>
+        </button>
+      </div>
+
+      {cases.isPending && <Loading />}
+      {cases.isError && <ErrorState error={cases.error} retry={() => cases.refetch()} />}
+      {cases.data && rows.length === 0 && <Empty title={t('bulk.empty')} />}
+      {rows.length > 0 && (
+        <table className="queue-table" aria-label="Cases">
+          <thead>
+            <tr>
+              <th scope="col">
+                <span className="visually-hidden">{t('bulk.select')}</span>
+              </th>
+              <th scope="col">{t('queue.col.learner')}</th>
+              <th scope="col">{t('bulk.col.advisor')}</th>
+              <th scope="col">{t('case.priority')}</th>
+              <th scope="col">{t('queue.col.alerts')}</th>
+              <th scope="col">{t('case.dueAt')}</th>
+              <th scope="col">{t('case.openedAt')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((c, i) => (
+              <CaseRowView
+                key={c.id}
+                c={c}
+                index={i}
+                active={i === active}
+                checked={selected.has(c.id)}
+                advisorName={c.advisorId ? (names.get(c.advisorId) ?? '—') : t('bulk.pool')}
+                onActivate={() => setActive(i)}
+                onToggle={(range) => toggle(i, { range })}
+              />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {cases.hasNextPage && (
+        <button type="button" onClick={() => cases.fetchNextPage()} disabled={cases.isFetchingNextPage}>
+          {cases.isFetchingNextPage ? t('state.loading') : t('bulk.more')}
+        </button>
+      )}
+      {dialog && <ReassignDialog target={{ caseIds: [...selected] }} cases={byId} advisors={advisors.data?.items ?? []} onClose={() => (setDialog(false), clear())} />}
+      {help && (
+        <ShortcutsDialog
+          onClose={() => setHelp(false)}
+          shortcuts={[
+            { keys: ['j'], label: t('shortcuts.next') },
+            { keys: ['k'], label: t('shortcuts.prev') },
+            { keys: ['x'], label: t('shortcuts.select') },
+            { keys: ['Shift', 'click'], label: t('shortcuts.range') },
+            { keys: ['Enter'], label: t('shortcuts.open.case') },
+            { keys: ['?'], label: t('shortcuts.help') },
+          ]}
+        />
+      )}
+    </section>
+  );
+}
+
+function CaseRowView({ c, index, active, checked, advisorName, onActivate, onToggle }: { c: CaseView; index: number; active: boolean; checked: boolean; advisorName: string; onActivate(): void; onToggle(range: boolean): void }) {
+  const { t } = useI18n();
+  return (
+    <tr className={['queue-row', active ? 'is-active' : '', checked ? 'is-selected' : ''].join(' ')} data-row-index={index} tabIndex={active ? 0 : -1} onFocus={onActivate} onClick={onActivate}>
+      <td>
+        <input
+          type="checkbox"
+          checked={checked}
+          aria-label={t('bulk.selectRow', { name: c.learnerName })}
+          onChange={() => undefined}
+          onClick={(e) => {
+            e.stopPropagation();
+            onActivate();
+            onToggle(e.shiftKey);
+          }}
+        />
+      </td>
+      <td>
+        <Link to={`/cases/${c.id}`} className="learner-name">
+          {c.learnerName}
+        </Link>
+        <span className="muted">{c.learnerExternalId}</span>
+      </td>
+      <td>{advisorName}</td>
+      <td>
+        <span className={`tag tag-${c.priority}`}>{enumLabel(t, 'case.priority', c.priority)}</span>
+        {c.queue === 'escalation' && <span className="tag tag-urgent">{t('case.escalated')}</span>}
+      </td>
+      <td>
+        <ul className="chips">
+          {c.ruleKeys.map((r) => (
+            <li key={r} className="chip">
+              {ruleLabel(t, r)}
+            </li>
+          ))}
+        </ul>
+      </td>
+      <td>{c.dueAt ? <RelativeTime at={c.dueAt} overdueLabel={!c.firstContactAt} /> : '—'}</td>
+      <td>
+        <RelativeTime at={c.openedAt} />
+      </td>
+    </tr>
+  );
+}
