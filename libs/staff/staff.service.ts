@@ -102,6 +102,8 @@ export class StaffService {
         // Someone the caller cannot see (another team's member) does not exist for them, as on GET /staff/:id.
         if (actor.kind === 'staff' && actor.id !== id && !canSeeTeam(actor, before.teamId)) throw DomainError.notFound('staff', id);
         if (!isSupervisorOf(actor, before.teamId)) throw DomainError.forbidden('Only admins, or the supervisor of this person\'s team, can change staff');
+        // Supervisors manage their advisors, never a fellow supervisor, an admin or themselves.
+        if (before.role !== 'advisor') throw DomainError.forbidden('Supervisors can change advisors only; ask an admin');
         const denied = Object.keys(patch).filter((k) => !SUPERVISOR_EDITABLE.has(k));
         if (denied.length) throw DomainError.forbidden(`Supervisors cannot change ${denied.join(', ')}`);
       }
