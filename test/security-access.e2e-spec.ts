@@ -1,5 +1,35 @@
+import { RequestMethod, type Type } from '@nestjs/common';
+import { ModulesContainer, Reflector } from '@nestjs/core';
+import { PUBLIC_KEY, SCOPES_KEY, STAFF_ONLY_KEY } from '../libs/auth/decorators.js';
 import { TestApp } from '../libs/testing/index.js';
-import { seedTeamFixture, type TeamFixture } from '../libs/testing/team-fixture.js';
+import { fixturePath, seedTeamFixture, type TeamFixture } from '../libs/testing/team-fixture.js';
+
+/** Every controller route of the running app with the API-key scopes it names (undefined: none), from its metadata. */
+function routeScopes(app: TestApp): Array<{ method: string; url: string; scopes: string[] | undefined }> {
+  const reflector = new Reflector();
+  const out: Array<{ method: string; url: string; scopes: string[] | undefined }> = [];
+  const join = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`;
+  for (const mod of app.api.get(ModulesContainer).values()) {
+    for (const wrapper of mod.controllers.values()) {
+      const controller = wrapper.metatype as Type<unknown> | null;
+      if (!controller?.prototype) continue;
+      const base = String(Reflect.getMetadata('path', controller) ?? '');
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, unknown>)[name];
+        if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata('path', handler) === undefined) continue;
+        const targets = [handler as object, controller];
+        if (reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) continue;
+        const staffOnly = reflector.getAllAndOverride<boolean>(STAFF_ONLY_KEY, targets) ?? false;
+        const scopes = staffOnly ? undefined : reflector.getAllAndOverride<string[] | undefined>(SCOPES_KEY, targets);
+        const method = RequestMethod[Reflect.getMetadata('method', handler) as number];
+        const path = String(Reflect.getMetadata('path', handler));
+        const prefixed = ['health', 'metrics'].includes(base) ? join(base, path) : join('api/v1', base, path);
+        out.push({ method, url: prefixed, scopes });
+      }
+    }
+  }
+  return out;
+}
 
 /** Security review (issue 15), object- and function-level access: items 1–6. */
 describe('security: object- and function-level access', () => {
@@ -11,6 +41,21 @@ describe('security: object- and function-level access', () => {
   });
   afterAll(async () => {
     await app?.close();
+  });
+
+  it('item 5: an API key reaches a route only when the route names a scope the key holds (deny by default)', async () => {
+    const routes = routeScopes(app);
+    expect(routes.length).toBeGreaterThan(60);
+    const wrong: string[] = [];
+    for (const r of routes) {
+      for (const [scope, key] of [['read', f.keys.read], ['sync:write', f.keys.sync]] as const) {
+        const allowed = !!r.scopes?.includes(scope) && (scope !== 'read' || r.method === 'GET');
+        const res = await app.http()[r.method.toLowerCase() as 'get'](fixturePath(f.ids, r.url)).set('Authorization', `Bearer ${key}`).send({});
+        const refused = res.status === 403;
+        if (allowed === refused) wrong.push(`${r.method} ${r.url} with ${scope}: ${res.status} (${r.scopes ? `names ${r.scopes.join(', ')}` : 'names no scope'})`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('item 6: supervisors manage advisors only, never another supervisor, an admin or themselves', async () => {
