@@ -17,7 +17,7 @@ function routeScopes(app: TestApp): Array<{ method: string; url: string; scopes:
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
         const handler = (controller.prototype as Record<string, unknown>)[name];
         if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata('path', handler) === undefined) continue;
-        const targets = [handler as object, controller];
+        const targets = [handler, controller];
         if (reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) continue;
         const staffOnly = reflector.getAllAndOverride<boolean>(STAFF_ONLY_KEY, targets) ?? false;
         const scopes = staffOnly ? undefined : reflector.getAllAndOverride<string[] | undefined>(SCOPES_KEY, targets);
