@@ -43,6 +43,63 @@ describe('security: object- and function-level access', () => {
     await app?.close();
   });
 
+  it('item 1: ticket replays answer only what the caller may see; staff open tickets only for learners they may see', async () => {
+    const opened = await app.http().post('/api/v1/tickets').set(f.admin.auth)
+      .send({ externalId: 'lms-ticket-secret', learnerId: f.ids.learner, category: 'billing', subject: 'Refund for card 4242', body: 'Private details' }).expect(201);
+    await app.db.query(`update tickets set team_id = $2, assignee_id = $3 where id = $1`, [opened.body.id, f.a.team.id, f.ids.advisorA]);
+    const replay = { externalId: 'lms-ticket-secret', learnerId: f.ids.learner, category: 'billing', subject: 'anything', body: 'anything' };
+    // Another team's advisor and supervisor replaying the source id learn nothing.
+    for (const who of [f.b.advisors[0], f.b.supervisor]) {
+      const res = await app.http().post('/api/v1/tickets').set(who.auth).send(replay).expect(404);
+      expect(JSON.stringify(res.body)).not.toMatch(/4242|Private details|Team A learner/);
+    }
+    // Those who may see it get it back, unchanged.
+    const own = await app.http().post('/api/v1/tickets').set(f.a.advisors[0].auth).send(replay).expect(200);
+    expect(own.body).toMatchObject({ id: opened.body.id, subject: 'Refund for card 4242' });
+    await app.http().post('/api/v1/tickets').set('Authorization', `Bearer ${f.keys.sync}`).send({ ...replay, learnerId: undefined, learnerExternalId: f.ids.learnerExternalId }).expect(200);
+
+    // Opening a ticket (a complaint, even) for a learner the caller cannot see: refused, nothing written, and
+    // the answer is the same as for a learner that does not exist.
+    const complaintsBefore = await app.db.query(`select count(*)::int as n from activity_events where learner_id = $1 and type = 'complaint'`, [f.ids.learner]);
+    const hidden = await app.http().post('/api/v1/tickets').set(f.b.advisors[0].auth).send({ learnerId: f.ids.learner, category: 'complaint', subject: 'Who is this?', body: 'probe' }).expect(400);
+    const missing = await app.http().post('/api/v1/tickets').set(f.b.advisors[0].auth).send({ learnerId: '00000000-0000-4000-8000-000000000000', category: 'complaint', subject: 'Who is this?', body: 'probe' }).expect(400);
+    expect(hidden.body.details).toEqual([{ field: 'learnerId', message: missing.body.details[0].message }]);
+    expect(hidden.body.message).toBe(missing.body.message);
+    expect(JSON.stringify(hidden.body)).not.toMatch(/Team A learner/);
+    const byExternal = await app.http().post('/api/v1/tickets').set(f.b.supervisor.auth).send({ learnerExternalId: f.ids.learnerExternalId, category: 'complaint', subject: 'x', body: 'y' }).expect(400);
+    expect(byExternal.body.details[0].field).toBe('learnerExternalId');
+    const complaintsAfter = await app.db.query(`select count(*)::int as n from activity_events where learner_id = $1 and type = 'complaint'`, [f.ids.learner]);
+    expect(complaintsAfter[0].n).toBe(complaintsBefore[0].n);
+    const [{ n }] = await app.db.query(`select count(*)::int as n from tickets where subject = 'Who is this?' or subject = 'x'`);
+    expect(n).toBe(0);
+    // The learner's own advisor may open one.
+    await app.http().post('/api/v1/tickets').set(f.a.advisors[0].auth).send({ learnerId: f.ids.learner, category: 'learning', subject: 'Stuck on lesson 3', body: 'help' }).expect(201);
+  });
+
+  it('item 2: learner detail and timeline list only the tickets the caller may see', async () => {
+    // A second-team ticket about team A's learner (say, billing handled by team B), assigned in team B.
+    const other = await app.http().post('/api/v1/tickets').set(f.admin.auth).send({ learnerId: f.ids.learner, category: 'billing', subject: 'Team B billing matter', body: 'b' }).expect(201);
+    await app.db.query(`update tickets set team_id = $2, assignee_id = $3 where id = $1`, [other.body.id, f.b.team.id, f.b.advisors[0].id]);
+    const ticketIds = async (auth: Record<string, string>) => {
+      const detail = await app.http().get(`/api/v1/learners/${f.ids.learner}`).set(auth).expect(200);
+      const timeline = await app.http().get(`/api/v1/learners/${f.ids.learner}/timeline`).query({ limit: 200 }).set(auth).expect(200);
+      return {
+        detail: detail.body.openTickets.map((t: { id: string }) => t.id) as string[],
+        timeline: timeline.body.items.filter((i: { kind: string }) => i.kind === 'ticket').map((i: { id: string }) => i.id) as string[],
+      };
+    };
+    for (const who of [f.a.advisors[0], f.a.supervisor]) {
+      const seen = await ticketIds(who.auth);
+      expect(seen.detail).toContain(f.ids.ticket);
+      expect(seen.detail).not.toContain(other.body.id);
+      expect(seen.timeline).toContain(f.ids.ticket);
+      expect(seen.timeline).not.toContain(other.body.id);
+    }
+    const all = await ticketIds(f.admin.auth);
+    expect(all.detail).toEqual(expect.arrayContaining([f.ids.ticket, other.body.id]));
+    expect(all.timeline).toEqual(expect.arrayContaining([f.ids.ticket, other.body.id]));
+  });
+
   it('item 5: an API key reaches a route only when the route names a scope the key holds (deny by default)', async () => {
     const routes = routeScopes(app);
     expect(routes.length).toBeGreaterThan(60);
