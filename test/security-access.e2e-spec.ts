@@ -100,6 +100,26 @@ describe('security: object- and function-level access', () => {
     expect(all.timeline).toEqual(expect.arrayContaining([f.ids.ticket, other.body.id]));
   });
 
+  it('item 3: POST /rules/evaluate as of the past is admin-only and at most 7 days back; a supervisor runs as of now', async () => {
+    const day = 86_400_000;
+    const asOf = (daysAgo: number) => new Date(Date.now() - daysAgo * day).toISOString();
+    const longAgo = await app.http().post('/api/v1/rules/evaluate').set(f.a.supervisor.auth).send({ asOf: '2000-01-01T00:00:00Z' }).expect(403);
+    expect(longAgo.body.message).toMatch(/admins/);
+    await app.http().post('/api/v1/rules/evaluate').set(f.a.supervisor.auth).send({ asOf: asOf(1) }).expect(403);
+    const tooFar = await app.http().post('/api/v1/rules/evaluate').set(f.admin.auth).send({ asOf: '2000-01-01T00:00:00Z' }).expect(400);
+    expect(tooFar.body.details).toEqual([{ field: 'asOf', message: expect.stringMatching(/7 days/) }]);
+    await app.http().post('/api/v1/rules/evaluate').set(f.admin.auth).send({ asOf: asOf(8) }).expect(400);
+    const [{ n }] = await app.db.query(`select count(*)::int as n from rule_runs where as_of < now() - interval '7 days'`);
+    expect(n).toBe(0);
+    // Within the window an admin may; a supervisor's run is as of now.
+    const admins = await app.http().post('/api/v1/rules/evaluate').set(f.admin.auth).send({ asOf: asOf(6) }).expect(202);
+    await app.db.query(`update rule_runs set status = 'completed', finished_at = now() where id = $1`, [admins.body.runId]);
+    const sup = await app.http().post('/api/v1/rules/evaluate').set(f.a.supervisor.auth).send({}).expect(202);
+    const [run] = await app.db.query(`select as_of from rule_runs where id = $1`, [sup.body.runId]);
+    expect(Math.abs(new Date(run.as_of).getTime() - Date.now())).toBeLessThan(day);
+    await app.db.query(`update rule_runs set status = 'completed', finished_at = now() where id = $1`, [sup.body.runId]);
+  });
+
   it('item 5: an API key reaches a route only when the route names a scope the key holds (deny by default)', async () => {
     const routes = routeScopes(app);
     expect(routes.length).toBeGreaterThan(60);
