@@ -1,6 +1,9 @@
 import { RequestMethod, type Type } from '@nestjs/common';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import { PUBLIC_KEY, SCOPES_KEY, STAFF_ONLY_KEY } from '../libs/auth/decorators.js';
+import pg from 'pg';
+import { BACKTEST_LOCK_KEY } from '../libs/rules/backtest.service.js';
+import { LearningDataFactory } from '../libs/testing/learning-data.factory.js';
 import { TestApp } from '../libs/testing/index.js';
 import { fixturePath, seedTeamFixture, type TeamFixture } from '../libs/testing/team-fixture.js';
 
@@ -118,6 +121,43 @@ describe('security: object- and function-level access', () => {
     const [run] = await app.db.query(`select as_of from rule_runs where id = $1`, [sup.body.runId]);
     expect(Math.abs(new Date(run.as_of).getTime() - Date.now())).toBeLessThan(day);
     await app.db.query(`update rule_runs set status = 'completed', finished_at = now() where id = $1`, [sup.body.runId]);
+  });
+
+  it('item 4: backtests are scoped to the caller\'s teams and run one at a time (429 with Retry-After beyond)', async () => {
+    const data = new LearningDataFactory(app.db);
+    const day = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    const enrolledAt = new Date(Date.now() - 40 * 86_400_000);
+    const courseA = await data.course({ teamId: f.a.team.id });
+    const courseB = await data.course({ teamId: f.b.team.id });
+    const inA = await data.enrollment({ courseId: courseA.id, enrolledAt });
+    const inB1 = await data.enrollment({ courseId: courseB.id, enrolledAt });
+    const inB2 = await data.enrollment({ courseId: courseB.id, enrolledAt });
+    for (const e of [inA, inB1, inB2]) await data.complaint(e.id, day, 2);
+    const body = { rule: { kind: 'complaints', params: { count: 2 } }, from: day, to: day };
+    const flagged = async (auth: Record<string, string>, extra: object = {}) => {
+      const res = await app.http().post('/api/v1/rules/backtest').set(auth).send({ ...body, ...extra }).expect(200);
+      return res.body.totals.distinctEnrollments as number;
+    };
+    const all = await flagged(f.admin.auth);
+    expect(all).toBeGreaterThanOrEqual(3);
+    expect(await flagged(f.a.supervisor.auth)).toBe(all - 2); // team B's two enrolments are not theirs
+    expect(await flagged(f.b.supervisor.auth)).toBe(2);
+    await app.http().post('/api/v1/rules/backtest').set(f.a.supervisor.auth).send({ ...body, courseId: courseB.id }).expect(404);
+    expect(await flagged(f.admin.auth, { courseId: courseB.id })).toBe(2);
+
+    // While another backtest holds the only slot, the next caller is told to come back, not queued behind it.
+    const other = new pg.Client({ connectionString: app.config.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('select pg_advisory_lock($1::int, 0)', [BACKTEST_LOCK_KEY]);
+      const busy = await app.http().post('/api/v1/rules/backtest').set(f.admin.auth).send(body).expect(429);
+      expect(busy.headers['retry-after']).toMatch(/^\d+$/);
+      expect(busy.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/already running/) });
+      await other.query('select pg_advisory_unlock($1::int, 0)', [BACKTEST_LOCK_KEY]);
+      await app.http().post('/api/v1/rules/backtest').set(f.admin.auth).send(body).expect(200);
+    } finally {
+      await other.end();
+    }
   });
 
   it('item 5: an API key reaches a route only when the route names a scope the key holds (deny by default)', async () => {

@@ -45,6 +45,10 @@ export interface AppConfig {
   /** Case intake transactions allowed at once (advisory lock slots). */
   caseIntakeConcurrency: number;
   migrationsRun: boolean;
+  /** Backtests running at once across all API processes; more get 429 with Retry-After. */
+  backtestConcurrency: number;
+  /** work_mem of a backtest's one big query (each sort or hash node may use this much). */
+  backtestWorkMemMb: number;
 }
 
 export const DEFAULT_JWT_SECRET = 'careloop-development-secret-change-me';
@@ -207,6 +211,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     outboxPollMs: r.int('OUTBOX_POLL_MS', 250, 10, 60000),
     caseIntakeConcurrency: r.int('CASE_INTAKE_CONCURRENCY', 1, 1, 16),
     migrationsRun: r.bool('MIGRATIONS_RUN', true),
+    backtestConcurrency: r.int('BACKTEST_CONCURRENCY', 1, 1, 16),
+    backtestWorkMemMb: r.int('BACKTEST_WORK_MEM_MB', 64, 4, 2048),
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return config;
