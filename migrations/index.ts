@@ -12,6 +12,7 @@ import { CaseIntakeQueue1764100009000 } from './1764100009000-CaseIntakeQueue.js
 import { MissingAssignments1764100009500 } from './1764100009500-MissingAssignments.js';
 import { OutboxNotify1764100009600 } from './1764100009600-OutboxNotify.js';
 import { AuditNoTruncate1764100020000 } from './1764100020000-AuditNoTruncate.js';
+import { StaffTokenVersion1764100020100 } from './1764100020100-StaffTokenVersion.js';
 
 /**
  * Every migration, in timestamp order. Listed explicitly (not globbed) so the same list works from TypeScript
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
   MissingAssignments1764100009500,
   OutboxNotify1764100009600,
   AuditNoTruncate1764100020000,
+  StaffTokenVersion1764100020100,
 ];

@@ -51,16 +51,18 @@ export class AuthService {
       throw new DomainError(ErrorCode.Unauthenticated, 'Email or password is wrong');
     }
     await this.dataSource.query(`delete from login_failures where lower(email) = lower($1) or failed_at < now() - make_interval(secs => $2)`, [email, window]);
-    const { accessToken, expiresIn } = this.tokens.sign({ sub: staff.id, role: staff.role });
+    const { accessToken, expiresIn } = this.tokens.sign({ sub: staff.id, role: staff.role, tv: staff.tokenVersion });
     return { accessToken, tokenType: 'Bearer', expiresIn, staff: toStaffView(staff) };
   }
 
-  /** Resolves a bearer JWT to the current staff member (role and teams read fresh, so changes apply at once). */
+  /** Resolves a bearer JWT to the current staff member (role and teams read fresh; a stale token version is refused). */
   async staffActorFromToken(token: string): Promise<StaffActor | undefined> {
     const claims = this.tokens.verify(token);
     if (!claims) return undefined;
     const staff = await this.staff.findById(claims.sub);
     if (!staff || staff.status === 'inactive') return undefined;
+    // A password, role or status change since the token was signed ends it.
+    if ((claims.tv ?? 0) !== staff.tokenVersion) return undefined;
     return {
       kind: 'staff',
       id: staff.id,

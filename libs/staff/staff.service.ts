@@ -115,6 +115,12 @@ export class StaffService {
       const changes: Record<string, unknown> = { ...rest };
       if (rest.email) changes.email = rest.email.toLowerCase();
       if (password !== undefined) changes.passwordHash = await this.hasher.hash(password);
+      // Existing tokens end with a new password, another role, or deactivation (and reactivation).
+      const endsTokens =
+        password !== undefined ||
+        (rest.role !== undefined && rest.role !== before.role) ||
+        (rest.status !== undefined && rest.status !== before.status && (rest.status === 'inactive' || before.status === 'inactive'));
+      if (endsTokens) changes.tokenVersion = before.tokenVersion + 1;
       await this.repo.update(em, id, changes);
       const after = (await this.repo.findById(id, em))!;
       const [b, a] = [toStaffView(before), toStaffView(after)];

@@ -1,0 +1,54 @@
+import { TestApp, type TestStaff } from '../libs/testing/index.js';
+
+/** Security review (issue 15), authentication and abuse: items 7–11. */
+describe('security: authentication and abuse', () => {
+  let app: TestApp;
+  let admin: TestStaff;
+  beforeAll(async () => {
+    app = await TestApp.start({ worker: false, ownDatabase: true, env: { LOGIN_RATE_LIMIT_PER_MINUTE: '100000' } });
+    admin = await app.staff.create('admin');
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const login = (email: string, password: string) => app.http().post('/api/v1/auth/login').send({ email, password });
+  const tokenOf = async (s: TestStaff) => (await login(s.email, s.password).expect(200)).body.accessToken as string;
+  const me = (token: string) => app.http().get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+
+  it('item 9: a password change, a role change and deactivation end existing tokens', async () => {
+    const team = await app.staff.team();
+    // Password change: the old token stops working, a login with the new password works.
+    const advisor = await app.staff.create('advisor', { teamId: team.id });
+    const before = await tokenOf(advisor);
+    await me(before).expect(200);
+    await me(advisor.token).expect(200);
+    await app.http().patch(`/api/v1/staff/${advisor.id}`).set(admin.auth).send({ password: 'a brand new password 1' }).expect(200);
+    await me(before).expect(401);
+    await me(advisor.token).expect(401);
+    const after = (await login(advisor.email, 'a brand new password 1').expect(200)).body.accessToken;
+    await me(after).expect(200);
+
+    // Role change: a supervisor demoted to advisor must log in again (and then acts as an advisor).
+    const supervisor = await app.staff.create('supervisor', { teamId: team.id });
+    const supToken = await tokenOf(supervisor);
+    await app.http().patch(`/api/v1/staff/${supervisor.id}`).set(admin.auth).send({ role: 'advisor' }).expect(200);
+    await me(supToken).expect(401);
+    expect((await me(await tokenOf(supervisor)).expect(200)).body.role).toBe('advisor');
+
+    // Deactivation: the token stays dead after reactivation.
+    const leaver = await app.staff.create('advisor', { teamId: team.id });
+    const leaverToken = await tokenOf(leaver);
+    await app.http().patch(`/api/v1/staff/${leaver.id}`).set(admin.auth).send({ status: 'inactive' }).expect(200);
+    await me(leaverToken).expect(401);
+    await app.http().patch(`/api/v1/staff/${leaver.id}`).set(admin.auth).send({ status: 'active' }).expect(200);
+    await me(leaverToken).expect(401);
+    await me(await tokenOf(leaver)).expect(200);
+
+    // Other changes (capacity, going away for a holiday) keep the session.
+    const worker = await app.staff.create('advisor', { teamId: team.id });
+    const workerToken = await tokenOf(worker);
+    await app.http().patch(`/api/v1/staff/${worker.id}`).set(admin.auth).send({ capacity: 10, status: 'away' }).expect(200);
+    await me(workerToken).expect(200);
+  });
+});
