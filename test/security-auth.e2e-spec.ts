@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { TestApp, type TestStaff } from '../libs/testing/index.js';
 
 /** Security review (issue 15), authentication and abuse: items 7–11. */
@@ -50,5 +51,50 @@ describe('security: authentication and abuse', () => {
     const workerToken = await tokenOf(worker);
     await app.http().patch(`/api/v1/staff/${worker.id}`).set(admin.auth).send({ capacity: 10, status: 'away' }).expect(200);
     await me(workerToken).expect(200);
+  });
+});
+
+describe('security: client addresses and shared rate limits (item 7)', () => {
+  const apps: TestApp[] = [];
+  // Databases of their own: the failed logins here must not count against other suites' logins from 127.0.0.1.
+  const start = async (env: Record<string, string>) => {
+    const app = await TestApp.start({ worker: false, ownDatabase: !env.DATABASE_URL, env: { LOGIN_RATE_LIMIT_PER_MINUTE: '3', ...env } });
+    apps.push(app);
+    return app;
+  };
+  afterAll(async () => {
+    for (const app of apps.reverse()) await app.close(); // the second process first: it uses the first one's database
+  });
+  const attempt = (app: TestApp, forwardedFor?: string) => {
+    const req = app.http().post('/api/v1/auth/login');
+    // A new email each time: the login throttle (item 8) must not be what answers 429 here.
+    return (forwardedFor ? req.set('X-Forwarded-For', forwardedFor) : req).send({ email: `nobody-${randomUUID()}@test.careloop`, password: 'not a password' });
+  };
+
+  it('item 7: without TRUST_PROXY a made-up X-Forwarded-For does not buy a fresh rate-limit budget', async () => {
+    const app = await start({});
+    for (let i = 0; i < 3; i++) expect((await attempt(app, `203.0.113.${i + 1}`)).status).toBe(401);
+    const limited = await attempt(app, '198.51.100.77');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+  });
+
+  it('item 7: with TRUST_PROXY naming the proxy, its X-Forwarded-For is the client address', async () => {
+    const app = await start({ TRUST_PROXY: 'loopback' });
+    for (let i = 0; i < 3; i++) expect((await attempt(app, '203.0.113.10')).status).toBe(401);
+    expect((await attempt(app, '203.0.113.10')).status).toBe(429);
+    // Another client behind the same proxy has its own budget.
+    expect((await attempt(app, '203.0.113.11')).status).toBe(401);
+  });
+
+  it('item 7: API processes share one rate-limit budget per address (kept in Redis)', async () => {
+    const prefix = `cltest-shared-${randomUUID().slice(0, 8)}`;
+    const one = await start({ QUEUE_PREFIX: prefix });
+    const two = await start({ QUEUE_PREFIX: prefix, DATABASE_URL: one.config.databaseUrl! });
+    expect((await attempt(one)).status).toBe(401);
+    expect((await attempt(two)).status).toBe(401);
+    expect((await attempt(one)).status).toBe(401);
+    expect((await attempt(two)).status).toBe(429);
+    expect((await attempt(one)).status).toBe(429);
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { IANAZone } from 'luxon';
 
 /**
@@ -37,6 +38,12 @@ export interface AppConfig {
   corsOrigins: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
+  /**
+   * Which proxies in front of the API to believe about the client address (X-Forwarded-For): none (false), a hop
+   * count, or a list of addresses / CIDRs (and the names loopback, linklocal, uniquelocal). Rate limits and the
+   * login throttle key on the address this yields, so trusting everyone would let a client choose its own.
+   */
+  trustProxy: false | number | string[];
   loginMaxFailures: number;
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
@@ -141,6 +148,30 @@ class Reader {
     return v;
   }
 
+  trustProxy(name: string): false | number | string[] {
+    const v = this.raw(name);
+    if (v === undefined || ['false', 'no', 'none', '0'].includes(v.toLowerCase())) return false;
+    if (/^\d+$/.test(v)) {
+      if (Number(v) > 10) this.problems.push(`${name} as a hop count must be from 0 to 10 (got "${v}")`);
+      return Number(v);
+    }
+    const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = entries.filter((e) => {
+      if (['loopback', 'linklocal', 'uniquelocal'].includes(e)) return false;
+      const [addr, bits, extra] = e.split('/');
+      if (extra !== undefined || !isIP(addr)) return true;
+      return bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > (isIP(addr) === 4 ? 32 : 128));
+    });
+    if (bad.length || !entries.length) {
+      this.problems.push(
+        `${name} must be false, a hop count, or a comma-separated list of proxy addresses or CIDRs (or loopback, linklocal, uniquelocal); ` +
+          `"true" is refused because it lets any client choose its address (got "${v}")`,
+      );
+      return false;
+    }
+    return entries;
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const v = this.raw(name);
     if (v === undefined) return fallback;
@@ -204,6 +235,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins: (r.raw('CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: r.oneOf('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    trustProxy: r.trustProxy('TRUST_PROXY'),
     loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 5, 1, 1000),
     rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 100_000, 1, 100_000_000),
     loginRateLimitPerMinute: r.int('LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
