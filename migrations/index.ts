@@ -13,6 +13,7 @@ import { MissingAssignments1764100009500 } from './1764100009500-MissingAssignme
 import { OutboxNotify1764100009600 } from './1764100009600-OutboxNotify.js';
 import { AuditNoTruncate1764100020000 } from './1764100020000-AuditNoTruncate.js';
 import { StaffTokenVersion1764100020100 } from './1764100020100-StaffTokenVersion.js';
+import { LoginThrottleByAddress1764100020200 } from './1764100020200-LoginThrottleByAddress.js';
 
 /**
  * Every migration, in timestamp order. Listed explicitly (not globbed) so the same list works from TypeScript
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
   OutboxNotify1764100009600,
   AuditNoTruncate1764100020000,
   StaffTokenVersion1764100020100,
+  LoginThrottleByAddress1764100020200,
 ];

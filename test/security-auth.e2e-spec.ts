@@ -54,6 +54,43 @@ describe('security: authentication and abuse', () => {
   });
 });
 
+describe('security: login throttle per email and address (item 8)', () => {
+  let app: TestApp;
+  let admin: TestStaff;
+  beforeAll(async () => {
+    app = await TestApp.start({ worker: false, ownDatabase: true, env: { TRUST_PROXY: 'loopback', LOGIN_RATE_LIMIT_PER_MINUTE: '100000' } });
+    admin = await app.staff.create('admin');
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  const from = (address: string, email: string, password: string) => app.http().post('/api/v1/auth/login').set('X-Forwarded-For', address).send({ email, password });
+
+  it('item 8: a stranger\'s failures slow the stranger down with growing backoff, never lock the owner out; logins are audited', async () => {
+    const stranger = '198.51.100.9';
+    for (let i = 0; i < 5; i++) await from(stranger, admin.email, `guess-${i}`).expect(401);
+    const blocked = await from(stranger, admin.email, admin.password).expect(429);
+    expect(blocked.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/Too many failed logins/) });
+    const firstWait = Number(blocked.headers['retry-after']);
+    expect(firstWait).toBeGreaterThan(0);
+    // The owner, from their own address, is not affected.
+    await from('203.0.113.5', admin.email, admin.password).expect(200);
+    // Once the wait has passed (moved back in time here), the next failure doubles it.
+    await app.db.query(`update login_failures set failed_at = failed_at - make_interval(secs => $2) where ip = $1`, [stranger, firstWait + 1]);
+    await from(stranger, admin.email, 'guess-again').expect(401);
+    const again = await from(stranger, admin.email, 'guess-more').expect(429);
+    expect(Number(again.headers['retry-after'])).toBeGreaterThan(firstWait);
+
+    const audit = await app.http().get('/api/v1/audit').query({ entity: 'staff', entityId: admin.id, limit: 100 }).set(admin.auth).expect(200);
+    const entries = audit.body.items as Array<{ action: string; after: { address: string; reason?: string } }>;
+    expect(entries.filter((e) => e.action === 'auth.login_failed' && e.after.address === stranger)).toHaveLength(6);
+    expect(entries.find((e) => e.action === 'auth.login_failed')!.after.reason).toBe('wrong_password');
+    expect(entries.filter((e) => e.action === 'auth.login_succeeded').map((e) => e.after.address)).toEqual(['203.0.113.5']);
+    expect(JSON.stringify(audit.body)).not.toContain(admin.password);
+    expect(JSON.stringify(audit.body)).not.toContain('guess-');
+  });
+});
+
 describe('security: client addresses and shared rate limits (item 7)', () => {
   const apps: TestApp[] = [];
   // Databases of their own: the failed logins here must not count against other suites' logins from 127.0.0.1.
