@@ -1,4 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_JWT_SECRET, DEVELOPMENT_ADMIN, JWT_SECRET_FILE, loadConfig } from '../libs/config/config.js';
 import { TestApp, type TestStaff } from '../libs/testing/index.js';
 
 /** Security review (issue 15), authentication and abuse: items 7–11. */
@@ -133,5 +138,57 @@ describe('security: client addresses and shared rate limits (item 7)', () => {
     expect((await attempt(one)).status).toBe(401);
     expect((await attempt(two)).status).toBe(429);
     expect((await attempt(one)).status).toBe(429);
+  });
+});
+
+describe('security: safe defaults without NODE_ENV (item 10)', () => {
+  // The built entry point, as an operator runs it (npm test builds first).
+  const STANDALONE = 'dist/apps/standalone/src/main.js';
+  const run = (env: Record<string, string>) =>
+    new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [STANDALONE], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+
+  it('item 10: with DATABASE_URL and no JWT_SECRET careloop refuses to start, whatever NODE_ENV says', async () => {
+    expect(existsSync(STANDALONE)).toBe(true);
+    for (const env of [{}, { NODE_ENV: 'development' }]) {
+      const { code, out } = await run({ ...env, DATABASE_URL: 'postgres://careloop@127.0.0.1:1/careloop' });
+      expect(code).toBe(1);
+      expect(out).toContain('JWT_SECRET must be set when DATABASE_URL is set');
+    }
+    // The built-in secret of the test suites is refused too, if someone copies it.
+    const copied = await run({ DATABASE_URL: 'postgres://careloop@127.0.0.1:1/careloop', JWT_SECRET: DEFAULT_JWT_SECRET });
+    expect(copied.code).toBe(1);
+    expect(copied.out).toContain('built-in test secret');
+  }, 30_000);
+
+  it('item 10: with DATABASE_URL the well-known admin is never created, even in development', async () => {
+    const app = await TestApp.start({ worker: false, ownDatabase: true, env: { NODE_ENV: 'development', JWT_SECRET: 'item-ten-secret-0123456789' } });
+    try {
+      expect(app.config.bootstrapAdmin).toBeUndefined();
+      const rows = await app.db.query(`select email from staff`);
+      expect(rows).toEqual([]);
+      await app.http().post('/api/v1/auth/login').send(DEVELOPMENT_ADMIN).expect(401);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('item 10: the embedded setup signs with a random secret kept under DATA_DIR, and keeps its development admin', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'careloop-item10-'));
+    const first = loadConfig({ DATA_DIR: dir });
+    expect(first.jwtSecret).not.toBe(DEFAULT_JWT_SECRET);
+    expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(path.join(dir, JWT_SECRET_FILE), 'utf8').trim()).toBe(first.jwtSecret);
+    expect(statSync(path.join(dir, JWT_SECRET_FILE)).mode & 0o077).toBe(0);
+    expect(loadConfig({ DATA_DIR: dir }).jwtSecret).toBe(first.jwtSecret); // the same after a restart
+    expect(loadConfig({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'careloop-item10-')) }).jwtSecret).not.toBe(first.jwtSecret);
+    // npm start then npm run demo keeps working: the development admin on the embedded database.
+    expect(first.bootstrapAdmin).toEqual({ ...DEVELOPMENT_ADMIN, isDefault: true });
   });
 });

@@ -1,4 +1,11 @@
-import { ConfigError, DEFAULT_JWT_SECRET, loadConfig } from './config.js';
+import { mkdtempSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, DEFAULT_JWT_SECRET, JWT_SECRET_FILE, loadConfig as load } from './config.js';
+
+// The embedded setup writes its generated JWT secret under DATA_DIR: keep that out of the working tree.
+const DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'careloop-config-'));
+const loadConfig = (env: Record<string, string>) => load({ DATA_DIR, ...env });
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -20,7 +27,11 @@ describe('loadConfig', () => {
     expect(c.schoolTimezone).toBe('Asia/Shanghai');
     expect(c.holdoutPercent).toBe(0);
     expect(c.rulesCron).toBe('0 * * * *');
-    expect(c.jwtSecret).toBe(DEFAULT_JWT_SECRET);
+    // No built-in secret: one generated for this data directory, kept owner-only and reused on the next start.
+    expect(c.jwtSecret).not.toBe(DEFAULT_JWT_SECRET);
+    expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({}).jwtSecret).toBe(c.jwtSecret);
+    expect(statSync(path.join(DATA_DIR, JWT_SECRET_FILE)).mode & 0o077).toBe(0);
     // Development only: a well-known first admin, so npm start then npm run demo work on a fresh clone.
     expect(c.bootstrapAdmin).toEqual({ email: 'admin@careloop.local', password: 'careloop-admin', isDefault: true });
     expect(loadConfig({ NODE_ENV: 'test' }).bootstrapAdmin).toBeUndefined();
@@ -36,7 +47,7 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
-    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://x', JWT_SECRET: 'a-real-secret-of-enough-length' }, 'DATABASE_URL'],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ SCHOOL_TIMEZONE: 'Mars/Olympus' }, 'SCHOOL_TIMEZONE'],
     [{ HOLDOUT_PERCENT: '101' }, 'HOLDOUT_PERCENT'],
@@ -59,6 +70,10 @@ describe('loadConfig', () => {
 
   it('refuses the built-in JWT secret in production, accepts a real one', () => {
     expect(problems({ NODE_ENV: 'production' })[0]).toMatch(/JWT_SECRET.*NODE_ENV=production/);
+    expect(problems({ DATABASE_URL: 'postgres://u@db.example/careloop' })[0]).toMatch(/JWT_SECRET must be set when DATABASE_URL/);
+    expect(problems({ JWT_SECRET: DEFAULT_JWT_SECRET })[0]).toMatch(/built-in test secret/);
+    expect(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://u@db.example/careloop' }).jwtSecret).toBe(DEFAULT_JWT_SECRET);
+    expect(load({ DATABASE_URL: 'postgres://u@db.example/careloop' }, { signsTokens: false }).jwtSecret).toHaveLength(43);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length' }).nodeEnv).toBe('production');
   });
 

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import path from 'node:path';
 import { IANAZone } from 'luxon';
 
 /**
@@ -24,8 +27,9 @@ export interface AppConfig {
   jwtExpiresInSeconds: number;
   schoolTimezone: string;
   /**
-   * The first admin, created when no staff exists. In development, without BOOTSTRAP_ADMIN_*, a well-known
-   * default (admin@careloop.local / careloop-admin, `isDefault`) so `npm start` then `npm run demo` just works.
+   * The first admin, created when no staff exists. In development on the embedded database, without
+   * BOOTSTRAP_ADMIN_*, a well-known default (admin@careloop.local / careloop-admin, `isDefault`) so `npm start`
+   * then `npm run demo` just works; never with DATABASE_URL.
    */
   bootstrapAdmin: { email: string; password: string; isDefault?: boolean } | undefined;
   holdoutPercent: number;
@@ -58,7 +62,10 @@ export interface AppConfig {
   backtestWorkMemMb: number;
 }
 
-export const DEFAULT_JWT_SECRET = 'careloop-development-secret-change-me';
+/** Accepted only with NODE_ENV=test (the test suites): never by an instance someone runs. */
+export const DEFAULT_JWT_SECRET = 'careloop-test-secret-never-deployed';
+/** Where the embedded setup keeps its generated JWT secret, under DATA_DIR. */
+export const JWT_SECRET_FILE = 'jwt-secret';
 export const DEVELOPMENT_ADMIN = { email: 'admin@careloop.local', password: 'careloop-admin' } as const;
 
 export class ConfigError extends Error {
@@ -182,15 +189,63 @@ class Reader {
   }
 }
 
+/**
+ * The embedded development setup's signing secret: random, made once and kept in DATA_DIR/jwt-secret (owner-only),
+ * so tokens survive restarts and no two installations share a secret.
+ */
+function embeddedJwtSecret(dataDir: string, problems: string[]): string {
+  const file = path.join(dataDir, JWT_SECRET_FILE);
+  const read = () => readFileSync(file, 'utf8').trim();
+  try {
+    const existing = read();
+    if (existing.length >= 32) return existing;
+    problems.push(`${file} holds a JWT secret shorter than 32 characters; delete it to have a new one generated`);
+    return existing;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+      problems.push(`cannot read ${file}: ${(e as Error).message}`);
+      return '';
+    }
+  }
+  const secret = randomBytes(48).toString('base64url');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${secret}\n`, { flag: 'wx', mode: 0o600 });
+    return secret;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return read(); // another process made it first
+    problems.push(`cannot create ${file} for the generated JWT secret (set JWT_SECRET instead): ${(e as Error).message}`);
+    return '';
+  }
+}
+
+export interface LoadConfigOptions {
+  /**
+   * False for processes that neither sign nor verify staff tokens (the worker, the migration CLI, benchmarks):
+   * they need no JWT_SECRET and get a throwaway one.
+   */
+  signsTokens?: boolean;
+}
+
 /** Parses and validates the environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {}): AppConfig {
   const r = new Reader(env);
   const nodeEnv = r.oneOf('NODE_ENV', 'development', ['development', 'production', 'test'] as const);
-  const jwtSecret = r.string('JWT_SECRET', DEFAULT_JWT_SECRET);
-  if (nodeEnv === 'production' && jwtSecret === DEFAULT_JWT_SECRET) {
-    r.problems.push('JWT_SECRET must be set to your own secret when NODE_ENV=production (the built-in default is refused)');
+  const databaseUrlGiven = r.raw('DATABASE_URL') !== undefined;
+  const dataDir = r.string('DATA_DIR', '.data');
+  // No built-in secret outside the test suites: JWT_SECRET, else (embedded database, development) one generated
+  // under DATA_DIR. A real deployment (DATABASE_URL, or NODE_ENV=production) must name its own.
+  let jwtSecret = r.raw('JWT_SECRET');
+  if (jwtSecret === undefined) {
+    if (opts.signsTokens === false) jwtSecret = randomBytes(32).toString('base64url');
+    else if (nodeEnv === 'test') jwtSecret = DEFAULT_JWT_SECRET;
+    else if (nodeEnv === 'production') r.problems.push('JWT_SECRET must be set to your own secret (at least 16 characters) when NODE_ENV=production');
+    else if (databaseUrlGiven) r.problems.push('JWT_SECRET must be set when DATABASE_URL is set (a real deployment): use a random string of at least 16 characters, the same for every API process');
+    else jwtSecret = embeddedJwtSecret(dataDir, r.problems);
   } else if (jwtSecret.length < 16) {
     r.problems.push('JWT_SECRET must be at least 16 characters long');
+  } else if (jwtSecret === DEFAULT_JWT_SECRET && nodeEnv !== 'test') {
+    r.problems.push('JWT_SECRET must not be the built-in test secret');
   }
   const email = r.raw('BOOTSTRAP_ADMIN_EMAIL');
   const password = r.raw('BOOTSTRAP_ADMIN_PASSWORD');
@@ -211,18 +266,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
     embeddedPostgresPort: r.int('EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
-    dataDir: r.string('DATA_DIR', '.data'),
+    dataDir,
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379',
     redisUrlExplicit: redisExplicit,
     queuePrefix: r.string('QUEUE_PREFIX', 'careloop'),
-    jwtSecret,
+    jwtSecret: jwtSecret ?? '',
     jwtPreviousSecrets: (r.raw('JWT_PREVIOUS_SECRETS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     jwtExpiresInSeconds: r.int('JWT_EXPIRES_IN_SECONDS', 3600, 60, 30 * 24 * 3600),
     schoolTimezone: r.timezone('SCHOOL_TIMEZONE', 'Asia/Shanghai'),
     bootstrapAdmin:
       email && password
         ? { email: email.toLowerCase(), password }
-        : nodeEnv === 'development' && email === undefined && password === undefined
+        : // The well-known admin only on the embedded development database, never on a real server.
+          nodeEnv === 'development' && !databaseUrlGiven && email === undefined && password === undefined
           ? { ...DEVELOPMENT_ADMIN, isDefault: true }
           : undefined,
     holdoutPercent: r.number('HOLDOUT_PERCENT', 0, 0, 100),
