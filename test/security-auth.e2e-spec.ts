@@ -156,7 +156,7 @@ describe('security: safe defaults without NODE_ENV (item 10)', () => {
 
   it('item 10: with DATABASE_URL and no JWT_SECRET careloop refuses to start, whatever NODE_ENV says', async () => {
     expect(existsSync(STANDALONE)).toBe(true);
-    for (const env of [{}, { NODE_ENV: 'development' }]) {
+    for (const env of [{}, { NODE_ENV: 'development' }] as Array<Record<string, string>>) {
       const { code, out } = await run({ ...env, DATABASE_URL: 'postgres://careloop@127.0.0.1:1/careloop' });
       expect(code).toBe(1);
       expect(out).toContain('JWT_SECRET must be set when DATABASE_URL is set');
