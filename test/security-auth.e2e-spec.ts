@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_JWT_SECRET, DEVELOPMENT_ADMIN, JWT_SECRET_FILE, loadConfig } from '../libs/config/config.js';
+import { encodeCursor } from '../libs/common/pagination.js';
+import { DEFAULT_JWT_SECRET, DEVELOPMENT_ADMIN, JWT_SECRET_FILE, LOGIN_BODY_LIMIT_BYTES, loadConfig } from '../libs/config/config.js';
 import { TestApp, type TestStaff } from '../libs/testing/index.js';
 
 /** Security review (issue 15), authentication and abuse: items 7–11. */
@@ -56,6 +57,51 @@ describe('security: authentication and abuse', () => {
     const workerToken = await tokenOf(worker);
     await app.http().patch(`/api/v1/staff/${worker.id}`).set(admin.auth).send({ capacity: 10, status: 'away' }).expect(200);
     await me(workerToken).expect(200);
+  });
+});
+
+describe('security: request size and shape limits (item 11)', () => {
+  let app: TestApp;
+  let admin: TestStaff;
+  beforeAll(async () => {
+    app = await TestApp.start({ worker: false, ownDatabase: true });
+    admin = await app.staff.create('admin');
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('item 11: body limits per route: tiny on the unauthenticated login, small by default, large on sync', async () => {
+    expect(app.config.bodyLimitBytes).toBe(1024 * 1024);
+    const login = await app.http().post('/api/v1/auth/login').set('content-type', 'application/json')
+      .send(JSON.stringify({ email: 'a@b.example', password: 'x'.repeat(LOGIN_BODY_LIMIT_BYTES) })).expect(413);
+    expect(login.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    // 2 MiB: too big for a ticket, fine for a sync batch.
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    await app.http().post('/api/v1/tickets').set(admin.auth).set('content-type', 'application/json')
+      .send(JSON.stringify({ learnerId: randomUUID(), category: 'technical', subject: 's', body: big })).expect(413);
+    const items = Array.from({ length: 2000 }, (_, i) => ({ externalId: `big-${i}`, name: `Learner ${i} ${'n'.repeat(1100)}` }));
+    const sync = await app.http().put('/api/v1/sync/learners').set(admin.auth).send({ items });
+    expect(JSON.stringify({ items }).length).toBeGreaterThan(2 * 1024 * 1024);
+    expect(sync.status).toBe(200);
+  });
+
+  it('item 11: working hours take at most 8 intervals a day (400 naming the day)', async () => {
+    const slivers = Array.from({ length: 500 }, (_, i) => [`${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`, `${String(Math.floor((i + 1) / 60)).padStart(2, '0')}:${String((i + 1) % 60).padStart(2, '0')}`]);
+    const advisor = await app.staff.create('advisor');
+    const res = await app.http().patch(`/api/v1/staff/${advisor.id}`).set(admin.auth).send({ workingHours: { mon: slivers } }).expect(400);
+    expect(res.body.details).toEqual([{ field: 'workingHours.mon', message: expect.stringMatching(/at most 8/) }]);
+    const cal = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: 'Slivers', timezone: 'Asia/Shanghai', hours: { tue: slivers } }).expect(400);
+    expect(cal.body.details[0].field).toBe('hours.tue');
+    await app.http().patch(`/api/v1/staff/${advisor.id}`).set(admin.auth).send({ workingHours: { mon: [['09:00', '12:00'], ['13:30', '17:30']] } }).expect(200);
+  });
+
+  it('item 11: a negative or malformed knowledge-base cursor is a 400 naming the cursor, not a 500', async () => {
+    for (const cursor of [encodeCursor([-5]), encodeCursor([1.5]), encodeCursor(['abc'])]) {
+      const res = await app.http().get('/api/v1/kb/articles').query({ cursor }).set(admin.auth).expect(400);
+      expect(res.body.details).toEqual([{ field: 'cursor', message: expect.any(String) }]);
+    }
+    await app.http().get('/api/v1/kb/articles').query({ cursor: encodeCursor([0]) }).set(admin.auth).expect(200);
   });
 });
 

@@ -41,7 +41,10 @@ export interface AppConfig {
   reminderInactiveDays: number;
   corsOrigins: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest request body on every route but sync (and login, which takes at most LOGIN_BODY_LIMIT_BYTES). */
   bodyLimitBytes: number;
+  /** Largest request body on the sync routes (batches of up to 5,000 items). */
+  syncBodyLimitBytes: number;
   /**
    * Which proxies in front of the API to believe about the client address (X-Forwarded-For): none (false), a hop
    * count, or a list of addresses / CIDRs (and the names loopback, linklocal, uniquelocal). Rate limits and the
@@ -66,6 +69,8 @@ export interface AppConfig {
 export const DEFAULT_JWT_SECRET = 'careloop-test-secret-never-deployed';
 /** Where the embedded setup keeps its generated JWT secret, under DATA_DIR. */
 export const JWT_SECRET_FILE = 'jwt-secret';
+/** The login body is an email and a password: anything bigger is refused before it is parsed. */
+export const LOGIN_BODY_LIMIT_BYTES = 8 * 1024;
 export const DEVELOPMENT_ADMIN = { email: 'admin@careloop.local', password: 'careloop-admin' } as const;
 
 export class ConfigError extends Error {
@@ -290,7 +295,8 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     reminderInactiveDays: r.int('REMINDER_INACTIVE_DAYS', 5, 1, 365),
     corsOrigins: (r.raw('CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: r.oneOf('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
-    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
+    syncBodyLimitBytes: r.int('SYNC_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     trustProxy: r.trustProxy('TRUST_PROXY'),
     loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 5, 1, 1000),
     rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 100_000, 1, 100_000_000),

@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import type { AppConfig } from '../../../libs/config/config.js';
+import { LOGIN_BODY_LIMIT_BYTES, type AppConfig } from '../../../libs/config/config.js';
 import { requestIdOf } from '../../../libs/config/logger.js';
 import { StaffService } from '../../../libs/staff/staff.service.js';
 import { ApiModule } from './api.module.js';
@@ -54,6 +54,9 @@ export async function createApiApp(config: AppConfig, opts: { logStream?: NodeJS
   const routes: RegisteredRoute[] = [];
   ROUTES.set(app, routes);
   app.getHttpAdapter().getInstance().addHook('onRoute', (r) => {
+    // Per-route body limits: sync batches are large, the unauthenticated login tiny, everything else small.
+    if (r.url.startsWith(`/${API_PREFIX}/sync/`)) r.bodyLimit = config.syncBodyLimitBytes;
+    else if (r.url === `/${API_PREFIX}/auth/login`) r.bodyLimit = Math.min(LOGIN_BODY_LIMIT_BYTES, config.bodyLimitBytes);
     for (const method of Array.isArray(r.method) ? r.method : [r.method]) {
       if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method, url: r.url });
     }
