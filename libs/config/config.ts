@@ -59,6 +59,8 @@ export interface AppConfig {
   /** Case intake transactions allowed at once (advisory lock slots). */
   caseIntakeConcurrency: number;
   migrationsRun: boolean;
+  /** Webhook receivers allowed although not public (on-premise): host names, addresses and CIDRs. */
+  webhookAllowedTargets: { hosts: string[]; cidrs: string[] };
   /** Backtests running at once across all API processes; more get 429 with Retry-After. */
   backtestConcurrency: number;
   /** work_mem of a backtest's one big query (each sort or hash node may use this much). */
@@ -158,6 +160,23 @@ class Reader {
       return fallback;
     }
     return v;
+  }
+
+  webhookTargets(name: string): { hosts: string[]; cidrs: string[] } {
+    const out = { hosts: [] as string[], cidrs: [] as string[] };
+    for (const entry of (this.raw(name) ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+      const [addr, bits, extra] = entry.split('/');
+      if (isIP(addr)) {
+        const max = isIP(addr) === 4 ? 32 : 128;
+        if (extra !== undefined || (bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > max))) this.problems.push(`${name}: "${entry}" is not an address or CIDR`);
+        else out.cidrs.push(entry);
+      } else if (/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(entry)) {
+        out.hosts.push(entry);
+      } else {
+        this.problems.push(`${name} must be a comma-separated list of host names, addresses or CIDRs (got "${entry}")`);
+      }
+    }
+    return out;
   }
 
   trustProxy(name: string): false | number | string[] {
@@ -305,6 +324,7 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     outboxPollMs: r.int('OUTBOX_POLL_MS', 250, 10, 60000),
     caseIntakeConcurrency: r.int('CASE_INTAKE_CONCURRENCY', 1, 1, 16),
     migrationsRun: r.bool('MIGRATIONS_RUN', true),
+    webhookAllowedTargets: r.webhookTargets('WEBHOOK_ALLOWED_TARGETS'),
     backtestConcurrency: r.int('BACKTEST_CONCURRENCY', 1, 1, 16),
     backtestWorkMemMb: r.int('BACKTEST_WORK_MEM_MB', 64, 4, 2048),
   };
