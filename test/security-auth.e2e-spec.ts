@@ -211,7 +211,7 @@ describe('security: safe defaults without NODE_ENV (item 10)', () => {
     const copied = await run({ DATABASE_URL: 'postgres://careloop@127.0.0.1:1/careloop', JWT_SECRET: DEFAULT_JWT_SECRET });
     expect(copied.code).toBe(1);
     expect(copied.out).toContain('built-in test secret');
-  }, 30_000);
+  }, 120_000); // three process starts on a busy machine
 
   it('item 10: with DATABASE_URL the well-known admin is never created, even in development', async () => {
     const app = await TestApp.start({ worker: false, ownDatabase: true, env: { NODE_ENV: 'development', JWT_SECRET: 'item-ten-secret-0123456789' } });
