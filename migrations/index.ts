@@ -11,6 +11,9 @@ import { Analytics1764100008000 } from './1764100008000-Analytics.js';
 import { CaseIntakeQueue1764100009000 } from './1764100009000-CaseIntakeQueue.js';
 import { MissingAssignments1764100009500 } from './1764100009500-MissingAssignments.js';
 import { OutboxNotify1764100009600 } from './1764100009600-OutboxNotify.js';
+import { AuditNoTruncate1764100020000 } from './1764100020000-AuditNoTruncate.js';
+import { StaffTokenVersion1764100020100 } from './1764100020100-StaffTokenVersion.js';
+import { LoginThrottleByAddress1764100020200 } from './1764100020200-LoginThrottleByAddress.js';
 
 /**
  * Every migration, in timestamp order. Listed explicitly (not globbed) so the same list works from TypeScript
@@ -30,4 +33,7 @@ export const MIGRATIONS = [
   CaseIntakeQueue1764100009000,
   MissingAssignments1764100009500,
   OutboxNotify1764100009600,
+  AuditNoTruncate1764100020000,
+  StaffTokenVersion1764100020100,
+  LoginThrottleByAddress1764100020200,
 ];

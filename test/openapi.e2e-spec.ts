@@ -130,7 +130,7 @@ describe('OpenAPI document (/docs-json)', () => {
     }
     expect(problems).toEqual([]);
     expect(doc.paths['/api/v1/staff'].post.description).toMatch(/staff with the role admin; not API keys/);
-    expect(doc.paths['/api/v1/sync/events'].post.description).toMatch(/admins; API keys with the scope sync:write/);
+    expect(doc.paths['/api/v1/sync/events'].post.description).toMatch(/staff with the role admin; API keys with the scope sync:write/);
     expect(doc.paths['/api/v1/learners'].get.description).toMatch(/any staff; API keys with the scope read/);
     expect(doc.paths['/api/v1/auth/login'].post.description).toMatch(/public/);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });

@@ -83,6 +83,8 @@ describe('rules API', () => {
 
   it('is single-flight: a second request while one is queued returns the same run', async () => {
     await releaseAbandonedRuns(app);
+    // Staff may evaluate at most 7 days back: "now" is shortly after AS_OF here.
+    app.setNow(new Date(Date.parse(AS_OF) + DAY));
     expect((await app.http().post('/api/v1/rules/evaluate').set(advisor.auth).send({})).status).toBe(403);
     const bad = await app.http().post('/api/v1/rules/evaluate').set(admin.auth).send({ asOf: 'yesterday' });
     expect(bad.status).toBe(400);
@@ -110,10 +112,12 @@ describe('rules API', () => {
     await app.get(RuleRunsService).execute(next.body.runId);
     expect((await app.http().get('/api/v1/rule-runs/00000000-0000-0000-0000-000000000000').set(admin.auth)).status).toBe(404);
     expect((await app.http().get('/api/v1/rule-runs/nope').set(admin.auth)).status).toBe(400);
+    app.setNow(undefined);
   });
 
   it('a run that lost its job stops holding the single flight after an hour', async () => {
     await releaseAbandonedRuns(app);
+    app.setNow(new Date(Date.parse(AS_OF) + DAY));
     const [{ id: stuck }] = await app.db.query(`insert into rule_runs (status, trigger, as_of, queued_at, started_at) values ('running', 'schedule', now() - interval '2 hours', now() - interval '2 hours', now() - interval '2 hours') returning id`);
     const res = await app.http().post('/api/v1/rules/evaluate').set(admin.auth).send({ asOf: AS_OF });
     expect(res.status).toBe(202);
@@ -121,6 +125,7 @@ describe('rules API', () => {
     const old = await app.http().get(`/api/v1/rule-runs/${stuck}`).set(admin.auth);
     expect(old.body).toMatchObject({ status: 'failed', error: expect.stringMatching(/abandoned/) });
     await app.get(RuleRunsService).execute(res.body.runId);
+    app.setNow(undefined);
   });
 
   describe('runs', () => {
@@ -134,7 +139,7 @@ describe('rules API', () => {
     const eventsOf = async (type: string) =>
       app.db.query(`select payload from outbox where event_type = $1 and payload->>'enrollmentId' = any($2::text[]) order by id`, [type, mine()]);
     const run = async (asOf = AS_OF) => {
-      const { runId } = await app.get(RuleRunsService).request({ kind: 'staff', id: admin.id, role: 'admin', teamId: null, teamIds: [] }, { trigger: 'manual', asOf: new Date(asOf) });
+      const { runId } = await app.get(RuleRunsService).request({ kind: 'system', id: 'test' }, { trigger: 'manual', asOf: new Date(asOf) });
       return (await app.get(RuleRunsService).execute(runId))!;
     };
 

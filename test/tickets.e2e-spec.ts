@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SYSTEM } from '../libs/auth/actor.js';
 import { QueueService } from '../libs/queue/queue.service.js';
 import { QueueName } from '../libs/queue/jobs.js';
 import { TicketSlaService } from '../libs/tickets/ticket-sla.service.js';
@@ -355,8 +356,8 @@ describe('support desk tickets (e2e)', () => {
     const stillOpen = await open(admin.auth, { learnerId: l.id, subject: 'Certificate missing' });
 
     const service = app.get(TicketsService);
-    expect((await service.openTicketsFor(l.id)).map((t) => t.id)).toEqual([stillOpen.id]);
-    const entries = await service.timelineEntriesFor(l.id);
+    expect((await service.openTicketsFor(SYSTEM, l.id)).map((t) => t.id)).toEqual([stillOpen.id]);
+    const entries = await service.timelineEntriesFor(SYSTEM, l.id);
     expect(entries.filter((e) => e.ticketId === answered.id).map((e) => e.type).sort()).toEqual(['ticket.first_response', 'ticket.opened', 'ticket.resolved']);
     const rows = await app.db.query(`${TICKET_TIMELINE_SQL} order by at`, [l.id]);
     expect(rows).toHaveLength(2);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +49,8 @@ export function parseArgs(argv: string[]): { name: string; args: BenchArgs } {
  * the embedded PostgreSQL. Each gets its own fresh database so runs never see each other's data.
  */
 export async function createBenchContext(name: string, args: BenchArgs, opts: { record?: boolean } = {}): Promise<BenchContext> {
-  const base = loadConfig();
+  // Benchmarks sign tokens in-process only: a throwaway secret unless JWT_SECRET is given.
+  const base = loadConfig({ JWT_SECRET: randomBytes(32).toString('base64url'), ...process.env });
   const log = (m: string) => process.stderr.write(`[bench ${name}] ${m}\n`);
   const server = base.databaseUrl ? { url: base.databaseUrl, stop: async () => undefined } : await startEmbeddedPostgres(base.dataDir, base.embeddedPostgresPort, log);
   // Tiny runs inside the test suite get a database of their own process, dropped at the end, so two test runs

@@ -398,7 +398,7 @@ export class AnalyticsRepository {
    * Precision and recall of a list of (hypothetical) alerts, e.g. a draft rule's backtest, against the
    * refreshed outcomes: same definitions as ruleQuality.
    */
-  async alertListQuality(asOf: Date, alerts: Array<{ enrollmentId: string; openedAt: Date }>, from: Date, to: Date, courseId: string | null = null): Promise<{ enrolments: number; precisionN: number; precisionHits: number; churned: number; recallHits: number; medianLeadDays: number | null }> {
+  async alertListQuality(asOf: Date, alerts: Array<{ enrollmentId: string; openedAt: Date }>, from: Date, to: Date, courseId: string | null = null, teamIds: string[] | null = null): Promise<{ enrolments: number; precisionN: number; precisionHits: number; churned: number; recallHits: number; medianLeadDays: number | null }> {
     const [r] = await this.q<Record<string, unknown>>(
       `with a as (
          select enrollment_id, min(opened_at) as first_at
@@ -407,6 +407,7 @@ export class AnalyticsRepository {
        ), churned as (
          select enrollment_id, churned_at from enrollment_outcomes
           where churned and churned_at >= $4 and churned_at < $5 and churned_at <= $1 and ($6::uuid is null or course_id = $6::uuid)
+            and ($7::uuid[] is null or course_id in (select c.id from courses c where c.team_id = any($7::uuid[])))
        )
        select (select count(*) from a)::int as enrolments,
               (select count(*) from a where first_at + interval '30 days' <= $1)::int as prec_n,
@@ -417,7 +418,7 @@ export class AnalyticsRepository {
               (select count(*) from churned ch join a using (enrollment_id) where a.first_at <= ch.churned_at)::int as recall_hits,
               (select percentile_cont(0.5) within group (order by extract(epoch from (ch.churned_at - a.first_at)) / 86400)
                  from churned ch join a using (enrollment_id) where a.first_at <= ch.churned_at) as median_lead`,
-      [asOf, alerts.map((x) => x.enrollmentId), alerts.map((x) => x.openedAt), from, to, courseId],
+      [asOf, alerts.map((x) => x.enrollmentId), alerts.map((x) => x.openedAt), from, to, courseId, teamIds],
     );
     return {
       enrolments: Number(r.enrolments),

@@ -226,12 +226,12 @@ export class AnalyticsService {
    * [from, to) (every enrolment, or one course's with scope.courseId; no visibility filter: the caller checks the actor), same definitions as
    * GET /analytics/rules. Reads the last refreshed outcomes.
    */
-  async alertQuality(alerts: Array<{ enrollmentId: string; openedAt: Date | string }>, from: Date, to: Date, scope: { courseId?: string | null } = {}): Promise<AlertQuality> {
+  async alertQuality(alerts: Array<{ enrollmentId: string; openedAt: Date | string }>, from: Date, to: Date, scope: { courseId?: string | null; teamIds?: string[] | null } = {}): Promise<AlertQuality> {
     const state = await this.repo.state();
     if (!state.asOf) {
       return { asOf: null, alertedEnrolments: new Set(alerts.map((a) => a.enrollmentId)).size, precisionN: 0, churnedWithin30: 0, precision: null, recallN: 0, alertedBeforeChurn: 0, recall: null, medianLeadDays: null };
     }
-    const r = await this.repo.alertListQuality(state.asOf, alerts.map((a) => ({ enrollmentId: a.enrollmentId, openedAt: new Date(a.openedAt) })), from, to, scope.courseId ?? null);
+    const r = await this.repo.alertListQuality(state.asOf, alerts.map((a) => ({ enrollmentId: a.enrollmentId, openedAt: new Date(a.openedAt) })), from, to, scope.courseId ?? null, scope.teamIds ?? null);
     return {
       asOf: iso(state.asOf),
       alertedEnrolments: r.enrolments,

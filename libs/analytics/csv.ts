@@ -1,13 +1,23 @@
 /**
  * CSV rendering for the analytics endpoints (`Accept: text/csv`): one header row, one row per record,
  * RFC 4180 quoting, null as an empty cell. Each report says which columns it has.
+ *
+ * Text cells that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return;
+ * course titles and names come from the integration) get a leading apostrophe (OWASP "CSV injection"), so the
+ * cell shows as text and never runs. Numbers are written as numbers: a negative figure is not a formula.
  */
 export type CsvValue = string | number | boolean | null | undefined;
 
 export function csvCell(v: CsvValue): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : neutraliseFormula(String(v));
   return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
 export function toCsv(columns: string[], rows: Array<Record<string, CsvValue>>): string {

@@ -164,6 +164,9 @@ describe('csv', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell(null)).toBe('');
+    expect(csvCell('=1+2')).toBe("'=1+2");
+    expect(csvCell('-0.5')).toBe("'-0.5");
+    expect(csvCell(-0.5)).toBe('-0.5');
     const text = toCsv(['a', 'b', 'c'], [{ a: 1, b: 'x,y', c: null }, { a: 0.5, b: 'line\nbreak', c: true }]);
     expect(parseCsv(text)).toEqual([
       { a: '1', b: 'x,y', c: '' },

@@ -10,7 +10,8 @@ import type { ApiScope } from './entities/api-client.entity.js';
 
 /**
  * The one global guard. Every route needs a bearer credential unless marked @Public():
- * a staff JWT (checked against @Roles) or an API key (checked against @Scopes; GET routes accept `read`).
+ * a staff JWT (checked against @Roles; any staff when absent) or an API key (checked against @Scopes; a route
+ * without @Scopes refuses every key).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -36,19 +37,17 @@ export class AuthGuard implements CanActivate {
       const client = await this.apiClients.authenticate(credential);
       if (!client) throw new DomainError(ErrorCode.Unauthenticated, 'API key is invalid or revoked');
       req.actor = client;
-      if (scopes) {
-        if (scopes.some((s) => client.scopes.includes(s))) return true;
-        throw DomainError.forbidden(`This API key needs the scope ${scopes.join(' or ')}`);
-      }
-      if (!staffOnly && req.method === 'GET' && client.scopes.includes('read')) return true;
-      throw DomainError.forbidden(staffOnly ? 'This endpoint is for staff only' : 'This API key needs the scope read');
+      // Deny by default: a key reaches a route only when the route names a scope the key holds. `read` never
+      // grants more than reading, whatever a route says.
+      if (!scopes || staffOnly) throw DomainError.forbidden('This endpoint is for staff only');
+      const readOnly = req.method === 'GET' || req.method === 'HEAD';
+      if (scopes.some((s) => client.scopes.includes(s) && (s !== 'read' || readOnly))) return true;
+      throw DomainError.forbidden(`This API key needs the scope ${scopes.join(' or ')}`);
     }
 
     const staff = await this.auth.staffActorFromToken(credential);
     if (!staff) throw new DomainError(ErrorCode.Unauthenticated, 'Access token is invalid or expired');
     req.actor = staff;
-    // Integration-only routes (sync) are open to admins among staff.
-    if (scopes && !roles && staff.role !== 'admin') throw DomainError.forbidden('This endpoint is for integrations (API keys) and admins');
     if (roles && !roles.includes(staff.role)) throw DomainError.forbidden(`This needs the role ${roles.join(' or ')}`);
     return true;
   }

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { StaffRepository } from '../staff/staff.repository.js';
 import { toStaffView, type StaffView } from '../staff/staff.mapper.js';
-import type { StaffActor } from './actor.js';
+import { SYSTEM, type StaffActor } from './actor.js';
 import { PasswordHasher } from './password-hasher.js';
 import { TokenService } from './token.service.js';
 
@@ -15,6 +16,8 @@ export interface LoginResult {
   staff: StaffView;
 }
 
+/** The first wait after LOGIN_MAX_FAILURES failures; it doubles with each further failure, up to LOGIN_WINDOW_SECONDS. */
+export const LOGIN_BACKOFF_BASE_SECONDS = 30;
 
 @Injectable()
 export class AuthService {
@@ -26,41 +29,65 @@ export class AuthService {
     private readonly dataSource: DataSource,
     private readonly staff: StaffRepository,
     private readonly tokens: TokenService,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
-   * Checks the password. After LOGIN_MAX_FAILURES failures for an email (or 4x that from one address)
-   * within LOGIN_WINDOW_SECONDS, further attempts get 429 until the window passes.
+   * Checks the password. Failures are throttled per (email, address) — and per address across emails, at 4×
+   * the count — with backoff: after LOGIN_MAX_FAILURES failures within LOGIN_WINDOW_SECONDS, the next attempt
+   * from there waits LOGIN_BACKOFF_BASE_SECONDS, doubling with each further failure up to the window (429 with
+   * Retry-After meanwhile). A stranger's failures never lock the owner out from their own address. Every
+   * checked attempt, failed or successful, is audited with the address (never the password).
    */
   async login(email: string, password: string, ip: string | undefined): Promise<LoginResult> {
+    const address = ip ?? null;
     const window = this.config.loginWindowSeconds;
-    const [{ by_email, by_ip }] = await this.dataSource.query(
-      `select count(*) filter (where lower(email) = lower($1))::int as by_email,
-              count(*) filter (where ip = $2)::int as by_ip
-         from login_failures where failed_at > now() - make_interval(secs => $3)`,
-      [email, ip ?? null, window],
+    const max = this.config.loginMaxFailures;
+    const [t] = await this.dataSource.query(
+      `select count(*) filter (where lower(email) = lower($1) and ip is not distinct from $2)::int as pair_n,
+              max(failed_at) filter (where lower(email) = lower($1) and ip is not distinct from $2) as pair_last,
+              count(*) filter (where ip is not distinct from $2)::int as ip_n,
+              max(failed_at) filter (where ip is not distinct from $2) as ip_last,
+              now() as now
+         from login_failures
+        where failed_at > now() - make_interval(secs => $3) and (lower(email) = lower($1) or ip is not distinct from $2)`,
+      [email, address, window],
     );
-    if (by_email >= this.config.loginMaxFailures || by_ip >= this.config.loginMaxFailures * 4) {
-      throw new DomainError(ErrorCode.RateLimited, `Too many failed logins; try again in ${Math.ceil(window / 60)} minutes`);
+    const waitUntil = (n: number, limit: number, last: Date | null) =>
+      n < limit || !last ? 0 : new Date(last).getTime() + 1000 * Math.min(window, LOGIN_BACKOFF_BASE_SECONDS * 2 ** (n - limit));
+    const until = Math.max(waitUntil(t.pair_n, max, t.pair_last), waitUntil(t.ip_n, max * 4, t.ip_last));
+    const retryAfter = Math.ceil((until - new Date(t.now).getTime()) / 1000);
+    if (retryAfter > 0) {
+      throw DomainError.rateLimited(`Too many failed logins from this address; try again in ${retryAfter} seconds`, retryAfter);
     }
     const staff = await this.staff.findByEmailWithPassword(email);
     const ok = await this.hasher.verify(staff?.passwordHash ?? (await (this.dummyHash ??= this.hasher.hash('careloop-dummy-password'))), password);
     if (!staff || !ok || staff.status === 'inactive') {
-      await this.dataSource.query(`insert into login_failures (email, ip) values ($1, $2)`, [email, ip ?? null]);
+      const reason = !staff ? 'unknown_email' : !ok ? 'wrong_password' : 'inactive';
+      await this.dataSource.transaction(async (em) => {
+        await em.query(`insert into login_failures (email, ip) values ($1, $2)`, [email, address]);
+        // An unknown email is not recorded: people type passwords into the email field.
+        await this.audit.record(em, { actor: SYSTEM, action: 'auth.login_failed', entity: 'staff', entityId: staff?.id ?? 'unknown', after: { address, reason } });
+      });
       throw new DomainError(ErrorCode.Unauthenticated, 'Email or password is wrong');
     }
-    await this.dataSource.query(`delete from login_failures where lower(email) = lower($1) or failed_at < now() - make_interval(secs => $2)`, [email, window]);
-    const { accessToken, expiresIn } = this.tokens.sign({ sub: staff.id, role: staff.role });
+    await this.dataSource.transaction(async (em) => {
+      await em.query(`delete from login_failures where (lower(email) = lower($1) and ip is not distinct from $2) or failed_at < now() - make_interval(secs => $3)`, [email, address, window]);
+      await this.audit.record(em, { actor: { kind: 'staff', id: staff.id, role: staff.role, teamId: staff.teamId, teamIds: [] }, action: 'auth.login_succeeded', entity: 'staff', entityId: staff.id, after: { address } });
+    });
+    const { accessToken, expiresIn } = this.tokens.sign({ sub: staff.id, role: staff.role, tv: staff.tokenVersion });
     return { accessToken, tokenType: 'Bearer', expiresIn, staff: toStaffView(staff) };
   }
 
-  /** Resolves a bearer JWT to the current staff member (role and teams read fresh, so changes apply at once). */
+  /** Resolves a bearer JWT to the current staff member (role and teams read fresh; a stale token version is refused). */
   async staffActorFromToken(token: string): Promise<StaffActor | undefined> {
     const claims = this.tokens.verify(token);
     if (!claims) return undefined;
     const staff = await this.staff.findById(claims.sub);
     if (!staff || staff.status === 'inactive') return undefined;
+    // A password, role or status change since the token was signed ends it.
+    if ((claims.tv ?? 0) !== staff.tokenVersion) return undefined;
     return {
       kind: 'staff',
       id: staff.id,

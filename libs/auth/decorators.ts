@@ -12,9 +12,9 @@ export const STAFF_ONLY_KEY = 'careloop:staff-only';
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 /** Staff roles allowed on this route (any staff when absent). */
 export const Roles = (...roles: StaffRole[]) => SetMetadata(ROLES_KEY, roles);
-/** API-key scopes allowed on this route. GET routes without it accept the `read` scope. */
+/** API-key scopes allowed on this route. Without it no API key may call the route (deny by default); `read` works on GET only. */
 export const Scopes = (...scopes: ApiScope[]) => SetMetadata(SCOPES_KEY, scopes);
-/** Staff only: API keys are refused even with `read` (staff, audit, API clients). */
+/** Staff only: API keys are refused whatever the route's scopes (staff, audit, API clients). */
 export const StaffOnly = () => SetMetadata(STAFF_ONLY_KEY, true);
 
 /** The authenticated caller, set by AuthGuard. */

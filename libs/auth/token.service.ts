@@ -5,6 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../config/index.js';
 export interface AccessTokenClaims {
   sub: string;
   role: string;
+  /** The staff member's token version when signed (absent in tokens from before versions: counts as 0). */
+  tv?: number;
 }
 
 /** Signs staff access tokens with JWT_SECRET; verifies with it and any JWT_PREVIOUS_SECRETS (rotation). */

@@ -23,6 +23,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: FieldError[],
+    /** For rate_limited: when to try again (sent as Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -39,6 +41,9 @@ export class DomainError extends Error {
   }
   static forbidden(message = 'You are not allowed to do this'): DomainError {
     return new DomainError(ErrorCode.Forbidden, message);
+  }
+  static rateLimited(message: string, retryAfterSeconds: number): DomainError {
+    return new DomainError(ErrorCode.RateLimited, message, undefined, retryAfterSeconds);
   }
   static conflict(message: string): DomainError {
     return new DomainError(ErrorCode.Conflict, message);

@@ -4,6 +4,8 @@ export type Weekday = (typeof WEEKDAYS)[number];
 export type WeeklyHours = Partial<Record<Weekday, Array<[string, string]>>>;
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+/** Split shifts, yes; a thousand one-minute slivers, no (every schedule computation walks these lists). */
+export const MAX_INTERVALS_PER_DAY = 8;
 
 export function toMinutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
@@ -23,6 +25,10 @@ export function validateWeeklyHours(value: unknown, field: string): Array<{ fiel
     }
     if (!Array.isArray(intervals)) {
       errors.push({ field: `${field}.${day}`, message: 'must be a list of ["HH:MM","HH:MM"] intervals' });
+      continue;
+    }
+    if (intervals.length > MAX_INTERVALS_PER_DAY) {
+      errors.push({ field: `${field}.${day}`, message: `must have at most ${MAX_INTERVALS_PER_DAY} intervals` });
       continue;
     }
     let lastEnd = -1;

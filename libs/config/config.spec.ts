@@ -1,4 +1,11 @@
-import { ConfigError, DEFAULT_JWT_SECRET, loadConfig } from './config.js';
+import { mkdtempSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, DEFAULT_JWT_SECRET, JWT_SECRET_FILE, loadConfig as load } from './config.js';
+
+// The embedded setup writes its generated JWT secret under DATA_DIR: keep that out of the working tree.
+const DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'careloop-config-'));
+const loadConfig = (env: Record<string, string>) => load({ DATA_DIR, ...env });
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -20,17 +27,27 @@ describe('loadConfig', () => {
     expect(c.schoolTimezone).toBe('Asia/Shanghai');
     expect(c.holdoutPercent).toBe(0);
     expect(c.rulesCron).toBe('0 * * * *');
-    expect(c.jwtSecret).toBe(DEFAULT_JWT_SECRET);
+    // No built-in secret: one generated for this data directory, kept owner-only and reused on the next start.
+    expect(c.jwtSecret).not.toBe(DEFAULT_JWT_SECRET);
+    expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({}).jwtSecret).toBe(c.jwtSecret);
+    expect(statSync(path.join(DATA_DIR, JWT_SECRET_FILE)).mode & 0o077).toBe(0);
     // Development only: a well-known first admin, so npm start then npm run demo work on a fresh clone.
     expect(c.bootstrapAdmin).toEqual({ email: 'admin@careloop.local', password: 'careloop-admin', isDefault: true });
     expect(loadConfig({ NODE_ENV: 'test' }).bootstrapAdmin).toBeUndefined();
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length' }).bootstrapAdmin).toBeUndefined();
   });
 
+  it('reads TRUST_PROXY as none, a hop count or a list of proxies', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '::1']);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
-    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://x', JWT_SECRET: 'a-real-secret-of-enough-length' }, 'DATABASE_URL'],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ SCHOOL_TIMEZONE: 'Mars/Olympus' }, 'SCHOOL_TIMEZONE'],
     [{ HOLDOUT_PERCENT: '101' }, 'HOLDOUT_PERCENT'],
@@ -38,6 +55,9 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/40' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: 'proxy.internal' }, 'TRUST_PROXY'],
   ])('names the bad variable in %j', (env, name) => {
     const p = problems(env);
     expect(p).toHaveLength(1);
@@ -50,6 +70,10 @@ describe('loadConfig', () => {
 
   it('refuses the built-in JWT secret in production, accepts a real one', () => {
     expect(problems({ NODE_ENV: 'production' })[0]).toMatch(/JWT_SECRET.*NODE_ENV=production/);
+    expect(problems({ DATABASE_URL: 'postgres://u@db.example/careloop' })[0]).toMatch(/JWT_SECRET must be set when DATABASE_URL/);
+    expect(problems({ JWT_SECRET: DEFAULT_JWT_SECRET })[0]).toMatch(/built-in test secret/);
+    expect(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://u@db.example/careloop' }).jwtSecret).toBe(DEFAULT_JWT_SECRET);
+    expect(load({ DATABASE_URL: 'postgres://u@db.example/careloop' }, { signsTokens: false }).jwtSecret).toHaveLength(43);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length' }).nodeEnv).toBe('production');
   });
 

@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
 import { IANAZone } from 'luxon';
 
 /**
@@ -27,8 +31,9 @@ export interface AppConfig {
   jwtExpiresInSeconds: number;
   schoolTimezone: string;
   /**
-   * The first admin, created when no staff exists. In development, without BOOTSTRAP_ADMIN_*, a well-known
-   * default (admin@careloop.local / careloop-admin, `isDefault`) so `npm start` then `npm run demo` just works.
+   * The first admin, created when no staff exists. In development on the embedded database, without
+   * BOOTSTRAP_ADMIN_*, a well-known default (admin@careloop.local / careloop-admin, `isDefault`) so `npm start`
+   * then `npm run demo` just works; never with DATABASE_URL.
    */
   bootstrapAdmin: { email: string; password: string; isDefault?: boolean } | undefined;
   holdoutPercent: number;
@@ -40,7 +45,16 @@ export interface AppConfig {
   reminderInactiveDays: number;
   corsOrigins: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest request body on every route but sync (and login, which takes at most LOGIN_BODY_LIMIT_BYTES). */
   bodyLimitBytes: number;
+  /** Largest request body on the sync routes (batches of up to 5,000 items). */
+  syncBodyLimitBytes: number;
+  /**
+   * Which proxies in front of the API to believe about the client address (X-Forwarded-For): none (false), a hop
+   * count, or a list of addresses / CIDRs (and the names loopback, linklocal, uniquelocal). Rate limits and the
+   * login throttle key on the address this yields, so trusting everyone would let a client choose its own.
+   */
+  trustProxy: false | number | string[];
   loginMaxFailures: number;
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
@@ -49,9 +63,20 @@ export interface AppConfig {
   /** Case intake transactions allowed at once (advisory lock slots). */
   caseIntakeConcurrency: number;
   migrationsRun: boolean;
+  /** Webhook receivers allowed although not public (on-premise): host names, addresses and CIDRs. */
+  webhookAllowedTargets: { hosts: string[]; cidrs: string[] };
+  /** Backtests running at once across all API processes; more get 429 with Retry-After. */
+  backtestConcurrency: number;
+  /** work_mem of a backtest's one big query (each sort or hash node may use this much). */
+  backtestWorkMemMb: number;
 }
 
-export const DEFAULT_JWT_SECRET = 'careloop-development-secret-change-me';
+/** Accepted only with NODE_ENV=test (the test suites): never by an instance someone runs. */
+export const DEFAULT_JWT_SECRET = 'careloop-test-secret-never-deployed';
+/** Where the embedded setup keeps its generated JWT secret, under DATA_DIR. */
+export const JWT_SECRET_FILE = 'jwt-secret';
+/** The login body is an email and a password: anything bigger is refused before it is parsed. */
+export const LOGIN_BODY_LIMIT_BYTES = 8 * 1024;
 export const DEVELOPMENT_ADMIN = { email: 'admin@careloop.local', password: 'careloop-admin' } as const;
 
 export class ConfigError extends Error {
@@ -141,6 +166,47 @@ class Reader {
     return v;
   }
 
+  webhookTargets(name: string): { hosts: string[]; cidrs: string[] } {
+    const out = { hosts: [] as string[], cidrs: [] as string[] };
+    for (const entry of (this.raw(name) ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+      const [addr, bits, extra] = entry.split('/');
+      if (isIP(addr)) {
+        const max = isIP(addr) === 4 ? 32 : 128;
+        if (extra !== undefined || (bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > max))) this.problems.push(`${name}: "${entry}" is not an address or CIDR`);
+        else out.cidrs.push(entry);
+      } else if (/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(entry)) {
+        out.hosts.push(entry);
+      } else {
+        this.problems.push(`${name} must be a comma-separated list of host names, addresses or CIDRs (got "${entry}")`);
+      }
+    }
+    return out;
+  }
+
+  trustProxy(name: string): false | number | string[] {
+    const v = this.raw(name);
+    if (v === undefined || ['false', 'no', 'none', '0'].includes(v.toLowerCase())) return false;
+    if (/^\d+$/.test(v)) {
+      if (Number(v) > 10) this.problems.push(`${name} as a hop count must be from 0 to 10 (got "${v}")`);
+      return Number(v);
+    }
+    const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = entries.filter((e) => {
+      if (['loopback', 'linklocal', 'uniquelocal'].includes(e)) return false;
+      const [addr, bits, extra] = e.split('/');
+      if (extra !== undefined || !isIP(addr)) return true;
+      return bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > (isIP(addr) === 4 ? 32 : 128));
+    });
+    if (bad.length || !entries.length) {
+      this.problems.push(
+        `${name} must be false, a hop count, or a comma-separated list of proxy addresses or CIDRs (or loopback, linklocal, uniquelocal); ` +
+          `"true" is refused because it lets any client choose its address (got "${v}")`,
+      );
+      return false;
+    }
+    return entries;
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const v = this.raw(name);
     if (v === undefined) return fallback;
@@ -151,15 +217,63 @@ class Reader {
   }
 }
 
+/**
+ * The embedded development setup's signing secret: random, made once and kept in DATA_DIR/jwt-secret (owner-only),
+ * so tokens survive restarts and no two installations share a secret.
+ */
+function embeddedJwtSecret(dataDir: string, problems: string[]): string {
+  const file = path.join(dataDir, JWT_SECRET_FILE);
+  const read = () => readFileSync(file, 'utf8').trim();
+  try {
+    const existing = read();
+    if (existing.length >= 32) return existing;
+    problems.push(`${file} holds a JWT secret shorter than 32 characters; delete it to have a new one generated`);
+    return existing;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+      problems.push(`cannot read ${file}: ${(e as Error).message}`);
+      return '';
+    }
+  }
+  const secret = randomBytes(48).toString('base64url');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${secret}\n`, { flag: 'wx', mode: 0o600 });
+    return secret;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return read(); // another process made it first
+    problems.push(`cannot create ${file} for the generated JWT secret (set JWT_SECRET instead): ${(e as Error).message}`);
+    return '';
+  }
+}
+
+export interface LoadConfigOptions {
+  /**
+   * False for processes that neither sign nor verify staff tokens (the worker, the migration CLI, benchmarks):
+   * they need no JWT_SECRET and get a throwaway one.
+   */
+  signsTokens?: boolean;
+}
+
 /** Parses and validates the environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {}): AppConfig {
   const r = new Reader(env);
   const nodeEnv = r.oneOf('NODE_ENV', 'development', ['development', 'production', 'test'] as const);
-  const jwtSecret = r.string('JWT_SECRET', DEFAULT_JWT_SECRET);
-  if (nodeEnv === 'production' && jwtSecret === DEFAULT_JWT_SECRET) {
-    r.problems.push('JWT_SECRET must be set to your own secret when NODE_ENV=production (the built-in default is refused)');
+  const databaseUrlGiven = r.raw('DATABASE_URL') !== undefined;
+  const dataDir = r.string('DATA_DIR', '.data');
+  // No built-in secret outside the test suites: JWT_SECRET, else (embedded database, development) one generated
+  // under DATA_DIR. A real deployment (DATABASE_URL, or NODE_ENV=production) must name its own.
+  let jwtSecret = r.raw('JWT_SECRET');
+  if (jwtSecret === undefined) {
+    if (opts.signsTokens === false) jwtSecret = randomBytes(32).toString('base64url');
+    else if (nodeEnv === 'test') jwtSecret = DEFAULT_JWT_SECRET;
+    else if (nodeEnv === 'production') r.problems.push('JWT_SECRET must be set to your own secret (at least 16 characters) when NODE_ENV=production');
+    else if (databaseUrlGiven) r.problems.push('JWT_SECRET must be set when DATABASE_URL is set (a real deployment): use a random string of at least 16 characters, the same for every API process');
+    else jwtSecret = embeddedJwtSecret(dataDir, r.problems);
   } else if (jwtSecret.length < 16) {
     r.problems.push('JWT_SECRET must be at least 16 characters long');
+  } else if (jwtSecret === DEFAULT_JWT_SECRET && nodeEnv !== 'test') {
+    r.problems.push('JWT_SECRET must not be the built-in test secret');
   }
   const email = r.raw('BOOTSTRAP_ADMIN_EMAIL');
   const password = r.raw('BOOTSTRAP_ADMIN_PASSWORD');
@@ -180,18 +294,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
     embeddedPostgresPort: r.int('EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
-    dataDir: r.string('DATA_DIR', '.data'),
+    dataDir,
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379',
     redisUrlExplicit: redisExplicit,
     queuePrefix: r.raw('QUEUE_PREFIX'),
-    jwtSecret,
+    jwtSecret: jwtSecret ?? '',
     jwtPreviousSecrets: (r.raw('JWT_PREVIOUS_SECRETS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     jwtExpiresInSeconds: r.int('JWT_EXPIRES_IN_SECONDS', 3600, 60, 30 * 24 * 3600),
     schoolTimezone: r.timezone('SCHOOL_TIMEZONE', 'Asia/Shanghai'),
     bootstrapAdmin:
       email && password
         ? { email: email.toLowerCase(), password }
-        : nodeEnv === 'development' && email === undefined && password === undefined
+        : // The well-known admin only on the embedded development database, never on a real server.
+          nodeEnv === 'development' && !databaseUrlGiven && email === undefined && password === undefined
           ? { ...DEVELOPMENT_ADMIN, isDefault: true }
           : undefined,
     holdoutPercent: r.number('HOLDOUT_PERCENT', 0, 0, 100),
@@ -203,7 +318,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     reminderInactiveDays: r.int('REMINDER_INACTIVE_DAYS', 5, 1, 365),
     corsOrigins: (r.raw('CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: r.oneOf('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
-    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
+    syncBodyLimitBytes: r.int('SYNC_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    trustProxy: r.trustProxy('TRUST_PROXY'),
     loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 5, 1, 1000),
     rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 100_000, 1, 100_000_000),
     loginRateLimitPerMinute: r.int('LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
@@ -211,6 +328,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     outboxPollMs: r.int('OUTBOX_POLL_MS', 250, 10, 60000),
     caseIntakeConcurrency: r.int('CASE_INTAKE_CONCURRENCY', 1, 1, 16),
     migrationsRun: r.bool('MIGRATIONS_RUN', true),
+    webhookAllowedTargets: r.webhookTargets('WEBHOOK_ALLOWED_TARGETS'),
+    backtestConcurrency: r.int('BACKTEST_CONCURRENCY', 1, 1, 16),
+    backtestWorkMemMb: r.int('BACKTEST_WORK_MEM_MB', 64, 4, 2048),
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return config;

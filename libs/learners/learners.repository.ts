@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { stageSql, type LifecycleStage } from './lifecycle.js';
 import { TICKET_TIMELINE_SQL } from '../tickets/ticket-timeline.sql.js';
+import { ticketVisibilitySql } from '../tickets/ticket-visibility.sql.js';
+import { learnerVisibilitySql } from './learner-visibility.sql.js';
 
 export type Risk = 'low' | 'medium' | 'high';
 
@@ -85,19 +87,7 @@ export class LearnersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   private visibility(actor: Actor, params: unknown[]): string {
-    if (actor.kind !== 'staff' || actor.role === 'admin') return 'true';
-    params.push(actor.id);
-    const me = `$${params.length}`;
-    if (actor.role === 'advisor') {
-      return `(l.owner_advisor_id = ${me} or exists (select 1 from cases c where c.learner_id = l.id and c.status <> 'resolved' and c.advisor_id = ${me}))`;
-    }
-    params.push(actor.teamIds);
-    const teams = `$${params.length}::uuid[]`;
-    return `(l.owner_advisor_id = ${me}
-      or l.owner_advisor_id in (select s.id from staff s where s.team_id = any(${teams}))
-      or exists (select 1 from cases c where c.learner_id = l.id and c.status <> 'resolved'
-                 and (c.advisor_id = ${me} or c.team_id = any(${teams}) or c.advisor_id in (select s.id from staff s where s.team_id = any(${teams}))))
-      or exists (select 1 from enrollments e join courses co on co.id = e.course_id where e.learner_id = l.id and co.team_id = any(${teams})))`;
+    return learnerVisibilitySql(actor, params, 'l');
   }
 
   private summarySelect(params: unknown[], now: Date, churnInactiveDays: number): string {
@@ -211,13 +201,15 @@ export class LearnersRepository {
    * The learner's timeline, newest first: a UNION ALL over sources, each tagged with a `kind` and keyset-paged
    * on (at, kind, id): activity events, alerts, tasks with their outcomes, tickets with their SLA outcome.
    */
-  timeline(learnerId: string, limit: number, before?: { at: string; kind: string; id: string }): Promise<TimelineRow[]> {
+  timeline(actor: Actor, learnerId: string, limit: number, before?: { at: string; kind: string; id: string }): Promise<TimelineRow[]> {
     const params: unknown[] = [learnerId, limit + 1];
     let cut = 'true';
     if (before) {
       params.push(before.at, before.kind, before.id);
       cut = `(at, kind, id) < ($3::timestamptz, $4::text, $5::text)`;
     }
+    // Seeing the learner is not seeing all their tickets: the ticket branch keeps the caller's ticket visibility.
+    const ticketsVisible = ticketVisibilitySql(actor, params, 't');
     const branch = (sql: string) => `(select * from (${sql}) s where ${cut} order by at desc, kind desc, id desc limit $2)`;
     return this.dataSource.query(
       `select u.*, u.at::text as at_key from (
@@ -233,7 +225,7 @@ export class LearnersRepository {
                                              'result', t.result, 'completedAt', t.completed_at, 'note', t.note) as detail
                    from tasks t where t.learner_id = $1`)}
          union all
-         ${branch(TICKET_TIMELINE_SQL)}
+         ${branch(`${TICKET_TIMELINE_SQL} and ${ticketsVisible}`)}
        ) u order by at desc, kind desc, id desc limit $2`,
       params,
     );

@@ -80,7 +80,7 @@ export class LearnersService {
       this.repo.enrollments(id),
       this.repo.openAlerts(id),
       this.repo.weeklyStudyMinutes(id, weeks[0]),
-      this.tickets.openTicketsFor(id),
+      this.tickets.openTicketsFor(actor, id),
     ]);
     return {
       ...toSummary(row),
@@ -120,7 +120,7 @@ export class LearnersService {
     const c = decodeCursor(f.cursor, 3);
     const before = c ? { at: String(c[0]), kind: String(c[1]), id: String(c[2]) } : undefined;
     if (before && !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(before.at)) throw DomainError.field('cursor', 'is not a cursor returned by this list');
-    const rows = await this.repo.timeline(id, limit, before);
+    const rows = await this.repo.timeline(actor, id, limit, before);
     // The cursor keeps the database's exact (microsecond) timestamp text, so paging never skips or repeats a row.
     return toPage(rows, limit, (r) => [r.at_key, r.kind, r.id], toTimelineItem);
   }

@@ -25,12 +25,16 @@ const mondayOf = (day: number): number => day - (((day + 3) % 7) + 7) % 7;
  */
 const MONDAY = (param: string) => `(${param}::date - ((${param}::date - date '2000-01-03') % 7 + 7) % 7)`;
 
-/** Active days of each enrolment: from its enrolment day until today, or until the day before its status changed. */
-const ACTIVE_WINDOW = (statuses: string, courseParam: string) => `
+/**
+ * Active days of each enrolment: from its enrolment day until today, or until the day before its status changed.
+ * Only enrolments in the course given, and in courses of the teams given (null: every team), take part.
+ */
+const ACTIVE_WINDOW = (statuses: string, courseParam: string, teamsParam: string) => `
   select e.id as enrollment_id, e.learner_id, e.enrolled_at, (e.enrolled_at at time zone $3::text)::date as enroll_day,
          case when e.status in (${statuses}) then $2::date else (e.status_changed_at at time zone $3::text)::date - 1 end as active_end
   from enrollments e
-  where (e.enrolled_at at time zone $3::text)::date <= $2::date and (${courseParam}::uuid is null or e.course_id = ${courseParam}::uuid)`;
+  where (e.enrolled_at at time zone $3::text)::date <= $2::date and (${courseParam}::uuid is null or e.course_id = ${courseParam}::uuid)
+    and (${teamsParam}::uuid[] is null or e.course_id in (select c.id from courses c where c.team_id = any(${teamsParam}::uuid[])))`;
 
 /**
  * low_completion: the first day on which `count` completed lessons fire (elapsed ≥ grace and elapsed >
@@ -212,11 +216,13 @@ export function backtestQuery(
   params: ParamsByKind[RuleKind],
   period: { from: string; to: string },
   courseId: string | null = null,
+  teamIds: string[] | null = null,
 ): { sql: string; values: unknown[]; serial: boolean } {
   const b = (BUILDERS[kind] as Builder<RuleKind>)(params as never, { from: dayNumber(period.from), to: dayNumber(period.to) });
   const courseParam = `$${4 + b.values.length}`;
+  const teamsParam = `$${5 + b.values.length}`;
   const sql = `
-    with w as (${ACTIVE_WINDOW(STATUSES[kind], courseParam)}),
+    with w as (${ACTIVE_WINDOW(STATUSES[kind], courseParam, teamsParam)}),
     ${b.sql},
     -- Empty intervals (most gaps between two logins, most lesson segments) go before any join or sort.
     live as (select * from iv where iv.s <= iv.e and iv.e >= $1::date - 1 and iv.s <= $2::date),
@@ -252,5 +258,5 @@ export function backtestQuery(
       -- Each flagged enrolment's first alert, dated at the end of the day it fires (the period's start when already open).
       (select coalesce(array_agg(enrollment_id::text order by enrollment_id), array[]::text[]) from flagged) as flagged_ids,
       (select coalesce(array_agg(((s + 1)::timestamp at time zone $3::text) order by enrollment_id), array[]::timestamptz[]) from flagged) as flagged_at`;
-  return { sql, values: [...b.values, courseId], serial: b.serial ?? false };
+  return { sql, values: [...b.values, courseId, teamIds], serial: b.serial ?? false };
 }

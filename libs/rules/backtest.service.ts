@@ -11,6 +11,10 @@ import { backtestQuery } from './backtest-queries.js';
 import { isRuleKind, normalizeParams, RULE_KINDS, type RuleKind } from './rule-definitions.js';
 
 export const MAX_BACKTEST_DAYS = 366;
+/** Advisory lock class of the backtest slots (slot = 0 … BACKTEST_CONCURRENCY - 1), held for one transaction. */
+export const BACKTEST_LOCK_KEY = 727_100_041;
+/** What a caller refused for lack of a slot is told to wait (a typical 90-day backtest takes a few seconds). */
+export const BACKTEST_RETRY_AFTER_SECONDS = 5;
 
 export interface BacktestDay {
   day: string;
@@ -61,6 +65,8 @@ export class BacktestService {
 
   async run(actor: Actor, input: { rule: { kind: string; params?: unknown }; from: string; to: string; courseId?: string }): Promise<BacktestResult> {
     if (actor.kind === 'staff' && actor.role === 'advisor') throw DomainError.forbidden('Only admins and supervisors can backtest rules');
+    // A supervisor backtests on their own teams' courses only (null: every course).
+    const teamIds = actor.kind === 'staff' && actor.role !== 'admin' ? actor.teamIds : null;
     const errors: FieldError[] = [];
     if (!isRuleKind(input.rule?.kind)) throw DomainError.field('rule.kind', `must be one of ${RULE_KINDS.join(', ')}`);
     const kind = input.rule.kind;
@@ -80,12 +86,25 @@ export class BacktestService {
     if (errors.length) throw DomainError.validation(errors);
     const fromDay = from.toISODate()!;
     const toDay = to.toISODate()!;
-    const q = backtestQuery(kind, p.params!, { from: fromDay, to: toDay }, input.courseId ?? null);
+    const q = backtestQuery(kind, p.params!, { from: fromDay, to: toDay }, input.courseId ?? null, teamIds);
     const started = Date.now();
     const [row] = await this.dataSource.transaction(async (em) => {
-      // One big read: sort in memory, read the rollups sequentially (they are stored day by day, so walking
-      // an (enrolment, day) index is random I/O), and skip JIT compilation.
-      await em.query(`set local work_mem = '512MB'`);
+      if (input.courseId) {
+        const [course] = await em.query(`select 1 from courses where id = $1 and ($2::uuid[] is null or team_id = any($2::uuid[]))`, [input.courseId, teamIds]);
+        if (!course) throw DomainError.notFound('course', input.courseId);
+      }
+      // Each backtest is one big read with a lot of memory: at most BACKTEST_CONCURRENCY at a time, across
+      // every API process (a transaction-level advisory lock per slot, released at commit or rollback).
+      const [slot] = await em.query(
+        `select s from generate_series(0, $2::int - 1) s where pg_try_advisory_xact_lock($1::int, s) limit 1`,
+        [BACKTEST_LOCK_KEY, this.config.backtestConcurrency],
+      );
+      if (!slot) {
+        throw DomainError.rateLimited(`${this.config.backtestConcurrency === 1 ? 'A backtest is' : 'Backtests are'} already running; try again in a few seconds`, BACKTEST_RETRY_AFTER_SECONDS);
+      }
+      // Sort in memory (bounded by BACKTEST_WORK_MEM_MB per sort or hash), read the rollups sequentially (they are
+      // stored day by day, so walking an (enrolment, day) index is random I/O), and skip JIT compilation.
+      await em.query(`select set_config('work_mem', $1, true)`, [`${this.config.backtestWorkMemMb}MB`]);
       await em.query(`set local enable_indexscan = off`);
       await em.query(`set local jit = off`);
       if (q.serial) await em.query(`set local max_parallel_workers_per_gather = 0`);
@@ -96,7 +115,7 @@ export class BacktestService {
       (row.flagged_ids as string[]).map((enrollmentId, i) => ({ enrollmentId, openedAt: flaggedAt[i] })),
       from.toJSDate(),
       to.plus({ days: 1 }).toJSDate(),
-      { courseId: input.courseId ?? null },
+      { courseId: input.courseId ?? null, teamIds },
     );
     const days: BacktestDay[] = row.days ?? [];
     const opened = days.map((d) => d.opened);

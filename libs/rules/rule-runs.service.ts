@@ -48,6 +48,9 @@ export function toRuleRunView(r: RuleRunRow): RuleRunView {
   };
 }
 
+/** How far back an admin may evaluate the rules (POST /rules/evaluate asOf). */
+export const MAX_PAST_AS_OF_DAYS = 7;
+
 /**
  * Rule runs: requested on demand or by the cron schedule (single-flight), executed by the worker's
  * rules.run job. Each rule is applied in its own transaction together with the record that it was
@@ -76,6 +79,12 @@ export class RuleRunsService {
     const now = this.clock.now();
     const asOf = input.asOf ?? now;
     if (asOf.getTime() > now.getTime() + 60_000) throw DomainError.field('asOf', 'must not be in the future');
+    // A run as of the past clears every alert whose condition did not hold then (and fires alert.cleared
+    // webhooks for each): staff may look back only a little, and only admins. The schedule runs as of now.
+    if (actor.kind === 'staff' && asOf.getTime() < now.getTime() - 60_000) {
+      if (actor.role !== 'admin') throw DomainError.forbidden('Only admins can evaluate as of a past time; a supervisor\'s run is as of now');
+      if (asOf.getTime() < now.getTime() - MAX_PAST_AS_OF_DAYS * 86_400_000) throw DomainError.field('asOf', `must be within the last ${MAX_PAST_AS_OF_DAYS} days`);
+    }
     return this.dataSource.transaction(async (em) => {
       const abandoned = await this.repo.abandonStaleRuns(em, RUN_STALE_AFTER_MS);
       if (abandoned) this.logger.warn(`marked ${abandoned} stale rule run(s) failed`);

@@ -44,7 +44,7 @@ export class StaffRepository {
     return this.staff(em).count();
   }
 
-  insert(em: EntityManager, data: Omit<StaffEntity, 'id' | 'createdAt' | 'updatedAt' | 'lastAssignedAt'>): Promise<StaffEntity> {
+  insert(em: EntityManager, data: Omit<StaffEntity, 'id' | 'createdAt' | 'updatedAt' | 'lastAssignedAt' | 'tokenVersion'>): Promise<StaffEntity> {
     return this.staff(em).save(this.staff(em).create(data));
   }
 

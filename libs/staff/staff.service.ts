@@ -102,6 +102,8 @@ export class StaffService {
         // Someone the caller cannot see (another team's member) does not exist for them, as on GET /staff/:id.
         if (actor.kind === 'staff' && actor.id !== id && !canSeeTeam(actor, before.teamId)) throw DomainError.notFound('staff', id);
         if (!isSupervisorOf(actor, before.teamId)) throw DomainError.forbidden('Only admins, or the supervisor of this person\'s team, can change staff');
+        // Supervisors manage their advisors, never a fellow supervisor, an admin or themselves.
+        if (before.role !== 'advisor') throw DomainError.forbidden('Supervisors can change advisors only; ask an admin');
         const denied = Object.keys(patch).filter((k) => !SUPERVISOR_EDITABLE.has(k));
         if (denied.length) throw DomainError.forbidden(`Supervisors cannot change ${denied.join(', ')}`);
       }
@@ -113,6 +115,12 @@ export class StaffService {
       const changes: Record<string, unknown> = { ...rest };
       if (rest.email) changes.email = rest.email.toLowerCase();
       if (password !== undefined) changes.passwordHash = await this.hasher.hash(password);
+      // Existing tokens end with a new password, another role, or deactivation (and reactivation).
+      const endsTokens =
+        password !== undefined ||
+        (rest.role !== undefined && rest.role !== before.role) ||
+        (rest.status !== undefined && rest.status !== before.status && (rest.status === 'inactive' || before.status === 'inactive'));
+      if (endsTokens) changes.tokenVersion = before.tokenVersion + 1;
       await this.repo.update(em, id, changes);
       const after = (await this.repo.findById(id, em))!;
       const [b, a] = [toStaffView(before), toStaffView(after)];

@@ -248,6 +248,10 @@ export function careloopEnv(opts: { databaseUrl: string; redisUrl: string; queue
     QUEUE_PREFIX: opts.queuePrefix,
     LOG_LEVEL: 'warn',
     OUTBOX_POLL_MS: '100',
+    // DATABASE_URL is set, so careloop requires a secret of its own (the same for every API process).
+    JWT_SECRET: 'resilience-test-jwt-secret-0001',
+    // Webhook receivers in these tests listen on loopback, which only an operator's allow-list opens.
+    WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
     BOOTSTRAP_ADMIN_EMAIL: 'admin@resilience.test',
     BOOTSTRAP_ADMIN_PASSWORD: 'resilience-admin-password',
     RATE_LIMIT_PER_MINUTE: '10000000',

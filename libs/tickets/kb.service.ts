@@ -94,6 +94,7 @@ export class KbService {
   async search(f: { q?: string; tag?: string; category?: string; limit?: number; cursor?: string }): Promise<Page<KbArticleView>> {
     const limit = pageLimit(f.limit);
     const offset = Number(decodeCursor(f.cursor, 1)?.[0] ?? 0);
+    if (!Number.isSafeInteger(offset) || offset < 0) throw DomainError.field('cursor', 'is not a cursor returned by this list');
     const terms = searchTerms(f.q);
     if (f.q && f.q.trim() && !terms.length) return { items: [], nextCursor: null };
     const rows = await this.repo.search({ terms, tag: f.tag?.toLowerCase(), category: f.category, limit: limit + 1, offset, minScore: 0 });

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { OPEN_STATUSES, type TicketCategory, type TicketPriority, type TicketRow, type TicketStatus } from './ticket.types.js';
+import type { Actor } from '../auth/actor.js';
+import { learnerVisibilitySql } from '../learners/learner-visibility.sql.js';
 
 const TICKET_COLS = `t.*, l.external_id as learner_external_id, l.name as learner_name`;
 
@@ -73,10 +75,11 @@ export class TicketsRepository {
     return row ? this.findById(row.id, em) : null;
   }
 
-  async findLearner(em: EntityManager, by: { id?: string; externalId?: string }): Promise<{ id: string; owner_advisor_id: string | null } | null> {
-    const [row] = by.id
-      ? await em.query(`select id, owner_advisor_id from learners where id = $1`, [by.id])
-      : await em.query(`select id, owner_advisor_id from learners where external_id = $1`, [by.externalId]);
+  /** The learner, when it exists and the caller may see it (one answer for both, so nothing leaks). */
+  async findLearner(em: EntityManager, actor: Actor, by: { id?: string; externalId?: string }): Promise<{ id: string; owner_advisor_id: string | null } | null> {
+    const params: unknown[] = [by.id ?? by.externalId];
+    const match = by.id ? 'l.id = $1' : 'l.external_id = $1';
+    const [row] = await em.query(`select l.id, l.owner_advisor_id from learners l where ${match} and ${learnerVisibilitySql(actor, params, 'l')}`, params);
     return row ?? null;
   }
 

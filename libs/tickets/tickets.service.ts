@@ -109,14 +109,17 @@ export class TicketsService {
     const now = this.clock.now();
     return this.dataSource.transaction(async (em) => {
       if (input.externalId) {
+        // A replay answers only what the caller may see: another team's ticket is not found, not returned.
         const existing = await this.repo.findByExternalId(input.externalId, em);
-        if (existing) return { ...toTicketView(existing, now), created: false };
+        if (existing) return this.replayed(actor, existing, now);
       }
-      const learner = await this.repo.findLearner(em, { id: input.learnerId, externalId: input.learnerExternalId });
+      // Staff open tickets only for learners they may see; the same answer whether the learner is missing or
+      // hidden, so the error never confirms that a learner exists.
+      const learner = await this.repo.findLearner(em, actor, { id: input.learnerId, externalId: input.learnerExternalId });
       if (!learner) {
         throw input.learnerId
-          ? DomainError.field('learnerId', `learner ${input.learnerId} does not exist`)
-          : DomainError.field('learnerExternalId', `no learner has externalId ${input.learnerExternalId}`);
+          ? DomainError.field('learnerId', 'does not name a learner you can see')
+          : DomainError.field('learnerExternalId', 'does not name a learner you can see');
       }
       const teamId = await this.config.routeFor(em, input.category);
       const id = await this.repo.insert(em, {
@@ -134,7 +137,7 @@ export class TicketsService {
       if (!id) {
         // A concurrent request with the same externalId won the insert: answer with its ticket.
         const other = (await this.repo.findByExternalId(input.externalId!, em))!;
-        return { ...toTicketView(other, now), created: false };
+        return this.replayed(actor, other, now);
       }
       await this.repo.update(em, id, await this.slaPatch(em, { category: input.category, priority: input.priority ?? 'medium', createdAt: now, pausedMinutes: 0 }), now);
       // Continuity only within the responsible team: the owner answers a billing question only if they are on billing.
@@ -155,6 +158,11 @@ export class TicketsService {
       await this.outbox.publish(em, events);
       return { ...view, created: true };
     });
+  }
+
+  private replayed(actor: Actor, t: TicketRow, now: Date): TicketView & { created: boolean } {
+    if (!canSee(actor, t)) throw DomainError.notFound('ticket', t.external_id ?? t.id);
+    return { ...toTicketView(t, now), created: false };
   }
 
   // ---- reading -----------------------------------------------------------------------------------
@@ -182,20 +190,23 @@ export class TicketsService {
     return { ...toTicketView(row, this.clock.now()), messages, suggestedArticles };
   }
 
-  /** Open tickets of a learner, for the learner view (the caller has already checked learner visibility). */
-  async openTicketsFor(learnerId: string): Promise<TicketView[]> {
+  /**
+   * Open tickets of a learner that the caller may see, for the learner view (the caller has already checked
+   * learner visibility; seeing a learner does not mean seeing another team's tickets about them).
+   */
+  async openTicketsFor(actor: Actor, learnerId: string): Promise<TicketView[]> {
     const now = this.clock.now();
-    return (await this.repo.openForLearner(learnerId)).map((t) => toTicketView(t, now));
+    return (await this.repo.openForLearner(learnerId)).filter((t) => canSee(actor, t)).map((t) => toTicketView(t, now));
   }
 
   /**
-   * Timeline entries for a learner (newest first): each ticket's opening, first response, resolution and
-   * any SLA breach, with the SLA outcome. `at` is ISO time; `type` is stable for the timeline's filters.
+   * Timeline entries for a learner (newest first), of the tickets the caller may see: each ticket's opening,
+   * first response, resolution and any SLA breach, with the SLA outcome. `at` is ISO time; `type` is stable.
    */
-  async timelineEntriesFor(learnerId: string, limit = 200): Promise<Array<{ at: string; type: string; ticketId: string; summary: string; data: Record<string, unknown> }>> {
+  async timelineEntriesFor(actor: Actor, learnerId: string, limit = 200): Promise<Array<{ at: string; type: string; ticketId: string; summary: string; data: Record<string, unknown> }>> {
     const now = this.clock.now();
     const entries: Array<{ at: string; type: string; ticketId: string; summary: string; data: Record<string, unknown> }> = [];
-    for (const t of await this.repo.allForLearner(learnerId, limit)) {
+    for (const t of (await this.repo.allForLearner(learnerId, limit)).filter((row) => canSee(actor, row))) {
       const sla = slaStatus(t, now);
       const data = { category: t.category, priority: t.priority, status: t.status, slaStatus: sla };
       const push = (at: Date | null, type: string, summary: string) => at && entries.push({ at: new Date(at).toISOString(), type, ticketId: t.id, summary, data });

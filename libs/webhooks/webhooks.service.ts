@@ -1,13 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isAdmin, SYSTEM, type Actor } from '../auth/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError, type FieldError } from '../common/domain-error.js';
 import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { WEBHOOK_EVENTS } from '../outbox/subscriptions.js';
 import { jobId, type DomainEventJob } from '../queue/jobs.js';
 import { QueueService } from '../queue/queue.service.js';
 import { signWebhook } from './webhook-signature.js';
+import { checkWebhookUrl, postWebhook, type WebhookTargetPolicy } from './webhook-target.js';
 import { WebhooksRepository, type DeliveryRow, type WebhookRow } from './webhooks.repository.js';
 
 /** Attempts per delivery (BullMQ exponential backoff from DEFAULT_JOB_OPTIONS: 1 s, 2 s, 4 s, …). */
@@ -63,11 +65,24 @@ export class WebhooksService {
     private readonly repo: WebhooksRepository,
     private readonly audit: AuditService,
     private readonly queues: QueueService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.targets = { allowedHosts: config.webhookAllowedTargets.hosts, allowedCidrs: config.webhookAllowedTargets.cidrs, httpsOnly: config.nodeEnv === 'production' };
+  }
+
+  private readonly targets: WebhookTargetPolicy;
+
+  /** Field errors for a URL that is well-formed but points somewhere webhooks must not go (see webhook-target.ts). */
+  private async checkTarget(url: string | undefined): Promise<void> {
+    if (url === undefined) return;
+    const problem = await checkWebhookUrl(url, this.targets);
+    if (problem) throw DomainError.field('url', problem);
+  }
 
   async create(actor: Actor, input: WebhookInput): Promise<WebhookView> {
     requireAdmin(actor);
     const clean = validate(input, true) as Required<WebhookInput>;
+    await this.checkTarget(clean.url);
     return this.dataSource.transaction(async (em) => {
       const row = await this.repo.insert(em, { ...clean, disableAfterFailures: clean.disableAfterFailures ?? DEFAULT_DISABLE_AFTER_FAILURES, createdBy: actor.kind === 'staff' ? actor.id : null });
       const view = toView(row);
@@ -84,6 +99,7 @@ export class WebhooksService {
   async update(actor: Actor, id: string, patch: Partial<WebhookInput> & { enabled?: boolean }): Promise<WebhookView> {
     requireAdmin(actor);
     const clean = validate(patch, false);
+    await this.checkTarget(clean.url);
     return this.dataSource.transaction(async (em) => {
       const before = await this.repo.findById(id, em, true);
       if (!before) throw DomainError.notFound('webhook', id);
@@ -141,26 +157,27 @@ export class WebhooksService {
     const started = Date.now();
     let statusCode: number | null = null;
     let error: string | null = null;
-    try {
-      const res = await fetch(webhook.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'careloop-webhooks/1',
-          'x-careloop-signature': signWebhook(webhook.secret, timestamp, body),
-          'x-careloop-timestamp': String(timestamp),
-          'x-careloop-event': delivery.event_type,
-          'x-careloop-delivery': delivery.id,
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      });
-      statusCode = res.status;
-      await res.body?.cancel().catch(() => undefined);
-      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
-    } catch (e) {
-      error = (e as Error).name === 'TimeoutError' ? `timed out after ${WEBHOOK_TIMEOUT_MS} ms` : `${(e as Error).message}${(e as { cause?: Error }).cause ? `: ${(e as { cause: Error }).cause.message}` : ''}`;
+    const result = await postWebhook(
+      webhook.url,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'careloop-webhooks/1',
+        'x-careloop-signature': signWebhook(webhook.secret, timestamp, body),
+        'x-careloop-timestamp': String(timestamp),
+        'x-careloop-event': delivery.event_type,
+        'x-careloop-delivery': delivery.id,
+      },
+      body,
+      this.targets,
+      WEBHOOK_TIMEOUT_MS,
+    );
+    if ('statusCode' in result) {
+      statusCode = result.statusCode;
+      if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
+    } else {
+      // Stored (and shown to admins) as a class only; the detail goes to the operator's log.
+      error = result.error;
+      this.logger.warn(`webhook ${webhook.id} delivery ${delivery.id} attempt ${attempt}: ${result.error} (${result.detail})`);
     }
     const durationMs = Date.now() - started;
     const ok = error === null;

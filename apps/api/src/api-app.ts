@@ -2,9 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
+import { Redis } from 'ioredis';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import type { AppConfig } from '../../../libs/config/config.js';
+import { LOGIN_BODY_LIMIT_BYTES, type AppConfig } from '../../../libs/config/config.js';
 import { requestIdOf } from '../../../libs/config/logger.js';
 import { StaffService } from '../../../libs/staff/staff.service.js';
 import { ApiModule } from './api.module.js';
@@ -35,7 +36,9 @@ const UNPREFIXED = ['/health', '/metrics', '/docs'];
 export async function createApiApp(config: AppConfig, opts: { logStream?: NodeJS.WritableStream } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: true,
+    // req.ip is the peer address unless TRUST_PROXY names the proxies (or hop count) whose X-Forwarded-For we
+    // believe: trusting every hop would let a client pick its own address and so its own rate-limit bucket.
+    trustProxy: config.trustProxy as boolean | string[], // fastify also takes a hop count (number)
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     // Ops endpoints answer both at the root and under /api/v1.
     rewriteUrl: (req: IncomingMessage) => {
@@ -52,6 +55,9 @@ export async function createApiApp(config: AppConfig, opts: { logStream?: NodeJS
   const routes: RegisteredRoute[] = [];
   ROUTES.set(app, routes);
   app.getHttpAdapter().getInstance().addHook('onRoute', (r) => {
+    // Per-route body limits: sync batches are large, the unauthenticated login tiny, everything else small.
+    if (r.url.startsWith(`/${API_PREFIX}/sync/`)) r.bodyLimit = config.syncBodyLimitBytes;
+    else if (r.url === `/${API_PREFIX}/auth/login`) r.bodyLimit = Math.min(LOGIN_BODY_LIMIT_BYTES, config.bodyLimitBytes);
     for (const method of Array.isArray(r.method) ? r.method : [r.method]) {
       if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method, url: r.url });
     }
@@ -59,8 +65,34 @@ export async function createApiApp(config: AppConfig, opts: { logStream?: NodeJS
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   await app.register(helmet as never, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
   // Per client address per minute: a tight limit on login, a generous one elsewhere (RATE_LIMIT_PER_MINUTE).
+  // Counted in Redis, so every API process shares one budget per address. If Redis is unreachable, requests are
+  // let through (the login throttle, kept in PostgreSQL, still holds) rather than the API going down with it.
+  const limiterRedis = new Redis(config.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    retryStrategy: (times: number) => Math.min(times * 200, 2000),
+  });
+  limiterRedis.on('error', () => undefined);
+  // Let the first requests be counted: wait for the connection, but never hold the start for a Redis that is down.
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2000);
+    timer.unref();
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    limiterRedis.once('ready', done);
+    limiterRedis.once('error', done);
+  });
+  app.getHttpAdapter().getInstance().addHook('onClose', async () => {
+    limiterRedis.disconnect();
+  });
   await app.register(rateLimit as never, {
     global: true,
+    redis: limiterRedis,
+    nameSpace: `${config.queuePrefix}:rate-limit:`,
+    skipOnError: true,
     timeWindow: 60_000,
     max: (req: { url?: string }) => (req.url?.startsWith(`/${API_PREFIX}/auth/login`) ? config.loginRateLimitPerMinute : config.rateLimitPerMinute),
     // Logins are counted apart from other requests: routes share one store, so without this a client that just

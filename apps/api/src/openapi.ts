@@ -88,7 +88,6 @@ export function operationAccess(app: INestApplication): Map<string, OperationAcc
         const handler = (controller.prototype as Record<string, unknown>)[name];
         if (name === 'constructor' || typeof handler !== 'function') continue;
         const targets = [handler, controller];
-        const method = String(Reflect.getMetadata('method', handler) ?? '');
         if (Reflect.getMetadata('path', handler) === undefined) continue;
         if (reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
           out.set(`${controller.name}_${name}`, { isPublic: true, note: 'Access: public, no credentials.' });
@@ -97,9 +96,9 @@ export function operationAccess(app: INestApplication): Map<string, OperationAcc
         const roles = reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets);
         const scopes = reflector.getAllAndOverride<string[] | undefined>(SCOPES_KEY, targets);
         const staffOnly = reflector.getAllAndOverride<boolean>(STAFF_ONLY_KEY, targets) ?? false;
-        // Mirrors AuthGuard: RequestMethod.GET is 0; integration-only routes are open to admins among staff.
-        const staff = roles ? `staff with the role ${roles.join(' or ')}` : scopes ? 'admins' : 'any staff';
-        const keys = scopes ? `API keys with the scope ${scopes.join(' or ')}` : !staffOnly && method === '0' ? 'API keys with the scope read' : undefined;
+        // Mirrors AuthGuard: staff by @Roles (any staff without it); API keys only where the route names a scope.
+        const staff = roles ? `staff with the role ${roles.join(' or ')}` : 'any staff';
+        const keys = scopes && !staffOnly ? `API keys with the scope ${scopes.join(' or ')}` : undefined;
         out.set(`${controller.name}_${name}`, { isPublic: false, note: `Access: ${staff}${keys ? `; ${keys}` : '; not API keys'}. Others get 403.` });
       }
     }
@@ -242,7 +241,7 @@ export function setupOpenApi(app: INestApplication): void {
     .setDescription(
       'Advisor CRM for online schools: sync learner data, evaluate warning rules, work cases and call queues, ' +
         'measure retention. Staff authenticate with POST /api/v1/auth/login and send `Authorization: Bearer <accessToken>`; ' +
-        'integrations send `Authorization: Bearer <API key>` (scope `sync:write` for the sync endpoints, `read` for GET endpoints). ' +
+        'integrations send `Authorization: Bearer <API key>` (scope `sync:write` for the sync endpoints and ticket intake, `read` for the GET endpoints that say so; other endpoints refuse keys). ' +
         'Errors are always `{statusCode, error, message, details?: [{field, message}]}`. Lists take `?limit=&cursor=` and answer ' +
         '`{items, nextCursor}`; times are ISO-8601 in UTC.',
     )

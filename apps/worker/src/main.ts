@@ -5,7 +5,7 @@ import { createWorkerApp } from './worker-app.js';
 
 /** Production entry point for the worker alone: `node dist/apps/worker/src/main.js`. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { signsTokens: false });
   const infra = await prepareInfrastructure(config, (m) => console.log(`[careloop worker] ${m}`));
   const app = await createWorkerApp({ ...config, databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl });
   console.log('[careloop worker] running');

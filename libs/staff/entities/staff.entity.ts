@@ -18,6 +18,8 @@ export class StaffEntity {
   @Column('jsonb', { name: 'working_hours' }) workingHours: WeeklyHours;
   @Column('text') status: StaffStatus;
   @Column('timestamptz', { name: 'last_assigned_at', nullable: true }) lastAssignedAt: Date | null;
+  /** Bumped when the password, the role or active/inactive changes: tokens carrying an older version are refused. */
+  @Column('int', { name: 'token_version', default: 0 }) tokenVersion: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

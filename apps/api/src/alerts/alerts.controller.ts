@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, StaffOnly } from '../../../../libs/auth/decorators.js';
+import { CurrentActor, Scopes, StaffOnly } from '../../../../libs/auth/decorators.js';
 import { AlertsService } from '../../../../libs/rules/alerts.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { AlertFeedbackDto, ListAlertsQueryDto, ListCohortAlertsQueryDto } from './alerts.dto.js';
@@ -14,6 +14,7 @@ export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
   @Get('alerts')
+  @Scopes('read')
   @ApiOperation({ summary: 'Alerts with their evidence and a plain summary, newest first (advisors: their learners)' })
   @ApiOkResponse({ type: AlertPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: ListAlertsQueryDto) {
@@ -21,6 +22,7 @@ export class AlertsController {
   }
 
   @Get('alerts/:id')
+  @Scopes('read')
   @ApiOperation({ summary: 'One alert' })
   @ApiOkResponse({ type: AlertViewDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
@@ -37,6 +39,7 @@ export class AlertsController {
   }
 
   @Get('cohort-alerts')
+  @Scopes('read')
   @ApiOperation({ summary: 'Courses where too many active learners are flagged (supervisors: their teams\' courses)' })
   @ApiOkResponse({ type: CohortAlertPageDto })
   listCohort(@CurrentActor() actor: Actor, @Query() q: ListCohortAlertsQueryDto) {

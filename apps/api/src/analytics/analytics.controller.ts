@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { AnalyticsService } from '../../../../libs/analytics/analytics.service.js';
 import { advisorsCsv, churnReasonsCsv, firstWeekCsv, retentionCsv, rulesCsv, ticketsCsv } from '../../../../libs/analytics/report-csv.js';
 import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles } from '../../../../libs/auth/decorators.js';
+import { CurrentActor, Roles, Scopes } from '../../../../libs/auth/decorators.js';
 import { ApiJsonOrCsv } from '../openapi.js';
 import {
   AdvisorsReportDto,
@@ -35,6 +35,7 @@ export class AnalyticsController {
   constructor(private readonly analytics: AnalyticsService) {}
 
   @Get('retention')
+  @Scopes('read')
   @ApiProduces('application/json', 'text/csv')
   @ApiJsonOrCsv(RetentionReportDto, CSV_EXAMPLES.retention)
   @ApiOperation({ summary: 'Churn (30/60/90 days, mature enrolments only), renewal rate and retention curve per enrolment cohort' })
@@ -43,6 +44,7 @@ export class AnalyticsController {
   }
 
   @Get('first-week')
+  @Scopes('read')
   @ApiProduces('application/json', 'text/csv')
   @ApiJsonOrCsv(FirstWeekReportDto, CSV_EXAMPLES.firstWeek)
   @ApiOperation({ summary: 'First-week program: coverage, churn of covered vs not covered vs holdout, holdout uplift with 95% CI' })
@@ -51,6 +53,7 @@ export class AnalyticsController {
   }
 
   @Get('rules')
+  @Scopes('read')
   @ApiProduces('application/json', 'text/csv')
   @ApiJsonOrCsv(RulesReportDto, CSV_EXAMPLES.rules)
   @ApiOperation({ summary: 'Per rule: alerts, precision, recall, median lead time, feedback (period = alert and churn dates)' })
@@ -59,6 +62,7 @@ export class AnalyticsController {
   }
 
   @Get('churn-reasons')
+  @Scopes('read')
   @ApiProduces('application/json', 'text/csv')
   @ApiJsonOrCsv(ChurnReasonsReportDto, CSV_EXAMPLES.churnReasons)
   @ApiOperation({ summary: 'Distribution of recorded churn reasons (resolved cases and call outcomes)' })
@@ -67,6 +71,7 @@ export class AnalyticsController {
   }
 
   @Get('advisors')
+  @Scopes('read')
   @ApiProduces('application/json', 'text/csv')
   @ApiJsonOrCsv(AdvisorsReportDto, CSV_EXAMPLES.advisors)
   @ApiOperation({ summary: 'Per advisor: open cases, tasks done and overdue, median time to first contact, case outcomes' })
@@ -75,6 +80,7 @@ export class AnalyticsController {
   }
 
   @Get('tickets')
+  @Scopes('read')
   @ApiProduces('application/json', 'text/csv')
   @ApiJsonOrCsv(TicketsReportDto, CSV_EXAMPLES.tickets)
   @ApiOperation({ summary: 'Tickets: first response and resolution p50/p90 in business minutes, SLA compliance; overall, per category and priority' })
@@ -83,6 +89,7 @@ export class AnalyticsController {
   }
 
   @Get('status')
+  @Scopes('read')
   @ApiOperation({ summary: 'When the outcome summary was last refreshed, and whether a refresh is pending' })
   @ApiOkResponse({ type: AnalyticsStatusDto })
   status(@CurrentActor() actor: Actor) {

@@ -19,7 +19,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in as staff; returns a bearer access token' })
   @ApiOkResponse({ type: LoginResultDto })
   @ApiUnauthorizedResponse({ description: 'Email or password is wrong' })
-  @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this email or address; wait for the window to pass' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this email from this address (or from this address at all); wait the Retry-After seconds (backoff doubles with each further failure)' })
   login(@Body() dto: LoginDto, @Req() req: FastifyRequest) {
     return this.auth.login(dto.email, dto.password, req.ip);
   }

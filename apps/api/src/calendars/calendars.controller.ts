@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
+import { CurrentActor, Roles, Scopes, StaffOnly } from '../../../../libs/auth/decorators.js';
 import { CalendarsService } from '../../../../libs/tickets/calendars.service.js';
 import { SlaPoliciesService } from '../../../../libs/tickets/sla-policies.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
@@ -29,6 +29,7 @@ export class CalendarsController {
   }
 
   @Get('calendars')
+  @Scopes('read')
   @ApiOperation({ summary: 'Business-hours calendars' })
   @ApiOkResponse({ type: [CalendarViewDto] })
   listCalendars() {
@@ -36,6 +37,7 @@ export class CalendarsController {
   }
 
   @Get('calendars/:id')
+  @Scopes('read')
   @ApiOperation({ summary: 'One calendar' })
   @ApiOkResponse({ type: CalendarViewDto })
   getCalendar(@Param('id', UuidPipe) id: string) {
@@ -63,6 +65,7 @@ export class CalendarsController {
   }
 
   @Get('sla-policies')
+  @Scopes('read')
   @ApiOperation({ summary: 'SLA policies in match order' })
   @ApiOkResponse({ type: [SlaPolicyViewDto] })
   listPolicies() {

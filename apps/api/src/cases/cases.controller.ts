@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles } from '../../../../libs/auth/decorators.js';
+import { CurrentActor, Roles, Scopes } from '../../../../libs/auth/decorators.js';
 import { CasesService } from '../../../../libs/cases/cases.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { AssignCaseDto, ListCasesQueryDto, ReassignCasesDto, RescheduleCaseDto, ResolveCaseDto } from './cases.dto.js';
@@ -17,6 +17,7 @@ export class CasesController {
   constructor(private readonly cases: CasesService) {}
 
   @Get()
+  @Scopes('read')
   @ApiOperation({ summary: 'Cases visible to the caller, by priority then due time' })
   @ApiOkResponse({ type: CasePageDto })
   list(@CurrentActor() actor: Actor, @Query() q: ListCasesQueryDto) {
@@ -34,6 +35,7 @@ export class CasesController {
   }
 
   @Get(':id')
+  @Scopes('read')
   @ApiOperation({ summary: 'One case with its alerts (evidence), tasks and history' })
   @ApiOkResponse({ type: CaseDetailDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {

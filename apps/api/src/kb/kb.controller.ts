@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
+import { CurrentActor, Roles, Scopes, StaffOnly } from '../../../../libs/auth/decorators.js';
 import { KbService } from '../../../../libs/tickets/kb.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { CreateKbArticleDto, SearchKbQueryDto, UpdateKbArticleDto } from './kb.dto.js';
@@ -23,6 +23,7 @@ export class KbController {
   }
 
   @Get()
+  @Scopes('read')
   @ApiOperation({ summary: 'Search articles (Chinese or English), best match first' })
   @ApiOkResponse({ type: KbArticlePageDto })
   search(@Query() q: SearchKbQueryDto) {
@@ -30,6 +31,7 @@ export class KbController {
   }
 
   @Get(':id')
+  @Scopes('read')
   @ApiOperation({ summary: 'One article, with how often it answered tickets per category' })
   @ApiOkResponse({ type: KbArticleDetailDto })
   get(@Param('id', UuidPipe) id: string) {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor } from '../../../../libs/auth/decorators.js';
+import { CurrentActor, Scopes } from '../../../../libs/auth/decorators.js';
 import { LearnersService } from '../../../../libs/learners/learners.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { ListLearnersQueryDto, TimelineQueryDto } from './learners.dto.js';
@@ -14,6 +14,7 @@ export class LearnersController {
   constructor(private readonly learners: LearnersService) {}
 
   @Get()
+  @Scopes('read')
   @ApiOperation({ summary: 'Learners visible to the caller: search, filter by owner, lifecycle stage, risk' })
   @ApiOkResponse({ type: LearnerPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: ListLearnersQueryDto) {
@@ -21,6 +22,7 @@ export class LearnersController {
   }
 
   @Get(':id')
+  @Scopes('read')
   @ApiOperation({ summary: 'One learner: enrolments with progress and stage, open alerts, weekly study minutes, owner' })
   @ApiOkResponse({ type: LearnerDetailDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
@@ -28,6 +30,7 @@ export class LearnersController {
   }
 
   @Get(':id/timeline')
+  @Scopes('read')
   @ApiOperation({ summary: 'Events, alerts and tasks of a learner, newest first (cursor pagination)' })
   @ApiOkResponse({ type: TimelinePageDto })
   timeline(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Query() q: TimelineQueryDto) {

@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../../../libs/auth/decorators.js';
+import { Roles, Scopes } from '../../../../libs/auth/decorators.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('ops')
@@ -11,6 +11,7 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get()
+  @Scopes('read')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics (admin token or an API key with read)' })
   @ApiProduces('text/plain')

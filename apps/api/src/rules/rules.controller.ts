@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Res } from '@nestj
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles } from '../../../../libs/auth/decorators.js';
+import { CurrentActor, Roles, Scopes } from '../../../../libs/auth/decorators.js';
 import { DomainError } from '../../../../libs/common/domain-error.js';
 import { BacktestService } from '../../../../libs/rules/backtest.service.js';
 import { RuleRunsService } from '../../../../libs/rules/rule-runs.service.js';
@@ -24,6 +24,7 @@ export class RulesController {
   ) {}
 
   @Get('rules')
+  @Scopes('read')
   @ApiOperation({ summary: 'Warning rules with their parameters, severity, action and cohort threshold' })
   @ApiOkResponse({ type: [RuleViewDto] })
   list() {
@@ -31,6 +32,7 @@ export class RulesController {
   }
 
   @Get('rules/:key')
+  @Scopes('read')
   @ApiOperation({ summary: 'One rule' })
   @ApiOkResponse({ type: RuleViewDto })
   get(@Param('key') key: string) {
@@ -80,6 +82,7 @@ export class RulesController {
   }
 
   @Get('rule-runs/:id')
+  @Scopes('read')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: 'A rule run: status, timings, alerts opened / refreshed / cleared' })
   @ApiOkResponse({ type: RuleRunViewDto })

@@ -28,7 +28,7 @@ export class UpdateRuleDto {
 }
 
 export class EvaluateRulesDto {
-  @ApiPropertyOptional({ example: '2026-11-25T08:00:00Z', description: 'evaluate as of this time (default now)' }) @IsOptional() @IsDateString({ strict: true }) asOf?: string;
+  @ApiPropertyOptional({ example: '2026-11-25T08:00:00Z', description: 'evaluate as of this time (default now); a past time is for admins only, at most 7 days back' }) @IsOptional() @IsDateString({ strict: true }) asOf?: string;
 }
 
 export class RunAcceptedDto {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
+import { CurrentActor, Roles, Scopes, StaffOnly } from '../../../../libs/auth/decorators.js';
 import { TasksService } from '../../../../libs/tasks/tasks.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { ListTasksQueryDto, OutcomeDto, QueueQueryDto, ReassignDto, RescheduleDto } from './tasks.dto.js';
@@ -23,6 +23,7 @@ export class TasksController {
   }
 
   @Get('tasks')
+  @Scopes('read')
   @ApiOperation({ summary: 'Tasks (advisors: their own; supervisors: their teams\')' })
   @ApiOkResponse({ type: TaskPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: ListTasksQueryDto) {
@@ -30,6 +31,7 @@ export class TasksController {
   }
 
   @Get('tasks/:id')
+  @Scopes('read')
   @ApiOperation({ summary: 'One task' })
   @ApiOkResponse({ type: TaskViewDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {

@@ -32,6 +32,7 @@ export class TicketsController {
   }
 
   @Get('tickets')
+  @Scopes('read')
   @ApiOperation({ summary: 'Tickets visible to the caller (advisors: their own; supervisors: their teams)' })
   @ApiOkResponse({ type: TicketPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: ListTicketsQueryDto) {
@@ -39,6 +40,7 @@ export class TicketsController {
   }
 
   @Get('tickets/:id')
+  @Scopes('read')
   @ApiOperation({ summary: 'One ticket with its messages, SLA deadlines and suggested knowledge-base articles' })
   @ApiOkResponse({ type: TicketDetailDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
@@ -97,6 +99,7 @@ export class TicketsController {
   }
 
   @Get('ticket-routes')
+  @Scopes('read')
   @ApiOperation({ summary: 'Category → team routing' })
   @ApiOkResponse({ type: [TicketRouteViewDto] })
   listRoutes() {

@@ -554,7 +554,7 @@ export interface paths {
         get?: never;
         /**
          * Upsert courses by externalId (≤ 5,000 items)
-         * @description Access: admins; API keys with the scope sync:write. Others get 403.
+         * @description Access: staff with the role admin; API keys with the scope sync:write. Others get 403.
          */
         put: operations["SyncController_courses"];
         post?: never;
@@ -574,7 +574,7 @@ export interface paths {
         get?: never;
         /**
          * Upsert learners by externalId (≤ 5,000 items)
-         * @description Access: admins; API keys with the scope sync:write. Others get 403.
+         * @description Access: staff with the role admin; API keys with the scope sync:write. Others get 403.
          */
         put: operations["SyncController_learners"];
         post?: never;
@@ -594,7 +594,7 @@ export interface paths {
         get?: never;
         /**
          * Upsert enrolments by externalId (≤ 5,000 items)
-         * @description Access: admins; API keys with the scope sync:write. Others get 403.
+         * @description Access: staff with the role admin; API keys with the scope sync:write. Others get 403.
          */
         put: operations["SyncController_enrollments"];
         post?: never;
@@ -615,7 +615,7 @@ export interface paths {
         put?: never;
         /**
          * Append activity events by eventId (≤ 5,000 items); rollups updated in the same statement
-         * @description Access: admins; API keys with the scope sync:write. Others get 403.
+         * @description Access: staff with the role admin; API keys with the scope sync:write. Others get 403.
          */
         post: operations["SyncController_events"];
         delete?: never;
@@ -4834,7 +4834,7 @@ export interface components {
         };
         EvaluateRulesDto: {
             /**
-             * @description evaluate as of this time (default now)
+             * @description evaluate as of this time (default now); a past time is for admins only, at most 7 days back
              * @example 2026-11-25T08:00:00Z
              */
             asOf?: string;
@@ -5342,7 +5342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many failed logins for this email or address; wait for the window to pass */
+            /** @description Too many failed logins for this email from this address (or from this address at all); wait the Retry-After seconds (backoff doubles with each further failure) */
             429: {
                 headers: {
                     [name: string]: unknown;

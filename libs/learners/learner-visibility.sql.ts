@@ -1,0 +1,23 @@
+import type { Actor } from '../auth/actor.js';
+
+/**
+ * Which learners a caller may see (DESIGN 5, Roles), as a SQL predicate over the learner row aliased `l`:
+ * admins, the system and integrations all; an advisor the learners they own or hold an open case for; a
+ * supervisor also those owned by, or with an open case in, their teams, or enrolled in their teams' courses.
+ * Pushes its parameters onto `params`. Shared by every context that must not leak a learner (tickets too).
+ */
+export function learnerVisibilitySql(actor: Actor, params: unknown[], l = 'l'): string {
+  if (actor.kind !== 'staff' || actor.role === 'admin') return 'true';
+  params.push(actor.id);
+  const me = `$${params.length}`;
+  if (actor.role === 'advisor') {
+    return `(${l}.owner_advisor_id = ${me} or exists (select 1 from cases c where c.learner_id = ${l}.id and c.status <> 'resolved' and c.advisor_id = ${me}))`;
+  }
+  params.push(actor.teamIds);
+  const teams = `$${params.length}::uuid[]`;
+  return `(${l}.owner_advisor_id = ${me}
+    or ${l}.owner_advisor_id in (select s.id from staff s where s.team_id = any(${teams}))
+    or exists (select 1 from cases c where c.learner_id = ${l}.id and c.status <> 'resolved'
+               and (c.advisor_id = ${me} or c.team_id = any(${teams}) or c.advisor_id in (select s.id from staff s where s.team_id = any(${teams}))))
+    or exists (select 1 from enrollments e join courses co on co.id = e.course_id where e.learner_id = ${l}.id and co.team_id = any(${teams})))`;
+}
