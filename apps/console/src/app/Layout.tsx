@@ -28,6 +28,7 @@ export function Layout() {
         <nav aria-label={t('layout.nav')}>
           <NavLink to="/queue">{t('layout.nav.queue')}</NavLink>
           {current && current.staff.role !== 'advisor' && <NavLink to="/board/cases">{t('layout.nav.cases')}</NavLink>}
+          <NavLink to="/tickets">{t('layout.nav.tickets')}</NavLink>
           <NavLink to="/learners">{t('layout.nav.learners')}</NavLink>
         </nav>
         <form role="search" className="topbar-search" onSubmit={search}>

@@ -14,6 +14,8 @@ const CasePage = lazy(() => import('../features/case/components/CasePage').then(
 const LearnerPage = lazy(() => import('../features/case/components/LearnerPage').then((m) => ({ default: m.LearnerPage })));
 const LearnerSearchPage = lazy(() => import('../features/learners/components/LearnerSearchPage').then((m) => ({ default: m.LearnerSearchPage })));
 const BulkCasesPage = lazy(() => import('../features/board/components/BulkCasesPage').then((m) => ({ default: m.BulkCasesPage })));
+const TicketsPage = lazy(() => import('../features/tickets/components/TicketsPage').then((m) => ({ default: m.TicketsPage })));
+const TicketPage = lazy(() => import('../features/tickets/components/TicketPage').then((m) => ({ default: m.TicketPage })));
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
 /** The console's pages under /console. Features never import each other: the dialogs are composed in here. */
@@ -34,6 +36,8 @@ export const router = createBrowserRouter(
         { path: 'cases/:caseId', element: page(<CasePage OutcomeDialog={OutcomeDialog} />) },
         { path: 'learners', element: page(<LearnerSearchPage />) },
         { path: 'board/cases', element: page(<BulkCasesPage />) },
+        { path: 'tickets', element: page(<TicketsPage />) },
+        { path: 'tickets/:ticketId', element: page(<TicketPage />) },
         { path: 'learners/:learnerId', element: page(<LearnerPage OutcomeDialog={OutcomeDialog} />) },
         { path: '*', element: <NotFoundPage /> },
       ],
