@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { ApiError, CareloopHttp, sleep } from './http.js';
+import { loadSupportDesk } from './support-desk.js';
 import { Random } from './random.js';
 import { ARCHETYPES, buildDemoSchool, DEMO_COURSES, DEMO_PASSWORD, DEMO_STAFF, DEMO_TEAMS, type Archetype, type TeamKey } from './school.js';
 import { DEVELOPMENT_ADMIN } from '../../libs/config/config.js';
@@ -59,6 +60,8 @@ export interface DemoResult {
   openCases: number;
   firstWeekCheckins: number;
   analyticsRefreshed: boolean;
+  /** Open tickets the demo filed at the support desk (null: not set up). */
+  tickets: number | null;
   /** Enrolments in the holdout group (HOLDOUT_PERCENT on the server), null when unknown. */
   holdoutEnrolments: number | null;
   showcase: DemoShowcase;
@@ -93,6 +96,7 @@ export async function loadDemo(opts: DemoOptions): Promise<DemoResult> {
     firstWeekCheckins: 0,
     analyticsRefreshed: false,
     holdoutEnrolments: null,
+    tickets: null,
     showcase: { advisor: null, queueDate: null, queueTasks: 0, queueCases: 0, caseId: null, caseAlerts: 0, learnerId: null },
     notes: [],
   };
@@ -153,6 +157,11 @@ export async function loadDemo(opts: DemoOptions): Promise<DemoResult> {
   result.ruleRun = await runRules(http, admin, deadline, log);
   await waitForWork(http, admin, result, deadline, log);
   if (!opts.resume) await morningWork(http, result, opts, log);
+  try {
+    result.tickets = (await loadSupportDesk(http, admin, teams, school.learners, log)).tickets;
+  } catch (e) {
+    result.notes.push(`Setting up the support desk failed: ${(e as Error).message}`);
+  }
   result.analyticsRefreshed = await refreshAnalytics(http, admin, deadline, log);
   result.holdoutEnrolments = await holdoutSize(http, admin);
   await pickShowcase(http, result, opts);

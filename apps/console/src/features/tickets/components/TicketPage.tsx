@@ -140,7 +140,7 @@ function Composer({ ticket }: { ticket: TicketDetail }) {
       )}
       <div className="dialog-actions">
         <button type="submit" className="primary" aria-label={a11y(t('tickets.send'), 'Send')} disabled={add.isPending}>
-          {add.isPending ? t('state.saving') : mode === 'reply' ? t('tickets.send') : t('tickets.addNote')}
+          {add.isPending ? t('state.saving') : t('tickets.send')}
         </button>
       </div>
       <section aria-labelledby="kb-title" className="kb">
