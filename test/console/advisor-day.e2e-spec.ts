@@ -222,7 +222,7 @@ describe('console: the advisor\'s day (Chromium)', () => {
     await waitForText(page.getByRole('heading', { level: 1 }), '我的队列');
     await page.reload();
     await waitForText(page.getByRole('heading', { level: 1 }), '我的队列');
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
     const header = (await queueTable(page).locator('thead').textContent()) ?? '';
     expect(header).toMatch(/时间.*学员.*通话.*阶段.*进度.*预警/);
     expect(header).not.toMatch(/[A-Za-z]/);
@@ -256,10 +256,11 @@ describe('console: the advisor\'s day (Chromium)', () => {
     const name = (await apiQueue()).tasks[0].learner.name;
     await page.goto(`${school.baseUrl}/console/learners`);
     await page.getByRole('table', { name: 'Learners' }).waitFor();
-    await page.evaluate(() => {
-      const s = JSON.parse(sessionStorage.getItem('careloop.session')!);
+    // The token stops being valid (as after a password change): the next API call answers 401.
+    await page.evaluate(`(() => {
+      const s = JSON.parse(sessionStorage.getItem('careloop.session'));
       sessionStorage.setItem('careloop.session', JSON.stringify({ ...s, accessToken: 'no-longer-valid' }));
-    });
+    })()`);
     await page.getByRole('searchbox', { name: 'Search', exact: true }).fill(name);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.waitForURL(/\/console\/sign-in\?/);
