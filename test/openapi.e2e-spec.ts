@@ -297,6 +297,9 @@ describe('OpenAPI document (/docs-json)', () => {
     });
     expectDocumented('get', '/api/v1/cases', '200', cases);
     const caseId = cases.items[0].id;
+    const board = await http().get(`/api/v1/teams/${team.id}/board`).set(supervisor.auth).expect(200);
+    expect(board.body.advisors).toHaveLength(1);
+    expectDocumented('get', '/api/v1/teams/{id}/board', '200', board.body);
     const task = await eventually(async () => {
       const res = await http().get(`/api/v1/tasks?learnerId=${learnerId}&status=scheduled`).set(admin.auth).expect(200);
       return res.body.items.find((t: { caseId: string | null }) => t.caseId === caseId) && res.body;

@@ -58,8 +58,9 @@ export class StaffService {
       if (await this.repo.teamNameTaken(input.name, em)) throw DomainError.conflict(`A team named "${input.name}" already exists`);
       if (input.supervisorId) await this.requireSupervisor(input.supervisorId, 'supervisorId');
       const team = await this.repo.insertTeam(em, { name: input.name, supervisorId: input.supervisorId ?? null });
-      await this.audit.record(em, { actor, action: 'team.created', entity: 'team', entityId: team.id, after: toTeamView(team) });
-      return toTeamView(team);
+      const view = toTeamView((await this.repo.teamView(team.id, em))!);
+      await this.audit.record(em, { actor, action: 'team.created', entity: 'team', entityId: team.id, after: view });
+      return view;
     });
   }
 

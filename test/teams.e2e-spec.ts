@@ -1,0 +1,152 @@
+import { TestApp, type TestStaff } from '../libs/testing/index.js';
+import { LearningDataFactory } from '../libs/testing/learning-data.factory.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** 14:00 in Shanghai on 2026-11-25: the school day runs from 2026-11-24T16:00Z to 2026-11-25T16:00Z. */
+const NOW = '2026-11-25T06:00:00.000Z';
+
+describe('teams: the supervisor board (GET /teams/:id/board)', () => {
+  let app: TestApp;
+  let data: LearningDataFactory;
+  let admin: TestStaff;
+  let team: { id: string; name: string };
+  let supervisor: TestStaff;
+  let ann: TestStaff;
+  let bob: TestStaff;
+  let other: Awaited<ReturnType<TestApp['staff']['teamWithPeople']>>;
+  const ids: Record<string, string> = {};
+
+  /** One learner per case (one open case per learner). */
+  async function kase(c: { team: string | null; advisor: string | null; status?: string; queue?: string; openedAt?: string; escalatedAt?: string | null }): Promise<string> {
+    const learner = await data.learner({ name: `Board learner ${Math.random().toString(36).slice(2, 8)}` });
+    const [row] = await app.db.query(
+      `insert into cases (learner_id, team_id, advisor_id, status, priority, queue, opened_at, escalated_at, resolved_at)
+       values ($1, $2, $3, $4, 'medium', $5, $6, $7, case when $4 = 'resolved' then now() end) returning id`,
+      [learner.id, c.team, c.advisor, c.status ?? 'open', c.queue ?? 'advisor', c.openedAt ?? '2026-11-20T00:00:00Z', c.escalatedAt ?? null],
+    );
+    return row.id;
+  }
+
+  async function task(assignee: string, status: string, dueAt: string, completedAt: string | null = null): Promise<void> {
+    const learner = await data.learner();
+    await app.db.query(
+      `insert into tasks (kind, assignee_id, learner_id, due_at, status, completed_at) values ('care_call', $1, $2, $3, $4, $5)`,
+      [assignee, learner.id, dueAt, status, completedAt],
+    );
+  }
+
+  beforeAll(async () => {
+    // No worker: the pool backfill would hand the seeded pool to the advisors.
+    app = await TestApp.start({ worker: false });
+    app.setNow(NOW);
+    data = new LearningDataFactory(app.db);
+    admin = await app.staff.create('admin');
+    team = await app.staff.team(`Board team ${Date.now()}`);
+    supervisor = await app.staff.create('supervisor', { teamId: team.id, name: 'Sue Board' });
+    await app.db.query(`update teams set supervisor_id = $1 where id = $2`, [supervisor.id, team.id]);
+    // Created out of name order: the board lists by name.
+    bob = await app.staff.create('advisor', { teamId: team.id, name: 'Bob Board', status: 'away', capacity: 5 });
+    ann = await app.staff.create('advisor', { teamId: team.id, name: 'Ann Board', capacity: 10 });
+    await app.staff.create('advisor', { teamId: team.id, name: 'Cy Board', status: 'inactive' });
+    other = await app.staff.teamWithPeople(1);
+
+    // Ann: 2 open + 1 in progress (+1 resolved, not counted); one of her open cases is past its deadline.
+    ids.annEscalated = await kase({ team: team.id, advisor: ann.id, escalatedAt: '2026-11-25T04:00:00Z' });
+    await kase({ team: team.id, advisor: ann.id });
+    await kase({ team: team.id, advisor: ann.id, status: 'in_progress' });
+    await kase({ team: team.id, advisor: ann.id, status: 'resolved' });
+    // Bob: 1 open.
+    await kase({ team: team.id, advisor: bob.id });
+    // The pool: three, opened on different days, created newest first; not the resolved one nor another team's.
+    ids.pool3 = await kase({ team: team.id, advisor: null, openedAt: '2026-11-24T00:00:00Z' });
+    ids.pool1 = await kase({ team: team.id, advisor: null, openedAt: '2026-11-22T00:00:00Z' });
+    ids.pool2 = await kase({ team: team.id, advisor: null, openedAt: '2026-11-23T00:00:00Z' });
+    await kase({ team: team.id, advisor: null, status: 'resolved' });
+    await kase({ team: other.team.id, advisor: null });
+    // A complaint in the escalation queue (more recent than Ann's), and a resolved escalation (not counted).
+    ids.complaint = await kase({ team: team.id, advisor: supervisor.id, queue: 'escalation', escalatedAt: '2026-11-25T05:00:00Z' });
+    await kase({ team: team.id, advisor: supervisor.id, queue: 'escalation', escalatedAt: '2026-11-25T05:30:00Z', status: 'resolved' });
+    await kase({ team: other.team.id, advisor: other.supervisor.id, queue: 'escalation', escalatedAt: '2026-11-25T05:00:00Z' });
+
+    // Ann's tasks. Done today: one done, one missed (an outcome was logged); the one done at 23:00 yesterday
+    // (Shanghai) does not count.
+    await task(ann.id, 'done', '2026-11-25T01:00:00Z', '2026-11-25T02:00:00Z');
+    await task(ann.id, 'missed', '2026-11-25T02:00:00Z', '2026-11-25T03:00:00Z');
+    await task(ann.id, 'done', '2026-11-24T14:00:00Z', '2026-11-24T15:00:00Z');
+    // Due later today (up to 23:59 Shanghai), not tomorrow's.
+    await task(ann.id, 'scheduled', '2026-11-25T08:00:00Z');
+    await task(ann.id, 'scheduled', '2026-11-25T15:59:00Z');
+    await task(ann.id, 'scheduled', '2026-11-25T16:30:00Z');
+    // Overdue: due earlier today and last week; a cancelled one counts nowhere.
+    await task(ann.id, 'scheduled', '2026-11-25T05:00:00Z');
+    await task(ann.id, 'scheduled', '2026-11-20T05:00:00Z');
+    await task(ann.id, 'cancelled', '2026-11-25T09:00:00Z');
+    // Bob: one due this afternoon.
+    await task(bob.id, 'scheduled', '2026-11-25T07:00:00Z');
+
+    // Cohort alerts: today's for both team courses; yesterday's and another team's are not shown.
+    await app.db.query(
+      `insert into rules (key, name, kind, params, severity, action) values ('inactive_7d', 'Inactive 7 days', 'inactive_days', '{"days":7}', 'medium', '{"taskKind":"care_call","dueWithinHours":24}') on conflict (key) do nothing`,
+    );
+    const c1 = await data.course({ teamId: team.id, title: 'Board course one' });
+    const c2 = await data.course({ teamId: team.id, title: 'Board course two' });
+    const c3 = await data.course({ teamId: other.team.id });
+    const cohort = async (courseId: string, day: string, affected: number, population: number) => {
+      const [row] = await app.db.query(
+        `insert into cohort_alerts (rule_key, course_id, day, affected, population, share, threshold) values ('inactive_7d', $1, $2, $3::int, $4::int, round($3::int::numeric / $4::int, 4), 0.05) returning id`,
+        [courseId, day, affected, population],
+      );
+      return row.id as string;
+    };
+    ids.cohort1 = await cohort(c1.id, '2026-11-25', 8, 100);
+    ids.cohort2 = await cohort(c2.id, '2026-11-25', 10, 100);
+    await cohort(c1.id, '2026-11-24', 9, 100);
+    await cohort(c3.id, '2026-11-25', 20, 100);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("gives the team's figures, hand-counted", async () => {
+    const res = await app.http().get(`/api/v1/teams/${team.id}/board`).set(supervisor.auth);
+    expect(res.status).toBe(200);
+    const b = res.body;
+    expect(b.team).toEqual({ id: team.id, name: team.name, supervisorId: supervisor.id, supervisorName: 'Sue Board' });
+    expect(b.date).toBe('2026-11-25');
+    expect(b.advisors).toEqual([
+      { id: ann.id, name: 'Ann Board', email: ann.email, status: 'active', capacity: 10, openCases: 3, tasksDone: 2, tasksDue: 2, tasksOverdue: 2 },
+      { id: bob.id, name: 'Bob Board', email: bob.email, status: 'away', capacity: 5, openCases: 1, tasksDone: 0, tasksDue: 1, tasksOverdue: 0 },
+    ]);
+    expect(b.unassigned.total).toBe(3);
+    expect(b.unassigned.cases.map((c: any) => c.id)).toEqual([ids.pool1, ids.pool2, ids.pool3]);
+    expect(b.unassigned.cases[0]).toMatchObject({ advisorId: null, teamId: team.id, status: 'open', queue: 'advisor' });
+    expect(b.escalated.total).toBe(2);
+    expect(b.escalated.cases.map((c: any) => c.id)).toEqual([ids.complaint, ids.annEscalated]);
+    expect(b.cohortAlerts.map((a: any) => [a.id, a.courseTitle, a.share])).toEqual([
+      [ids.cohort2, 'Board course two', 0.1],
+      [ids.cohort1, 'Board course one', 0.08],
+    ]);
+  });
+
+  it('is for the supervisor of the team and admins: an advisor gets 403, another team\'s supervisor 404', async () => {
+    const url = `/api/v1/teams/${team.id}/board`;
+    expect((await app.http().get(url).set(admin.auth)).body.advisors).toHaveLength(2);
+    expect((await app.http().get(url).set(ann.auth)).status).toBe(403);
+    expect((await app.http().get(url).set(other.supervisor.auth)).status).toBe(404);
+    expect((await app.http().get(`/api/v1/teams/${other.team.id}/board`).set(supervisor.auth)).status).toBe(404);
+    expect((await app.http().get(`/api/v1/teams/${ann.id}/board`).set(admin.auth)).status).toBe(404);
+    const bad = await app.http().get('/api/v1/teams/not-a-uuid/board').set(admin.auth);
+    expect(bad.status).toBe(400);
+    expect(bad.body.details[0].field).toBe('id');
+  });
+
+  it('caps each list at 50 and still counts them all', async () => {
+    const big = await app.staff.teamWithPeople(0);
+    for (let i = 0; i < 52; i++) await kase({ team: big.team.id, advisor: null, openedAt: new Date(Date.parse('2026-11-01T00:00:00Z') + i * 60_000).toISOString() });
+    const res = await app.http().get(`/api/v1/teams/${big.team.id}/board`).set(big.supervisor.auth).expect(200);
+    expect(res.body.unassigned.total).toBe(52);
+    expect(res.body.unassigned.cases).toHaveLength(50);
+    expect(res.body.advisors).toEqual([]);
+  });
+});
