@@ -1,4 +1,4 @@
-import { TestApp, type TestStaff } from '../libs/testing/index.js';
+import { eventually, TestApp, type TestStaff } from '../libs/testing/index.js';
 import { LearningDataFactory } from '../libs/testing/learning-data.factory.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -148,5 +148,147 @@ describe('teams: the supervisor board (GET /teams/:id/board)', () => {
     expect(res.body.unassigned.total).toBe(52);
     expect(res.body.unassigned.cases).toHaveLength(50);
     expect(res.body.advisors).toEqual([]);
+  });
+});
+
+describe('teams: every team has a supervisor who receives its escalations, else the admins do', () => {
+  let app: TestApp;
+  let admin: TestStaff;
+  let key: { Authorization: string };
+  const http = () => app.http();
+  let n = 0;
+  const email = (who: string) => `${who}-${Date.now().toString(36)}-${++n}@test.careloop`;
+
+  async function createStaff(role: string, teamId: string | null, name: string, extra: Record<string, unknown> = {}) {
+    const res = await http().post('/api/v1/staff').set(admin.auth).send({ email: email(role), name, password: 'long enough pw', role, teamId: teamId ?? undefined, ...extra });
+    expect(res.status).toBe(201);
+    return res.body as { id: string; name: string };
+  }
+  const teamAudit = async (teamId: string) => (await http().get(`/api/v1/audit?entity=team&entityId=${teamId}`).set(admin.auth).expect(200)).body.items;
+  const teamOf = async (teamId: string) => (await http().get('/api/v1/teams').set(admin.auth).expect(200)).body.find((t: any) => t.id === teamId);
+
+  /** A learner of a course of `teamId` with two complaints this month, synced as the school's platform would. */
+  async function learnerWithTwoComplaints(teamId: string): Promise<string> {
+    const tag = `${Date.now().toString(36)}-${++n}`;
+    await http().put('/api/v1/sync/courses').set(key).send({ items: [{ externalId: `c-${tag}`, title: 'Story course', totalLessons: 20, durationDays: 90, teamId }] }).expect(200);
+    await http().put('/api/v1/sync/learners').set(key).send({ items: [{ externalId: `l-${tag}`, name: `Story learner ${tag}` }] }).expect(200);
+    const enrolledAt = new Date(Date.now() - 20 * 86_400_000).toISOString();
+    await http().put('/api/v1/sync/enrollments').set(key).send({ items: [{ externalId: `e-${tag}`, learnerExternalId: `l-${tag}`, courseExternalId: `c-${tag}`, enrolledAt, status: 'active' }] }).expect(200);
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+    const events = [
+      { eventId: `login-${tag}`, learnerExternalId: `l-${tag}`, courseExternalId: `c-${tag}`, type: 'login', occurredAt: at(3) },
+      { eventId: `cmp1-${tag}`, learnerExternalId: `l-${tag}`, courseExternalId: `c-${tag}`, type: 'complaint', occurredAt: at(2) },
+      { eventId: `cmp2-${tag}`, learnerExternalId: `l-${tag}`, courseExternalId: `c-${tag}`, type: 'complaint', occurredAt: at(1) },
+    ];
+    const sent = await http().post('/api/v1/sync/events').set(key).send({ items: events }).expect(200);
+    expect(sent.body.summary.created).toBe(3);
+    return (await http().get(`/api/v1/learners?q=l-${tag}`).set(admin.auth).expect(200)).body.items[0].id;
+  }
+
+  /** Runs the rules as an admin would and waits for the learner's case to exist. */
+  async function caseAfterRules(learnerId: string) {
+    const started = await http().post('/api/v1/rules/evaluate').set(admin.auth).send({}).expect(202);
+    await eventually(async () => ['completed', 'failed'].includes((await http().get(`/api/v1/rule-runs/${started.body.runId}`).set(admin.auth)).body.status));
+    const listed = await eventually(async () => (await http().get(`/api/v1/cases?learnerId=${learnerId}`).set(admin.auth).expect(200)).body.items[0]);
+    return (await http().get(`/api/v1/cases/${listed.id}`).set(admin.auth).expect(200)).body;
+  }
+
+  beforeAll(async () => {
+    // Its own database: the rule runs below evaluate every learner there is.
+    app = await TestApp.start({ ownDatabase: true });
+    admin = await app.staff.create('admin');
+    const client = await http().post('/api/v1/api-clients').set(admin.auth).send({ name: 'Story LMS', scopes: ['sync:write'] }).expect(201);
+    key = { Authorization: `Bearer ${client.body.key}` };
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("the issue's story: a team, then its supervisor, then advisors; two complaints escalate to that supervisor", async () => {
+    const team = (await http().post('/api/v1/teams').set(admin.auth).send({ name: 'Story team' }).expect(201)).body;
+    expect(team).toMatchObject({ supervisorId: null, supervisorName: null });
+    const sue = await createStaff('supervisor', team.id, 'Sue Story');
+    expect(await teamOf(team.id)).toMatchObject({ supervisorId: sue.id, supervisorName: 'Sue Story' });
+    const audit = await teamAudit(team.id);
+    expect(audit.find((e: any) => e.action === 'team.updated')).toMatchObject({
+      actorType: 'staff',
+      actorId: admin.id,
+      before: { supervisorId: null },
+      after: { supervisorId: sue.id, supervisorName: 'Sue Story' },
+      reason: expect.stringMatching(/first supervisor/),
+    });
+    // A second supervisor and the advisors join; the team keeps its first supervisor.
+    await createStaff('supervisor', team.id, 'Sam Second');
+    await createStaff('advisor', team.id, 'Ada Story');
+    await createStaff('advisor', team.id, 'Abe Story');
+    expect((await teamOf(team.id)).supervisorId).toBe(sue.id);
+
+    const c = await caseAfterRules(await learnerWithTwoComplaints(team.id));
+    expect(c).toMatchObject({ queue: 'escalation', escalatedTo: sue.id, advisorId: sue.id, teamId: team.id });
+    expect(c.assignmentReason).toMatch(/supervisor/);
+    expect(c.assignmentReason).not.toMatch(/no supervisor/);
+  });
+
+  it('PATCH /teams/:id renames and sets or clears the supervisor (admin only, audited, 400 naming the field)', async () => {
+    const team = (await http().post('/api/v1/teams').set(admin.auth).send({ name: 'Patch team' }).expect(201)).body;
+    const advisor = await createStaff('advisor', team.id, 'Pat Advisor');
+    const boss = await createStaff('supervisor', null, 'Bea Boss');
+    const gone = await createStaff('supervisor', null, 'Gil Gone', { status: 'inactive' });
+    const url = `/api/v1/teams/${team.id}`;
+
+    const set = await http().patch(url).set(admin.auth).send({ name: 'Patch team North', supervisorId: boss.id, reason: 'Bea takes over' }).expect(200);
+    expect(set.body).toMatchObject({ id: team.id, name: 'Patch team North', supervisorId: boss.id, supervisorName: 'Bea Boss' });
+    const entry = (await teamAudit(team.id)).find((e: any) => e.action === 'team.updated');
+    expect(entry).toMatchObject({
+      actorId: admin.id,
+      before: { name: 'Patch team', supervisorId: null },
+      after: { name: 'Patch team North', supervisorId: boss.id },
+      reason: 'Bea takes over',
+    });
+    // The new supervisor sees the team's board.
+    const bossToken = (await http().post('/api/v1/auth/login').send({ email: (await app.db.query(`select email from staff where id = $1`, [boss.id]))[0].email, password: 'long enough pw' }).expect(200)).body.accessToken;
+    expect((await http().get(`${url}/board`).set({ Authorization: `Bearer ${bossToken}` })).status).toBe(200);
+
+    for (const [supervisorId, why] of [[advisor.id, /supervisor/], [gone.id, /inactive/], [admin.id, /supervisor/], ['5d1e8f7a-9b2c-4e3d-8a1f-6c7b9e0d2a34', /supervisor/]] as const) {
+      const bad = await http().patch(url).set(admin.auth).send({ supervisorId });
+      expect(bad.status).toBe(400);
+      expect(bad.body.details).toEqual([{ field: 'supervisorId', message: expect.stringMatching(why) }]);
+    }
+    const notUuid = await http().patch(url).set(admin.auth).send({ supervisorId: 'boss' });
+    expect(notUuid.status).toBe(400);
+    expect(notUuid.body.details[0].field).toBe('supervisorId');
+    expect((await http().patch(url).set(admin.auth).send({ name: '' })).body.details[0].field).toBe('name');
+    const other = (await http().post('/api/v1/teams').set(admin.auth).send({ name: 'Patch team South' }).expect(201)).body;
+    expect((await http().patch(url).set(admin.auth).send({ name: other.name })).status).toBe(409);
+    expect((await http().patch(`/api/v1/teams/${advisor.id}`).set(admin.auth).send({ name: 'Nobody' })).status).toBe(404);
+    const bossAuth = { Authorization: `Bearer ${bossToken}` };
+    expect((await http().patch(url).set(bossAuth).send({ name: 'Mine now' })).status).toBe(403);
+
+    const cleared = await http().patch(url).set(admin.auth).send({ supervisorId: null }).expect(200);
+    expect(cleared.body).toMatchObject({ supervisorId: null, supervisorName: null, name: 'Patch team North' });
+    const last = (await teamAudit(team.id)).filter((e: any) => e.action === 'team.updated');
+    expect(last.map((e: any) => e.after.supervisorId)).toEqual(expect.arrayContaining([null, boss.id]));
+    // A no-op changes nothing and records nothing.
+    await http().patch(url).set(admin.auth).send({ supervisorId: null }).expect(200);
+    expect((await teamAudit(team.id)).filter((e: any) => e.action === 'team.updated')).toHaveLength(last.length);
+  });
+
+  it('a supervisor moved (PATCH /staff/:id) into a team without one becomes its supervisor; into one with a supervisor, not', async () => {
+    const empty = (await http().post('/api/v1/teams').set(admin.auth).send({ name: 'Move-to team' }).expect(201)).body;
+    const led = (await http().post('/api/v1/teams').set(admin.auth).send({ name: 'Already led team' }).expect(201)).body;
+    const lead = await createStaff('supervisor', led.id, 'Lea Lead');
+    const mover = await createStaff('supervisor', null, 'Mo Mover');
+    const other = await createStaff('supervisor', null, 'Oz Other');
+    await http().patch(`/api/v1/staff/${mover.id}`).set(admin.auth).send({ teamId: empty.id, reason: 'moves teams' }).expect(200);
+    expect(await teamOf(empty.id)).toMatchObject({ supervisorId: mover.id, supervisorName: 'Mo Mover' });
+    expect((await teamAudit(empty.id)).find((e: any) => e.action === 'team.updated')).toMatchObject({ actorId: admin.id, after: { supervisorId: mover.id } });
+    await http().patch(`/api/v1/staff/${other.id}`).set(admin.auth).send({ teamId: led.id }).expect(200);
+    expect((await teamOf(led.id)).supervisorId).toBe(lead.id);
+    // An advisor promoted to supervisor in a team without one becomes its supervisor too.
+    const promoted = (await http().post('/api/v1/teams').set(admin.auth).send({ name: 'Promotion team' }).expect(201)).body;
+    const ann = await createStaff('advisor', promoted.id, 'Ann Promoted');
+    expect((await teamOf(promoted.id)).supervisorId).toBeNull();
+    await http().patch(`/api/v1/staff/${ann.id}`).set(admin.auth).send({ role: 'supervisor' }).expect(200);
+    expect((await teamOf(promoted.id)).supervisorId).toBe(ann.id);
   });
 });

@@ -5,7 +5,7 @@ import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators
 import { StaffService } from '../../../../libs/staff/staff.service.js';
 import { TeamBoardService } from '../../../../libs/staff/team-board.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
-import { CreateStaffDto, CreateTeamDto, ListStaffQueryDto, StaffViewDto, UpdateStaffDto } from './staff.dto.js';
+import { CreateStaffDto, CreateTeamDto, ListStaffQueryDto, StaffViewDto, UpdateStaffDto, UpdateTeamDto } from './staff.dto.js';
 import { StaffPageDto, TeamBoardDto, TeamViewDto } from './staff.responses.js';
 import { ApiConflict } from '../openapi.js';
 
@@ -33,6 +33,16 @@ export class StaffController {
   @ApiOkResponse({ type: [TeamViewDto] })
   listTeams(@CurrentActor() actor: Actor) {
     return this.staff.listTeams(actor);
+  }
+
+  @Patch('teams/:id')
+  @Roles('admin')
+  @ApiOperation({ summary: "Rename a team or set its supervisor, who receives its escalations (admin; null clears it)" })
+  @ApiOkResponse({ type: TeamViewDto })
+  @ApiConflict('A team with this name exists')
+  updateTeam(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: UpdateTeamDto) {
+    const { reason, ...patch } = dto;
+    return this.staff.updateTeam(actor, id, patch, reason);
   }
 
   @Get('teams/:id/board')

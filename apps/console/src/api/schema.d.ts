@@ -68,6 +68,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a team or set its supervisor, who receives its escalations (admin; null clears it)
+         * @description Access: staff with the role admin; not API keys. Others get 403.
+         */
+        patch: operations["StaffController_updateTeam"];
+        trace?: never;
+    };
     "/api/v1/teams/{id}/board": {
         parameters: {
             query?: never;
@@ -1548,6 +1568,21 @@ export interface components {
              * @example 2026-11-25T08:00:00.000Z
              */
             createdAt: string;
+        };
+        UpdateTeamDto: {
+            /** @example Team North */
+            name?: string;
+            /**
+             * Format: uuid
+             * @description a supervisor (not inactive) who receives the team's escalations; null clears it (escalations then go to the admins)
+             * @example 7c3d9e21-5a4b-4f6e-8d2c-1b0a9f8e7d65
+             */
+            supervisorId?: string | null;
+            /**
+             * @description why (kept in the audit log)
+             * @example Chen Jing takes over the team
+             */
+            reason?: string;
         };
         BoardTeamDto: {
             /**
@@ -5674,6 +5709,144 @@ export interface operations {
                      *       "statusCode": 403,
                      *       "error": "Forbidden",
                      *       "message": "You are not allowed to do this"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A team with this name exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the time given */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Too many requests; retry in 1 minute"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    StaffController_updateTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the record id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTeamDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamViewDto"];
+                };
+            };
+            /** @description Bad input: the body, query or a path id is invalid (`details` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "message": "Validation failed",
+                     *       "details": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "must not be greater than 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or an invalid or expired token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "message": "Authentication required: send Authorization: Bearer <token or API key>"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or API-key scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "message": "You are not allowed to do this"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such record, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "message": "case 3f0c… not found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
