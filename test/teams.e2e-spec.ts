@@ -1,3 +1,5 @@
+import { CaseEscalationService } from '../libs/cases/case-escalation.service.js';
+import { TicketSlaService } from '../libs/tickets/ticket-sla.service.js';
 import { eventually, TestApp, type TestStaff } from '../libs/testing/index.js';
 import { LearningDataFactory } from '../libs/testing/learning-data.factory.js';
 
@@ -227,6 +229,62 @@ describe('teams: every team has a supervisor who receives its escalations, else 
     expect(c).toMatchObject({ queue: 'escalation', escalatedTo: sue.id, advisorId: sue.id, teamId: team.id });
     expect(c.assignmentReason).toMatch(/supervisor/);
     expect(c.assignmentReason).not.toMatch(/no supervisor/);
+  });
+
+  it('a team without a supervisor escalates complaints to the admins and says so in the case', async () => {
+    const team = (await http().post('/api/v1/teams').set(admin.auth).send({ name: 'Leaderless team' }).expect(201)).body;
+    await createStaff('advisor', team.id, 'Ola Alone');
+    const c = await caseAfterRules(await learnerWithTwoComplaints(team.id));
+    // The first active admin by creation owns it: it is in their queue, not in a queue nobody sees.
+    const [first] = await app.db.query(`select id from staff where role = 'admin' and status = 'active' order by created_at, id limit 1`);
+    expect(c).toMatchObject({ queue: 'escalation', escalatedTo: first.id, advisorId: first.id });
+    expect(c.assignmentReason).toBe('complaints rule: team has no supervisor: escalated to the admins');
+    expect(c.history.find((h: any) => h.action === 'case.escalated').reason).toMatch(/team has no supervisor: escalated to the admins/);
+    const [event] = await app.db.query(`select payload from outbox where event_type = 'case.escalated' and aggregate_id = $1`, [c.id]);
+    expect(event.payload).toMatchObject({ supervisorId: first.id, escalatedToAdmins: true });
+  });
+
+  it('a missed first-contact deadline in a team without a supervisor escalates to the admins', async () => {
+    const team = (await http().post('/api/v1/teams').set(admin.auth).send({ name: 'Deadline team' }).expect(201)).body;
+    const advisor = await createStaff('advisor', team.id, 'Dee Deadline');
+    const learner = (await app.db.query(`insert into learners (external_id, name) values ($1, 'Deadline learner') returning id`, [`dl-${Date.now()}`]))[0].id;
+    const [kase] = await app.db.query(
+      `insert into cases (learner_id, team_id, advisor_id, status, priority, due_at) values ($1, $2, $3, 'open', 'medium', now() - interval '1 hour') returning id`,
+      [learner, team.id, advisor.id],
+    );
+    // The safety-net sweep, run now rather than waiting for its schedule (which may also get there first).
+    await app.get(CaseEscalationService, 'worker').sweep();
+    const c = (await http().get(`/api/v1/cases/${kase.id}`).set(admin.auth).expect(200)).body;
+    const [first] = await app.db.query(`select id from staff where role = 'admin' and status = 'active' order by created_at, id limit 1`);
+    expect(c).toMatchObject({ escalatedTo: first.id, advisorId: advisor.id });
+    expect(c.history.find((h: any) => h.action === 'case.escalated').reason).toMatch(/no first contact by the due time .*; team has no supervisor: escalated to the admins/);
+  });
+
+  it("a ticket past its SLA in a team without a supervisor escalates to the admins, and the audit says so", async () => {
+    const team = (await http().post('/api/v1/teams').set(admin.auth).send({ name: 'Desk without a lead' }).expect(201)).body;
+    await createStaff('advisor', team.id, 'Tia Ticket');
+    const allWeek = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
+    const cal = await http().post('/api/v1/calendars').set(admin.auth).send({ name: 'Always open', timezone: 'Asia/Shanghai', hours: allWeek }).expect(201);
+    await http().post('/api/v1/sla-policies').set(admin.auth).send({ name: 'One hour', position: 1, match: {}, calendarId: cal.body.id, firstResponseMinutes: 60, resolutionMinutes: 600 }).expect(201);
+    await http().put('/api/v1/ticket-routes').set(admin.auth).send({ routes: [{ category: 'technical', teamId: team.id }] }).expect(200);
+    const learner = (await app.db.query(`insert into learners (external_id, name) values ($1, 'Ticket learner') returning id`, [`tl-${Date.now()}`]))[0].id;
+    const t = (await http().post('/api/v1/tickets').set(admin.auth).send({ learnerId: learner, category: 'technical', subject: 'Video stops', body: 'At 2 minutes.' }).expect(201)).body;
+    expect(t.teamId).toBe(team.id);
+    app.setNow(new Date(Date.parse(t.firstResponseDueAt) + 60_000));
+    try {
+      const outcome = await app.get(TicketSlaService, 'worker').runCheck({ ticketId: t.id, target: 'first_response', kind: 'breach', at: t.firstResponseDueAt });
+      // The worker's own delayed check may have got there first once the clock moved.
+      expect(['escalated', 'done']).toContain(outcome);
+    } finally {
+      app.setNow(undefined);
+    }
+    const [first] = await app.db.query(`select id from staff where role = 'admin' and status = 'active' order by created_at, id limit 1`);
+    expect((await http().get(`/api/v1/tickets/${t.id}`).set(admin.auth).expect(200)).body.escalatedToId).toBe(first.id);
+    const audit = (await http().get(`/api/v1/audit?entity=ticket&entityId=${t.id}&action=ticket.escalated`).set(admin.auth).expect(200)).body.items;
+    expect(audit).toHaveLength(1);
+    expect(audit[0].reason).toMatch(/first-response SLA breached .*; team has no supervisor: escalated to the admins/);
+    const [event] = await app.db.query(`select payload from outbox where event_type = 'ticket.escalated' and aggregate_id = $1`, [t.id]);
+    expect(event.payload).toMatchObject({ supervisorId: first.id, escalatedToAdmins: true });
   });
 
   it('PATCH /teams/:id renames and sets or clears the supervisor (admin only, audited, 400 naming the field)', async () => {
