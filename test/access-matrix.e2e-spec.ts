@@ -58,6 +58,8 @@ const ROWS: Record<string, Row> = {
 
   'POST /api/v1/teams': { expect: ADMIN_STAFF_ONLY, body: () => ({}) },
   'GET /api/v1/teams': { expect: ANY_STAFF },
+  'PATCH /api/v1/teams/:id': { expect: ADMIN_STAFF_ONLY, body: () => ({ reason: 'matrix' }) },
+  'GET /api/v1/teams/:id/board': { expect: SUPERVISOR_OF_TEAM_A },
   'POST /api/v1/staff': { expect: ADMIN_STAFF_ONLY, body: () => ({}) },
   'GET /api/v1/staff': { expect: ANY_STAFF },
   'GET /api/v1/staff/:id': { expect: '401 ok 404 ok 404 ok 403 403 401' },

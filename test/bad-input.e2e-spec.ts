@@ -20,6 +20,7 @@ const HOURS = { mon: [['09:00', '17:30']], tue: [['09:00', '17:30']] };
 const TEMPLATES: Record<string, (ids: TeamFixtureIds) => Record<string, unknown> | undefined> = {
   'POST /api/v1/auth/login': () => ({ email: 'nobody@school.example', password: 'not-the-password' }),
   'POST /api/v1/teams': () => ({ name: 'Team Fuzz' }),
+  'PATCH /api/v1/teams/:id': () => ({ name: 'Team Fuzz renamed', reason: 'fuzz' }),
   'POST /api/v1/staff': (ids) => ({ email: 'fuzz@school.example', name: 'Fuzz', password: 'long-enough-password', role: 'advisor', teamId: ids.teamA, capacity: 10, skills: ['python'] }),
   'PATCH /api/v1/staff/:id': () => ({ status: 'active', capacity: 60, reason: 'fuzz' }),
   'POST /api/v1/tasks/:id/outcome': () => ({ result: 'no_answer', durationMinutes: 5, note: 'fuzz', riskRead: 'medium', churnReason: 'other' }),

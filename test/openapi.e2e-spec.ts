@@ -198,6 +198,14 @@ describe('OpenAPI document (/docs-json)', () => {
     expectDocumented('post', '/api/v1/staff', '201', advisor.body);
     expectDocumented('get', '/api/v1/staff', '200', (await http().get('/api/v1/staff').set(admin.auth).expect(200)).body);
     expectDocumented('get', '/api/v1/teams', '200', (await http().get('/api/v1/teams').set(admin.auth).expect(200)).body);
+    const lead = await http()
+      .post('/api/v1/staff')
+      .set(admin.auth)
+      .send({ email: `docs-lead-${Date.now()}@test.careloop`, name: 'Docs Supervisor', password: 'long enough pw', role: 'supervisor' })
+      .expect(201);
+    const patched = await http().patch(`/api/v1/teams/${team.body.id}`).set(admin.auth).send({ supervisorId: lead.body.id, reason: 'docs' }).expect(200);
+    expect(patched.body.supervisorName).toBe('Docs Supervisor');
+    expectDocumented('patch', '/api/v1/teams/{id}', '200', patched.body);
 
     const client = await http().post('/api/v1/api-clients').set(admin.auth).send({ name: 'Docs LMS', scopes: ['sync:write', 'read'] }).expect(201);
     expectDocumented('post', '/api/v1/api-clients', '201', client.body);
@@ -297,6 +305,9 @@ describe('OpenAPI document (/docs-json)', () => {
     });
     expectDocumented('get', '/api/v1/cases', '200', cases);
     const caseId = cases.items[0].id;
+    const board = await http().get(`/api/v1/teams/${team.id}/board`).set(supervisor.auth).expect(200);
+    expect(board.body.advisors).toHaveLength(1);
+    expectDocumented('get', '/api/v1/teams/{id}/board', '200', board.body);
     const task = await eventually(async () => {
       const res = await http().get(`/api/v1/tasks?learnerId=${learnerId}&status=scheduled`).set(admin.auth).expect(200);
       return res.body.items.find((t: { caseId: string | null }) => t.caseId === caseId) && res.body;

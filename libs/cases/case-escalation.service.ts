@@ -6,6 +6,7 @@ import { Clock } from '../common/clock.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { deadlineJobId } from '../queue/jobs.js';
 import { QueueService } from '../queue/queue.service.js';
+import { FALLBACK_ADMIN_SQL, NO_SUPERVISOR_REASON, supervisorCanReceive } from '../staff/escalation-target.js';
 import { updateReturning } from './sql.js';
 
 interface EscalatedRow {
@@ -16,10 +17,13 @@ interface EscalatedRow {
   escalated_to: string | null;
   due_at: Date;
   priority: string;
+  /** The team had no supervisor: escalated to the admins. */
+  to_admins: boolean;
 }
 
 /**
- * Cases not contacted by their due time escalate to the team supervisor (docs/design.md §4.7). A delayed job per
+ * Cases not contacted by their due time escalate to the team supervisor (docs/design.md §4.7), or to the admins
+ * when the team has none (libs/staff/escalation-target.ts). A delayed job per
  * (case, due time) fires at the deadline and re-checks everything in one guarded UPDATE, so a case that was
  * contacted, resolved or rescheduled in the meantime is left alone; the periodic sweep catches any job that
  * Redis lost.
@@ -80,15 +84,17 @@ export class CaseEscalationService {
       const rows = await updateReturning<EscalatedRow>(
         em,
         `update cases c set escalated_at = $1, updated_at = $1,
-                escalated_to = coalesce(c.escalated_to, t.supervisor_id),
+                escalated_to = coalesce(c.escalated_to, sup.id, ${FALLBACK_ADMIN_SQL}),
                 priority = case when c.priority in ('low','medium') then 'high' else c.priority end,
                 priority_score = greatest(c.priority_score, 30)
            from cases c0 left join teams t on t.id = c0.team_id
+           left join staff sup on sup.id = t.supervisor_id and ${supervisorCanReceive('sup')}
           where c.id = c0.id and c.status <> 'resolved' and c.first_contact_at is null and c.escalated_at is null
             and c.due_at <= $1
             and ($2::uuid[] is null or c.id = any($2::uuid[]))
             and ($3::timestamptz is null or c.due_at = $3::timestamptz)
-         returning c.id, c.learner_id, c.advisor_id, c.team_id, c.escalated_to, c.due_at, c.priority`,
+         returning c.id, c.learner_id, c.advisor_id, c.team_id, c.escalated_to, c.due_at, c.priority,
+                   (c0.escalated_to is null and sup.id is null) as to_admins`,
         [now, f.caseIds ?? null, f.dueAt ?? null],
       );
       await this.record(em, rows, now);
@@ -98,7 +104,7 @@ export class CaseEscalationService {
 
   private async record(em: EntityManager, rows: EscalatedRow[], now: Date): Promise<void> {
     if (!rows.length) return;
-    const reason = (r: EscalatedRow) => `no first contact by the due time ${new Date(r.due_at).toISOString()}`;
+    const reason = (r: EscalatedRow) => `no first contact by the due time ${new Date(r.due_at).toISOString()}${r.to_admins ? `; ${NO_SUPERVISOR_REASON}` : ''}`;
     await this.audit.record(
       em,
       rows.map((r) => ({
@@ -122,6 +128,7 @@ export class CaseEscalationService {
           advisorId: r.advisor_id,
           teamId: r.team_id,
           supervisorId: r.escalated_to,
+          escalatedToAdmins: r.to_admins,
           dueAt: new Date(r.due_at).toISOString(),
           escalatedAt: now.toISOString(),
           reason: reason(r),

@@ -9,6 +9,7 @@ import { Clock } from '../common/clock.js';
 import type { WeeklyHours } from '../common/working-hours.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { OutboxService, type DomainEvent } from '../outbox/outbox.service.js';
+import { escalationTargets, NO_SUPERVISOR_REASON } from '../staff/escalation-target.js';
 import { DEFAULT_WORKING_HOURS } from '../staff/staff.service.js';
 import { casePriority, lifecycleStage, PRIORITY_RANK, priorityOf, type Severity } from './case-priority.js';
 import { CaseEscalationService } from './case-escalation.service.js';
@@ -84,6 +85,8 @@ interface CaseDraft {
   escalatedAt: Date | null;
   escalatedTo: string | null;
   newlyEscalated: boolean;
+  /** The team had no supervisor: the escalation went to the admins. */
+  escalatedToAdmins?: boolean;
   reason: string;
   alerts: AlertRow[];
 }
@@ -356,8 +359,9 @@ export class CaseIntakeService {
       if (c.owner_team_id) teamIds.add(c.owner_team_id);
     }
     for (const c of openCases) if (c.team_id) teamIds.add(c.team_id);
-    const supervisorRows: Array<{ id: string; supervisor_id: string | null }> = await em.query(`select id, supervisor_id from teams where id = any($1::uuid[])`, [[...teamIds]]);
-    const supervisorOf = new Map(supervisorRows.map((t) => [t.id, t.supervisor_id]));
+    // Complaints escalate to the team's supervisor, or to the admins when the team has none.
+    // (null: a case without a team also escalates to the admins.)
+    const escalationTargetOf = await escalationTargets(em, [...teamIds, null]);
 
     const drafts: CaseDraft[] = [];
     const toAssign: CaseDraft[] = [];
@@ -377,7 +381,7 @@ export class CaseIntakeService {
         });
         const score = Math.max(p.score, existing.priority_score);
         const escalateNow = complaint && existing.queue !== 'escalation';
-        const supervisor = existing.team_id ? supervisorOf.get(existing.team_id) ?? null : null;
+        const target = escalationTargetOf(existing.team_id);
         drafts.push({
           id: existing.id,
           isNew: false,
@@ -392,9 +396,16 @@ export class CaseIntakeService {
           dueAt: existing.due_at ? new Date(existing.due_at) : now,
           previousDueAt: existing.due_at ? new Date(existing.due_at) : null,
           escalatedAt: existing.escalated_at ?? (escalateNow ? now : null),
-          escalatedTo: existing.escalated_to ?? (escalateNow ? supervisor : null),
+          escalatedTo: existing.escalated_to ?? (escalateNow ? target.staffId : null),
           newlyEscalated: escalateNow && !existing.escalated_at,
-          reason: escalateNow ? 'complaints rule: escalated to the team supervisor' : 'alert attached to the open case',
+          escalatedToAdmins: escalateNow && !existing.escalated_to && target.toAdmins,
+          reason: !escalateNow
+            ? 'alert attached to the open case'
+            : existing.escalated_to
+              ? 'complaints rule: into the escalation queue (already escalated)'
+              : target.toAdmins
+                ? `complaints rule: ${NO_SUPERVISOR_REASON}`
+                : 'complaints rule: escalated to the team supervisor',
           alerts: group,
         });
         continue;
@@ -422,14 +433,15 @@ export class CaseIntakeService {
         alerts: group,
       };
       if (complaint) {
-        const supervisor = teamId ? supervisorOf.get(teamId) ?? null : null;
+        const target = escalationTargetOf(teamId);
         Object.assign(draft, {
           queue: 'escalation',
-          advisorId: supervisor,
+          advisorId: target.staffId,
           escalatedAt: now,
-          escalatedTo: supervisor,
+          escalatedTo: target.staffId,
           newlyEscalated: true,
-          reason: supervisor ? "complaints rule: escalated to the team supervisor's queue" : 'complaints rule: escalation queue (team has no supervisor)',
+          escalatedToAdmins: target.toAdmins,
+          reason: target.toAdmins ? `complaints rule: ${NO_SUPERVISOR_REASON}` : "complaints rule: escalated to the team supervisor's queue",
         });
       } else {
         toAssign.push(draft);
@@ -584,7 +596,16 @@ export class CaseIntakeService {
           aggregateType: 'case',
           aggregateId: d.id,
           eventType: 'case.escalated',
-          payload: { caseId: d.id, learnerId: d.learnerId, advisorId: d.advisorId, teamId: d.teamId, supervisorId: d.escalatedTo, escalatedAt: now.toISOString(), reason: d.reason },
+          payload: {
+            caseId: d.id,
+            learnerId: d.learnerId,
+            advisorId: d.advisorId,
+            teamId: d.teamId,
+            supervisorId: d.escalatedTo,
+            escalatedToAdmins: d.escalatedToAdmins ?? false,
+            escalatedAt: now.toISOString(),
+            reason: d.reason,
+          },
         });
       }
     }

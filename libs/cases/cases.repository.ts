@@ -62,7 +62,8 @@ export interface CaseListFilter {
   limit: number;
 }
 
-const CASE_SELECT = `
+/** The columns of a case view (`toCaseView`), over `c` (case), `l` (learner), `adv` (its advisor) and `co` (course). */
+export const CASE_SELECT = `
   select c.id, c.learner_id, l.external_id as learner_external_id, l.name as learner_name, l.owner_advisor_id, c.team_id, c.advisor_id,
          adv.team_id as advisor_team_id, c.course_id, co.category, c.status, c.priority, c.priority_score, c.queue, c.due_at,
          c.first_contact_at, c.escalated_at, c.escalated_to, c.all_alerts_cleared_at, c.outcome, c.churn_reason, c.resolution_note,

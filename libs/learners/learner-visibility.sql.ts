@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/actor.js';
 
 /**
- * Which learners a caller may see (DESIGN 5, Roles), as a SQL predicate over the learner row aliased `l`:
+ * Which learners a caller may see (docs/design.md §5, roles), as a SQL predicate over the learner row aliased `l`:
  * admins, the system and integrations all; an advisor the learners they own or hold an open case for; a
  * supervisor also those owned by, or with an open case in, their teams, or enrolled in their teams' courses.
  * Pushes its parameters onto `params`. Shared by every context that must not leak a learner (tickets too).

@@ -1,5 +1,4 @@
 import type { StaffEntity } from './entities/staff.entity.js';
-import type { TeamEntity } from './entities/team.entity.js';
 
 export function toStaffView(s: StaffEntity) {
   return {
@@ -19,7 +18,16 @@ export function toStaffView(s: StaffEntity) {
 }
 export type StaffView = ReturnType<typeof toStaffView>;
 
-export function toTeamView(t: TeamEntity) {
-  return { id: t.id, name: t.name, supervisorId: t.supervisorId, createdAt: t.createdAt.toISOString() };
+/** A team as the repository reads it, with its supervisor's name. */
+export interface TeamRow {
+  id: string;
+  name: string;
+  supervisor_id: string | null;
+  supervisor_name: string | null;
+  created_at: Date;
+}
+
+export function toTeamView(t: TeamRow) {
+  return { id: t.id, name: t.name, supervisorId: t.supervisor_id, supervisorName: t.supervisor_name, createdAt: new Date(t.created_at).toISOString() };
 }
 export type TeamView = ReturnType<typeof toTeamView>;

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { StaffEntity, type StaffRole, type StaffStatus } from './entities/staff.entity.js';
 import { TeamEntity } from './entities/team.entity.js';
+import type { TeamRow } from './staff.mapper.js';
+
+const TEAM_SELECT = `select t.id, t.name, t.supervisor_id, s.name as supervisor_name, t.created_at from teams t left join staff s on s.id = t.supervisor_id`;
 
 export interface StaffListFilter {
   teamIds?: string[];
@@ -73,8 +76,9 @@ export class StaffRepository {
     return this.teams(em).findOne({ where: { id } });
   }
 
-  async teamNameTaken(name: string, em?: EntityManager): Promise<boolean> {
-    return (await this.teams(em).count({ where: { name } })) > 0;
+  async teamNameTaken(name: string, em?: EntityManager, exceptId?: string): Promise<boolean> {
+    const rows: unknown[] = await (em ?? this.dataSource.manager).query(`select 1 from teams where name = $1 and ($2::uuid is null or id <> $2::uuid) limit 1`, [name, exceptId ?? null]);
+    return rows.length > 0;
   }
 
   insertTeam(em: EntityManager, data: { name: string; supervisorId: string | null }): Promise<TeamEntity> {
@@ -85,9 +89,26 @@ export class StaffRepository {
     await this.teams(em).update({ id }, patch);
   }
 
-  listTeams(teamIds?: string[]): Promise<TeamEntity[]> {
-    const qb = this.teams().createQueryBuilder('t').orderBy('t.name', 'ASC');
-    if (teamIds) qb.where('t.id = any(:teamIds)', { teamIds });
-    return qb.getMany();
+  /** Teams with their supervisor's name, by name (all of them without `teamIds`). */
+  listTeams(teamIds?: string[]): Promise<TeamRow[]> {
+    return this.dataSource.query(`${TEAM_SELECT} where $1::uuid[] is null or t.id = any($1::uuid[]) order by t.name, t.id`, [teamIds ?? null]);
+  }
+
+  async teamView(id: string, em?: EntityManager): Promise<TeamRow | null> {
+    const rows: TeamRow[] = await (em ?? this.dataSource.manager).query(`${TEAM_SELECT} where t.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Locks the team row (PATCH /teams/:id, a supervisor joining a team). */
+  async lockTeam(em: EntityManager, id: string): Promise<TeamRow | null> {
+    await em.query(`select 1 from teams where id = $1 for update`, [id]);
+    return this.teamView(id, em);
+  }
+
+  /** Makes `supervisorId` the team's supervisor only if it has none (race-safe: one guarded UPDATE). */
+  async claimTeamSupervisor(em: EntityManager, teamId: string, supervisorId: string): Promise<boolean> {
+    // TypeORM's postgres driver answers [rows, affected] for UPDATE.
+    const [, affected] = (await em.query(`update teams set supervisor_id = $2 where id = $1 and supervisor_id is null`, [teamId, supervisorId])) as [unknown[], number];
+    return affected > 0;
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { IANAZone } from 'luxon';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { canSeeTeam, isAdmin, isSupervisorOf, seesAllTeams, SYSTEM, type Actor } from '../auth/actor.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -58,8 +58,35 @@ export class StaffService {
       if (await this.repo.teamNameTaken(input.name, em)) throw DomainError.conflict(`A team named "${input.name}" already exists`);
       if (input.supervisorId) await this.requireSupervisor(input.supervisorId, 'supervisorId');
       const team = await this.repo.insertTeam(em, { name: input.name, supervisorId: input.supervisorId ?? null });
-      await this.audit.record(em, { actor, action: 'team.created', entity: 'team', entityId: team.id, after: toTeamView(team) });
-      return toTeamView(team);
+      const view = toTeamView((await this.repo.teamView(team.id, em))!);
+      await this.audit.record(em, { actor, action: 'team.created', entity: 'team', entityId: team.id, after: view });
+      return view;
+    });
+  }
+
+  /**
+   * Renames a team or sets (or, with null, clears) its supervisor, who receives its escalations. Admins only;
+   * audited with before and after.
+   */
+  async updateTeam(actor: Actor, id: string, patch: { name?: string; supervisorId?: string | null }, reason?: string): Promise<TeamView> {
+    if (!isAdmin(actor)) throw DomainError.forbidden('Only admins can change teams');
+    return this.dataSource.transaction(async (em) => {
+      const before = await this.repo.lockTeam(em, id);
+      if (!before) throw DomainError.notFound('team', id);
+      const changes: { name?: string; supervisorId?: string | null } = {};
+      if (patch.name !== undefined && patch.name !== before.name) {
+        if (await this.repo.teamNameTaken(patch.name, em, id)) throw DomainError.conflict(`A team named "${patch.name}" already exists`);
+        changes.name = patch.name;
+      }
+      if (patch.supervisorId !== undefined && patch.supervisorId !== before.supervisor_id) {
+        if (patch.supervisorId !== null) await this.requireSupervisor(patch.supervisorId, 'supervisorId', em);
+        changes.supervisorId = patch.supervisorId;
+      }
+      if (!Object.keys(changes).length) return toTeamView(before);
+      await this.repo.updateTeam(em, id, changes);
+      const after = (await this.repo.teamView(id, em))!;
+      await this.audit.record(em, { actor, action: 'team.updated', entity: 'team', entityId: id, before: toTeamView(before), after: toTeamView(after), reason: reason ?? null });
+      return toTeamView(after);
     });
   }
 
@@ -88,6 +115,7 @@ export class StaffService {
       });
       const view = toStaffView(staff);
       await this.audit.record(em, { actor, action: 'staff.created', entity: 'staff', entityId: staff.id, after: view });
+      await this.becomeSupervisorIfNone(em, actor, view);
       return view;
     });
   }
@@ -124,6 +152,8 @@ export class StaffService {
       await this.repo.update(em, id, changes);
       const after = (await this.repo.findById(id, em))!;
       const [b, a] = [toStaffView(before), toStaffView(after)];
+      // Moved into a team, or made a supervisor: the first supervisor of a team without one becomes its supervisor.
+      if (a.teamId !== b.teamId || a.role !== b.role) await this.becomeSupervisorIfNone(em, actor, a);
       await this.audit.record(em, {
         actor,
         action: 'staff.updated',
@@ -197,9 +227,27 @@ export class StaffService {
     if (errors.length) throw DomainError.validation(errors);
   }
 
-  private async requireSupervisor(id: string, field: string): Promise<void> {
-    const s = await this.repo.findById(id);
-    if (!s || (s.role !== 'supervisor' && s.role !== 'admin')) throw DomainError.field(field, 'must be the id of a supervisor or admin');
+  /** A team's supervisor receives its escalations: a supervisor who is not inactive (admins receive them anyway). */
+  private async requireSupervisor(id: string, field: string, em?: EntityManager): Promise<void> {
+    const s = await this.repo.findById(id, em);
+    if (!s || s.role !== 'supervisor') throw DomainError.field(field, 'must be the id of a supervisor');
+    if (s.status === 'inactive') throw DomainError.field(field, 'must be a supervisor who is not inactive');
+  }
+
+  /** docs/design.md §5, teams: the first supervisor in a team without one becomes its supervisor (one guarded UPDATE). */
+  private async becomeSupervisorIfNone(em: EntityManager, actor: Actor, s: StaffView): Promise<void> {
+    if (s.role !== 'supervisor' || !s.teamId || s.status === 'inactive') return;
+    if (!(await this.repo.claimTeamSupervisor(em, s.teamId, s.id))) return;
+    const after = (await this.repo.teamView(s.teamId, em))!;
+    await this.audit.record(em, {
+      actor,
+      action: 'team.updated',
+      entity: 'team',
+      entityId: s.teamId,
+      before: { ...toTeamView(after), supervisorId: null, supervisorName: null },
+      after: toTeamView(after),
+      reason: `${s.name} is the first supervisor in the team: they receive its escalations`,
+    });
   }
 }
 

@@ -125,6 +125,7 @@ export function fixtureParam(ids: TeamFixtureIds, url: string, param: string): s
     'sla-policies': ids.sla,
     'rule-runs': ids.ruleRun,
     alerts: ids.alert,
+    teams: ids.teamA,
   };
   const id = byResource[resource];
   if (!id) throw new Error(`no fixture record for ${param} in ${url}: add one to seedTeamFixture`);

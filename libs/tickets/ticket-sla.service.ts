@@ -4,6 +4,7 @@ import { SYSTEM } from '../auth/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { OutboxService } from '../outbox/outbox.service.js';
+import { NO_SUPERVISOR_REASON } from '../staff/escalation-target.js';
 import { jobId, QueueName, type JobPayloads } from '../queue/jobs.js';
 import { QueueService } from '../queue/queue.service.js';
 import { pendingChecks, type SlaCheck } from './sla-clock.js';
@@ -82,7 +83,8 @@ export class TicketSlaService {
         await this.outbox.publish(em, [{ aggregateType: 'ticket', aggregateId: t.id, eventType: 'ticket.sla_warning', payload: { ...base, assigneeId: t.assignee_id } }]);
         return 'warned';
       }
-      const supervisorId = await this.repo.teamSupervisor(em, t.team_id);
+      const target = await this.repo.escalationTarget(em, t.team_id);
+      const supervisorId = target.staffId;
       const patch: Record<string, unknown> = { [`${prefix}_breached_at`]: now };
       if (!t.escalated_at) {
         patch.escalated_at = now;
@@ -96,12 +98,12 @@ export class TicketSlaService {
         entityId: t.id,
         before: { escalatedToId: t.escalated_to_id },
         after: { target: job.target, escalatedToId: supervisorId, assigneeId: t.assignee_id, teamId: t.team_id },
-        reason: `${job.target === 'first_response' ? 'first-response' : 'resolution'} SLA breached (due ${base.dueAt})`,
+        reason: `${job.target === 'first_response' ? 'first-response' : 'resolution'} SLA breached (due ${base.dueAt})${target.toAdmins ? `; ${NO_SUPERVISOR_REASON}` : ''}`,
       });
       await this.outbox.publish(em, [
-        { aggregateType: 'ticket', aggregateId: t.id, eventType: 'ticket.escalated', payload: { ...base, supervisorId, assigneeId: t.assignee_id } },
+        { aggregateType: 'ticket', aggregateId: t.id, eventType: 'ticket.escalated', payload: { ...base, supervisorId, escalatedToAdmins: target.toAdmins, assigneeId: t.assignee_id } },
       ]);
-      if (!supervisorId) this.logger.warn(`ticket ${t.id} breached its ${job.target} SLA but its team has no supervisor`);
+      if (!supervisorId) this.logger.warn(`ticket ${t.id} breached its ${job.target} SLA, its team has no supervisor and no admin is active`);
       return 'escalated';
     });
   }

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { OPEN_STATUSES, type TicketCategory, type TicketPriority, type TicketRow, type TicketStatus } from './ticket.types.js';
 import type { Actor } from '../auth/actor.js';
 import { learnerVisibilitySql } from '../learners/learner-visibility.sql.js';
+import { escalationTargets, type EscalationTarget } from '../staff/escalation-target.js';
 
 const TICKET_COLS = `t.*, l.external_id as learner_external_id, l.name as learner_name`;
 
@@ -160,10 +161,9 @@ export class TicketsRepository {
     );
   }
 
-  async teamSupervisor(em: EntityManager, teamId: string | null): Promise<string | null> {
-    if (!teamId) return null;
-    const [row] = await em.query(`select supervisor_id from teams where id = $1`, [teamId]);
-    return row?.supervisor_id ?? null;
+  /** Who receives the team's escalations: its supervisor, or the admins when it has none. */
+  async escalationTarget(em: EntityManager, teamId: string | null): Promise<EscalationTarget> {
+    return (await escalationTargets(em, [teamId]))(teamId);
   }
 
   async findStaff(em: EntityManager, id: string): Promise<{ id: string; role: string; team_id: string | null; status: string } | null> {

@@ -4,7 +4,7 @@ import https from 'node:https';
 import { BlockList, isIP } from 'node:net';
 
 /**
- * Where webhooks may go (DESIGN 10): never loopback, private, link-local (cloud metadata at 169.254.169.254
+ * Where webhooks may go (docs/design.md §10): never loopback, private, link-local (cloud metadata at 169.254.169.254
  * included), shared, multicast or otherwise reserved addresses, unless the operator allows the target in
  * WEBHOOK_ALLOWED_TARGETS (an on-premise receiver). Checked when a webhook is registered, and again at every
  * delivery on the addresses the name resolves to at that moment — the connection then goes to exactly the

@@ -3,9 +3,10 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import type { Actor } from '../../../../libs/auth/actor.js';
 import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
 import { StaffService } from '../../../../libs/staff/staff.service.js';
+import { TeamBoardService } from '../../../../libs/staff/team-board.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
-import { CreateStaffDto, CreateTeamDto, ListStaffQueryDto, StaffViewDto, UpdateStaffDto } from './staff.dto.js';
-import { StaffPageDto, TeamViewDto } from './staff.responses.js';
+import { CreateStaffDto, CreateTeamDto, ListStaffQueryDto, StaffViewDto, UpdateStaffDto, UpdateTeamDto } from './staff.dto.js';
+import { StaffPageDto, TeamBoardDto, TeamViewDto } from './staff.responses.js';
 import { ApiConflict } from '../openapi.js';
 
 @ApiTags('staff')
@@ -13,7 +14,10 @@ import { ApiConflict } from '../openapi.js';
 @StaffOnly()
 @Controller()
 export class StaffController {
-  constructor(private readonly staff: StaffService) {}
+  constructor(
+    private readonly staff: StaffService,
+    private readonly boards: TeamBoardService,
+  ) {}
 
   @Post('teams')
   @Roles('admin')
@@ -29,6 +33,27 @@ export class StaffController {
   @ApiOkResponse({ type: [TeamViewDto] })
   listTeams(@CurrentActor() actor: Actor) {
     return this.staff.listTeams(actor);
+  }
+
+  @Patch('teams/:id')
+  @Roles('admin')
+  @ApiOperation({ summary: "Rename a team or set its supervisor, who receives its escalations (admin; null clears it)" })
+  @ApiOkResponse({ type: TeamViewDto })
+  @ApiConflict('A team with this name exists')
+  updateTeam(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: UpdateTeamDto) {
+    const { reason, ...patch } = dto;
+    return this.staff.updateTeam(actor, id, patch, reason);
+  }
+
+  @Get('teams/:id/board')
+  @Roles('admin', 'supervisor')
+  @ApiOperation({
+    summary: "A team's board: advisors' load and day, the unassigned pool, escalations, cohort alerts (the team's supervisor, admins)",
+    description: 'Another team\'s supervisor gets 404. Lists hold at most 50 cases each; `total` gives the full count.',
+  })
+  @ApiOkResponse({ type: TeamBoardDto })
+  board(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
+    return this.boards.board(actor, id);
   }
 
   @Post('staff')

@@ -13,6 +13,21 @@ export class CreateTeamDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() supervisorId?: string;
 }
 
+export class UpdateTeamDto {
+  @ApiPropertyOptional({ example: 'Team North' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    example: '7c3d9e21-5a4b-4f6e-8d2c-1b0a9f8e7d65',
+    description: 'a supervisor (not inactive) who receives the team\'s escalations; null clears it (escalations then go to the admins)',
+  })
+  @IsOptional()
+  @IsUUID()
+  supervisorId?: string | null;
+  @ApiPropertyOptional({ example: 'Chen Jing takes over the team', description: 'why (kept in the audit log)' }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
+}
+
 export class CreateStaffDto {
   @ApiProperty({ example: 'li.wei@school.example' }) @IsEmail() @MaxLength(254) email: string;
   @ApiProperty({ example: 'Li Wei' }) @IsString() @MinLength(1) @MaxLength(200) name: string;

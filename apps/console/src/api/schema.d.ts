@@ -68,6 +68,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a team or set its supervisor, who receives its escalations (admin; null clears it)
+         * @description Access: staff with the role admin; not API keys. Others get 403.
+         */
+        patch: operations["StaffController_updateTeam"];
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A team's board: advisors' load and day, the unassigned pool, escalations, cohort alerts (the team's supervisor, admins)
+         * @description Another team's supervisor gets 404. Lists hold at most 50 cases each; `total` gives the full count.
+         *
+         *     Access: staff with the role admin or supervisor; not API keys. Others get 403.
+         */
+        get: operations["StaffController_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff": {
         parameters: {
             query?: never;
@@ -1512,15 +1554,277 @@ export interface components {
             name: string;
             /**
              * Format: uuid
-             * @description the supervisor who receives escalations
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             * @description the supervisor who receives escalations; null: escalations go to the admins
+             * @example 7c3d9e21-5a4b-4f6e-8d2c-1b0a9f8e7d65
              */
             supervisorId: string | null;
+            /**
+             * @description the supervisor's name
+             * @example Chen Jing
+             */
+            supervisorName: string | null;
             /**
              * Format: date-time
              * @example 2026-11-25T08:00:00.000Z
              */
             createdAt: string;
+        };
+        UpdateTeamDto: {
+            /** @example Team North */
+            name?: string;
+            /**
+             * Format: uuid
+             * @description a supervisor (not inactive) who receives the team's escalations; null clears it (escalations then go to the admins)
+             * @example 7c3d9e21-5a4b-4f6e-8d2c-1b0a9f8e7d65
+             */
+            supervisorId?: string | null;
+            /**
+             * @description why (kept in the audit log)
+             * @example Chen Jing takes over the team
+             */
+            reason?: string;
+        };
+        BoardTeamDto: {
+            /**
+             * Format: uuid
+             * @example 0b5f6a52-3c2e-4d7e-9f55-2d7c1a9e4b10
+             */
+            id: string;
+            /** @example Team North */
+            name: string;
+            /**
+             * Format: uuid
+             * @description null: the team has no supervisor and escalates to the admins
+             * @example 7c3d9e21-5a4b-4f6e-8d2c-1b0a9f8e7d65
+             */
+            supervisorId: string | null;
+            /** @example Chen Jing */
+            supervisorName: string | null;
+        };
+        BoardAdvisorDto: {
+            /**
+             * Format: uuid
+             * @example 5d1e8f7a-9b2c-4e3d-8a1f-6c7b9e0d2a34
+             */
+            id: string;
+            /** @example Li Wei */
+            name: string;
+            /** @example li.wei@school.example */
+            email: string;
+            /**
+             * @description away: gets no new work
+             * @enum {string}
+             */
+            status: "active" | "away" | "inactive";
+            /**
+             * @description open cases this advisor can hold
+             * @example 60
+             */
+            capacity: number;
+            /**
+             * @description open and in-progress cases assigned to the advisor
+             * @example 42
+             */
+            openCases: number;
+            /**
+             * @description tasks with an outcome logged today (school time zone)
+             * @example 7
+             */
+            tasksDone: number;
+            /**
+             * @description scheduled tasks due later today
+             * @example 5
+             */
+            tasksDue: number;
+            /**
+             * @description scheduled tasks due before now
+             * @example 2
+             */
+            tasksOverdue: number;
+        };
+        CaseViewDto: {
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            learnerId: string;
+            /** @example stu-000123 */
+            learnerExternalId: string;
+            /** @example Wang Fang */
+            learnerName: string;
+            /**
+             * Format: uuid
+             * @description null while the case waits in the team pool
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            advisorId: string | null;
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            teamId: string | null;
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            courseId: string | null;
+            /** @enum {string} */
+            priority: "low" | "medium" | "high" | "urgent";
+            /**
+             * @description sort key behind priority (higher first)
+             * @example 640
+             */
+            priorityScore: number;
+            /** @enum {string} */
+            status: "open" | "in_progress" | "resolved";
+            /**
+             * @description escalation: in the supervisors' queue
+             * @enum {string}
+             */
+            queue: "advisor" | "escalation";
+            /**
+             * Format: date-time
+             * @description first contact is due by then
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            dueAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            firstContactAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            escalatedAt: string | null;
+            /**
+             * Format: uuid
+             * @description the supervisor it escalated to
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            escalatedTo: string | null;
+            /**
+             * @description every alert of the case has cleared
+             * @example false
+             */
+            allAlertsCleared: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            allAlertsClearedAt: string | null;
+            /** @example 2 */
+            openAlerts: number;
+            /**
+             * @example [
+             *       "inactive_7d",
+             *       "study_time_drop"
+             *     ]
+             */
+            ruleKeys: string[];
+            /** @enum {string|null} */
+            outcome: "retained" | "churned" | "unreachable" | "not_at_risk" | null;
+            /** @enum {string|null} */
+            churnReason: "expectation_gap" | "lack_of_support" | "content_mismatch" | "slow_service" | "life_circumstances" | "other" | null;
+            resolutionNote: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            openedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            assignedAt: string | null;
+            /** @example continuity: learner owner */
+            assignmentReason: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            resolvedAt: string | null;
+            /** @description id of who resolved it */
+            resolvedBy: string | null;
+        };
+        BoardCaseListDto: {
+            /**
+             * @description how many there are (the list holds at most 50)
+             * @example 12
+             */
+            total: number;
+            cases: components["schemas"]["CaseViewDto"][];
+        };
+        CohortAlertViewDto: {
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            id: string;
+            /** @example inactive_7d */
+            ruleKey: string;
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            courseId: string;
+            /** @example Python from zero */
+            courseTitle: string;
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            teamId: string | null;
+            /**
+             * @description school day of the evaluation
+             * @example 2026-11-25
+             */
+            day: string;
+            /**
+             * @description active enrolments of the course the rule fires for
+             * @example 14
+             */
+            affected: number;
+            /**
+             * @description active enrolments of the course
+             * @example 180
+             */
+            population: number;
+            /**
+             * @description affected ÷ population
+             * @example 0.078
+             */
+            share: number;
+            /** @example 0.05 */
+            threshold: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            createdAt: string;
+        };
+        TeamBoardDto: {
+            team: components["schemas"]["BoardTeamDto"];
+            /**
+             * Format: date
+             * @description today in the school time zone: the day of the task figures
+             * @example 2026-11-25
+             */
+            date: string;
+            /** @description the team's advisors (not inactive), by name */
+            advisors: components["schemas"]["BoardAdvisorDto"][];
+            /** @description the team's unassigned pool, oldest first */
+            unassigned: components["schemas"]["BoardCaseListDto"];
+            /** @description open escalated cases of the team, most recently escalated first */
+            escalated: components["schemas"]["BoardCaseListDto"];
+            /** @description today's cohort alerts of the team's courses */
+            cohortAlerts: components["schemas"]["CohortAlertViewDto"][];
         };
         CreateStaffDto: {
             /** @example li.wei@school.example */
@@ -2257,117 +2561,6 @@ export interface components {
              * @example WyIyMDI2LTExLTI1VDA4OjAwOjAwLjAwMFoiLCI5ZjFjIl0
              */
             nextCursor: string | null;
-        };
-        CaseViewDto: {
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            id: string;
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            learnerId: string;
-            /** @example stu-000123 */
-            learnerExternalId: string;
-            /** @example Wang Fang */
-            learnerName: string;
-            /**
-             * Format: uuid
-             * @description null while the case waits in the team pool
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            advisorId: string | null;
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            teamId: string | null;
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            courseId: string | null;
-            /** @enum {string} */
-            priority: "low" | "medium" | "high" | "urgent";
-            /**
-             * @description sort key behind priority (higher first)
-             * @example 640
-             */
-            priorityScore: number;
-            /** @enum {string} */
-            status: "open" | "in_progress" | "resolved";
-            /**
-             * @description escalation: in the supervisors' queue
-             * @enum {string}
-             */
-            queue: "advisor" | "escalation";
-            /**
-             * Format: date-time
-             * @description first contact is due by then
-             * @example 2026-11-25T08:00:00.000Z
-             */
-            dueAt: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T08:00:00.000Z
-             */
-            firstContactAt: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T08:00:00.000Z
-             */
-            escalatedAt: string | null;
-            /**
-             * Format: uuid
-             * @description the supervisor it escalated to
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            escalatedTo: string | null;
-            /**
-             * @description every alert of the case has cleared
-             * @example false
-             */
-            allAlertsCleared: boolean;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T08:00:00.000Z
-             */
-            allAlertsClearedAt: string | null;
-            /** @example 2 */
-            openAlerts: number;
-            /**
-             * @example [
-             *       "inactive_7d",
-             *       "study_time_drop"
-             *     ]
-             */
-            ruleKeys: string[];
-            /** @enum {string|null} */
-            outcome: "retained" | "churned" | "unreachable" | "not_at_risk" | null;
-            /** @enum {string|null} */
-            churnReason: "expectation_gap" | "lack_of_support" | "content_mismatch" | "slow_service" | "life_circumstances" | "other" | null;
-            resolutionNote: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T08:00:00.000Z
-             */
-            openedAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T08:00:00.000Z
-             */
-            assignedAt: string | null;
-            /** @example continuity: learner owner */
-            assignmentReason: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T08:00:00.000Z
-             */
-            resolvedAt: string | null;
-            /** @description id of who resolved it */
-            resolvedBy: string | null;
         };
         CasePageDto: {
             items: components["schemas"]["CaseViewDto"][];
@@ -5185,54 +5378,6 @@ export interface components {
              */
             updatedAt: string;
         };
-        CohortAlertViewDto: {
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            id: string;
-            /** @example inactive_7d */
-            ruleKey: string;
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            courseId: string;
-            /** @example Python from zero */
-            courseTitle: string;
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            teamId: string | null;
-            /**
-             * @description school day of the evaluation
-             * @example 2026-11-25
-             */
-            day: string;
-            /**
-             * @description active enrolments of the course the rule fires for
-             * @example 14
-             */
-            affected: number;
-            /**
-             * @description active enrolments of the course
-             * @example 180
-             */
-            population: number;
-            /**
-             * @description affected ÷ population
-             * @example 0.078
-             */
-            share: number;
-            /** @example 0.05 */
-            threshold: number;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T08:00:00.000Z
-             */
-            createdAt: string;
-        };
         CohortAlertPageDto: {
             items: components["schemas"]["CohortAlertViewDto"][];
             /**
@@ -5592,6 +5737,253 @@ export interface operations {
                      *       "statusCode": 413,
                      *       "error": "Payload Too Large",
                      *       "message": "Request body is too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the time given */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Too many requests; retry in 1 minute"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    StaffController_updateTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the record id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTeamDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamViewDto"];
+                };
+            };
+            /** @description Bad input: the body, query or a path id is invalid (`details` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "message": "Validation failed",
+                     *       "details": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "must not be greater than 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or an invalid or expired token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "message": "Authentication required: send Authorization: Bearer <token or API key>"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or API-key scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "message": "You are not allowed to do this"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such record, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "message": "case 3f0c… not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A team with this name exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the time given */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Too many requests; retry in 1 minute"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    StaffController_board: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the record id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamBoardDto"];
+                };
+            };
+            /** @description Bad input: the body, query or a path id is invalid (`details` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "message": "Validation failed",
+                     *       "details": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "must not be greater than 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or an invalid or expired token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "message": "Authentication required: send Authorization: Bearer <token or API key>"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or API-key scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "message": "You are not allowed to do this"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such record, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "message": "case 3f0c… not found"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
