@@ -74,6 +74,31 @@ describe('console: supervisor and support desk (Chromium)', () => {
     expect(audit.some((a) => (a.reason ?? '').includes('balancing the team before the holiday'))).toBe(true);
   }, 120_000);
 
+  it('shows the team board and moves all open work of an advisor who is away', async () => {
+    const north = school.demo.teams.north;
+    const board = (await http().get(`/api/v1/teams/${north}/board`).set(supAuth).expect(200)).body;
+    const away = [...board.advisors].sort((a: { openCases: number }, b: { openCases: number }) => b.openCases - a.openCases)[0];
+    expect(away.openCases).toBeGreaterThan(0);
+    await http().patch(`/api/v1/staff/${away.id}`).set(supAuth).send({ status: 'away', reason: 'sick leave' }).expect(200);
+    const page = await pageAs(SUPERVISOR, '/console/');
+    await page.waitForURL(/\/console\/board\?team=/);
+    const advisors = page.getByRole('table', { name: 'Advisors' });
+    await waitForText(advisors, away.name);
+    await page.getByRole('region', { name: 'Unassigned' }).waitFor();
+    const row = advisors.getByRole('row').filter({ hasText: away.name });
+    await waitForText(row, 'away');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'board-en');
+    await row.getByRole('button', { name: 'Move all open work' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: 'Reason' }).fill('on sick leave this week');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await waitForText(dialog.getByRole('status'), /\d+ moved/);
+    await waitUntil(async () => (await http().get(`/api/v1/cases?advisorId=${away.id}&open=true&limit=5`).set(supAuth).expect(200)).body.items.length === 0, 'no open case left with the away advisor');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await waitForText(advisors.getByRole('row').filter({ hasText: away.name }), /0 of \d+/);
+  }, 90_000);
+
   it("tells another team's supervisor that the team is not theirs, and shows none of its cases", async () => {
     const team = (await http().post('/api/v1/teams').set(adminAuth).send({ name: 'Evening desk' }).expect(201)).body;
     await http().post('/api/v1/staff').set(adminAuth).send({ email: 'night.sup@demo-school.example', name: 'Night Supervisor', password: 'night supervisor pw', role: 'supervisor', teamId: team.id }).expect(201);
@@ -140,7 +165,9 @@ describe('console: supervisor and support desk (Chromium)', () => {
     const box = page.getByRole('textbox', { name: 'Message' });
     await waitUntil(async () => (await box.inputValue()).includes('忘记密码'), 'the article in the reply');
     await page.getByRole('button', { name: 'Send' }).click();
-    await waitForText(page.getByRole('region', { name: 'Conversation' }), 'Forgot password');
+    // The reply is sent (the box empties) and shows in the conversation.
+    await waitUntil(async () => (await box.inputValue()) === '', 'the reply box emptied after sending');
+    await waitForText(page.getByRole('region', { name: 'Conversation' }).getByRole('list').first(), 'Forgot password');
     const detail = (await http().get(`/api/v1/tickets/${ticket.id}`).set(supAuth).expect(200)).body;
     expect(detail.messages.at(-1)).toMatchObject({ internal: false });
     expect(detail.messages.at(-1).kbArticleId).toBeTruthy();

@@ -27,7 +27,14 @@ export function Layout() {
         </span>
         <nav aria-label={t('layout.nav')}>
           <NavLink to="/queue">{t('layout.nav.queue')}</NavLink>
-          {current && current.staff.role !== 'advisor' && <NavLink to="/board/cases">{t('layout.nav.cases')}</NavLink>}
+          {current && current.staff.role !== 'advisor' && (
+            <>
+              <NavLink to="/board" end>
+                {t('layout.nav.board')}
+              </NavLink>
+              <NavLink to="/board/cases">{t('layout.nav.cases')}</NavLink>
+            </>
+          )}
           <NavLink to="/tickets">{t('layout.nav.tickets')}</NavLink>
           <NavLink to="/learners">{t('layout.nav.learners')}</NavLink>
         </nav>

@@ -5,7 +5,7 @@ import { SignInPage } from '../features/auth/components/SignInPage';
 import { OutcomeDialog } from '../features/outcome/components/OutcomeDialog';
 import { RescheduleDialog } from '../features/outcome/components/RescheduleDialog';
 import { QueuePage } from '../features/queue/components/QueuePage';
-import { RequireAuth } from './auth';
+import { RequireAuth, useSession } from './auth';
 import { Layout } from './Layout';
 import { NotFoundPage, RouteError } from './RouteError';
 
@@ -16,7 +16,14 @@ const LearnerSearchPage = lazy(() => import('../features/learners/components/Lea
 const BulkCasesPage = lazy(() => import('../features/board/components/BulkCasesPage').then((m) => ({ default: m.BulkCasesPage })));
 const TicketsPage = lazy(() => import('../features/tickets/components/TicketsPage').then((m) => ({ default: m.TicketsPage })));
 const TicketPage = lazy(() => import('../features/tickets/components/TicketPage').then((m) => ({ default: m.TicketPage })));
+const BoardPage = lazy(() => import('../features/board/components/BoardPage').then((m) => ({ default: m.BoardPage })));
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
+
+/** Advisors start their day on their queue; supervisors and admins on the team board. */
+function Landing() {
+  const current = useSession();
+  return <Navigate to={current?.staff.role === 'advisor' ? '/queue' : '/board'} replace />;
+}
 
 /** The console's pages under /console. Features never import each other: the dialogs are composed in here. */
 export const router = createBrowserRouter(
@@ -31,7 +38,8 @@ export const router = createBrowserRouter(
       ),
       errorElement: <RouteError />,
       children: [
-        { index: true, element: <Navigate to="/queue" replace /> },
+        { index: true, element: <Landing /> },
+        { path: 'board', element: page(<BoardPage />) },
         { path: 'queue', element: <QueuePage OutcomeDialog={OutcomeDialog} RescheduleDialog={RescheduleDialog} /> },
         { path: 'cases/:caseId', element: page(<CasePage OutcomeDialog={OutcomeDialog} />) },
         { path: 'learners', element: page(<LearnerSearchPage />) },

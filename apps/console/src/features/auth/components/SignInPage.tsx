@@ -9,7 +9,7 @@ import { useLogin } from '../api/login';
 
 /** Only paths inside the console, so a crafted ?next= cannot send anyone elsewhere. */
 function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/queue';
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
 export function SignInPage() {

@@ -65,3 +65,15 @@ export function useReassignCases() {
     },
   });
 }
+
+export type TeamBoard = Schemas['TeamBoardDto'];
+
+/** The supervisor's team board: load per advisor, the pool, escalations and cohort alerts, every minute. */
+export function useBoard(teamId: string | undefined) {
+  return useQuery({
+    queryKey: ['board', teamId],
+    enabled: !!teamId,
+    queryFn: ({ signal }) => call(api.GET('/api/v1/teams/{id}/board', { params: { path: { id: teamId! } }, signal })),
+    refetchInterval: 60_000,
+  });
+}
