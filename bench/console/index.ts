@@ -51,10 +51,35 @@ export async function run(ctx: BenchContext): Promise<void> {
       const page = await context.newPage();
       // Both sides start from the same blank page of the same origin (no new renderer process in the timing).
       await page.goto(`${base}/health/live`);
+      const cdp = ctx.args.trace ? await context.newCDPSession(page) : undefined;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
       const started = performance.now();
       await page.goto(`${base}/console/queue`, { waitUntil: 'commit' });
       await page.waitForFunction(`document.querySelectorAll('table[aria-label="Queue"] tbody tr').length >= ${tasks}`, undefined, { polling: 'raf', timeout: 30_000 });
       const ms = performance.now() - started;
+      if (ctx.args.trace) {
+        // --trace: where the time went in the page (navigation, scripts, the queue request, first paint).
+        const trace = await page.evaluate(`(() => {
+          const nav = performance.getEntriesByType('navigation')[0];
+          const res = performance.getEntriesByType('resource').map((r) => r.name.split('/').pop().slice(0, 30) + ' ' + Math.round(r.startTime) + '→' + Math.round(r.responseEnd));
+          const paint = performance.getEntriesByType('paint').map((p) => p.name + ' ' + Math.round(p.startTime));
+          return 'html ' + Math.round(nav.responseEnd) + ', DCL ' + Math.round(nav.domContentLoadedEventEnd) + ', now ' + Math.round(performance.now()) + ' | ' + res.join(', ') + ' | ' + paint.join(', ');
+        })()`);
+        ctx.progress(`trace: ${trace}`);
+        const { profile } = (await cdp!.send('Profiler.stop')) as { profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] } };
+        const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+        const self = new Map<string, number>();
+        profile.samples.forEach((id, i) => {
+          const f = byId.get(id)!.callFrame;
+          const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+          self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+        });
+        ctx.progress(`profile (self ms): ${[...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k} ${v.toFixed(0)}`).join('; ')}`);
+      }
       await page.close();
       return ms;
     };

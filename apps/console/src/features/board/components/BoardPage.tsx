@@ -63,7 +63,11 @@ function BoardBody({ board }: { board: TeamBoard }) {
   const advisors = useAdvisors(board.team.id);
   const [moving, setMoving] = useState<string | null>(null);
   const cases = useMemo(() => new Map<string, CaseView>([...board.unassigned.cases, ...board.escalated.cases].map((c) => [c.id, c])), [board]);
-  const names = useMemo(() => new Map(board.advisors.map((a) => [a.id, a.name])), [board]);
+  const names = useMemo(() => {
+    const m = new Map(board.advisors.map((a) => [a.id, a.name]));
+    if (board.team.supervisorId && board.team.supervisorName) m.set(board.team.supervisorId, board.team.supervisorName);
+    return m;
+  }, [board]);
   return (
     <>
       <section className="card" aria-labelledby="advisors-title">
