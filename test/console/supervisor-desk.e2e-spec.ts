@@ -111,7 +111,7 @@ describe('console: supervisor and support desk (Chromium)', () => {
     const page = await pageAs(SUPERVISOR, '/console/tickets');
     const table = page.getByRole('table', { name: 'Tickets' });
     await table.waitFor();
-    const first = (await http().get('/api/v1/tickets?limit=200').set(supAuth).expect(200)).body.items.sort((a: { firstResponseDueAt: string }, b: { firstResponseDueAt: string }) => a.firstResponseDueAt.localeCompare(b.firstResponseDueAt))[0];
+    const first = (await http().get('/api/v1/tickets?limit=200').set(supAuth).expect(200)).body.items.sort((a: { firstResponseDueAt: string; createdAt: string }, b: { firstResponseDueAt: string; createdAt: string }) => a.firstResponseDueAt.localeCompare(b.firstResponseDueAt) || a.createdAt.localeCompare(b.createdAt))[0];
     await waitForText(table.locator('tbody').getByRole('row').first(), first.subject);
     expect(await table.locator('tbody').getByRole('row').first().textContent()).toMatch(/First response: \d+ (minutes?|hours?) left/);
     expect(await seriousA11yViolations(page)).toEqual([]);
