@@ -1,6 +1,9 @@
 import en from '../i18n/en.json';
 import type { MessageKey } from '../i18n/i18n';
 
+/** The five causes of churn the school tracks, and "other" (the API's churnReason values). */
+export const CHURN_REASONS = ['expectation_gap', 'lack_of_support', 'content_mismatch', 'slow_service', 'life_circumstances', 'other'] as const;
+
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 /** The words for one value of an API enum (`prefix.value`), or the value itself for one the catalog lacks. */

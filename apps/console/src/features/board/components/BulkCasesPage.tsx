@@ -4,6 +4,7 @@ import { useMe } from '../../../api/me';
 import { Empty, ErrorState, Loading } from '../../../components/ErrorState';
 import { enumLabel, ruleLabel } from '../../../components/labels';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { RuleChips } from '../../../components/RuleChips';
 import { ShortcutsDialog } from '../../../components/ShortcutsDialog';
 import { useListKeys } from '../../../components/use-list-keys';
 import { useSelection } from '../../../components/use-selection';
@@ -254,13 +255,7 @@ function CaseRowView({ c, index, active, checked, advisorName, onActivate, onTog
         {c.queue === 'escalation' && <span className="tag tag-urgent">{t('case.escalated')}</span>}
       </td>
       <td>
-        <ul className="chips">
-          {c.ruleKeys.map((r) => (
-            <li key={r} className="chip">
-              {ruleLabel(t, r)}
-            </li>
-          ))}
-        </ul>
+        <RuleChips alerts={c.ruleKeys.map((ruleKey) => ({ ruleKey }))} />
       </td>
       <td>{c.dueAt ? <RelativeTime at={c.dueAt} overdueLabel={!c.firstContactAt} /> : '—'}</td>
       <td>

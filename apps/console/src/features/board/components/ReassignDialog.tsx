@@ -3,7 +3,7 @@ import { ApiError } from '../../../api/client';
 import { Dialog } from '../../../components/Dialog';
 import { Field } from '../../../components/Field';
 import { useI18n } from '../../../i18n/i18n';
-import { localizeServerMessage } from '../../../i18n/server-messages';
+import { useFieldErrors } from '../../../components/form-errors';
 import { useReassignCases, type CaseMoveResult, type CaseView, type StaffView } from '../api/board';
 
 type Target = { caseIds: string[] } | { fromAdvisorId: string };
@@ -13,7 +13,7 @@ type Target = { caseIds: string[] } | { fromAdvisorId: string };
  * policy, with a reason for the audit log; then shows what happened to each case.
  */
 export function ReassignDialog({ target, cases, advisors, onClose }: { target: Target; cases: Map<string, CaseView>; advisors: StaffView[]; onClose(): void }) {
-  const { t, locale, a11y } = useI18n();
+  const { t, a11y } = useI18n();
   const reassign = useReassignCases();
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
@@ -32,8 +32,7 @@ export function ReassignDialog({ target, cases, advisors, onClose }: { target: T
     if (Object.keys(errors).length) return;
     reassign.mutate({ ...target, ...(to ? { toAdvisorId: to } : {}), reason: reason.trim() }, { onSuccess: setResult });
   };
-  const apiError = reassign.error instanceof ApiError ? reassign.error : undefined;
-  const fieldError = (f: string) => localError[f] ?? (apiError?.fieldMessage(f) ? localizeServerMessage(locale, apiError.fieldMessage(f)!) : undefined);
+  const { apiError, fieldError } = useFieldErrors(reassign.error, localError);
   const refusal = apiError && !apiError.details.length ? refusalText(t, apiError) : reassign.error && !apiError ? t('error.server.body') : undefined;
   const title = count !== undefined ? t('bulk.reassign.title', { count }) : t('bulk.moveAll.title', { name: nameOf(fromId) });
 

@@ -1,18 +1,16 @@
 import { useCallback, useState, type FormEvent } from 'react';
-import { ApiError } from '../../../api/client';
 import { Dialog } from '../../../components/Dialog';
 import { Field } from '../../../components/Field';
-import { enumLabel } from '../../../components/labels';
+import { CHURN_REASONS, enumLabel } from '../../../components/labels';
 import { useI18n } from '../../../i18n/i18n';
-import { localizeServerMessage } from '../../../i18n/server-messages';
+import { useFieldErrors } from '../../../components/form-errors';
 import { useResolveCase, type ResolveBody } from '../api/case';
 
 const OUTCOMES = ['retained', 'churned', 'unreachable', 'not_at_risk'] as const;
-const CHURN_REASONS = ['expectation_gap', 'lack_of_support', 'content_mismatch', 'slow_service', 'life_circumstances', 'other'] as const;
 
 /** Resolve a case with its outcome; a churned learner needs the cause, so the school learns why learners leave. */
 export function ResolveDialog({ caseId, learnerName, onClose, onResolved }: { caseId: string; learnerName: string; onClose(): void; onResolved(): void }) {
-  const { t, locale, a11y } = useI18n();
+  const { t, a11y } = useI18n();
   const resolve = useResolveCase(caseId);
   const [outcome, setOutcome] = useState('');
   const [churnReason, setChurnReason] = useState('');
@@ -32,10 +30,9 @@ export function ResolveDialog({ caseId, learnerName, onClose, onResolved }: { ca
     if (note.trim()) body.note = note.trim();
     resolve.mutate(body, { onSuccess: onResolved });
   };
-  const apiError = resolve.error instanceof ApiError ? resolve.error : undefined;
-  const fieldError = (f: string) => localError[f] ?? (apiError?.fieldMessage(f) ? localizeServerMessage(locale, apiError.fieldMessage(f)!) : undefined);
+  const { apiError, fieldError, fieldsNamed } = useFieldErrors(resolve.error, localError);
   const formError =
-    resolve.error && !(apiError && apiError.details.length)
+    resolve.error && !fieldsNamed
       ? apiError?.status === 409
         ? t('resolve.error.conflict')
         : apiError?.status === 0

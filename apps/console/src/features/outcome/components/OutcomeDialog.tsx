@@ -2,19 +2,19 @@ import { useCallback, useState, type FormEvent } from 'react';
 import { ApiError } from '../../../api/client';
 import { Dialog } from '../../../components/Dialog';
 import { Field } from '../../../components/Field';
-import { enumLabel, taskKindLabel } from '../../../components/labels';
+import { CHURN_REASONS, enumLabel, taskKindLabel } from '../../../components/labels';
 import type { OutcomeDialogProps } from '../../../components/task-dialogs';
 import { useI18n } from '../../../i18n/i18n';
-import { localizeServerMessage } from '../../../i18n/server-messages';
+import { useFieldErrors } from '../../../components/form-errors';
 import { useLogOutcome, type OutcomeBody } from '../api/outcome';
-import { CHURN_REASONS, fromLocalInput } from './form-values';
+import { fromLocalInput } from './form-values';
 
 const RESULTS = ['reached', 'no_answer', 'voicemail', 'wrong_number', 'callback_requested', 'declined'] as const;
 const RISKS = ['low', 'medium', 'high'] as const;
 
 /** The call outcome: result, duration, note, risk read, churn reason, optional follow-up; field errors at their fields. */
 export function OutcomeDialog({ task, hasNext, onClose, onSaved }: OutcomeDialogProps) {
-  const { t, locale, fmt, a11y } = useI18n();
+  const { t, fmt, a11y } = useI18n();
   const save = useLogOutcome(task.id);
   const [result, setResult] = useState('');
   const [duration, setDuration] = useState('');
@@ -45,13 +45,8 @@ export function OutcomeDialog({ task, hasNext, onClose, onSaved }: OutcomeDialog
     save.mutate(body, { onSuccess: () => onSaved(then) });
   };
 
-  const apiError = save.error instanceof ApiError ? save.error : undefined;
-  const fieldError = (field: string) => {
-    if (localError[field]) return localError[field];
-    const m = apiError?.fieldMessage(field);
-    return m ? localizeServerMessage(locale, m) : undefined;
-  };
-  const formError = save.error && !(apiError && apiError.details.length > 0) ? formErrorText(t, save.error) : undefined;
+  const { fieldError, fieldsNamed } = useFieldErrors(save.error, localError);
+  const formError = save.error && !fieldsNamed ? formErrorText(t, save.error) : undefined;
 
   return (
     <Dialog title={t('outcome.title', { name: task.learnerName })} onClose={close}>

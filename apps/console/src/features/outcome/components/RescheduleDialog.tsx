@@ -1,18 +1,17 @@
 import { useCallback, useState, type FormEvent } from 'react';
-import { ApiError } from '../../../api/client';
 import { Dialog } from '../../../components/Dialog';
 import { Field } from '../../../components/Field';
 import { taskKindLabel } from '../../../components/labels';
 import type { RescheduleDialogProps } from '../../../components/task-dialogs';
 import { useI18n } from '../../../i18n/i18n';
-import { localizeServerMessage } from '../../../i18n/server-messages';
+import { useFieldErrors } from '../../../components/form-errors';
 import { useReschedule } from '../api/outcome';
 import { fromLocalInput, toLocalInput } from './form-values';
 import { formErrorText } from './OutcomeDialog';
 
 /** A new time for the call, with the reason (kept in the audit log). */
 export function RescheduleDialog({ task, onClose, onSaved }: RescheduleDialogProps) {
-  const { t, locale, fmt, a11y } = useI18n();
+  const { t, fmt, a11y } = useI18n();
   const save = useReschedule(task.id);
   const initial = task.dueAt ? new Date(new Date(task.dueAt).getTime() + 86_400_000) : new Date(Date.now() + 86_400_000);
   const [dueAt, setDueAt] = useState(toLocalInput(initial));
@@ -30,9 +29,8 @@ export function RescheduleDialog({ task, onClose, onSaved }: RescheduleDialogPro
     if (Object.keys(errors).length) return;
     save.mutate({ dueAt: iso!, reason: reason.trim() }, { onSuccess: () => onSaved() });
   };
-  const apiError = save.error instanceof ApiError ? save.error : undefined;
-  const fieldError = (field: string) => localError[field] ?? (apiError?.fieldMessage(field) ? localizeServerMessage(locale, apiError.fieldMessage(field)!) : undefined);
-  const formError = save.error && !(apiError && apiError.details.length > 0) ? formErrorText(t, save.error) : undefined;
+  const { fieldError, fieldsNamed } = useFieldErrors(save.error, localError);
+  const formError = save.error && !fieldsNamed ? formErrorText(t, save.error) : undefined;
 
   return (
     <Dialog title={t('reschedule.title', { name: task.learnerName })} onClose={close}>

@@ -1,5 +1,3 @@
-export const CHURN_REASONS = ['expectation_gap', 'lack_of_support', 'content_mismatch', 'slow_service', 'life_circumstances', 'other'] as const;
-
 /** A `datetime-local` value (the viewer's wall time) as an ISO instant; undefined when it is not a time. */
 export function fromLocalInput(value: string): string | undefined {
   if (!value) return undefined;

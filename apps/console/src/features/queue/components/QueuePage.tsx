@@ -2,7 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Empty, ErrorState, Loading } from '../../../components/ErrorState';
-import { enumLabel, ruleLabel, taskKindLabel } from '../../../components/labels';
+import { enumLabel, taskKindLabel } from '../../../components/labels';
+import { RuleChips } from '../../../components/RuleChips';
 import { ProgressBar } from '../../../components/ProgressBar';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { ShortcutsDialog } from '../../../components/ShortcutsDialog';
@@ -219,13 +220,7 @@ function TaskRow({ task, index, queueDate, active, onActivate, onOutcome, onResc
         {task.learner.openAlerts.length === 0 ? (
           <span className="muted">{t('queue.noAlerts')}</span>
         ) : (
-          <ul className="chips">
-            {task.learner.openAlerts.map((a) => (
-              <li key={a.id} className={`chip chip-${a.severity}`}>
-                {ruleLabel(t, a.ruleKey)}
-              </li>
-            ))}
-          </ul>
+          <RuleChips alerts={task.learner.openAlerts} />
         )}
       </td>
       <td className="cell-actions">
@@ -276,13 +271,7 @@ function CasesWithoutTask({ cases, total }: { cases: QueueCase[]; total: number 
                 </td>
                 <td>{enumLabel(t, 'stage', c.learner.stage)}</td>
                 <td>
-                  <ul className="chips">
-                    {c.learner.openAlerts.map((a) => (
-                      <li key={a.id} className={`chip chip-${a.severity}`}>
-                        {ruleLabel(t, a.ruleKey)}
-                      </li>
-                    ))}
-                  </ul>
+                  <RuleChips alerts={c.learner.openAlerts} />
                 </td>
                 <td>{c.dueAt ? <RelativeTime at={c.dueAt} overdueLabel /> : '—'}</td>
                 <td>

@@ -1,10 +1,9 @@
 import { useCallback, useState, type FormEvent } from 'react';
-import { ApiError } from '../../../api/client';
 import { Dialog } from '../../../components/Dialog';
 import { Field } from '../../../components/Field';
 import { enumLabel } from '../../../components/labels';
 import { useI18n } from '../../../i18n/i18n';
-import { localizeServerMessage } from '../../../i18n/server-messages';
+import { useFieldErrors } from '../../../components/form-errors';
 import { useCreateTicket, useLearnerLookup, type CreateTicketBody } from '../api/tickets';
 
 const CATEGORIES = ['learning', 'technical', 'account', 'billing', 'complaint'] as const;
@@ -12,7 +11,7 @@ const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 
 /** A ticket opened by staff for a learner they may see (a call that turned into a question, a complaint by phone). */
 export function NewTicketDialog({ onClose, onCreated }: { onClose(): void; onCreated(id: string): void }) {
-  const { t, locale, a11y } = useI18n();
+  const { t, a11y } = useI18n();
   const create = useCreateTicket();
   const [q, setQ] = useState('');
   const [learnerId, setLearnerId] = useState('');
@@ -33,8 +32,7 @@ export function NewTicketDialog({ onClose, onCreated }: { onClose(): void; onCre
     if (Object.keys(errors).length) return;
     create.mutate({ learnerId, category: category as CreateTicketBody['category'], priority: priority as CreateTicketBody['priority'], subject: subject.trim(), body: body.trim() }, { onSuccess: (tk) => onCreated(tk.id) });
   };
-  const apiError = create.error instanceof ApiError ? create.error : undefined;
-  const fieldError = (f: string) => localError[f] ?? (apiError?.fieldMessage(f) ? localizeServerMessage(locale, apiError.fieldMessage(f)!) : undefined);
+  const { apiError, fieldError, fieldsNamed } = useFieldErrors(create.error, localError);
   return (
     <Dialog title={t('tickets.new')} onClose={close}>
       <form onSubmit={submit} noValidate className="form-grid">
@@ -75,7 +73,7 @@ export function NewTicketDialog({ onClose, onCreated }: { onClose(): void; onCre
         <Field label={t('tickets.body')} error={fieldError('body')}>
           <textarea rows={4} value={body} onChange={(e) => setBody(e.target.value)} />
         </Field>
-        {create.error && !(apiError && apiError.details.length) && (
+        {create.error && !fieldsNamed && (
           <p className="form-error" role="alert">
             {apiError?.status === 404 ? t('tickets.error.learnerHidden') : t('error.server.body')}
           </p>

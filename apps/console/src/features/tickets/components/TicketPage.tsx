@@ -1,13 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiError } from '../../../api/client';
 import { useSession } from '../../../app/auth';
 import { Empty, ErrorState, Loading } from '../../../components/ErrorState';
 import { Field } from '../../../components/Field';
 import { enumLabel } from '../../../components/labels';
 import { SlaClock } from '../../../components/SlaClock';
 import { useI18n } from '../../../i18n/i18n';
-import { localizeServerMessage } from '../../../i18n/server-messages';
+import { useFieldErrors } from '../../../components/form-errors';
 import { fetchArticle, useAddMessage, useAssignTicket, useResolveTicket, useStaffNames, useTicket, type TicketDetail } from '../api/tickets';
 
 /** One ticket: the SLA clocks, the conversation (public replies and internal notes, clearly apart), KB suggestions, assign and resolve. */
@@ -92,7 +91,7 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
 }
 
 function Composer({ ticket }: { ticket: TicketDetail }) {
-  const { t, locale, a11y } = useI18n();
+  const { t, a11y } = useI18n();
   const add = useAddMessage(ticket.id);
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const [body, setBody] = useState('');
@@ -116,8 +115,7 @@ function Composer({ ticket }: { ticket: TicketDetail }) {
     setError(undefined);
     add.mutate({ body: body.trim(), internal: mode === 'note', ...(kbArticleId && mode === 'reply' ? { kbArticleId } : {}) }, { onSuccess: () => (setBody(''), setKbArticleId(undefined)) });
   };
-  const apiError = add.error instanceof ApiError ? add.error : undefined;
-  const shown = error ?? (apiError?.fieldMessage('body') ? localizeServerMessage(locale, apiError.fieldMessage('body')!) : undefined);
+  const shown = useFieldErrors(add.error, error ? { body: error } : {}).fieldError('body');
   return (
     <form onSubmit={submit} noValidate className="composer">
       <fieldset className="mode">
@@ -165,7 +163,7 @@ function Composer({ ticket }: { ticket: TicketDetail }) {
 }
 
 function AssignBox({ ticket }: { ticket: TicketDetail }) {
-  const { t, locale, a11y } = useI18n();
+  const { t, a11y } = useI18n();
   const current = useSession();
   const staff = useStaffNames();
   const assign = useAssignTicket(ticket.id);
@@ -173,8 +171,7 @@ function AssignBox({ ticket }: { ticket: TicketDetail }) {
   const [reason, setReason] = useState('');
   if (!current || current.staff.role === 'advisor') return null;
   const options = (staff.data?.items ?? []).filter((s) => s.role === 'advisor' && s.status === 'active' && (!ticket.teamId || s.teamId === ticket.teamId));
-  const apiError = assign.error instanceof ApiError ? assign.error : undefined;
-  const err = (f: string) => (apiError?.fieldMessage(f) ? localizeServerMessage(locale, apiError.fieldMessage(f)!) : undefined);
+  const { apiError, fieldError: err } = useFieldErrors(assign.error);
   return (
     <form
       className="card"
