@@ -47,8 +47,10 @@ describe('webhooks and learner reminders', () => {
   let url: string;
 
   beforeAll(async () => {
-    // The receiver runs on loopback, which webhooks may reach only when an operator allows it.
-    app = await TestApp.start({ env: { WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' } });
+    // The receiver runs on loopback, which webhooks may reach only when an operator allows it. Reminders and the
+    // outbox are school-wide, so this suite has a database of its own: learners left by suites that ran before it
+    // in the same Jest worker would otherwise get reminders too and push this test's delivery off the log's page.
+    app = await TestApp.start({ ownDatabase: true, env: { WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' } });
     admin = await app.staff.create('admin');
     data = new LearningDataFactory(app.db);
     url = await hook.listen();
