@@ -71,6 +71,7 @@ const ROWS: Record<string, Row> = {
   'POST /api/v1/tasks/:id/outcome': { expect: VISIBLE_TO_TEAM_A_STAFF, body: () => ({ result: 'no_answer', note: 'matrix' }) },
   'POST /api/v1/tasks/:id/reschedule': { expect: VISIBLE_TO_TEAM_A_STAFF, body: () => ({ dueAt: '2030-01-07T03:00:00Z', reason: 'matrix' }) },
   'POST /api/v1/tasks/:id/reassign': { expect: SUPERVISOR_OF_TEAM_A, body: (ids) => ({ assigneeId: ids.advisorA, reason: 'matrix' }) },
+  'POST /api/v1/tasks/reassign': { expect: SUPERVISOR_OF_TEAM_A, body: (ids) => ({ taskIds: [ids.task], assigneeId: ids.advisorA, reason: 'matrix' }) },
 
   'POST /api/v1/webhooks': { expect: ADMIN_STAFF_ONLY, body: () => ({}) },
   'GET /api/v1/webhooks': { expect: ADMIN_STAFF_ONLY },

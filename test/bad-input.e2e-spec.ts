@@ -26,6 +26,7 @@ const TEMPLATES: Record<string, (ids: TeamFixtureIds) => Record<string, unknown>
   'POST /api/v1/tasks/:id/outcome': () => ({ result: 'no_answer', durationMinutes: 5, note: 'fuzz', riskRead: 'medium', churnReason: 'other' }),
   'POST /api/v1/tasks/:id/reschedule': () => ({ dueAt: '2030-01-07T03:00:00Z', reason: 'fuzz' }),
   'POST /api/v1/tasks/:id/reassign': (ids) => ({ assigneeId: ids.advisorA, reason: 'fuzz' }),
+  'POST /api/v1/tasks/reassign': (ids) => ({ taskIds: [ids.task], assigneeId: ids.advisorA, reason: 'fuzz' }),
   'POST /api/v1/webhooks': () => ({ url: 'https://hooks.example/fuzz', events: ['learner.reminder'], secret: 'fuzz-secret-0000001' }),
   'PATCH /api/v1/webhooks/:id': () => ({ enabled: true, disableAfterFailures: 10 }),
   'POST /api/v1/cases/reassign': (ids) => ({ caseIds: [ids.caseId], toAdvisorId: ids.advisorA, reason: 'fuzz' }),

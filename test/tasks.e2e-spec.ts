@@ -204,4 +204,54 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
     expect(audit.map((x: { action: string }) => x.action)).toEqual(['task.rescheduled', 'task.reassigned']);
     expect(audit[1]).toMatchObject({ reason: 'a is on leave', before: { assigneeId: a.id }, after: { assigneeId: b.id } });
   });
+
+  it('moves many tasks at once (all or nothing), lists them by team and due with learner names, and a replay moves nothing', async () => {
+    const t1 = await task({ assigneeId: a.id, learnerId: learner1.id, dueAt: '2026-11-30T01:00:00Z' });
+    const t2 = await task({ assigneeId: a.id, learnerId: learner2.id, dueAt: '2026-11-30T08:00:00Z' });
+    const t3 = await task({ assigneeId: b.id, learnerId: learner2.id, dueAt: '2026-12-05T08:00:00Z' });
+    const done = await task({ assigneeId: a.id, learnerId: learner1.id, dueAt: '2026-11-29T08:00:00Z', status: 'done', result: 'reached', completedAt: '2026-11-29T08:10:00Z' });
+    const foreign = await task({ assigneeId: outsider.id, learnerId: learner1.id, dueAt: '2026-11-30T09:00:00Z' });
+
+    // The bulk view's list: one team's scheduled tasks due today (overdue included), with whom each is about.
+    const listed = await app.http().get('/api/v1/tasks').query({ teamId: a.teamId, due: 'today', limit: 500 }).set(supervisor.auth);
+    expect(listed.status).toBe(200);
+    const ids = listed.body.items.map((x: { id: string }) => x.id);
+    expect(ids).toEqual(expect.arrayContaining([t1, t2]));
+    expect(ids).not.toContain(t3);
+    expect(ids).not.toContain(done);
+    expect(ids).not.toContain(foreign);
+    expect(listed.body.items.find((x: { id: string }) => x.id === t1)).toMatchObject({ learnerName: 'Wang Fang', learnerExternalId: expect.any(String), assigneeId: a.id });
+    const overdue = await app.http().get('/api/v1/tasks').query({ due: 'overdue', assigneeId: a.id, limit: 500 }).set(supervisor.auth);
+    expect(overdue.body.items.map((x: { id: string }) => x.id)).toContain(t1);
+    expect(overdue.body.items.map((x: { id: string }) => x.id)).not.toContain(t2);
+    // Another team's supervisor filtering on this team sees nothing of it.
+    expect((await app.http().get('/api/v1/tasks').query({ teamId: a.teamId }).set(otherSupervisor.auth)).body.items).toEqual([]);
+    expect((await app.http().get('/api/v1/tasks').query({ due: 'someday' }).set(supervisor.auth)).body.details).toEqual([expect.objectContaining({ field: 'due' })]);
+
+    const body = { taskIds: [t1, t2, t3], assigneeId: b.id, reason: 'a is on leave today' };
+    // Advisors may not; another team's supervisor cannot see the tasks; a finished task refuses the whole move.
+    expect((await app.http().post('/api/v1/tasks/reassign').set(a.auth).send(body)).status).toBe(403);
+    expect((await app.http().post('/api/v1/tasks/reassign').set(otherSupervisor.auth).send({ ...body, assigneeId: outsider.id })).status).toBe(404);
+    const withDone = await app.http().post('/api/v1/tasks/reassign').set(supervisor.auth).send({ ...body, taskIds: [t1, done] });
+    expect(withDone.status).toBe(409);
+    expect(withDone.body.message).toContain(done);
+    const wrongTarget = await app.http().post('/api/v1/tasks/reassign').set(supervisor.auth).send({ ...body, assigneeId: outsider.id });
+    expect(wrongTarget.status).toBe(400);
+    expect(wrongTarget.body.details).toEqual([expect.objectContaining({ field: 'assigneeId' })]);
+    const bad = await app.http().post('/api/v1/tasks/reassign').set(supervisor.auth).send({ taskIds: [], assigneeId: 'b', reason: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['assigneeId', 'reason', 'taskIds']);
+    expect((await app.db.query(`select count(*)::int as n from tasks where id = any($1) and assignee_id = $2`, [[t1, t2], a.id]))[0].n).toBe(2);
+
+    const moved = await app.http().post('/api/v1/tasks/reassign').set(supervisor.auth).send(body);
+    expect(moved.status).toBe(200);
+    expect(moved.body.moved).toBe(2);
+    expect(moved.body.items).toEqual(expect.arrayContaining([{ taskId: t1, fromAssigneeId: a.id, toAssigneeId: b.id }, { taskId: t2, fromAssigneeId: a.id, toAssigneeId: b.id }]));
+    const again = await app.http().post('/api/v1/tasks/reassign').set(supervisor.auth).send(body);
+    expect(again.body).toEqual({ moved: 0, items: [] });
+    const audit = await app.db.query(`select entity_id, reason from audit_log where entity = 'task' and action = 'task.reassigned' and entity_id = any($1)`, [[t1, t2, t3]]);
+    expect(audit.map((x: { entity_id: string }) => x.entity_id).sort()).toEqual([t1, t2].sort());
+    expect(audit.every((x: { reason: string }) => x.reason === 'a is on leave today')).toBe(true);
+    await app.db.query(`delete from tasks where id = any($1)`, [[t1, t2, t3, done, foreign]]);
+  });
 });

@@ -69,6 +69,18 @@ export interface TaskRow {
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
+/** A task in a list: the task and whom it is about, so a list needs no second read per row. */
+export interface TaskListItem extends TaskView {
+  learnerName: string;
+  learnerExternalId: string;
+}
+
+/** What a bulk move did: the tasks that changed hands (tasks already with the receiver are not listed). */
+export interface TaskMoveResult {
+  moved: number;
+  items: Array<{ taskId: string; fromAssigneeId: string | null; toAssigneeId: string }>;
+}
+
 export function toTaskView(r: TaskRow): TaskView {
   return {
     id: r.id,

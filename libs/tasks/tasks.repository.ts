@@ -30,6 +30,10 @@ export interface TaskListFilter {
   teamIds?: string[];
   /** Advisors: their own tasks only. */
   ownerOnly?: string;
+  /** One team: tasks whose assignee is in it (or, unassigned, whose case is). */
+  teamId?: string;
+  /** Scheduled tasks due before this instant. */
+  due?: { before: Date };
   after?: { dueAt: string; id: string };
   limit: number;
 }
@@ -143,7 +147,7 @@ export class TasksRepository {
     await em.query(`update tasks set assignee_id = $2, updated_at = now() where id = $1`, [id, assigneeId]);
   }
 
-  list(f: TaskListFilter): Promise<TaskRow[]> {
+  list(f: TaskListFilter): Promise<Array<TaskRow & { learner_name: string; learner_external_id: string }>> {
     const params: unknown[] = [];
     const where: string[] = [];
     const p = (v: unknown) => {
@@ -161,9 +165,17 @@ export class TasksRepository {
         or (t.assignee_id is null and (exists (select 1 from cases c where c.id = t.case_id and c.team_id = any(${teams}::uuid[]))
           or exists (select 1 from learners l join staff o on o.id = l.owner_advisor_id where l.id = t.learner_id and o.team_id = any(${teams}::uuid[])))))`);
     }
+    if (f.teamId) {
+      const team = p(f.teamId);
+      where.push(`(exists (select 1 from staff s where s.id = t.assignee_id and s.team_id = ${team}::uuid)
+        or (t.assignee_id is null and exists (select 1 from cases c where c.id = t.case_id and c.team_id = ${team}::uuid)))`);
+    }
+    if (f.due) where.push(`t.status = 'scheduled' and t.due_at < ${p(f.due.before)}`);
     if (f.after) where.push(`(t.due_at, t.id) > (${p(f.after.dueAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
     return this.dataSource.query(
-      `select t.* from tasks t ${where.length ? `where ${where.join(' and ')}` : ''} order by t.due_at, t.id limit ${p(f.limit + 1)}`,
+      `select t.*, l.name as learner_name, l.external_id as learner_external_id
+         from tasks t join learners l on l.id = t.learner_id
+        ${where.length ? `where ${where.join(' and ')}` : ''} order by t.due_at, t.id limit ${p(f.limit + 1)}`,
       params,
     );
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime, IANAZone } from 'luxon';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { isAdmin, isSupervisorOf, seesAllTeams, type Actor } from '../auth/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
@@ -10,7 +10,7 @@ import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { progress } from '../learners/lifecycle.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { workingSlots } from './first-week-planner.js';
-import { toTaskView, type CallResult, type ChurnReason, type RiskRead, type TaskView } from './task.types.js';
+import { toTaskView, type CallResult, type ChurnReason, type RiskRead, type TaskListItem, type TaskMoveResult, type TaskView } from './task.types.js';
 import { TasksRepository, type TaskAccessRow } from './tasks.repository.js';
 
 export interface OutcomeInput {
@@ -114,7 +114,7 @@ export class TasksService {
     };
   }
 
-  async list(actor: Actor, f: { assigneeId?: string; status?: string; kind?: string; learnerId?: string; limit?: number; cursor?: string }): Promise<Page<TaskView>> {
+  async list(actor: Actor, f: { assigneeId?: string; teamId?: string; status?: string; kind?: string; learnerId?: string; due?: 'overdue' | 'today'; limit?: number; cursor?: string }): Promise<Page<TaskListItem>> {
     const limit = pageLimit(f.limit);
     const after = decodeCursor(f.cursor, 2);
     const visibility =
@@ -123,8 +123,17 @@ export class TasksService {
         : actor.role === 'advisor'
           ? { ownerOnly: actor.id }
           : { teamIds: actor.teamIds };
-    const rows = await this.repo.list({ ...f, ...visibility, after: after ? { dueAt: String(after[0]), id: String(after[1]) } : undefined, limit });
-    return toPage(rows, limit, (r) => [new Date(r.due_at).toISOString(), r.id], toTaskView);
+    const due = f.due ? this.dueWindow(f.due) : undefined;
+    const rows = await this.repo.list({ ...f, ...visibility, due, after: after ? { dueAt: String(after[0]), id: String(after[1]) } : undefined, limit });
+    return toPage(rows, limit, (r) => [new Date(r.due_at).toISOString(), r.id], (r) => ({ ...toTaskView(r), learnerName: r.learner_name, learnerExternalId: r.learner_external_id }));
+  }
+
+  /** `overdue`: due before now; `today`: due before the end of today in the school's time zone (overdue included). */
+  private dueWindow(due: 'overdue' | 'today'): { before: Date } {
+    const now = this.clock.now();
+    if (due === 'overdue') return { before: now };
+    const zone = this.config.schoolTimezone;
+    return { before: DateTime.fromJSDate(now, { zone }).endOf('day').plus({ milliseconds: 1 }).toJSDate() };
   }
 
   async get(actor: Actor, id: string): Promise<TaskView> {
@@ -201,22 +210,61 @@ export class TasksService {
   }
 
   async reassign(actor: Actor, id: string, input: { assigneeId: string; reason: string }): Promise<TaskView> {
-    if (actor.kind !== 'staff' || (actor.role !== 'admin' && actor.role !== 'supervisor')) throw DomainError.forbidden('Only supervisors and admins can reassign tasks');
+    requireReassigner(actor);
     return this.dataSource.transaction(async (em) => {
       const t = await this.repo.findForAccess(id, em, true);
-      if (!t || !canSee(actor, t)) throw DomainError.notFound('task', id);
-      if (!isSupervisorOf(actor, visibilityTeam(t))) throw DomainError.forbidden('Only the supervisor of this task\'s team (or an admin) can reassign it');
-      if (t.status !== 'scheduled') throw DomainError.conflict(`task ${id} is already ${t.status}`);
-      const target = await this.repo.staffRef(input.assigneeId, em);
-      if (!target || target.role === 'admin' || target.status !== 'active' || !isSupervisorOf(actor, target.team_id)) {
-        throw DomainError.field('assigneeId', 'must be an active advisor or supervisor of a team you supervise');
-      }
-      if (t.assignee_id === target.id) return toTaskView(t);
-      await this.repo.reassign(em, id, target.id);
-      const after = toTaskView((await this.repo.findById(id, em))!);
-      await this.audit.record(em, { actor, action: 'task.reassigned', entity: 'task', entityId: id, before: { assigneeId: t.assignee_id }, after: { assigneeId: target.id, teamId: target.team_id }, reason: input.reason });
-      return after;
+      this.requireReassignable(actor, t, id);
+      const target = await this.reassignTarget(em, actor, input.assigneeId, 'assigneeId');
+      if (t!.assignee_id === target.id) return toTaskView(t!);
+      await this.moveTo(em, actor, t!, target, input.reason);
+      return toTaskView((await this.repo.findById(id, em))!);
     });
+  }
+
+  /**
+   * Moves many scheduled tasks to one person (supervisor of their teams, admin), with a reason; all or nothing, like
+   * moving cases. Tasks already with that person are left as they are (not in `items`), so a replay moves nothing.
+   */
+  async reassignMany(actor: Actor, input: { taskIds: string[]; assigneeId: string; reason: string }): Promise<TaskMoveResult> {
+    requireReassigner(actor);
+    const ids = [...new Set(input.taskIds)];
+    return this.dataSource.transaction(async (em) => {
+      const rows: TaskAccessRow[] = [];
+      // One at a time, in id order: two overlapping bulk moves lock in the same order and never deadlock.
+      for (const id of [...ids].sort()) {
+        const t = await this.repo.findForAccess(id, em, true);
+        this.requireReassignable(actor, t, id);
+        rows.push(t!);
+      }
+      const target = await this.reassignTarget(em, actor, input.assigneeId, 'assigneeId');
+      const items: TaskMoveResult['items'] = [];
+      for (const t of rows) {
+        if (t.assignee_id === target.id) continue;
+        await this.moveTo(em, actor, t, target, input.reason);
+        items.push({ taskId: t.id, fromAssigneeId: t.assignee_id, toAssigneeId: target.id });
+      }
+      return { moved: items.length, items };
+    });
+  }
+
+  /** 404 when the caller cannot see the task, 403 when it is not their team's, 409 when it is no longer scheduled. */
+  private requireReassignable(actor: Actor, t: TaskAccessRow | undefined, id: string): void {
+    if (!t || !canSee(actor, t)) throw DomainError.notFound('task', id);
+    if (!isSupervisorOf(actor, visibilityTeam(t))) throw DomainError.forbidden("Only the supervisor of this task's team (or an admin) can reassign it");
+    if (t.status !== 'scheduled') throw DomainError.conflict(`task ${id} is already ${t.status}`);
+  }
+
+  private async reassignTarget(em: EntityManager, actor: Actor, id: string, field: string) {
+    const target = await this.repo.staffRef(id, em);
+    if (!target || target.role === 'admin' || target.status !== 'active' || !isSupervisorOf(actor, target.team_id)) {
+      throw DomainError.field(field, 'must be an active advisor or supervisor of a team you supervise');
+    }
+    return target;
+  }
+
+  private async moveTo(em: EntityManager, actor: Actor, t: TaskAccessRow, target: { id: string; team_id: string | null }, reason: string): Promise<void> {
+    await this.repo.reassign(em, t.id, target.id);
+    await this.audit.record(em, { actor, action: 'task.reassigned', entity: 'task', entityId: t.id, before: { assigneeId: t.assignee_id }, after: { assigneeId: target.id, teamId: target.team_id }, reason });
   }
 
   /** Later the same working day of the assignee, at least an hour on; none left → undefined (then missed). */
@@ -238,6 +286,10 @@ export class TasksService {
     if (actor.kind === 'staff' && (t.assignee_id === actor.id || isSupervisorOf(actor, visibilityTeam(t)))) return;
     throw DomainError.forbidden('Only the assignee, their supervisor or an admin can act on this task');
   }
+}
+
+function requireReassigner(actor: Actor): void {
+  if (actor.kind !== 'staff' || (actor.role !== 'admin' && actor.role !== 'supervisor')) throw DomainError.forbidden('Only supervisors and admins can reassign tasks');
 }
 
 /** The team a task belongs to: its assignee's, else its case's. */

@@ -99,6 +99,45 @@ describe('console: supervisor and support desk (Chromium)', () => {
     await waitForText(advisors.getByRole('row').filter({ hasText: away.name }), /0 of \d+/);
   }, 90_000);
 
+  it('moves selected calls to another advisor from the Calls view (the receiver is required), and the list refreshes without them', async () => {
+    const north = school.demo.teams.north;
+    const staff = (await http().get(`/api/v1/staff?teamId=${north}&role=advisor`).set(supAuth).expect(200)).body.items as Array<{ id: string; name: string; status: string }>;
+    const scheduled = (await http().get(`/api/v1/tasks?teamId=${north}&status=scheduled&limit=500`).set(supAuth).expect(200)).body.items as Array<{ id: string; assigneeId: string; learnerName: string }>;
+    const counts = new Map<string, number>();
+    for (const x of scheduled) counts.set(x.assigneeId, (counts.get(x.assigneeId) ?? 0) + 1);
+    const source = staff.filter((a) => (counts.get(a.id) ?? 0) >= 2).sort((a, b) => counts.get(b.id)! - counts.get(a.id)!)[0];
+    const target = staff.find((a) => a.status === 'active' && a.id !== source.id)!;
+    const page = await pageAs(SUPERVISOR, `/console/board/tasks?teamId=${north}&assigneeId=${source.id}`);
+    const table = page.getByRole('table', { name: 'Calls' });
+    await table.waitFor();
+    expect(new URL(page.url()).searchParams.get('assigneeId')).toBe(source.id);
+    const rows = table.locator('tbody').getByRole('row');
+    // Keyboard: j moves down, x selects; then a click on the next row's checkbox.
+    await rows.first().focus();
+    await page.keyboard.press('x');
+    await rows.nth(1).getByRole('checkbox').check();
+    await waitForText(page.getByRole('region', { name: 'Bulk actions' }), '2 selected');
+    const names = [(await rows.nth(0).getByRole('link').first().textContent())!, (await rows.nth(1).getByRole('link').first().textContent())!];
+    await page.getByRole('button', { name: 'Reassign' }).click();
+    const dialog = page.getByRole('dialog');
+    // No receiver chosen: the dialog says so at the field and nothing is sent.
+    await dialog.getByRole('textbox', { name: 'Reason' }).fill('covering while they train new staff');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await waitForText(dialog, 'Choose who takes the calls.');
+    await dialog.getByRole('combobox', { name: 'Advisor' }).selectOption(target.id);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await waitForText(dialog.getByRole('status'), '2 calls moved.');
+    const results = dialog.getByRole('list', { name: 'Results' });
+    for (const n of names) await waitForText(results, n);
+    expect(await results.textContent()).toContain(`moved from ${source.name} to ${target.name}`);
+    const after = (await http().get(`/api/v1/tasks?assigneeId=${target.id}&status=scheduled&limit=500`).set(supAuth).expect(200)).body.items.map((x: { learnerName: string }) => x.learnerName);
+    for (const n of names) expect(after).toContain(n);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    // The list refreshes without the moved calls.
+    await waitUntil(async () => (await rows.count()) === counts.get(source.id)! - 2, 'the moved calls left the list');
+  }, 90_000);
+
   it("tells another team's supervisor that the team is not theirs, and shows none of its cases", async () => {
     const team = (await http().post('/api/v1/teams').set(adminAuth).send({ name: 'Evening desk' }).expect(201)).body;
     await http().post('/api/v1/staff').set(adminAuth).send({ email: 'night.sup@demo-school.example', name: 'Night Supervisor', password: 'night supervisor pw', role: 'supervisor', teamId: team.id }).expect(201);
@@ -172,4 +211,35 @@ describe('console: supervisor and support desk (Chromium)', () => {
     expect(detail.messages.at(-1)).toMatchObject({ internal: false });
     expect(detail.messages.at(-1).kbArticleId).toBeTruthy();
   }, 60_000);
+
+  it('reads in Chinese: the board, the bulk views and the ticket desk (screenshots)', async () => {
+    const north = school.demo.teams.north;
+    const page = await pageAs(SUPERVISOR, `/console/board?team=${north}`);
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+    await waitForText(page.getByRole('main'), '团队看板');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
+    // Accessible names stay findable in English for tests and assistive-technology scripts.
+    await page.getByRole('region', { name: 'Unassigned' }).waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'board-zh');
+    await page.goto(`${school.baseUrl}/console/board/tasks?teamId=${north}`);
+    await page.getByRole('table', { name: 'Calls' }).waitFor();
+    await waitForText(page.getByRole('main'), '我的团队的通话');
+    await page.getByRole('table', { name: 'Calls' }).locator('tbody').getByRole('row').first().getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Reassign' }).click();
+    await waitForText(page.getByRole('dialog'), '改派 1 个通话');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'bulk-dialog-zh');
+    await page.getByRole('dialog').getByRole('button', { name: /取消/ }).click();
+    await page.goto(`${school.baseUrl}/console/tickets`);
+    const tickets = page.getByRole('table', { name: 'Tickets' });
+    await tickets.waitFor();
+    await waitForText(page.getByRole('main'), '工单');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'tickets-zh');
+    await tickets.locator('tbody').getByRole('row').first().getByRole('link').first().click();
+    await page.getByRole('radio', { name: 'Internal note' }).waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'ticket-zh');
+  }, 90_000);
 });

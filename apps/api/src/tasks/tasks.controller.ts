@@ -4,8 +4,8 @@ import type { Actor } from '../../../../libs/auth/actor.js';
 import { CurrentActor, Roles, Scopes, StaffOnly } from '../../../../libs/auth/decorators.js';
 import { TasksService } from '../../../../libs/tasks/tasks.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
-import { ListTasksQueryDto, OutcomeDto, QueueQueryDto, ReassignDto, RescheduleDto } from './tasks.dto.js';
-import { OutcomeResultDto, QueueViewDto, TaskPageDto, TaskViewDto } from './tasks.responses.js';
+import { ListTasksQueryDto, OutcomeDto, QueueQueryDto, ReassignDto, ReassignTasksDto, RescheduleDto } from './tasks.dto.js';
+import { OutcomeResultDto, QueueViewDto, TaskMoveResultDto, TaskPageDto, TaskViewDto } from './tasks.responses.js';
 import { ApiConflict } from '../openapi.js';
 
 @ApiTags('tasks')
@@ -28,6 +28,17 @@ export class TasksController {
   @ApiOkResponse({ type: TaskPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: ListTasksQueryDto) {
     return this.tasks.list(actor, q);
+  }
+
+  @Post('tasks/reassign')
+  @StaffOnly()
+  @Roles('supervisor', 'admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Move many scheduled tasks to one person at once, all or nothing (supervisor of their teams, admin); audited' })
+  @ApiOkResponse({ type: TaskMoveResultDto })
+  @ApiConflict('A task is no longer scheduled (nothing moved)')
+  reassignMany(@CurrentActor() actor: Actor, @Body() dto: ReassignTasksDto) {
+    return this.tasks.reassignMany(actor, dto);
   }
 
   @Get('tasks/:id')

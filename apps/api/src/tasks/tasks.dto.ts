@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { CALL_RESULTS, CHURN_REASONS, RISK_READS, TASK_KINDS, TASK_STATUSES } from '../../../../libs/tasks/task.types.js';
 import { PageQueryDto } from '../http/pagination.dto.js';
 
@@ -18,11 +18,16 @@ export class QueueQueryDto {
   casesLimit?: number;
 }
 
+const DUE = ['overdue', 'today'] as const;
+
 export class ListTasksQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() assigneeId?: string;
   @ApiPropertyOptional({ enum: TASK_STATUSES }) @IsOptional() @IsIn(TASK_STATUSES) status?: (typeof TASK_STATUSES)[number];
   @ApiPropertyOptional({ enum: TASK_KINDS }) @IsOptional() @IsIn(TASK_KINDS) kind?: (typeof TASK_KINDS)[number];
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() learnerId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: "one team's tasks (its people's; unassigned: its cases')" }) @IsOptional() @IsUUID() teamId?: string;
+  @ApiPropertyOptional({ enum: DUE, description: 'scheduled and due before now (overdue) or before the end of today, school time zone (today, overdue included)' })
+  @IsOptional() @IsIn(DUE) due?: (typeof DUE)[number];
 }
 
 export class OutcomeDto {
@@ -42,5 +47,13 @@ export class RescheduleDto {
 
 export class ReassignDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() assigneeId: string;
+  @ApiProperty({ example: 'advisor on leave until 12-01', maxLength: 1000 }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+}
+
+export class ReassignTasksDto {
+  @ApiProperty({ type: [String], format: 'uuid', description: 'the scheduled tasks to move (1–500)' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsUUID('all', { each: true })
+  taskIds: string[];
+  @ApiProperty({ format: 'uuid', description: 'the receiver: an active advisor or supervisor of a team you supervise' }) @IsUUID() assigneeId: string;
   @ApiProperty({ example: 'advisor on leave until 12-01', maxLength: 1000 }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
 }

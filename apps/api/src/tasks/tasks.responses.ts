@@ -28,7 +28,23 @@ export class TaskViewDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
-export class TaskPageDto extends pageOf(TaskViewDto, 'TaskPageBase') {}
+export class TaskListItemDto extends TaskViewDto {
+  @ApiProperty({ example: '王小明' }) learnerName: string;
+  @ApiProperty({ example: 'L-10042' }) learnerExternalId: string;
+}
+
+export class TaskPageDto extends pageOf(TaskListItemDto, 'TaskPageBase') {}
+
+export class TaskMoveDto {
+  @ApiProperty({ format: 'uuid' }) taskId: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) fromAssigneeId: string | null;
+  @ApiProperty({ format: 'uuid' }) toAssigneeId: string;
+}
+
+export class TaskMoveResultDto {
+  @ApiProperty({ example: 3 }) moved: number;
+  @ApiProperty({ type: [TaskMoveDto], description: 'the tasks that changed hands (those already with the receiver are not listed)' }) items: TaskMoveDto[];
+}
 
 export class OutcomeResultDto extends TaskViewDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the follow_up task created from followUpAt' }) followUpTaskId: string | null;

@@ -198,6 +198,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move many scheduled tasks to one person at once, all or nothing (supervisor of their teams, admin); audited
+         * @description Access: staff with the role supervisor or admin; not API keys. Others get 403.
+         */
+        post: operations["TasksController_reassignMany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/{id}": {
         parameters: {
             query?: never;
@@ -2187,6 +2207,152 @@ export interface components {
             cases: components["schemas"]["QueueCaseDto"][];
             counts: components["schemas"]["QueueCountsDto"];
         };
+        TaskListItemDto: {
+            /**
+             * Format: uuid
+             * @example 9b2e4c1a-6d3f-4a8b-b5e7-1c0d2f3a4b5c
+             */
+            id: string;
+            /**
+             * @example first_week_checkin
+             * @enum {string}
+             */
+            kind: "first_week_checkin" | "care_call" | "advisor_contact" | "obstacle_call" | "escalation" | "survey" | "renewal_call" | "follow_up";
+            /**
+             * @description 1..7 for first-week check-ins
+             * @example 1
+             */
+            dayIndex: number | null;
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            assigneeId: string | null;
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            learnerId: string;
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            enrollmentId: string | null;
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            caseId: string | null;
+            /**
+             * Format: uuid
+             * @description the task whose outcome asked for this follow-up
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            parentTaskId: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T02:00:00.000Z
+             */
+            dueAt: string;
+            /**
+             * Format: date-time
+             * @description end of the slot for scheduled calls
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            windowEndAt: string | null;
+            /** @example 15 */
+            plannedMinutes: number;
+            /** @enum {string} */
+            status: "scheduled" | "done" | "missed" | "cancelled";
+            /**
+             * @description call attempts so far
+             * @example 0
+             */
+            attempts: number;
+            /** @enum {string|null} */
+            result: "reached" | "no_answer" | "voicemail" | "wrong_number" | "callback_requested" | "declined" | null;
+            /** @example 12 */
+            durationMinutes: number | null;
+            note: string | null;
+            /** @enum {string|null} */
+            riskRead: "low" | "medium" | "high" | null;
+            /** @enum {string|null} */
+            churnReason: "expectation_gap" | "lack_of_support" | "content_mismatch" | "slow_service" | "life_circumstances" | "other" | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            completedAt: string | null;
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            completedBy: string | null;
+            /** @example enrolment paused */
+            cancelReason: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            updatedAt: string;
+            /** @example 王小明 */
+            learnerName: string;
+            /** @example L-10042 */
+            learnerExternalId: string;
+        };
+        TaskPageDto: {
+            items: components["schemas"]["TaskListItemDto"][];
+            /**
+             * @description pass as ?cursor= for the next page; null on the last page
+             * @example WyIyMDI2LTExLTI1VDA4OjAwOjAwLjAwMFoiLCI5ZjFjIl0
+             */
+            nextCursor: string | null;
+        };
+        ReassignTasksDto: {
+            /**
+             * @description the scheduled tasks to move (1–500)
+             * @example [
+             *       "3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01"
+             *     ]
+             */
+            taskIds: string[];
+            /**
+             * Format: uuid
+             * @description the receiver: an active advisor or supervisor of a team you supervise
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            assigneeId: string;
+            /** @example advisor on leave until 12-01 */
+            reason: string;
+        };
+        TaskMoveDto: {
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            taskId: string;
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            fromAssigneeId: string | null;
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            toAssigneeId: string;
+        };
+        TaskMoveResultDto: {
+            /** @example 3 */
+            moved: number;
+            /** @description the tasks that changed hands (those already with the receiver are not listed) */
+            items: components["schemas"]["TaskMoveDto"][];
+        };
         TaskViewDto: {
             /**
              * Format: uuid
@@ -2280,14 +2446,6 @@ export interface components {
              * @example 2026-11-25T08:00:00.000Z
              */
             updatedAt: string;
-        };
-        TaskPageDto: {
-            items: components["schemas"]["TaskViewDto"][];
-            /**
-             * @description pass as ?cursor= for the next page; null on the last page
-             * @example WyIyMDI2LTExLTI1VDA4OjAwOjAwLjAwMFoiLCI5ZjFjIl0
-             */
-            nextCursor: string | null;
         };
         OutcomeDto: {
             /** @enum {string} */
@@ -6577,6 +6735,10 @@ export interface operations {
                 status?: "scheduled" | "done" | "missed" | "cancelled";
                 kind?: "first_week_checkin" | "care_call" | "advisor_contact" | "obstacle_call" | "escalation" | "survey" | "renewal_call" | "follow_up";
                 learnerId?: string;
+                /** @description one team's tasks (its people's; unassigned: its cases') */
+                teamId?: string;
+                /** @description scheduled and due before now (overdue) or before the end of today, school time zone (today, overdue included) */
+                due?: "overdue" | "today";
             };
             header?: never;
             path?: never;
@@ -6642,6 +6804,125 @@ export interface operations {
                      *       "statusCode": 403,
                      *       "error": "Forbidden",
                      *       "message": "You are not allowed to do this"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the time given */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Too many requests; retry in 1 minute"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TasksController_reassignMany: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignTasksDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskMoveResultDto"];
+                };
+            };
+            /** @description Bad input: the body, query or a path id is invalid (`details` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "message": "Validation failed",
+                     *       "details": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "must not be greater than 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or an invalid or expired token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "message": "Authentication required: send Authorization: Bearer <token or API key>"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or API-key scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "message": "You are not allowed to do this"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A task is no longer scheduled (nothing moved) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -14,6 +14,7 @@ const CasePage = lazy(() => import('../features/case/components/CasePage').then(
 const LearnerPage = lazy(() => import('../features/case/components/LearnerPage').then((m) => ({ default: m.LearnerPage })));
 const LearnerSearchPage = lazy(() => import('../features/learners/components/LearnerSearchPage').then((m) => ({ default: m.LearnerSearchPage })));
 const BulkCasesPage = lazy(() => import('../features/board/components/BulkCasesPage').then((m) => ({ default: m.BulkCasesPage })));
+const BulkTasksPage = lazy(() => import('../features/board/components/BulkTasksPage').then((m) => ({ default: m.BulkTasksPage })));
 const TicketsPage = lazy(() => import('../features/tickets/components/TicketsPage').then((m) => ({ default: m.TicketsPage })));
 const TicketPage = lazy(() => import('../features/tickets/components/TicketPage').then((m) => ({ default: m.TicketPage })));
 const BoardPage = lazy(() => import('../features/board/components/BoardPage').then((m) => ({ default: m.BoardPage })));
@@ -44,6 +45,7 @@ export const router = createBrowserRouter(
         { path: 'cases/:caseId', element: page(<CasePage OutcomeDialog={OutcomeDialog} />) },
         { path: 'learners', element: page(<LearnerSearchPage />) },
         { path: 'board/cases', element: page(<BulkCasesPage />) },
+        { path: 'board/tasks', element: page(<BulkTasksPage />) },
         { path: 'tickets', element: page(<TicketsPage />) },
         { path: 'tickets/:ticketId', element: page(<TicketPage />) },
         { path: 'learners/:learnerId', element: page(<LearnerPage OutcomeDialog={OutcomeDialog} />) },

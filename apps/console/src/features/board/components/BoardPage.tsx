@@ -62,7 +62,7 @@ function BoardBody({ board }: { board: TeamBoard }) {
   const { t, a11y } = useI18n();
   const advisors = useAdvisors(board.team.id);
   const [moving, setMoving] = useState<string | null>(null);
-  const cases = useMemo(() => new Map<string, CaseView>([...board.unassigned.cases, ...board.escalated.cases].map((c) => [c.id, c])), [board]);
+  const labels = useMemo(() => new Map([...board.unassigned.cases, ...board.escalated.cases].map((c) => [c.id, c.learnerName])), [board]);
   const names = useMemo(() => {
     const m = new Map(board.advisors.map((a) => [a.id, a.name]));
     if (board.team.supervisorId && board.team.supervisorName) m.set(board.team.supervisorId, board.team.supervisorName);
@@ -111,7 +111,8 @@ function BoardBody({ board }: { board: TeamBoard }) {
                     </td>
                     <td className="cell-actions">
                       <Link to={`/board/cases?teamId=${board.team.id}&advisorId=${a.id}`}>{t('board.theirCases')}</Link>{' '}
-                      {a.openCases > 0 && (
+                      <Link to={`/board/tasks?teamId=${board.team.id}&assigneeId=${a.id}`}>{t('board.theirCalls')}</Link>{' '}
+                      {(a.openCases > 0 || a.tasksDue + a.tasksOverdue > 0) && (
                         <button type="button" className={a.status === 'away' ? 'small primary' : 'small'} onClick={() => setMoving(a.id)} aria-label={a11y(t('board.moveAll'), 'Move all open work')}>
                           {t('board.moveAll')}
                         </button>
@@ -153,7 +154,7 @@ function BoardBody({ board }: { board: TeamBoard }) {
           )}
         </section>
       </div>
-      {moving && <ReassignDialog target={{ fromAdvisorId: moving }} cases={cases} advisors={advisors.data?.items ?? []} onClose={() => setMoving(null)} />}
+      {moving && <ReassignDialog target={{ fromAdvisorId: moving }} labels={labels} advisors={advisors.data?.items ?? []} onClose={() => setMoving(null)} />}
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useMe } from '../../../api/me';
 import { Empty, ErrorState, Loading } from '../../../components/ErrorState';
 import { enumLabel, ruleLabel } from '../../../components/labels';
@@ -10,27 +10,23 @@ import { useListKeys } from '../../../components/use-list-keys';
 import { useSelection } from '../../../components/use-selection';
 import { useI18n } from '../../../i18n/i18n';
 import { allMatchingIds, FILTER_KEYS, useAdvisors, useOpenCases, useTeams, type CaseFilters, type CaseView } from '../api/board';
+import { BulkBar, BulkTabs, useSelectMatching, useUrlFilters } from './bulk-parts';
 import { ReassignDialog } from './ReassignDialog';
 
 const PRIORITIES = ['urgent', 'high', 'medium', 'low'] as const;
 const STAGES = ['new', 'active', 'near_expiry', 'paused'] as const;
 const RULES = ['inactive_7d', 'low_completion', 'late_assignments', 'complaints', 'study_time_drop'] as const;
+/** A new team empties the advisor filter (the advisor may not be in it). */
+const RESETS = { teamId: ['advisorId'] } as const satisfies Partial<Record<(typeof FILTER_KEYS)[number], Array<(typeof FILTER_KEYS)[number]>>>;
 
 /**
  * Bulk work for supervisors: the open cases of their teams, filtered (advisor, priority, rule, stage, due; kept in the
  * URL), selected with checkboxes, shift-click ranges, `x` or "select all matching", and reassigned with a reason.
  */
 export function BulkCasesPage() {
-  const { t, a11y } = useI18n();
-  const [params, setParams] = useSearchParams();
-  const filters = useMemo(() => {
-    const f: Record<string, string> = {};
-    for (const k of FILTER_KEYS) {
-      const v = params.get(k);
-      if (v) f[k] = v;
-    }
-    return f as CaseFilters;
-  }, [params]);
+  const { t } = useI18n();
+  const [urlFilters, setUrlFilters] = useUrlFilters(FILTER_KEYS, RESETS);
+  const filters = urlFilters as CaseFilters;
   const me = useMe();
   const teams = useTeams();
   const advisors = useAdvisors(filters.teamId);
@@ -38,7 +34,7 @@ export function BulkCasesPage() {
   const navigate = useNavigate();
   const rows = useMemo(() => cases.data?.pages.flatMap((p) => p.items) ?? [], [cases.data]);
   const { selected, toggle, selectAll, clear } = useSelection(rows);
-  const [matching, setMatching] = useState<{ pending: boolean; capped?: boolean; count?: number }>({ pending: false });
+  const matching = useSelectMatching(() => allMatchingIds(filters), selectAll);
   const [dialog, setDialog] = useState(false);
   const [help, setHelp] = useState(false);
   const { active, setActive } = useListKeys(rows.length, {
@@ -47,27 +43,16 @@ export function BulkCasesPage() {
     help: () => setHelp(true),
   });
   const names = useMemo(() => new Map((advisors.data?.items ?? []).map((a) => [a.id, a.name])), [advisors.data]);
-  const byId = useMemo(() => new Map(rows.map((c) => [c.id, c])), [rows]);
+  const labels = useMemo(() => new Map(rows.map((c) => [c.id, c.learnerName])), [rows]);
   const notMine = me.data && me.data.role === 'supervisor' && filters.teamId && !me.data.teamIds.includes(filters.teamId);
 
   const setFilters = (updates: Partial<Record<keyof CaseFilters, string>>) => {
-    const p = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(updates)) {
-      if (value) p.set(key, value);
-      else p.delete(key);
-    }
-    if ('teamId' in updates) p.delete('advisorId');
-    setParams(p, { replace: true });
+    setUrlFilters(updates);
     clear();
-    setMatching({ pending: false });
+    matching.reset();
   };
   const setFilter = (key: keyof CaseFilters, value: string) => setFilters({ [key]: value });
-  const selectMatching = async () => {
-    setMatching({ pending: true });
-    const { ids, capped } = await allMatchingIds(filters);
-    selectAll(ids);
-    setMatching({ pending: false, capped, count: ids.length });
-  };
+  const m = matching.state;
 
   return (
     <section className="page" aria-labelledby="bulk-title">
@@ -78,6 +63,7 @@ export function BulkCasesPage() {
         </div>
         <Link to="/board">{t('bulk.backToBoard')}</Link>
       </div>
+      <BulkTabs teamId={filters.teamId} />
       <form className="filters" aria-label={t('bulk.filters')} onSubmit={(e) => e.preventDefault()}>
         <label>
           {t('bulk.filter.team')}
@@ -150,24 +136,16 @@ export function BulkCasesPage() {
           {t('bulk.notYourTeam')}
         </p>
       )}
-      <div className="bulk-bar" role="region" aria-label={t('bulk.bar')}>
-        <span>
-          <strong>{selected.size}</strong> {t('bulk.selected')}
-        </span>
-        <button type="button" onClick={selectMatching} disabled={matching.pending || rows.length === 0}>
-          {matching.pending ? t('state.loading') : t('bulk.selectMatching')}
-        </button>
-        {matching.count !== undefined && <span className="muted">{matching.capped ? t('bulk.selectMatching.capped', { count: matching.count }) : t('bulk.selectMatching.done', { count: matching.count })}</span>}
-        <button type="button" onClick={clear} disabled={selected.size === 0}>
-          {t('bulk.clear')}
-        </button>
-        <button type="button" className="primary" aria-label={a11y(t('bulk.reassign'), 'Reassign')} disabled={selected.size === 0} onClick={() => setDialog(true)}>
-          {t('bulk.reassign')}
-        </button>
-        <button type="button" className="link-button" onClick={() => setHelp(true)}>
-          {t('shortcuts.open')} <kbd>?</kbd>
-        </button>
-      </div>
+      <BulkBar
+        count={selected.size}
+        matching={m.pending}
+        matchingText={m.count === undefined ? undefined : m.capped ? t('bulk.selectMatching.capped', { count: m.count }) : t('bulk.selectMatching.done', { count: m.count })}
+        canSelectMatching={rows.length > 0}
+        onSelectMatching={matching.run}
+        onClear={clear}
+        onReassign={() => setDialog(true)}
+        onHelp={() => setHelp(true)}
+      />
 
       {cases.isPending && <Loading />}
       {cases.isError && <ErrorState error={cases.error} retry={() => cases.refetch()} />}
@@ -208,7 +186,7 @@ export function BulkCasesPage() {
           {cases.isFetchingNextPage ? t('state.loading') : t('bulk.more')}
         </button>
       )}
-      {dialog && <ReassignDialog target={{ caseIds: [...selected] }} cases={byId} advisors={advisors.data?.items ?? []} onClose={() => (setDialog(false), clear())} />}
+      {dialog && <ReassignDialog target={{ caseIds: [...selected] }} labels={labels} advisors={advisors.data?.items ?? []} onClose={() => (setDialog(false), clear())} />}
       {help && (
         <ShortcutsDialog
           onClose={() => setHelp(false)}
