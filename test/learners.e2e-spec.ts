@@ -87,7 +87,7 @@ describe('learner views', () => {
     expect(vet.body.openAlerts).toEqual([expect.objectContaining({ id: ids.alert, ruleKey: `${p}_rule`, learnerId: ids.oldLearner, enrollmentId: ids.oldEnr, status: 'open' })]);
   });
 
-  it('lets an advisor see only learners they own or hold a case for', async () => {
+  it('lets an advisor see only learners they own, hold a case for, or hold a scheduled call for', async () => {
     const mine = await app.http().get('/api/v1/learners').set(owner.auth).expect(200);
     expect(mine.body.items.map((l: { id: string }) => l.id)).toEqual([ids.newLearner]);
     await app.http().get(`/api/v1/learners/${ids.newLearner}`).set(other.auth).expect(404);
@@ -98,6 +98,18 @@ describe('learner views', () => {
     await app.http().get(`/api/v1/learners/${ids.oldLearner}`).set(other.auth).expect(200);
     await app.db.query(`update cases set status = 'resolved', resolved_at = now() where id = $1`, [c.id]);
     await app.http().get(`/api/v1/learners/${ids.oldLearner}`).set(other.auth).expect(404);
+
+    // Covering a teammate's call: the advisor holding a scheduled task may open the learner, until it is done.
+    const [task] = await app.db.query(
+      `insert into tasks (kind, assignee_id, learner_id, due_at, status) values ('care_call', $1, $2, now() + interval '1 hour', 'scheduled') returning id`,
+      [other.id, ids.newLearner],
+    );
+    await app.http().get(`/api/v1/learners/${ids.newLearner}`).set(other.auth).expect(200);
+    await app.http().get(`/api/v1/learners/${ids.newLearner}/timeline`).set(other.auth).expect(200);
+    expect((await app.http().get('/api/v1/learners').set(other.auth).expect(200)).body.items.map((l: { id: string }) => l.id)).toContain(ids.newLearner);
+    await app.db.query(`update tasks set status = 'done', result = 'reached', completed_at = now() where id = $1`, [task.id]);
+    await app.http().get(`/api/v1/learners/${ids.newLearner}`).set(other.auth).expect(404);
+    await app.db.query(`delete from tasks where id = $1`, [task.id]);
   });
 
   it('lets a supervisor see their team advisors\' learners, and admins and read keys everyone', async () => {
