@@ -33,12 +33,30 @@ export interface QueueLearner {
   openAlerts: Array<{ id: string; ruleKey: string; severity: string; openedAt: string }>;
 }
 
+/**
+ * A call on the queue: what the list shows and acts on, nothing more (the queue is read all day, so every byte is
+ * paid many times). Every call on it is scheduled (a logged call leaves the queue); the learner is `learner.id`. The task's full record (enrolment, slot end, parent, audit times,
+ * an outcome's details) is GET /tasks/:id.
+ */
+export interface QueueTask {
+  id: string;
+  kind: string;
+  dayIndex: number | null;
+  caseId: string | null;
+  dueAt: string;
+  attempts: number;
+  overdue: boolean;
+  learner: QueueLearner;
+  case: { id: string; priority: string; status: string } | null;
+  lastOutcome: Record<string, unknown> | null;
+}
+
 export interface QueueView {
   date: string;
   advisorId: string;
   timezone: string;
-  tasks: Array<TaskView & { overdue: boolean; learner: QueueLearner; case: { id: string; priority: string; status: string } | null; lastOutcome: Record<string, unknown> | null }>;
-  cases: Array<{ id: string; learnerId: string; advisorId: string; priority: string; status: string; dueAt: string | null; openedAt: string; learner: QueueLearner }>;
+  tasks: QueueTask[];
+  cases: Array<{ id: string; priority: string; status: string; dueAt: string | null; openedAt: string; learner: QueueLearner }>;
   counts: { tasks: number; overdue: number; dueToday: number; cases: number; doneToday: number };
 }
 
@@ -82,8 +100,13 @@ export class TasksService {
       this.repo.queueCases(advisorId, now, this.config.churnInactiveDays, casesLimit),
       this.repo.doneCount(advisorId, dayStart, dayEnd),
     ]);
-    const taskItems = tasks.map((r) => ({
-      ...toTaskView(r as never),
+    const taskItems = tasks.map((r): QueueTask => ({
+      id: r.id,
+      kind: r.kind,
+      dayIndex: r.day_index,
+      caseId: r.case_id,
+      dueAt: new Date(r.due_at).toISOString(),
+      attempts: r.attempts,
       overdue: r.overdue,
       learner: learnerOf(r, now),
       case: r.case_id ? { id: r.case_id, priority: r.case_priority, status: r.case_status } : null,
@@ -96,8 +119,6 @@ export class TasksService {
       tasks: taskItems,
       cases: cases.map((c) => ({
         id: c.id,
-        learnerId: c.learner_id,
-        advisorId: c.advisor_id,
         priority: c.priority,
         status: c.status,
         dueAt: c.due_at ? new Date(c.due_at).toISOString() : null,

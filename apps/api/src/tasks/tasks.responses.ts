@@ -91,17 +91,26 @@ export class LastOutcomeDto {
   @ApiProperty({ format: 'date-time' }) at: string;
 }
 
-export class QueueTaskDto extends TaskViewDto {
+/**
+ * A call on the queue (always still to make: a logged call leaves the queue): the fields the list shows and acts
+ * on, the learner as `learner.id`; the full task is GET /tasks/:id.
+ */
+export class QueueTaskDto {
+  @ApiProperty({ format: 'uuid', example: '9b2e4c1a-6d3f-4a8b-b5e7-1c0d2f3a4b5c' }) id: string;
+  @ApiProperty({ enum: TASK_KINDS, example: 'first_week_checkin' }) kind: string;
+  @ApiProperty({ type: Number, nullable: true, example: 1, description: '1..7 for first-week check-ins' }) dayIndex: number | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) caseId: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-11-26T02:00:00.000Z' }) dueAt: string;
+  @ApiProperty({ example: 0, description: 'call attempts so far' }) attempts: number;
   @ApiProperty({ example: false }) overdue: boolean;
   @ApiProperty({ type: QueueLearnerDto }) learner: QueueLearnerDto;
   @ApiProperty({ type: QueueCaseRefDto, nullable: true }) case: QueueCaseRefDto | null;
   @ApiProperty({ type: LastOutcomeDto, nullable: true, description: 'the learner\'s most recent call outcome' }) lastOutcome: LastOutcomeDto | null;
 }
 
+/** An open case of the advisor (the queue's `advisorId`) without a scheduled call; the learner is `learner.id`. */
 export class QueueCaseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) learnerId: string;
-  @ApiProperty({ format: 'uuid' }) advisorId: string;
   @ApiProperty({ enum: ['low', 'medium', 'high', 'urgent'] }) priority: string;
   @ApiProperty({ enum: ['open', 'in_progress', 'resolved'] }) status: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;

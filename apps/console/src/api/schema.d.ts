@@ -2064,79 +2064,17 @@ export interface components {
              * Format: uuid
              * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
              */
-            assigneeId: string | null;
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            learnerId: string;
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            enrollmentId: string | null;
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
             caseId: string | null;
-            /**
-             * Format: uuid
-             * @description the task whose outcome asked for this follow-up
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            parentTaskId: string | null;
             /**
              * Format: date-time
              * @example 2026-11-26T02:00:00.000Z
              */
             dueAt: string;
             /**
-             * Format: date-time
-             * @description end of the slot for scheduled calls
-             * @example 2026-11-25T08:00:00.000Z
-             */
-            windowEndAt: string | null;
-            /** @example 15 */
-            plannedMinutes: number;
-            /** @enum {string} */
-            status: "scheduled" | "done" | "missed" | "cancelled";
-            /**
              * @description call attempts so far
              * @example 0
              */
             attempts: number;
-            /** @enum {string|null} */
-            result: "reached" | "no_answer" | "voicemail" | "wrong_number" | "callback_requested" | "declined" | null;
-            /** @example 12 */
-            durationMinutes: number | null;
-            note: string | null;
-            /** @enum {string|null} */
-            riskRead: "low" | "medium" | "high" | null;
-            /** @enum {string|null} */
-            churnReason: "expectation_gap" | "lack_of_support" | "content_mismatch" | "slow_service" | "life_circumstances" | "other" | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T08:00:00.000Z
-             */
-            completedAt: string | null;
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            completedBy: string | null;
-            /** @example enrolment paused */
-            cancelReason: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T08:00:00.000Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T08:00:00.000Z
-             */
-            updatedAt: string;
             /** @example false */
             overdue: boolean;
             learner: components["schemas"]["QueueLearnerDto"];
@@ -2150,16 +2088,6 @@ export interface components {
              * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
              */
             id: string;
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            learnerId: string;
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            advisorId: string;
             /** @enum {string} */
             priority: "low" | "medium" | "high" | "urgent";
             /** @enum {string} */

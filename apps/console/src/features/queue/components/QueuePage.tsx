@@ -22,8 +22,8 @@ function refOf(task: QueueTask): TaskRef {
   return { id: task.id, kind: task.kind, dayIndex: task.dayIndex, dueAt: task.dueAt, learnerName: task.learner.name };
 }
 
-function pathOf(task: { caseId?: string | null; learnerId: string }): string {
-  return task.caseId ? `/cases/${task.caseId}` : `/learners/${task.learnerId}`;
+function pathOf(task: { caseId?: string | null; learner: { id: string } }): string {
+  return task.caseId ? `/cases/${task.caseId}` : `/learners/${task.learner.id}`;
 }
 
 /** The advisor's working day: today's calls in the API's order, then open cases without a scheduled call. */
@@ -42,8 +42,8 @@ export function QueuePage({ OutcomeDialog, RescheduleDialog }: { OutcomeDialog: 
   const { active, setActive } = useListKeys(tasks.length, {
     open: (i) => tasks[i] && navigate(pathOf(tasks[i])),
     key: {
-      o: (i) => tasks[i]?.status === 'scheduled' && open(tasks[i]),
-      r: (i) => tasks[i]?.status === 'scheduled' && setRescheduleFor(refOf(tasks[i])),
+      o: (i) => open(tasks[i]),
+      r: (i) => tasks[i] && setRescheduleFor(refOf(tasks[i])),
     },
     help: () => setHelp(true),
   });
@@ -56,7 +56,7 @@ export function QueuePage({ OutcomeDialog, RescheduleDialog }: { OutcomeDialog: 
   };
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['queue'] });
 
-  const nextScheduledAfter = (index: number): QueueTask | undefined => tasks.slice(index + 1).find((x) => x.status === 'scheduled');
+  const nextScheduledAfter = (index: number): QueueTask | undefined => tasks[index + 1];
 
   const data = queue.data;
   const isToday = !!data && data.date === dayIn(data.timezone);
@@ -182,14 +182,14 @@ export function QueuePage({ OutcomeDialog, RescheduleDialog }: { OutcomeDialog: 
 
 function TaskRow({ task, index, queueDate, active, onActivate, onOutcome, onReschedule }: { task: QueueTask; index: number; queueDate: string; active: boolean; onActivate(): void; onOutcome(): void; onReschedule(): void }) {
   const { t, fmt, a11y } = useI18n();
-  const scheduled = task.status === 'scheduled';
-  const classes = ['queue-row', active ? 'is-active' : '', task.overdue ? 'is-overdue' : '', scheduled ? '' : 'is-closed'].filter(Boolean).join(' ');
+  // Every call on the queue is still to make: a logged call leaves it when the queue refetches.
+  const classes = ['queue-row', active ? 'is-active' : '', task.overdue ? 'is-overdue' : ''].filter(Boolean).join(' ');
   return (
     <tr className={classes} data-row-index={index} tabIndex={active ? 0 : -1} onClick={onActivate} onFocus={onActivate} aria-current={active ? 'true' : undefined}>
       <td className="cell-due">
         {/* A call carried over from another day (overdue, or seen from a later day) shows its date too. */}
         <span className="due-time">{fmt.day(task.dueAt) === queueDate ? fmt.time(task.dueAt) : fmt.dateTime(task.dueAt)}</span>
-        <span className={task.overdue ? 'due-rel overdue' : 'due-rel'}>{scheduled ? <RelativeTime at={task.dueAt} overdueLabel /> : enumLabel(t, 'task.status', task.status)}</span>
+        <span className={task.overdue ? 'due-rel overdue' : 'due-rel'}><RelativeTime at={task.dueAt} overdueLabel /></span>
       </td>
       <td className="cell-learner">
         <Link to={pathOf(task)} className="learner-name">
@@ -224,16 +224,12 @@ function TaskRow({ task, index, queueDate, active, onActivate, onOutcome, onResc
         )}
       </td>
       <td className="cell-actions">
-        {scheduled && (
-          <>
-            <button type="button" className="primary small" aria-label={a11y(t('queue.action.outcome'), 'Log outcome')} onClick={onOutcome} title={t('queue.action.outcome.hint')}>
-              {t('queue.action.outcome')}
-            </button>
-            <button type="button" className="small" aria-label={a11y(t('queue.action.reschedule'), 'Reschedule')} onClick={onReschedule}>
-              {t('queue.action.reschedule')}
-            </button>
-          </>
-        )}
+        <button type="button" className="primary small" aria-label={a11y(t('queue.action.outcome'), 'Log outcome')} onClick={onOutcome} title={t('queue.action.outcome.hint')}>
+          {t('queue.action.outcome')}
+        </button>
+        <button type="button" className="small" aria-label={a11y(t('queue.action.reschedule'), 'Reschedule')} onClick={onReschedule}>
+          {t('queue.action.reschedule')}
+        </button>
       </td>
     </tr>
   );
