@@ -84,17 +84,11 @@ export class AuthService {
   async staffActorFromToken(token: string): Promise<StaffActor | undefined> {
     const claims = this.tokens.verify(token);
     if (!claims) return undefined;
-    const staff = await this.staff.findById(claims.sub);
+    const staff = await this.staff.findForAuth(claims.sub);
     if (!staff || staff.status === 'inactive') return undefined;
     // A password, role or status change since the token was signed ends it.
     if ((claims.tv ?? 0) !== staff.tokenVersion) return undefined;
-    return {
-      kind: 'staff',
-      id: staff.id,
-      role: staff.role,
-      teamId: staff.teamId,
-      teamIds: await this.staff.visibleTeamIds(staff.id, staff.teamId),
-    };
+    return { kind: 'staff', id: staff.id, role: staff.role, teamId: staff.teamId, teamIds: staff.teamIds };
   }
 
   async me(actor: StaffActor): Promise<StaffView & { teamIds: string[] }> {

@@ -64,12 +64,18 @@ export class StaffRepository {
     return qb.getMany();
   }
 
-  /** Own team plus teams this person supervises. */
-  async visibleTeamIds(staffId: string, teamId: string | null): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(`select id from teams where supervisor_id = $1`, [staffId]);
-    const ids = new Set(rows.map((r) => r.id));
-    if (teamId) ids.add(teamId);
-    return [...ids];
+  /**
+   * What authenticating a request needs, in one round trip (every request pays for it): the person's role, status,
+   * team and token version, and the teams they may see (their own plus those they supervise).
+   */
+  async findForAuth(id: string): Promise<{ id: string; role: StaffRole; status: StaffStatus; teamId: string | null; tokenVersion: number; teamIds: string[] } | undefined> {
+    const [row] = await this.dataSource.query(
+      `select s.id, s.role, s.status, s.team_id, s.token_version,
+              array(select t.id from teams t where t.supervisor_id = s.id union select s.team_id where s.team_id is not null) as team_ids
+         from staff s where s.id = $1`,
+      [id],
+    );
+    return row ? { id: row.id, role: row.role, status: row.status, teamId: row.team_id, tokenVersion: row.token_version, teamIds: row.team_ids } : undefined;
   }
 
   findTeam(id: string, em?: EntityManager): Promise<TeamEntity | null> {
