@@ -1,6 +1,6 @@
-import { IANAZone } from 'luxon';
 import type { FieldError } from '../common/domain-error.js';
 import { ENROLLMENT_STATUSES, type EnrollmentStatus } from './lifecycle.js';
+import { isValidTimeZone } from '../common/time-zone.js';
 
 /**
  * Hand-written, per-field validation of sync items. The global DTO pipe would reject a whole batch for one bad
@@ -208,20 +208,9 @@ export function checkLearner(raw: unknown, index: number): Checked<LearnerItem> 
   };
   if (value.phone && !/^\+?[0-9][0-9 ()-]{2,38}$/.test(value.phone)) c.fail('phone', 'must be a phone number (digits, optional +, spaces, dashes)');
   if (value.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.email)) c.fail('email', 'must be an email address');
-  if (value.timezone && !validZone(value.timezone)) c.fail('timezone', 'must be an IANA time zone such as Asia/Shanghai');
+  if (value.timezone && !isValidTimeZone(value.timezone)) c.fail('timezone', 'must be an IANA time zone such as Asia/Shanghai');
   c.done();
   return c.errors ? { ok: false, errors: c.errors } : { ok: true, value };
-}
-
-/** IANAZone.isValidZone builds an Intl formatter per call: remember the answers (there are few zones). */
-const zoneCache = new Map<string, boolean>();
-function validZone(zone: string): boolean {
-  let ok = zoneCache.get(zone);
-  if (ok === undefined) {
-    ok = IANAZone.isValidZone(zone);
-    if (zoneCache.size < 1000) zoneCache.set(zone, ok);
-  }
-  return ok;
 }
 
 const STATUS_SET = new Set<string>(ENROLLMENT_STATUSES);

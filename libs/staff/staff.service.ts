@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { IANAZone } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canSeeTeam, isAdmin, isSupervisorOf, seesAllTeams, SYSTEM, type Actor } from '../auth/actor.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
@@ -12,6 +11,7 @@ import { OutboxService } from '../outbox/outbox.service.js';
 import type { StaffRole, StaffStatus } from './entities/staff.entity.js';
 import { StaffRepository } from './staff.repository.js';
 import { toStaffView, toTeamView, type StaffView, type TeamView } from './staff.mapper.js';
+import { isValidTimeZone } from '../common/time-zone.js';
 
 export interface CreateStaffInput {
   email: string;
@@ -222,7 +222,7 @@ export class StaffService {
 
   private validate(input: UpdateStaffInput): void {
     const errors: FieldError[] = [];
-    if (input.timezone !== undefined && !IANAZone.isValidZone(input.timezone)) errors.push({ field: 'timezone', message: 'must be an IANA time zone such as Asia/Shanghai' });
+    if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) errors.push({ field: 'timezone', message: 'must be an IANA time zone such as Asia/Shanghai' });
     if (input.workingHours !== undefined) errors.push(...validateWeeklyHours(input.workingHours, 'workingHours'));
     if (errors.length) throw DomainError.validation(errors);
   }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { IANAZone } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AssignmentService } from '../assignment/assignment.service.js';
 import { SYSTEM } from '../auth/actor.js';
@@ -8,6 +7,7 @@ import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { FirstWeekRepository } from './first-week.repository.js';
 import { FIRST_WEEK_DAYS, NEXT_SLOT_HORIZON_DAYS, planFirstWeek, SlotBook, type PlannerEnrollment } from './first-week-planner.js';
+import { zoneOr } from '../common/time-zone.js';
 
 export interface FirstWeekResult {
   enrollments: number;
@@ -125,7 +125,7 @@ export class FirstWeekScheduler {
       enrollmentId: r.id,
       learnerId: r.learner_id,
       enrolledAt: new Date(r.enrolled_at),
-      timezone: r.learner_timezone && IANAZone.isValidZone(r.learner_timezone) ? r.learner_timezone : this.config.schoolTimezone,
+      timezone: zoneOr(r.learner_timezone, this.config.schoolTimezone),
       ownerId: r.owner_advisor_id,
       teamId: teamOf(r),
       existingDays: existing.get(r.id),

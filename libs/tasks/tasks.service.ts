@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isAdmin, isSupervisorOf, seesAllTeams, type Actor } from '../auth/actor.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -12,6 +12,7 @@ import { OutboxService } from '../outbox/outbox.service.js';
 import { workingSlots } from './first-week-planner.js';
 import { toTaskView, type CallResult, type ChurnReason, type RiskRead, type TaskListItem, type TaskMoveResult, type TaskView } from './task.types.js';
 import { TasksRepository, type TaskAccessRow } from './tasks.repository.js';
+import { zoneOr } from '../common/time-zone.js';
 
 export interface OutcomeInput {
   result: CallResult;
@@ -82,7 +83,7 @@ export class TasksService {
     const advisorId = q.advisorId ?? actor.id;
     const advisor = await this.repo.staffRef(advisorId);
     if (!advisor || (advisorId !== actor.id && !isSupervisorOf(actor, advisor.team_id))) throw DomainError.notFound('staff', advisorId);
-    const zone = IANAZone.isValidZone(advisor.timezone) ? advisor.timezone : this.config.schoolTimezone;
+    const zone = zoneOr(advisor.timezone, this.config.schoolTimezone);
     const now = this.clock.now();
     let day = DateTime.fromJSDate(now, { zone }).startOf('day');
     if (q.date !== undefined) {
@@ -293,7 +294,7 @@ export class TasksService {
     if (!task.assignee_id) return undefined;
     const a = await this.repo.staffRef(task.assignee_id, em);
     if (!a) return undefined;
-    const zone = IANAZone.isValidZone(a.timezone) ? a.timezone : this.config.schoolTimezone;
+    const zone = zoneOr(a.timezone, this.config.schoolTimezone);
     const earliest = Math.max(now.getTime(), new Date(task.due_at).getTime()) + RETRY_AFTER_MINUTES * 60_000;
     const today = DateTime.fromJSDate(now, { zone }).toISODate()!;
     const slot = workingSlots({ timezone: zone, workingHours: a.working_hours ?? {} }, today).find((s) => s >= earliest);

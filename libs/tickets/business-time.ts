@@ -1,5 +1,6 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { toMinutes, validateWeeklyHours, WEEKDAYS, type Weekday, type WeeklyHours } from '../common/working-hours.js';
+import { isValidTimeZone } from '../common/time-zone.js';
 
 /**
  * Business-time math for SLA clocks: a calendar is weekly hours (several intervals a day for split shifts)
@@ -132,7 +133,7 @@ export function isBusinessTime(cal: BusinessCalendar, at: Date): boolean {
 /** Field errors for a calendar as the API receives it (prefixes match the request body). */
 export function validateCalendar(input: Partial<BusinessCalendar>): Array<{ field: string; message: string }> {
   const errors: Array<{ field: string; message: string }> = [];
-  if (input.timezone !== undefined && !IANAZone.isValidZone(input.timezone)) errors.push({ field: 'timezone', message: 'must be an IANA time zone such as Asia/Shanghai' });
+  if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) errors.push({ field: 'timezone', message: 'must be an IANA time zone such as Asia/Shanghai' });
   if (input.hours !== undefined) {
     const hourErrors = validateWeeklyHours(input.hours, 'hours');
     errors.push(...hourErrors);
