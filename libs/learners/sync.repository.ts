@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { INGEST_EVENTS_SQL } from './ingest.sql.js';
 import type { CourseItem, EnrollmentItem, LearnerItem } from './sync-items.js';
+import { preparedQuery } from '../database/prepared.js';
 
 export interface StoredCourse {
   id: string;
@@ -208,9 +209,7 @@ export class SyncRepository {
    * (prepared) statement on the driver's pool: the big CTE is planned once per connection, not per batch.
    */
   async ingestEvents(c: IngestColumns, timezone: string): Promise<IngestOutcome[]> {
-    const pool = (this.dataSource.driver as unknown as { master: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: IngestOutcome[] }> } }).master;
-    const res = await pool.query({ name: 'careloop_ingest_events_v3', text: INGEST_EVENTS_SQL, values: [c.i, c.eventId, c.learner, c.course, c.type, c.occurredAt, c.data, timezone] });
-    return res.rows;
+    return preparedQuery<IngestOutcome>(this.dataSource, 'careloop_ingest_events_v3', INGEST_EVENTS_SQL, [c.i, c.eventId, c.learner, c.course, c.type, c.occurredAt, c.data, timezone]);
   }
 }
 

@@ -96,11 +96,7 @@ export class TasksService {
     // Overdue: due before now on today's queue, before the day itself on another day's.
     const overdueBefore = new Date(Math.min(Math.max(now.getTime(), dayStart.getTime()), dayEnd.getTime()));
     const casesLimit = Math.min(Math.max(q.casesLimit ?? 50, 1), 500);
-    const [tasks, cases, doneToday] = await Promise.all([
-      this.repo.queueTasks(advisorId, dayEnd, overdueBefore, now, this.config.churnInactiveDays, QUEUE_TASK_LIMIT),
-      this.repo.queueCases(advisorId, now, this.config.churnInactiveDays, casesLimit),
-      this.repo.doneCount(advisorId, dayStart, dayEnd),
-    ]);
+    const { tasks, cases, done: doneToday } = await this.repo.queueDay(advisorId, { start: dayStart, end: dayEnd, overdueBefore }, now, this.config.churnInactiveDays, { tasks: QUEUE_TASK_LIMIT, cases: casesLimit });
     const taskItems = tasks.map((r): QueueTask => ({
       id: r.id,
       kind: r.kind,
