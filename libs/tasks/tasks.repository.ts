@@ -53,7 +53,7 @@ const LEARNER_DETAIL_COLUMNS = (now: string, days: string) => `
   e.id as progress_enrollment_id, e.enrolled_at as e_enrolled_at, e.completed_lessons as e_completed_lessons,
   co.total_lessons as co_total_lessons, co.duration_days as co_duration_days,
   case when e.id is null then null else ${stageSql('e', now, days)} end as stage,
-  (select coalesce(json_agg(json_build_object('id', a.id, 'ruleKey', a.rule_key, 'severity', a.severity, 'openedAt', a.opened_at) order by a.opened_at), '[]'::json)
+  (select coalesce(json_agg(json_build_object('ruleKey', a.rule_key, 'severity', a.severity) order by a.opened_at), '[]'::json)
      from alerts a where a.learner_id = l.id and a.status = 'open') as open_alerts`;
 
 /** Only place the tasks context touches the tasks table (besides the first-week repository's bulk path). */
@@ -197,7 +197,7 @@ export class TasksRepository {
   ): Promise<{ tasks: Array<Record<string, any>>; cases: Array<Record<string, any>>; done: number }> {
     const [row] = await preparedQuery<{ tasks: Array<Record<string, any>>; cases: Array<Record<string, any>>; done: number }>(
       this.dataSource,
-      'careloop_queue_day_v1',
+      'careloop_queue_day_v2',
       `select
          (select coalesce(json_agg(q order by q.ord), '[]'::json) from (
             select t.id, t.kind, t.day_index, t.case_id, t.due_at, t.attempts, t.learner_id, (t.due_at < $3) as overdue,

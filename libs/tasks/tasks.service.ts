@@ -31,7 +31,8 @@ export interface QueueLearner {
   timezone: string | null;
   stage: string | null;
   progress: { completedLessons: number; totalLessons: number; percent: number; expectedPercent: number } | null;
-  openAlerts: Array<{ id: string; ruleKey: string; severity: string; openedAt: string }>;
+  /** The rules that flag the learner now, oldest first (the alerts themselves: the case or GET /alerts). */
+  openAlerts: Array<{ ruleKey: string; severity: string }>;
 }
 
 /**
@@ -333,6 +334,6 @@ function learnerOf(r: Record<string, any>, now: Date): QueueLearner {
     progress: r.progress_enrollment_id
       ? progress({ completedLessons: r.e_completed_lessons, totalLessons: r.co_total_lessons, durationDays: r.co_duration_days, enrolledAt: new Date(r.e_enrolled_at) }, now)
       : null,
-    openAlerts: (r.open_alerts ?? []).map((a: Record<string, string>) => ({ ...a, openedAt: new Date(a.openedAt).toISOString() })),
+    openAlerts: r.open_alerts ?? [],
   };
 }

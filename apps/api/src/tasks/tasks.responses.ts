@@ -57,11 +57,10 @@ export class ProgressDto {
   @ApiProperty({ example: 40, description: 'share expected by now at the course pace, in percent' }) expectedPercent: number;
 }
 
+/** A rule that flags the learner now (the alert itself, with its evidence: the case, or GET /alerts?learnerId=). */
 export class QueueAlertDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'inactive_7d' }) ruleKey: string;
   @ApiProperty({ enum: ['low', 'medium', 'high'] }) severity: string;
-  @ApiProperty({ format: 'date-time' }) openedAt: string;
 }
 
 export class QueueLearnerDto {

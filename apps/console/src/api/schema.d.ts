@@ -1977,20 +1977,10 @@ export interface components {
             expectedPercent: number;
         };
         QueueAlertDto: {
-            /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            id: string;
             /** @example inactive_7d */
             ruleKey: string;
             /** @enum {string} */
             severity: "low" | "medium" | "high";
-            /**
-             * Format: date-time
-             * @example 2026-11-25T08:00:00.000Z
-             */
-            openedAt: string;
         };
         QueueLearnerDto: {
             /**
