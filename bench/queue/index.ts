@@ -12,8 +12,8 @@ import type { BenchContext } from '../lib/bench-context.js';
  * `npm run bench -- queue [--learners 100000] [--cases 20000] [--advisors 50] [--rate 25] [--duration 20] [--connections 8]`
  *
  * A school of 100k learners (one enrolment each, owners spread over 50 advisors), 20k open cases, 30k open
- * alerts, 200k past call outcomes and each advisor's scheduled calls (today, overdue, coming weeks). The real
- * API runs in this process; autocannon drives GET /api/v1/me/queue at a fixed rate (rotating the 50 advisors'
+ * alerts, 40k past call outcomes (two for every fifth learner) and up to 400 scheduled calls per advisor (30 today,
+ * 10 overdue, the rest in the coming weeks). The real API runs in this process; autocannon drives GET /api/v1/me/queue at a fixed rate (rotating the 50 advisors'
  * tokens), then, at the same rate, a trivial authenticated endpoint registered only on this bench app that
  * returns a stored queue body of the same size. Ratio = p99(queue) ÷ p99(trivial), target ≤ 2.5.
  */

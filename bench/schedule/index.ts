@@ -12,7 +12,7 @@ import { TasksModule } from '../../libs/tasks/tasks.module.js';
 import type { BenchContext } from '../lib/bench-context.js';
 
 /**
- * `npm run bench -- schedule [--enrollments 10000] [--advisors 300] [--teams 30] [--batch 2000]`
+ * `npm run bench -- schedule [--enrollments 10000] [--advisors N (default: one per 25 enrolments, 400)] [--teams 30] [--batch 2000]`
  *
  * 10,000 enrolments that arrived in the last minute (learners in three time zones, no owners yet, 25 per advisor) get their
  * first-week program through FirstWeekScheduler.schedule(), `batch` enrolments per transaction: owners chosen by
