@@ -16,7 +16,6 @@ import { CaseEscalationService } from './case-escalation.service.js';
 import { caseTaskKey, caseTaskKind } from './case-tasks.js';
 
 /** How many waiting alerts one intake transaction takes in. */
-export const INTAKE_BATCH = 1000;
 
 /**
  * Session-level advisory locks (INTAKE_LOCK_KEY, slot) for slot 0 … CASE_INTAKE_CONCURRENCY - 1 (at most
@@ -108,7 +107,7 @@ const DEFAULT_DUE_HOURS = 24;
  *
  * Waiting alerts are the rows of `case_intake_queue` (a trigger adds one for every alert inserted open). The relay
  * sends one `cases.on-alerts-opened` job per relay pass of alert.opened events; a job whose alerts are still
- * waiting takes them in together with the oldest other waiting ones, up to INTAKE_BATCH per set-based transaction,
+ * waiting takes them in together with the oldest other waiting ones, up to CASE_INTAKE_BATCH (1,000) per set-based transaction,
  * and keeps going while full batches come back, so a burst of alerts is processed in a few large transactions and
  * later jobs find their alerts done with one indexed read. Up to CASE_INTAKE_CONCURRENCY intake transactions run at
  * once.
@@ -190,7 +189,7 @@ export class CaseIntakeService {
   /**
    * Takes an intake slot (a session-level advisory lock on one pooled connection) and runs intake transactions on
    * that connection back to back until a batch comes back short: the caller's alerts (those still waiting) first,
-   * then the oldest waiting alerts, INTAKE_BATCH per transaction. Holding the slot across batches means a burst is
+   * then the oldest waiting alerts, CASE_INTAKE_BATCH per transaction. Holding the slot across batches means a burst is
    * drained by one job without a hand-over to another process between batches. With `wait` false it gives up at
    * once when every slot is taken. Escalation deadlines are enqueued after each commit. Returns the totals.
    */
@@ -211,7 +210,7 @@ export class CaseIntakeService {
         total.opened += r.opened;
         total.attached += r.attached;
         total.holdout += r.holdout;
-        if (r.claimed < INTAKE_BATCH) return total;
+        if (r.claimed < this.config.caseIntakeBatch) return total;
       }
     } catch (e) {
       broken = e as Error;
@@ -266,7 +265,7 @@ export class CaseIntakeService {
     try {
       // Bounds the waits on learner, case and staff rows held by other writers (the job retries after an error).
       await qr.query(`select set_config('lock_timeout', '60s', true)`);
-      result = await this.intake(qr.manager, own, INTAKE_BATCH, mode, toSchedule);
+      result = await this.intake(qr.manager, own, this.config.caseIntakeBatch, mode, toSchedule);
       await qr.commitTransaction();
     } catch (e) {
       await qr.rollbackTransaction().catch(() => undefined);

@@ -62,6 +62,8 @@ export interface AppConfig {
   outboxPollMs: number;
   /** Case intake transactions allowed at once (advisory lock slots). */
   caseIntakeConcurrency: number;
+  /** Alerts taken into cases per intake transaction. */
+  caseIntakeBatch: number;
   migrationsRun: boolean;
   /** Webhook receivers allowed although not public (on-premise): host names, addresses and CIDRs. */
   webhookAllowedTargets: { hosts: string[]; cidrs: string[] };
@@ -327,6 +329,7 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     outboxPollMs: r.int('OUTBOX_POLL_MS', 250, 10, 60000),
     caseIntakeConcurrency: r.int('CASE_INTAKE_CONCURRENCY', 1, 1, 16),
+    caseIntakeBatch: r.int('CASE_INTAKE_BATCH', 1000, 10, 10_000),
     migrationsRun: r.bool('MIGRATIONS_RUN', true),
     webhookAllowedTargets: r.webhookTargets('WEBHOOK_ALLOWED_TARGETS'),
     backtestConcurrency: r.int('BACKTEST_CONCURRENCY', 1, 1, 16),

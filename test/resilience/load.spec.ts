@@ -9,6 +9,9 @@ import { endState, System } from './system.js';
  * over time) and API/worker RSS at start and end, to test/RESULTS.md.
  */
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 600);
+/** Lag bounds the run must hold: the outbox never further behind than this many events, and everything drained this soon after the load. */
+const MAX_OUTBOX_BACKLOG = Number(process.env.LOAD_MAX_OUTBOX_BACKLOG ?? 1000);
+const MAX_DRAIN_S = Number(process.env.LOAD_MAX_DRAIN_S ?? 30);
 const ADVISORS = 8;
 const TICK_MS = 100;
 
@@ -129,7 +132,7 @@ describe('mixed load at a steady rate', () => {
       await sample();
 
       const inFlight = new Set<Promise<void>>();
-      let ruleRun: { status: number; ms: number } | undefined;
+      let ruleRun: { status: number; ms: number; body?: unknown } | undefined;
       let late = 0;
       const ticks = Math.floor((SECONDS * 1000) / TICK_MS);
       for (let tick = 1; tick <= ticks; tick++) {
@@ -164,6 +167,9 @@ describe('mixed load at a steady rate', () => {
       const drainS = (Date.now() - drainStart) / 1000;
       await sample();
       const state = await endState(sys);
+      // The rule run asked for mid-load must have finished, not only been accepted.
+      const runId = (ruleRun?.body as { runId?: string } | undefined)?.runId;
+      const ruleRunStatus = runId ? String((await sys.one(`select status from rule_runs where id = $1`, [runId])).status) : 'none';
 
       const figures: Record<string, string | number> = { seconds: Math.round(elapsedS), requests: [...lat.values()].reduce((a, l) => a + l.length, 0) };
       figures.rps = Math.round((figures.requests as number) / elapsedS);
@@ -182,7 +188,7 @@ describe('mixed load at a steady rate', () => {
       figures.api_rss_mib = `${first.apiRss}->${mid.apiRss}->${last.apiRss}`;
       figures.worker_rss_mib = `${first.workerRss}->${mid.workerRss}->${last.workerRss}`;
       figures.late_ticks = late;
-      figures.rule_run = ruleRun?.status ?? 'none';
+      figures.rule_run = `${ruleRun?.status ?? 'none'}/${ruleRunStatus}`;
       figures.dup_first_week = state['dup.first_week'];
       figures.tasks = Object.entries(state).filter(([k]) => k.startsWith('tasks.')).map(([k, v]) => `${k.slice(6)}:${v}`).join(',');
       figures.outcome_ticks_without_a_task = noTask;
@@ -192,10 +198,15 @@ describe('mixed load at a steady rate', () => {
       // Memory trend: the second half should not keep climbing (end within 25% of the midpoint).
       const apiGrowth = last.apiRss / mid.apiRss;
       const workerGrowth = last.workerRss / mid.workerRss;
-      const held = errors.length === 0 && apiGrowth < 1.25 && workerGrowth < 1.25 && ruleRun?.status === 202 && state['dup.first_week'] === 0;
-      recordResult(`mixed load ${SECONDS} s`, held, figures, `lag samples (s:outbox/queue): ${samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 12)) === 0).map((x) => `${x.s}:${x.outbox}/${x.queue}`).join(' ')}`);
+      const maxOutbox = figures.max_outbox_backlog as number;
+      const lagHeld = maxOutbox <= MAX_OUTBOX_BACKLOG && drainS <= MAX_DRAIN_S;
+      const held = errors.length === 0 && apiGrowth < 1.25 && workerGrowth < 1.25 && ruleRun?.status === 202 && ruleRunStatus === 'completed' && lagHeld && state['dup.first_week'] === 0;
+      recordResult(`mixed load ${SECONDS} s`, held, figures, `bounds: outbox backlog <= ${MAX_OUTBOX_BACKLOG}, drained within ${MAX_DRAIN_S} s, rule run completed; lag samples (s:outbox/queue): ${samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 12)) === 0).map((x) => `${x.s}:${x.outbox}/${x.queue}`).join(' ')}`);
       expect(errors.slice(0, 20)).toEqual([]);
       expect(ruleRun?.status).toBe(202);
+      expect(ruleRunStatus).toBe('completed');
+      expect(maxOutbox).toBeLessThanOrEqual(MAX_OUTBOX_BACKLOG);
+      expect(drainS).toBeLessThanOrEqual(MAX_DRAIN_S);
       expect(state['dup.first_week']).toBe(0);
       expect(apiGrowth).toBeLessThan(1.25);
       expect(workerGrowth).toBeLessThan(1.25);

@@ -47,9 +47,15 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
       if (!process.env.KEEP_TEST_DB) await template?.drop();
     });
 
-    async function runRules(kill: boolean): Promise<{ state: Record<string, number>; kills: string[]; ms: number; afterKillMs: number }> {
-      const sys = await System.start(kill ? 'rules-kill' : 'rules-clean', { template: template.name });
+    // Intake in transactions of 100 alerts, so the ~700 alerts take several and a kill can land between two of them
+    // (with the default 1,000 one transaction takes them all and a kill lands before or after it, never inside).
+    const INTAKE_ENV = { CASE_INTAKE_BATCH: '100' };
+
+    async function runRules(kill: boolean): Promise<{ state: Record<string, number>; kills: string[]; ms: number; afterKillMs: number; runStatusAtKill?: string; takenAtKill?: number }> {
+      const sys = await System.start(kill ? 'rules-kill' : 'rules-clean', { template: template.name, env: INTAKE_ENV });
       const kills: string[] = [];
+      let runStatusAtKill: string | undefined;
+      let takenAtKill: number | undefined;
       try {
         const t0 = Date.now();
         let firstKillAt = t0;
@@ -60,13 +66,15 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
           await until('the run to start', async () => (await sys.one(`select status from rule_runs where id = $1`, [res.body.runId])).status !== 'queued');
           firstKillAt = Date.now();
           await sys.worker.kill9();
-          kills.push(`run ${(await sys.one(`select status from rule_runs where id = $1`, [res.body.runId])).status}, ${(await sys.one(`select count(*)::int as n from alerts`)).n} alerts`);
+          runStatusAtKill = (await sys.one(`select status from rule_runs where id = $1`, [res.body.runId])).status;
+          kills.push(`run ${runStatusAtKill}, ${(await sys.one(`select count(*)::int as n from alerts`)).n} alerts`);
           await sys.worker.start();
           // Second kill: in the middle of the case intake the new alerts trigger.
           const half = Math.max(1, Math.floor((expected['case_alerts'] ?? 2) / 2));
           await until('half the cases', async () => Number((await sys.one(`select count(*)::int as n from case_alerts`)).n) >= half, 600_000, 20);
           await sys.worker.kill9();
-          kills.push(`${(await sys.one(`select count(*)::int as n from case_alerts`)).n} of ${expected['case_alerts']} alerts taken into cases`);
+          takenAtKill = Number((await sys.one(`select count(*)::int as n from case_alerts`)).n);
+          kills.push(`${takenAtKill} of ${expected['case_alerts']} alerts taken into cases`);
           await sys.worker.start();
         }
         const quietMs = 4000;
@@ -75,7 +83,7 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
         const finishedAt = Date.now() - quietMs;
         const run = await sys.one(`select status from rule_runs where id = $1`, [res.body.runId]);
         expect(run.status).toBe('completed');
-        return { state: await endState(sys), kills, ms: Date.now() - t0, afterKillMs: finishedAt - firstKillAt };
+        return { state: await endState(sys), kills, ms: Date.now() - t0, afterKillMs: finishedAt - firstKillAt, runStatusAtKill, takenAtKill };
       } finally {
         await sys.close();
       }
@@ -87,12 +95,18 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
       expect(expected['case_alerts']).toBeGreaterThan(10);
       const faulty = await runRules(true);
       const same = JSON.stringify(faulty.state) === JSON.stringify(clean.state);
+      // The kills must have landed mid-work: the first while the run was running, the second between intake batches.
+      const midRun = faulty.runStatusAtKill === 'running';
+      const midIntake = faulty.takenAtKill !== undefined && faulty.takenAtKill > 0 && faulty.takenAtKill < clean.state['case_alerts'];
       recordResult(
         'worker kill -9 during a rule run and its case intake',
-        same && faulty.state['dup.open_cases'] === 0,
+        same && faulty.state['dup.open_cases'] === 0 && midRun && midIntake,
         { learners: LEARNERS, alerts_open: Object.entries(clean.state).filter(([k]) => /^alerts\..*\.open$/.test(k)).reduce((a, [, v]) => a + v, 0), case_alerts: clean.state['case_alerts'], tasks: Object.entries(clean.state).filter(([k]) => k.startsWith('tasks.')).reduce((a, [, v]) => a + v, 0), clean_ms: clean.ms, killed_ms: faulty.ms, first_kill_to_done_ms: faulty.afterKillMs },
-        `kills at: ${faulty.kills.join('; ')}`,
+        `kills at: ${faulty.kills.join('; ')} (intake 100 alerts per transaction; mid-run ${midRun ? 'yes' : 'NO'}, mid-intake ${midIntake ? 'yes' : 'NO'})`,
       );
+      expect(faulty.runStatusAtKill).toBe('running');
+      expect(faulty.takenAtKill).toBeGreaterThan(0);
+      expect(faulty.takenAtKill).toBeLessThan(clean.state['case_alerts']);
       expect(faulty.state).toEqual(clean.state);
       for (const [k, v] of Object.entries(faulty.state)) if (k.startsWith('dup.')) expect([k, v]).toEqual([k, 0]);
     });
