@@ -7,6 +7,8 @@ describe('bench assign (tiny)', () => {
     const { result } = await runTinyBenchmark('assign', run, { learners: 60, alerts: 120, advisors: 6, teams: 2, workers: 2, inprocess: true });
     expect(result).toMatch(/cases=60 /);
     expect(result).toMatch(/alerts=120 /);
+    // Three rounds on each side, the ratio of their medians.
+    expect(result).toMatch(/ rounds=3 ms_median=\d+ ms_min=\d+ ms_max=\d+ baseline_ms_median=\d+ /);
     const [, assigned] = /assigned=(\d+)/.exec(result)!;
     const [, pooled] = /pooled=(\d+)/.exec(result)!;
     expect(Number(assigned) + Number(pooled)).toBe(60);

@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type pg from 'pg';
 import type { BenchContext } from '../lib/bench-context.js';
+import { spread, spreadFigures, type Spread } from '../lib/stats.js';
 
 /**
- * `npm run bench -- assign [--alerts 10000] [--learners 5000] [--advisors 50] [--teams 5] [--workers 4] [--intake-concurrency 1] [--inprocess]`
+ * `npm run bench -- assign [--alerts 10000] [--learners 5000] [--advisors 50] [--teams 5] [--workers 4] [--intake-concurrency 1] [--rounds 3] [--inprocess]`
  *
  * 10,000 new alerts (two rules on each of 5,000 learners' enrolments) are committed with their `alert.opened`
  * outbox rows in one transaction, as a rule run does, while 4 real worker processes (dist/apps/worker) are
@@ -13,6 +14,8 @@ import type { BenchContext } from '../lib/bench-context.js';
  * (cases opened, assigned or pooled, alerts attached, tasks created, audited, events queued). Then the
  * invariants are checked, and the same rows (cases, case_alerts, tasks) are written by a plain
  * INSERT … SELECT into copies of the tables (same indexes, checks and foreign keys), for the ratio (target ≤ 5).
+ * Both sides run 3 rounds (careloop: cases, tasks and alerts removed between rounds, the alerts committed again);
+ * the ratio is of the medians.
  * `--inprocess` boots the workers inside this process instead (used by the tiny run in the test suite).
  */
 export async function run(ctx: BenchContext): Promise<void> {
@@ -31,33 +34,42 @@ export async function run(ctx: BenchContext): Promise<void> {
   ctx.progress(`starting ${workers} worker ${a.inprocess ? 'apps in-process' : 'processes'}`);
   const pool = a.inprocess ? await startInProcess(ctx, workers, concurrency) : await spawnWorkers(ctx, workers, concurrency);
   try {
-    ctx.progress(`committing ${alerts} alerts with their alert.opened events`);
-    const total = await insertAlerts(db, seeded.ruleKeys, alerts);
-    const t0 = Date.now();
-    let last = 0;
-    for (;;) {
-      // A cheap check every 20 ms; the count (for progress) only every 2 s, so polling takes little from the run.
-      const [{ pending }] = (await db.query(`select exists (select 1 from case_intake_queue) as pending`)).rows;
-      if (!pending) break;
-      if (Date.now() - last > 2000) {
-        const [{ waiting }] = (await db.query(`select count(*)::int as waiting from case_intake_queue`)).rows;
-        ctx.progress(`${total - waiting}/${total} alerts taken in`);
-        last = Date.now();
+    const rounds = Math.max(3, num(a.rounds, 3));
+    const times: number[] = [];
+    let total = 0;
+    let cases = 0;
+    for (let round = 1; round <= rounds; round++) {
+      if (round > 1) await resetIntake(db);
+      ctx.progress(`round ${round}/${rounds}: committing ${alerts} alerts with their alert.opened events`);
+      total = await insertAlerts(db, seeded.ruleKeys, alerts);
+      const t0 = Date.now();
+      let last = 0;
+      for (;;) {
+        // A cheap check every 20 ms; the count (for progress) only every 2 s, so polling takes little from the run.
+        const [{ pending }] = (await db.query(`select exists (select 1 from case_intake_queue) as pending`)).rows;
+        if (!pending) break;
+        if (Date.now() - last > 2000) {
+          const [{ waiting }] = (await db.query(`select count(*)::int as waiting from case_intake_queue`)).rows;
+          ctx.progress(`${total - waiting}/${total} alerts taken in`);
+          last = Date.now();
+        }
+        if (Date.now() - t0 > 15 * 60_000) throw new Error('timed out with alerts still waiting for intake');
+        await sleep(20);
       }
-      if (Date.now() - t0 > 15 * 60_000) throw new Error('timed out with alerts still waiting for intake');
-      await sleep(20);
+      times.push(Date.now() - t0);
+      cases = Number((await db.query(`select count(*)::int as cases from cases`)).rows[0].cases);
+      ctx.progress(`round ${round}/${rounds}: ${cases} cases from ${total} alerts in ${times.at(-1)} ms`);
+      const problems = await checkInvariants(db);
+      if (problems.length) throw new Error(`invariants violated:\n  - ${problems.join('\n  - ')}`);
     }
-    const ms = Date.now() - t0;
-    const [{ cases }] = (await db.query(`select count(*)::int as cases from cases`)).rows;
-    ctx.progress(`${cases} cases from ${total} alerts in ${ms} ms`);
-
-    const problems = await checkInvariants(db);
-    if (problems.length) throw new Error(`invariants violated:\n  - ${problems.join('\n  - ')}`);
-    ctx.progress('invariants hold: one open case per learner, one owner per case, nobody over capacity, every case assigned or pooled');
+    ctx.progress('invariants hold in every round: one open case per learner, one owner per case, nobody over capacity, every case assigned or pooled');
+    const careloop = spread(times);
+    const ms = careloop.median;
 
     // The baseline runs on a quiet database: the workers (idle by now, but polling) are stopped first.
     await pool.stop();
-    const baselineMs = await baseline(db);
+    const base = await baseline(db);
+    const baselineMs = base.median;
     const [{ assigned, pooled }] = (await db.query(`select count(*) filter (where advisor_id is not null)::int as assigned, count(*) filter (where advisor_id is null)::int as pooled from cases`)).rows;
     const rate = (cases * 1000) / Math.max(ms, 1);
     const baseRate = (cases * 1000) / Math.max(baselineMs, 1);
@@ -75,10 +87,11 @@ export async function run(ctx: BenchContext): Promise<void> {
         advisors,
         workers,
         intake_concurrency: concurrency,
-        ms,
-        baseline_ms: baselineMs,
+        rounds,
+        ...spreadFigures('ms', careloop),
+        ...spreadFigures('baseline_ms', base),
       },
-      notes: 'baseline: INSERT…SELECT of the same cases, case_alerts and tasks rows into copies of the tables with their indexes, checks and foreign keys; median of 3',
+      notes: 'careloop: median of 3 rounds, each from freshly committed alerts; baseline: INSERT…SELECT of the same cases, case_alerts and tasks rows into copies of the tables with their indexes, checks and foreign keys, median of 3',
     });
   } finally {
     await pool.stop();
@@ -199,7 +212,22 @@ async function checkInvariants(db: pg.Pool): Promise<string[]> {
  * same indexes, check constraints and foreign keys (writing a row into this schema costs its checks too). Three
  * rounds into fresh copies; the median counts.
  */
-async function baseline(db: pg.Pool): Promise<number> {
+/**
+ * Empties what intake wrote (cases, their alerts and tasks), the alerts and their outbox rows, and the advisors'
+ * last-assigned times, so the next round starts where the first did. The audit log stays (append-only, and read by
+ * nothing that assigns).
+ */
+async function resetIntake(db: pg.Pool): Promise<void> {
+  await db.query(`delete from case_alerts`);
+  await db.query(`delete from tasks`);
+  await db.query(`delete from cases`);
+  await db.query(`delete from alerts`);
+  await db.query(`delete from outbox`);
+  await db.query(`update staff set last_assigned_at = null`);
+  await db.query(`analyze`);
+}
+
+async function baseline(db: pg.Pool): Promise<Spread> {
   const rounds: number[] = [];
   for (let round = 0; round < 3; round++) {
     const tables = ['cases', 'case_alerts', 'tasks'];
@@ -240,7 +268,7 @@ async function baseline(db: pg.Pool): Promise<number> {
       client.release();
     }
   }
-  return rounds.sort((x, y) => x - y)[1];
+  return spread(rounds);
 }
 
 interface WorkerPool {
