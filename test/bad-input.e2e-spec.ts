@@ -5,13 +5,16 @@ import { TestApp } from '../libs/testing/index.js';
 import { fixturePath, seedTeamFixture, type TeamFixture, type TeamFixtureIds } from '../libs/testing/team-fixture.js';
 
 /**
- * Hostile input at every write endpoint (POST/PUT/PATCH/DELETE the app registers), property-based:
- * never a 5xx, every 400 names a field (or `body`), and a rejected request writes nothing (the row count of
- * every table is unchanged). Injection-shaped strings that are accepted come back as the same plain data.
+ * Hostile input at every write endpoint (POST/PUT/PATCH/DELETE the app registers): never a 5xx, every 400 names
+ * a field (the broken one, when one field was broken), and a rejected request writes nothing: a checksum of every
+ * table's rows is unchanged, also when a sync batch answers 200 with every item rejected. Injection-shaped strings
+ * that are accepted come back as the same plain data.
  *
- * Each route has a valid template body; the properties break one field at a time (wrong type, oversized,
- * deeply nested, unicode-heavy, injection-shaped), add unknown fields, send non-object JSON and malformed JSON,
- * and garble path ids. Runs are bounded (BAD_INPUT_RUNS, default 4 per property per route) with a fixed seed.
+ * Each route has a valid template body. First every field of it (top level, and the first nested item's) is broken
+ * with each of a fixed set of bad values (BAD_VALUES), so no field goes untried; then property-based runs break a
+ * field at random (wrong type, oversized, deeply nested, unicode-heavy, injection-shaped), add unknown fields, send
+ * non-object and malformed JSON, and garble path ids. The random runs are bounded (BAD_INPUT_RUNS, default 4 per
+ * property per route), seeded per route from BAD_INPUT_SEED so each route draws its own values.
  */
 const RUNS = Number(process.env.BAD_INPUT_RUNS ?? 4);
 const SEED = Number(process.env.BAD_INPUT_SEED ?? 20261125);
@@ -74,6 +77,51 @@ const INJECTIONS = [
 ];
 const UNICODE = ['王芳', '🧑‍🎓📚', 'ﷺ ﷽', '\u202egnp.exe', 'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǫ̗', 'ᚠᛇᚻ', '\uFEFF', '\u{10FFFF}'];
 
+/** Tried at every field of every template: wrong types, empties, an oversized string, injection, a bad date, a bad id. */
+const BAD_VALUES: Array<[string, unknown]> = [
+  ['null', null],
+  ['a number', 12345],
+  ['a boolean', true],
+  ['an empty string', ''],
+  ['an object', { nested: 'x' }],
+  ['an array', ['x', 1]],
+  ['a 70,000-character string', 'x'.repeat(70_000)],
+  ['an injection string', INJECTIONS[0]],
+  ['an impossible date', '2026-13-45T25:61:00Z'],
+  ['a malformed id', 'not-a-uuid'],
+];
+
+/** Every field a template has: top level, and each field of the first item of an array of objects. */
+function fieldPaths(template: Record<string, unknown>): string[][] {
+  const paths: string[][] = [];
+  for (const [k, v] of Object.entries(template)) {
+    paths.push([k]);
+    if (Array.isArray(v) && v[0] && typeof v[0] === 'object') for (const ik of Object.keys(v[0])) paths.push([k, '0', ik]);
+  }
+  return paths;
+}
+
+function withValue(template: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+  const body = structuredClone(template);
+  let target: any = body;
+  for (const seg of path.slice(0, -1)) target = target[seg];
+  target[path[path.length - 1]] = value;
+  return body;
+}
+
+/** Whether an error detail names the broken field (`items.0.name` may be reported as `items.0.name` or `name`). */
+function namesField(detail: string, broken: string): boolean {
+  const last = broken.split('.').pop()!;
+  return detail === broken || detail === last || detail.endsWith(`.${last}`) || broken.startsWith(`${detail}.`) || detail.startsWith(`${broken}.`) || detail.startsWith(`${broken}[`);
+}
+
+/** A per-route seed, so routes do not all draw the same values. */
+function routeSeed(route: string): number {
+  let h = SEED;
+  for (const ch of route) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+  return h;
+}
+
 const deepObject = (depth: number): unknown => (depth === 0 ? 'bottom' : { a: deepObject(depth - 1) });
 const deepArray = (depth: number): unknown => (depth === 0 ? [] : [deepArray(depth - 1)]);
 
@@ -96,18 +144,10 @@ const hostile: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Sets `value` at a field of the template: a top-level field, or a field of the first nested item. */
 function mutate(template: Record<string, unknown>, pick: number, value: unknown): { body: Record<string, unknown>; field: string } {
-  const body = structuredClone(template);
-  const paths: string[][] = [];
-  for (const [k, v] of Object.entries(body)) {
-    paths.push([k]);
-    if (Array.isArray(v) && v[0] && typeof v[0] === 'object') for (const ik of Object.keys(v[0])) paths.push([k, '0', ik]);
-  }
+  const paths = fieldPaths(template);
   if (!paths.length) return { body: { unexpected: value }, field: 'unexpected' };
   const path = paths[pick % paths.length];
-  let target: any = body;
-  for (const seg of path.slice(0, -1)) target = target[seg];
-  target[path[path.length - 1]] = value;
-  return { body, field: path.join('.') };
+  return { body: withValue(template, path, value), field: path.join('.') };
 }
 
 describe('bad input at every write endpoint', () => {
@@ -118,15 +158,16 @@ describe('bad input at every write endpoint', () => {
 
   const writeRoutes = () => registeredRoutes(app.api).filter((r) => r.method !== 'GET');
 
-  let known: Record<string, number> | undefined;
-  async function counts(): Promise<Record<string, number>> {
+  let known: Record<string, string> | undefined;
+  /** Per table, a checksum of all its rows: any insert, update or delete changes it. */
+  async function checksums(): Promise<Record<string, string>> {
     const [row] = await app.db.query(countSql);
-    return row.counts;
+    return row.sums;
   }
 
-  /** Sends one request and checks the invariants; returns the response. */
-  async function probe(route: string, method: string, path: string, send: { json?: unknown; raw?: string }, what: string) {
-    const before = (known ??= await counts());
+  /** Sends one request and checks the invariants; returns the response. `broken`: the one field that was broken. */
+  async function probe(route: string, method: string, path: string, send: { json?: unknown; raw?: string }, what: string, broken?: string) {
+    const before = (known ??= await checksums());
     let req = app.http()[method.toLowerCase() as 'post'](path).set(f.admin.auth);
     if (send.raw !== undefined) req = req.set('content-type', 'application/json').send(send.raw);
     else if (send.json !== undefined) req = req.set('content-type', 'application/json').send(JSON.stringify(send.json));
@@ -137,20 +178,28 @@ describe('bad input at every write endpoint', () => {
       const details = res.body?.details as Array<{ field?: unknown; message?: unknown }> | undefined;
       if (!details?.length || details.some((d) => typeof d.field !== 'string' || !d.field || typeof d.message !== 'string')) {
         problems.push(`${where}: 400 without field details: ${JSON.stringify(res.body).slice(0, 200)}`);
+      } else if (broken && !details.some((d) => namesField(String(d.field), broken))) {
+        problems.push(`${where}: 400 names ${details.map((d) => d.field).join(', ')}, not the broken field ${broken}`);
       }
     }
-    const after = await counts();
-    if (res.status >= 400) {
+    // A sync batch whose every item was rejected is a rejection too, though it answers 200.
+    const results = (res.status === 200 && Array.isArray(res.body?.results) ? res.body.results : []) as Array<{ status: string; errors?: Array<{ field?: string }> }>;
+    const allRejected = results.length > 0 && results.every((r) => r.status === 'rejected');
+    if (broken && allRejected && !results.some((r) => r.errors?.some((e) => namesField(String(e.field), broken)))) {
+      problems.push(`${where}: rejected items name ${results.flatMap((r) => r.errors?.map((e) => e.field) ?? []).join(', ')}, not the broken field ${broken}`);
+    }
+    const after = await checksums();
+    if (res.status >= 400 || allRejected) {
       // A failed login is counted (login throttling) and audited on purpose: the one write a rejection makes.
       const changed = Object.keys(after).filter((t) => after[t] !== before[t] && !(route === 'POST /api/v1/auth/login' && res.status === 401 && (t === 'login_failures' || t === 'audit_log')));
-      if (changed.length) problems.push(`${where}: rejected with ${res.status} but wrote to ${changed.join(', ')}`);
+      if (changed.length) problems.push(`${where}: rejected with ${res.status}${allRejected ? ' (every item)' : ''} but wrote to ${changed.join(', ')}`);
     }
     known = after;
     if (res.status < 500 && res.status !== 429 && res.body && typeof res.body === 'object' && !('statusCode' in res.body) && res.status >= 400) {
       problems.push(`${where}: ${res.status} without the uniform error body`);
     }
     // Sync answers 200 with per-item results: every rejected item names its fields.
-    for (const r of (res.status === 200 && Array.isArray(res.body?.results) ? res.body.results : []) as Array<{ status: string; errors?: Array<{ field?: string }> }>) {
+    for (const r of results) {
       if (r.status === 'rejected' && !(r.errors?.length && r.errors.every((e) => typeof e.field === 'string' && e.field))) {
         problems.push(`${where}: rejected item without field errors: ${JSON.stringify(r).slice(0, 200)}`);
       }
@@ -165,7 +214,7 @@ describe('bad input at every write endpoint', () => {
       `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition order by 1`,
     );
-    countSql = `select json_build_object(${tables.map((t) => `'${t.name}', (select count(*) from "${t.name}")::int`).join(', ')}) as counts`;
+    countSql = `select json_build_object(${tables.map((t) => `'${t.name}', (select count(*) || ':' || coalesce(md5(string_agg(x::text, ',' order by x::text)), '') from "${t.name}" x)`).join(', ')}) as sums`;
   });
   afterAll(async () => {
     await app?.close();
@@ -178,19 +227,26 @@ describe('bad input at every write endpoint', () => {
     expect(missing.map((r) => `add a template for ${r}`)).toEqual([]);
   });
 
-  it.each(Object.keys(TEMPLATES))('%s: never 5xx, every 400 names a field, a rejection writes nothing', async (route) => {
+  it.each(Object.keys(TEMPLATES))('%s: every field broken with every bad value, then random input: never 5xx, every 400 names the broken field, a rejection writes nothing', async (route) => {
     problems.length = 0;
     {
       const [method, url] = route.split(' ');
       const template = TEMPLATES[route]?.(f.ids) ?? {};
       const path = fixturePath(f.ids, url);
-      // One field broken at a time.
+      // Every field × every fixed bad value, one field broken at a time.
+      for (const fieldPath of fieldPaths(template)) {
+        const field = fieldPath.join('.');
+        for (const [name, value] of BAD_VALUES) {
+          await probe(route, method, path, { json: withValue(template, fieldPath, value) }, `field ${field} = ${name}`, field);
+        }
+      }
+      // Then random hostile values at random fields.
       await fc.assert(
         fc.asyncProperty(fc.nat(), hostile, async (pick, value) => {
           const { body, field } = mutate(template, pick, value);
           await probe(route, method, path, { json: body }, `field ${field}`);
         }),
-        { numRuns: RUNS, seed: SEED },
+        { numRuns: RUNS, seed: routeSeed(route) },
       );
       // Unknown fields, and whole bodies that are not the expected object at all.
       await fc.assert(
@@ -201,13 +257,13 @@ describe('bad input at every write endpoint', () => {
           const tooLarge = res.status === 413 && Buffer.byteLength(JSON.stringify({ ...template, [key]: value })) > limit;
           if (method !== 'DELETE' && route !== 'POST /api/v1/analytics/refresh' && res.status !== 400 && !tooLarge) problems.push(`${route}: unknown field ${JSON.stringify(key)} accepted with ${res.status}`);
         }),
-        { numRuns: RUNS, seed: SEED },
+        { numRuns: RUNS, seed: routeSeed(route) + 1 },
       );
       await fc.assert(
         fc.asyncProperty(fc.oneof(fc.anything({ maxDepth: 3 }), hostile), async (whole) => {
           await probe(route, method, path, { json: whole }, `body ${JSON.stringify(whole)?.slice(0, 40)}`);
         }),
-        { numRuns: RUNS, seed: SEED },
+        { numRuns: RUNS, seed: routeSeed(route) + 2 },
       );
       for (const raw of ['{"items": [', "{'single': 'quotes'}", '[]', '"text"', '{"__proto__": {"isAdmin": true}}', '{"constructor": {"prototype": {"x": 1}}}']) {
         await probe(route, method, path, { raw }, `raw ${JSON.stringify(raw)}`);

@@ -55,7 +55,13 @@ export class SlaPoliciesService {
 
   private async check(em: Parameters<DeskConfigRepository['insertPolicy']>[0], input: SlaPolicyInput, exceptId: string | null) {
     if (!(await this.repo.findCalendar(input.calendarId, em))) throw DomainError.field('calendarId', `calendar ${input.calendarId} does not exist`);
-    if (input.resolutionMinutes < input.firstResponseMinutes) throw DomainError.field('resolutionMinutes', 'must not be shorter than firstResponseMinutes');
+    if (input.resolutionMinutes < input.firstResponseMinutes) {
+      // Either of the two may be the one that is wrong: both are named.
+      throw DomainError.validation([
+        { field: 'resolutionMinutes', message: 'must not be shorter than firstResponseMinutes' },
+        { field: 'firstResponseMinutes', message: 'must not be longer than resolutionMinutes' },
+      ]);
+    }
     const conflict = await this.repo.policyConflict(em, input.name, input.position, exceptId);
     if (conflict === 'name') throw DomainError.conflict(`An SLA policy named "${input.name}" already exists`);
     if (conflict === 'position') throw DomainError.conflict(`Another SLA policy already has position ${input.position}`);

@@ -5,7 +5,9 @@ import { DomainError, type FieldError } from '../../../../libs/common/domain-err
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
-    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    // An unknown field with an empty name still gets a name a person can read.
+    const name = e.property === '' ? '(empty name)' : e.property;
+    const field = prefix ? `${prefix}.${name}` : name;
     if (e.constraints) {
       for (const [kind, message] of Object.entries(e.constraints)) {
         out.push({ field, message: kind === 'whitelistValidation' ? 'is not a known field' : message.replace(/^\S+\s/, '') });

@@ -1,25 +1,26 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, MaxLength } from 'class-validator';
 import { LIFECYCLE_STAGES } from '../../../../libs/learners/lifecycle.js';
 import { PageQueryDto } from '../http/pagination.dto.js';
+import { Optional } from '../http/optional.js';
 
 const RISKS = ['low', 'medium', 'high'] as const;
 
 export class ListLearnersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'Wang', description: 'search by name, phone, email or external id' })
-  @IsOptional() @IsString() @MaxLength(200)
+  @Optional() @IsString() @MaxLength(200)
   q?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'owner advisor' })
-  @IsOptional() @IsUUID()
+  @Optional() @IsUUID()
   advisorId?: string;
 
   @ApiPropertyOptional({ enum: LIFECYCLE_STAGES })
-  @IsOptional() @IsIn(LIFECYCLE_STAGES)
+  @Optional() @IsIn(LIFECYCLE_STAGES)
   stage?: (typeof LIFECYCLE_STAGES)[number];
 
   @ApiPropertyOptional({ enum: RISKS, description: 'highest severity of open alerts (none: low)' })
-  @IsOptional() @IsIn(RISKS)
+  @Optional() @IsIn(RISKS)
   risk?: (typeof RISKS)[number];
 }
 

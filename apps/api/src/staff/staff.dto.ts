@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { WeeklyHours } from '../../../../libs/common/working-hours.js';
 import { PageQueryDto } from '../http/pagination.dto.js';
+import { Optional } from '../http/optional.js';
 
 const ROLES = ['admin', 'supervisor', 'advisor'] as const;
 const STATUSES = ['active', 'away', 'inactive'] as const;
@@ -10,11 +11,11 @@ const HOURS_EXAMPLE = { mon: [['09:00', '12:00'], ['13:30', '17:30']], tue: [['0
 
 export class CreateTeamDto {
   @ApiProperty({ example: 'Team North' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() supervisorId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() supervisorId?: string;
 }
 
 export class UpdateTeamDto {
-  @ApiPropertyOptional({ example: 'Team North' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ example: 'Team North' }) @Optional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
   @ApiPropertyOptional({
     type: String,
     format: 'uuid',
@@ -25,7 +26,7 @@ export class UpdateTeamDto {
   @IsOptional()
   @IsUUID()
   supervisorId?: string | null;
-  @ApiPropertyOptional({ example: 'Chen Jing takes over the team', description: 'why (kept in the audit log)' }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
+  @ApiPropertyOptional({ example: 'Chen Jing takes over the team', description: 'why (kept in the audit log)' }) @Optional() @IsString() @MaxLength(1000) reason?: string;
 }
 
 export class CreateStaffDto {
@@ -33,32 +34,32 @@ export class CreateStaffDto {
   @ApiProperty({ example: 'Li Wei' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
   @ApiProperty({ example: 'a long passphrase', minLength: 8 }) @IsString() @MinLength(8) @MaxLength(200) password: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: (typeof ROLES)[number];
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() teamId?: string;
-  @ApiPropertyOptional({ example: 60, default: 60, description: 'open cases this person can hold' }) @IsOptional() @IsInt() @Min(0) @Max(10000) capacity?: number;
-  @ApiPropertyOptional({ type: [String], example: ['programming'] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true }) skills?: string[];
-  @ApiPropertyOptional({ example: 'Asia/Shanghai' }) @IsOptional() @IsString() @MaxLength(64) timezone?: string;
-  @ApiPropertyOptional({ example: HOURS_EXAMPLE }) @IsOptional() @IsObject() workingHours?: WeeklyHours;
-  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() teamId?: string;
+  @ApiPropertyOptional({ example: 60, default: 60, description: 'open cases this person can hold' }) @Optional() @IsInt() @Min(0) @Max(10000) capacity?: number;
+  @ApiPropertyOptional({ type: [String], example: ['programming'] }) @Optional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true }) skills?: string[];
+  @ApiPropertyOptional({ example: 'Asia/Shanghai' }) @Optional() @IsString() @MaxLength(64) timezone?: string;
+  @ApiPropertyOptional({ example: HOURS_EXAMPLE }) @Optional() @IsObject() workingHours?: WeeklyHours;
+  @ApiPropertyOptional({ enum: STATUSES }) @Optional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
 }
 
 export class UpdateStaffDto {
-  @ApiPropertyOptional({ example: 'li.wei@school.example' }) @IsOptional() @IsEmail() @MaxLength(254) email?: string;
-  @ApiPropertyOptional({ example: 'Li Wei' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional({ example: 'a new long passphrase' }) @IsOptional() @IsString() @MinLength(8) @MaxLength(200) password?: string;
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: (typeof ROLES)[number];
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() teamId?: string;
-  @ApiPropertyOptional({ example: 45 }) @IsOptional() @IsInt() @Min(0) @Max(10000) capacity?: number;
-  @ApiPropertyOptional({ example: ['programming', 'english'], type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true }) skills?: string[];
-  @ApiPropertyOptional({ example: 'Asia/Shanghai' }) @IsOptional() @IsString() @MaxLength(64) timezone?: string;
-  @ApiPropertyOptional({ example: HOURS_EXAMPLE }) @IsOptional() @IsObject() workingHours?: WeeklyHours;
-  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
-  @ApiPropertyOptional({ example: 'moved to the evening shift', description: 'why (kept in the audit log)' }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
+  @ApiPropertyOptional({ example: 'li.wei@school.example' }) @Optional() @IsEmail() @MaxLength(254) email?: string;
+  @ApiPropertyOptional({ example: 'Li Wei' }) @Optional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ example: 'a new long passphrase' }) @Optional() @IsString() @MinLength(8) @MaxLength(200) password?: string;
+  @ApiPropertyOptional({ enum: ROLES }) @Optional() @IsIn(ROLES) role?: (typeof ROLES)[number];
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() teamId?: string;
+  @ApiPropertyOptional({ example: 45 }) @Optional() @IsInt() @Min(0) @Max(10000) capacity?: number;
+  @ApiPropertyOptional({ example: ['programming', 'english'], type: [String] }) @Optional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true }) skills?: string[];
+  @ApiPropertyOptional({ example: 'Asia/Shanghai' }) @Optional() @IsString() @MaxLength(64) timezone?: string;
+  @ApiPropertyOptional({ example: HOURS_EXAMPLE }) @Optional() @IsObject() workingHours?: WeeklyHours;
+  @ApiPropertyOptional({ enum: STATUSES }) @Optional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
+  @ApiPropertyOptional({ example: 'moved to the evening shift', description: 'why (kept in the audit log)' }) @Optional() @IsString() @MaxLength(1000) reason?: string;
 }
 
 export class ListStaffQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() teamId?: string;
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: (typeof ROLES)[number];
-  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() teamId?: string;
+  @ApiPropertyOptional({ enum: ROLES }) @Optional() @IsIn(ROLES) role?: (typeof ROLES)[number];
+  @ApiPropertyOptional({ enum: STATUSES }) @Optional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
 }
 
 export class StaffViewDto {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { WEBHOOK_EVENTS } from '../../../../libs/outbox/subscriptions.js';
+import { Optional } from '../http/optional.js';
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'https://school.example/careloop-hook' }) @IsString() @MaxLength(2000) url: string;
@@ -9,15 +10,15 @@ export class CreateWebhookDto {
   events: string[];
   @ApiProperty({ example: 'whsec_9f8e7d6c5b4a3210', minLength: 16, description: 'HMAC-SHA256 key for x-careloop-signature' }) @IsString() @MinLength(16) @MaxLength(500) secret: string;
   @ApiPropertyOptional({ example: 10, default: 10, description: 'consecutive failed deliveries before the webhook is disabled' })
-  @IsOptional() @IsInt() @Min(1) @Max(1000) disableAfterFailures?: number;
+  @Optional() @IsInt() @Min(1) @Max(1000) disableAfterFailures?: number;
 }
 
 export class UpdateWebhookDto {
-  @ApiPropertyOptional({ example: 'https://school.example/careloop-hook' }) @IsOptional() @IsString() @MaxLength(2000) url?: string;
+  @ApiPropertyOptional({ example: 'https://school.example/careloop-hook' }) @Optional() @IsString() @MaxLength(2000) url?: string;
   @ApiPropertyOptional({ type: [String], enum: WEBHOOK_EVENTS })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(WEBHOOK_EVENTS.length) @IsIn(WEBHOOK_EVENTS, { each: true })
+  @Optional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(WEBHOOK_EVENTS.length) @IsIn(WEBHOOK_EVENTS, { each: true })
   events?: string[];
-  @ApiPropertyOptional({ example: 'whsec_0a1b2c3d4e5f6789', minLength: 16 }) @IsOptional() @IsString() @MinLength(16) @MaxLength(500) secret?: string;
-  @ApiPropertyOptional({ example: true, description: 'true re-enables a disabled webhook (and resets its failure count)' }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ example: 20 }) @IsOptional() @IsInt() @Min(1) @Max(1000) disableAfterFailures?: number;
+  @ApiPropertyOptional({ example: 'whsec_0a1b2c3d4e5f6789', minLength: 16 }) @Optional() @IsString() @MinLength(16) @MaxLength(500) secret?: string;
+  @ApiPropertyOptional({ example: true, description: 'true re-enables a disabled webhook (and resets its failure count)' }) @Optional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ example: 20 }) @Optional() @IsInt() @Min(1) @Max(1000) disableAfterFailures?: number;
 }
