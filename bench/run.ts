@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createBenchContext, parseArgs, type BenchContext } from './lib/bench-context.js';
 
 /**
- * `npm run bench -- <name> [--learners N] [--events N] [--no-record]`: each benchmark lives in bench/<name>/index.ts
+ * `npm run bench -- <name> [--learners N] [--events N] [--no-record] [--tiny]`: each benchmark lives in bench/<name>/index.ts
  * and exports `run(ctx)`; it measures careloop against a baseline in the same run and ends with one RESULT line,
  * appended to bench/RESULTS.md unless `--no-record` (trying a change out: a scratch database, nothing written).
  */
@@ -15,7 +15,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const mod: { run(ctx: BenchContext): Promise<void> } = await import(`./${name}/index.js`);
-  const ctx = await createBenchContext(name, args, { record: args.noRecord !== true });
+  // --tiny: the small runs inside npm test (bench/lib/tiny-run.ts): labelled <name>_tiny, a scratch database, not recorded.
+  const tiny = args.tiny === true;
+  const ctx = await createBenchContext(tiny ? `${name}_tiny` : name, args, { record: args.noRecord !== true && !tiny });
   try {
     await mod.run(ctx);
   } finally {
