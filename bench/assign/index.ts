@@ -214,16 +214,15 @@ async function checkInvariants(db: pg.Pool): Promise<string[]> {
  */
 /**
  * Empties what intake wrote (cases, their alerts and tasks), the alerts and their outbox rows, and the advisors'
- * last-assigned times, so the next round starts where the first did. The audit log stays (append-only, and read by
+ * last-assigned times, so the next round starts where the first did: same tables, no dead rows. The audit log stays (append-only, and read by
  * nothing that assigns).
  */
 async function resetIntake(db: pg.Pool): Promise<void> {
-  await db.query(`delete from case_alerts`);
-  await db.query(`delete from tasks`);
-  await db.query(`delete from cases`);
-  await db.query(`delete from alerts`);
-  await db.query(`delete from outbox`);
+  // TRUNCATE, not DELETE: with autovacuum off (as on the benchmark machine) deleted rows stay behind as dead tuples
+  // and each round got slower than the last (2.7 s, 7 s, 70 s in one measured run).
+  await db.query(`truncate case_alerts, tasks, cases, case_intake_queue, alert_feedback, alerts, outbox`);
   await db.query(`update staff set last_assigned_at = null`);
+  await db.query(`vacuum analyze staff`);
   await db.query(`analyze`);
 }
 
