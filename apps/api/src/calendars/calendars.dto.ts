@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { WEEKDAYS, type WeeklyHours } from '../../../../libs/common/working-hours.js';
+import { HOLIDAY_PRESETS, type HolidayPreset } from '../../../../libs/tickets/holiday-presets.js';
 import { TICKET_CATEGORIES, TICKET_PRIORITIES } from '../../../../libs/tickets/ticket.types.js';
 import { Optional } from '../http/optional.js';
 
@@ -15,6 +16,10 @@ export class CreateCalendarDto {
   @ApiPropertyOptional({ type: [String], example: ['2026-10-01'] }) @Optional() @IsArray() @ArrayMaxSize(2000) holidays?: string[];
   @ApiPropertyOptional({ type: [String], example: ['2026-10-10'], description: 'make-up working days (weekend dates worked)' }) @Optional() @IsArray() @ArrayMaxSize(2000) workdays?: string[];
   @ApiPropertyOptional({ enum: WEEKDAYS, default: 'mon', description: 'whose hours make-up days use' }) @Optional() @IsIn(WEEKDAYS) makeUpHoursFrom?: (typeof WEEKDAYS)[number];
+  @ApiPropertyOptional({ enum: HOLIDAY_PRESETS, description: 'add official public holidays: cn = mainland China (days off and make-up working days, from the State Council notices); needs years' })
+  @Optional() @IsIn(HOLIDAY_PRESETS) preset?: HolidayPreset;
+  @ApiPropertyOptional({ type: [Number], example: [2026], description: 'the years of the preset to add; a year the data does not hold yet answers 400 naming it' })
+  @Optional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @IsInt({ each: true }) @Min(1900, { each: true }) @Max(2100, { each: true }) years?: number[];
 }
 
 export class UpdateCalendarDto {
@@ -24,6 +29,10 @@ export class UpdateCalendarDto {
   @ApiPropertyOptional({ example: ['2026-10-01', '2026-10-02'], type: [String] }) @Optional() @IsArray() @ArrayMaxSize(2000) holidays?: string[];
   @ApiPropertyOptional({ example: ['2026-10-10'], type: [String] }) @Optional() @IsArray() @ArrayMaxSize(2000) workdays?: string[];
   @ApiPropertyOptional({ enum: WEEKDAYS }) @Optional() @IsIn(WEEKDAYS) makeUpHoursFrom?: (typeof WEEKDAYS)[number];
+  @ApiPropertyOptional({ enum: HOLIDAY_PRESETS, description: 'add official public holidays: cn = mainland China (days off and make-up working days, from the State Council notices); needs years' })
+  @Optional() @IsIn(HOLIDAY_PRESETS) preset?: HolidayPreset;
+  @ApiPropertyOptional({ type: [Number], example: [2026], description: 'the years of the preset to add; a year the data does not hold yet answers 400 naming it' })
+  @Optional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @IsInt({ each: true }) @Min(1900, { each: true }) @Max(2100, { each: true }) years?: number[];
 }
 
 export class SlaMatchDto {

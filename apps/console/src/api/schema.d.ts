@@ -4696,6 +4696,18 @@ export interface components {
              * @enum {string}
              */
             makeUpHoursFrom: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+            /**
+             * @description add official public holidays: cn = mainland China (days off and make-up working days, from the State Council notices); needs years
+             * @enum {string}
+             */
+            preset?: "cn";
+            /**
+             * @description the years of the preset to add; a year the data does not hold yet answers 400 naming it
+             * @example [
+             *       2026
+             *     ]
+             */
+            years?: number[];
         };
         CalendarViewDto: {
             /**
@@ -4871,6 +4883,18 @@ export interface components {
             workdays?: string[];
             /** @enum {string} */
             makeUpHoursFrom?: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+            /**
+             * @description add official public holidays: cn = mainland China (days off and make-up working days, from the State Council notices); needs years
+             * @enum {string}
+             */
+            preset?: "cn";
+            /**
+             * @description the years of the preset to add; a year the data does not hold yet answers 400 naming it
+             * @example [
+             *       2026
+             *     ]
+             */
+            years?: number[];
         };
         SlaMatchDto: {
             /** @enum {string} */
