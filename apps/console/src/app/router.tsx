@@ -14,6 +14,8 @@ const CasePage = lazy(() => import('../features/case/components/CasePage').then(
 const LearnerPage = lazy(() => import('../features/case/components/LearnerPage').then((m) => ({ default: m.LearnerPage })));
 const LearnerSearchPage = lazy(() => import('../features/learners/components/LearnerSearchPage').then((m) => ({ default: m.LearnerSearchPage })));
 const BulkCasesPage = lazy(() => import('../features/board/components/BulkCasesPage').then((m) => ({ default: m.BulkCasesPage })));
+const CalendarsPage = lazy(() => import('../features/admin/components/CalendarsPage').then((m) => ({ default: m.CalendarsPage })));
+const CalendarPage = lazy(() => import('../features/admin/components/CalendarPage').then((m) => ({ default: m.CalendarPage })));
 const BulkTasksPage = lazy(() => import('../features/board/components/BulkTasksPage').then((m) => ({ default: m.BulkTasksPage })));
 const TicketsPage = lazy(() => import('../features/tickets/components/TicketsPage').then((m) => ({ default: m.TicketsPage })));
 const TicketPage = lazy(() => import('../features/tickets/components/TicketPage').then((m) => ({ default: m.TicketPage })));
@@ -46,6 +48,8 @@ export const router = createBrowserRouter(
         { path: 'learners', element: page(<LearnerSearchPage />) },
         { path: 'board/cases', element: page(<BulkCasesPage />) },
         { path: 'board/tasks', element: page(<BulkTasksPage />) },
+        { path: 'admin/calendars', element: page(<CalendarsPage />) },
+        { path: 'admin/calendars/:calendarId', element: page(<CalendarPage />) },
         { path: 'tickets', element: page(<TicketsPage />) },
         { path: 'tickets/:ticketId', element: page(<TicketPage />) },
         { path: 'learners/:learnerId', element: page(<LearnerPage OutcomeDialog={OutcomeDialog} />) },

@@ -1,0 +1,100 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { ADMIN, screenshot, seriousA11yViolations, signIn, startConsoleSchool, waitForText, type ConsoleSchool } from './console-school.js';
+
+/**
+ * The admin's calendars in Chromium against the real app: a calendar made with the official public holidays of
+ * mainland China shows the 2026 National Day week as holidays and the make-up days as working days; a year the data
+ * does not hold is refused at the Years field in words; a single day can be added by hand.
+ */
+describe('console: admin calendars (Chromium)', () => {
+  let school: ConsoleSchool;
+  const contexts: BrowserContext[] = [];
+  const adminPage = async (path: string, locale?: string): Promise<Page> => {
+    const context = await school.chromium.newContext(locale ? { locale } : {});
+    contexts.push(context);
+    const page = await context.newPage();
+    await signIn(page, school.baseUrl, ADMIN.email, ADMIN.password, path);
+    await page.getByRole('main').waitFor();
+    return page;
+  };
+  const day = (page: Page, date: string) => page.locator(`td[data-date="${date}"]`);
+
+  beforeAll(async () => {
+    school = await startConsoleSchool();
+  }, 300_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await school?.close();
+  });
+
+  it('creates a calendar with the China preset and shows the 2026 National Day week as holidays, the make-up days as working days', async () => {
+    const page = await adminPage('/console/');
+    await page.getByRole('navigation').getByRole('link', { name: 'Calendars' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Calendars' }).waitFor();
+    const form = page.getByRole('form', { name: 'New calendar' });
+    await form.getByRole('textbox', { name: 'Name' }).fill('China support hours');
+    await form.getByRole('textbox', { name: 'Years' }).fill('2026');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await form.getByRole('button', { name: 'Create calendar' }).click();
+    await page.waitForURL(/\/console\/admin\/calendars\/[0-9a-f-]{36}/);
+    await page.goto(`${page.url().split('?')[0]}?month=2026-10`);
+    const grid = page.getByRole('table', { name: 'October 2026' });
+    await grid.waitFor();
+    for (let d = 1; d <= 7; d++) await waitForText(day(page, `2026-10-0${d}`), 'Holiday');
+    await waitForText(day(page, '2026-10-08'), 'Working day');
+    await waitForText(day(page, '2026-10-10'), 'Make-up working day'); // a Saturday worked
+    await waitForText(day(page, '2026-10-11'), 'Day off');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'calendar-en');
+    // The month before: Mid-Autumn off, Sunday 20 September worked.
+    await page.getByRole('button', { name: 'Previous month' }).click();
+    await page.getByRole('table', { name: 'September 2026' }).waitFor();
+    await waitForText(day(page, '2026-09-20'), 'Make-up working day');
+    await waitForText(day(page, '2026-09-25'), 'Holiday');
+    expect(new URL(page.url()).searchParams.get('month')).toBe('2026-09');
+    // What the page shows is what the API holds.
+    const id = page.url().split('/').pop()!.split('?')[0];
+    const login = await school.app.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
+    const cal = (await school.app.http().get(`/api/v1/calendars/${id}`).set({ Authorization: `Bearer ${login.body.accessToken}` }).expect(200)).body;
+    expect(cal.holidays).toEqual(expect.arrayContaining(['2026-10-01', '2026-10-07', '2026-09-25']));
+    expect(cal.workdays).toEqual(expect.arrayContaining(['2026-09-20', '2026-10-10']));
+  }, 120_000);
+
+  it('says at the Years field that 2027 is not published yet, and lets the admin add a day by hand', async () => {
+    const page = await adminPage('/console/admin/calendars');
+    await page.getByRole('table', { name: 'Calendars' }).getByRole('link', { name: 'China support hours' }).click();
+    await page.waitForURL(/\/console\/admin\/calendars\/[0-9a-f-]{36}/);
+    const preset = page.getByRole('form', { name: 'Official public holidays of mainland China' });
+    await preset.getByRole('textbox', { name: 'Years' }).fill('2027');
+    await preset.getByRole('button', { name: 'Load holidays' }).click();
+    await waitForText(preset, "2027: not published in careloop's holiday data yet");
+    await expectInvalid(preset.getByRole('textbox', { name: 'Years' }));
+    // By hand: 1 January 2027 off.
+    await page.goto(`${page.url().split('?')[0]}?month=2027-01`);
+    await page.getByRole('table', { name: 'January 2027' }).waitFor();
+    await waitForText(day(page, '2027-01-01'), 'Working day');
+    const add = page.getByRole('form', { name: 'A single day' });
+    await add.getByLabel('Date').fill('2027-01-01');
+    await add.getByRole('combobox', { name: 'Kind of day' }).selectOption('holiday');
+    await add.getByRole('button', { name: 'Save day' }).click();
+    await waitForText(day(page, '2027-01-01'), 'Holiday');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  }, 120_000);
+
+  it('reads in Chinese (screenshot)', async () => {
+    const page = await adminPage('/console/admin/calendars');
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+    await page.getByRole('table', { name: 'Calendars' }).getByRole('link', { name: 'China support hours' }).click();
+    await page.waitForURL(/\/console\/admin\/calendars\/[0-9a-f-]{36}/);
+    await page.goto(`${page.url().split('?')[0]}?month=2026-10`);
+    await waitForText(day(page, '2026-10-01'), '节假日');
+    await waitForText(day(page, '2026-10-10'), '调休上班');
+    await waitForText(page.getByRole('main'), '中国大陆法定节假日');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'calendar-zh');
+  }, 120_000);
+});
+
+async function expectInvalid(locator: import('playwright-core').Locator): Promise<void> {
+  expect(await locator.getAttribute('aria-invalid')).toBe('true');
+}
