@@ -37,7 +37,12 @@ export function Layout() {
           )}
           <NavLink to="/tickets">{t('layout.nav.tickets')}</NavLink>
           <NavLink to="/learners">{t('layout.nav.learners')}</NavLink>
-          {current?.staff.role === 'admin' && <NavLink to="/admin/calendars">{t('layout.nav.calendars')}</NavLink>}
+          {current?.staff.role === 'admin' && (
+            <>
+              <NavLink to="/admin/people">{t('layout.nav.people')}</NavLink>
+              <NavLink to="/admin/calendars">{t('layout.nav.calendars')}</NavLink>
+            </>
+          )}
         </nav>
         <form role="search" className="topbar-search" onSubmit={search}>
           <label htmlFor="global-search" className="visually-hidden">

@@ -14,6 +14,8 @@ const CasePage = lazy(() => import('../features/case/components/CasePage').then(
 const LearnerPage = lazy(() => import('../features/case/components/LearnerPage').then((m) => ({ default: m.LearnerPage })));
 const LearnerSearchPage = lazy(() => import('../features/learners/components/LearnerSearchPage').then((m) => ({ default: m.LearnerSearchPage })));
 const BulkCasesPage = lazy(() => import('../features/board/components/BulkCasesPage').then((m) => ({ default: m.BulkCasesPage })));
+const PeoplePage = lazy(() => import('../features/admin/components/PeoplePage').then((m) => ({ default: m.PeoplePage })));
+const PersonPage = lazy(() => import('../features/admin/components/PersonPage').then((m) => ({ default: m.PersonPage })));
 const CalendarsPage = lazy(() => import('../features/admin/components/CalendarsPage').then((m) => ({ default: m.CalendarsPage })));
 const CalendarPage = lazy(() => import('../features/admin/components/CalendarPage').then((m) => ({ default: m.CalendarPage })));
 const BulkTasksPage = lazy(() => import('../features/board/components/BulkTasksPage').then((m) => ({ default: m.BulkTasksPage })));
@@ -48,6 +50,8 @@ export const router = createBrowserRouter(
         { path: 'learners', element: page(<LearnerSearchPage />) },
         { path: 'board/cases', element: page(<BulkCasesPage />) },
         { path: 'board/tasks', element: page(<BulkTasksPage />) },
+        { path: 'admin/people', element: page(<PeoplePage />) },
+        { path: 'admin/people/:staffId', element: page(<PersonPage />) },
         { path: 'admin/calendars', element: page(<CalendarsPage />) },
         { path: 'admin/calendars/:calendarId', element: page(<CalendarPage />) },
         { path: 'tickets', element: page(<TicketsPage />) },

@@ -2,11 +2,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { ADMIN, screenshot, seriousA11yViolations, signIn, startConsoleSchool, waitForText, type ConsoleSchool } from './console-school.js';
 
 /**
- * The admin's calendars in Chromium against the real app: a calendar made with the official public holidays of
+ * The admin's settings in Chromium against the real app. People: a split shift saved and shown again. Calendars: a calendar made with the official public holidays of
  * mainland China shows the 2026 National Day week as holidays and the make-up days as working days; a year the data
  * does not hold is refused at the Years field in words; a single day can be added by hand.
  */
-describe('console: admin calendars (Chromium)', () => {
+describe('console: admin settings (Chromium)', () => {
   let school: ConsoleSchool;
   const contexts: BrowserContext[] = [];
   const adminPage = async (path: string, locale?: string): Promise<Page> => {
@@ -79,6 +79,38 @@ describe('console: admin calendars (Chromium)', () => {
     await add.getByRole('button', { name: 'Save day' }).click();
     await waitForText(day(page, '2027-01-01'), 'Holiday');
     expect(await seriousA11yViolations(page)).toEqual([]);
+  }, 120_000);
+
+  it("saves an advisor's split shift and shows it again; a line that is not hours is refused before sending", async () => {
+    const page = await adminPage('/console/');
+    await page.getByRole('navigation').getByRole('link', { name: 'People' }).click();
+    const people = page.getByRole('table', { name: 'People' });
+    await people.waitFor();
+    await page.getByRole('table', { name: 'Teams' }).waitFor();
+    const row = people.locator('tbody tr').filter({ hasText: 'Advisor' }).first();
+    const name = (await row.getByRole('link').first().textContent())!;
+    await row.getByRole('link').first().click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    const form = page.getByRole('form', { name: 'Edit person' });
+    const monday = form.getByRole('textbox', { name: 'Hours on Monday' });
+    await monday.fill('9 to 5');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await waitForText(form, 'Write the hours as 09:00-12:00, 13:30-17:30.');
+    await monday.fill('09:00-12:00, 14:00-18:00');
+    await form.getByRole('textbox', { name: 'Reason' }).fill('split shift from Monday');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await waitForText(form.getByRole('status'), 'Saved.');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    await page.waitForFunction(() => (document.querySelector('input[aria-label="Hours on Monday"]') as HTMLInputElement | null)?.value === '09:00-12:00, 14:00-18:00');
+    const id = page.url().split('/').pop()!;
+    const login = await school.app.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
+    const staff = (await school.app.http().get(`/api/v1/staff/${id}`).set({ Authorization: `Bearer ${login.body.accessToken}` }).expect(200)).body;
+    expect(staff.workingHours.mon).toEqual([['09:00', '12:00'], ['14:00', '18:00']]);
+    const audit = (await school.app.http().get(`/api/v1/audit?entity=staff&entityId=${id}`).set({ Authorization: `Bearer ${login.body.accessToken}` }).expect(200)).body.items as Array<{ reason: string | null }>;
+    expect(audit.some((a) => a.reason === 'split shift from Monday')).toBe(true);
+    await screenshot(page, 'person-en');
   }, 120_000);
 
   it('reads in Chinese (screenshot)', async () => {
