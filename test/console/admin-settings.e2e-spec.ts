@@ -31,6 +31,14 @@ describe('console: admin settings (Chromium)', () => {
     const page = await adminPage('/console/');
     await page.getByRole('navigation').getByRole('link', { name: 'Calendars' }).click();
     await page.getByRole('heading', { level: 1, name: 'Calendars' }).waitFor();
+    // The SLA policies, in the order they are tried, as the API has them (the demo school loads two).
+    const policies = page.getByRole('table', { name: 'SLA policies' });
+    await policies.waitFor();
+    const login0 = await school.app.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
+    const apiPolicies = (await school.app.http().get('/api/v1/sla-policies').set({ Authorization: `Bearer ${login0.body.accessToken}` }).expect(200)).body as Array<{ name: string; position: number }>;
+    expect(apiPolicies.length).toBeGreaterThan(0);
+    const shown = await policies.locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(shown).toEqual([...apiPolicies].sort((a, b) => a.position - b.position).map((p) => p.name));
     const form = page.getByRole('form', { name: 'New calendar' });
     await form.getByRole('textbox', { name: 'Name' }).fill('China support hours');
     await form.getByRole('textbox', { name: 'Years' }).fill('2026');
@@ -103,7 +111,7 @@ describe('console: admin settings (Chromium)', () => {
     await waitForText(form.getByRole('status'), 'Saved.');
     await page.reload();
     await page.getByRole('heading', { level: 1, name }).waitFor();
-    await page.waitForFunction(() => (document.querySelector('input[aria-label="Hours on Monday"]') as HTMLInputElement | null)?.value === '09:00-12:00, 14:00-18:00');
+    await page.waitForFunction(`document.querySelector('input[aria-label="Hours on Monday"]')?.value === '09:00-12:00, 14:00-18:00'`);
     const id = page.url().split('/').pop()!;
     const login = await school.app.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
     const staff = (await school.app.http().get(`/api/v1/staff/${id}`).set({ Authorization: `Bearer ${login.body.accessToken}` }).expect(200)).body;
@@ -111,6 +119,31 @@ describe('console: admin settings (Chromium)', () => {
     const audit = (await school.app.http().get(`/api/v1/audit?entity=staff&entityId=${id}`).set({ Authorization: `Bearer ${login.body.accessToken}` }).expect(200)).body.items as Array<{ reason: string | null }>;
     expect(audit.some((a) => a.reason === 'split shift from Monday')).toBe(true);
     await screenshot(page, 'person-en');
+  }, 120_000);
+
+  it('shows a new API key once, with a copy button, and never again; the key works', async () => {
+    const page = await adminPage('/console/');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: school.baseUrl });
+    await page.getByRole('navigation').getByRole('link', { name: 'API keys' }).click();
+    const form = page.getByRole('form', { name: 'New API key' });
+    await form.getByRole('textbox', { name: 'Name' }).fill('LMS nightly sync');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const once = page.getByRole('status', { name: 'New key' });
+    await waitForText(once, 'Copy this key now.');
+    const key = (await once.locator('code').textContent())!.trim();
+    expect(key.length).toBeGreaterThan(20);
+    await once.getByRole('button', { name: 'Copy key' }).click();
+    await waitForText(once, 'Copied');
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(key);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    // The key works for what it was made for.
+    await school.app.http().put('/api/v1/sync/courses').set({ Authorization: `Bearer ${key}` }).send({ items: [] }).expect(200);
+    // Once dismissed, and after a reload, only its prefix is shown.
+    await once.getByRole('button', { name: /I have stored it/ }).click();
+    await page.reload();
+    const table = page.getByRole('table', { name: 'API keys' });
+    await waitForText(table, 'LMS nightly sync');
+    expect(await page.content()).not.toContain(key);
   }, 120_000);
 
   it('reads in Chinese (screenshot)', async () => {

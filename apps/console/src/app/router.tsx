@@ -16,6 +16,7 @@ const LearnerSearchPage = lazy(() => import('../features/learners/components/Lea
 const BulkCasesPage = lazy(() => import('../features/board/components/BulkCasesPage').then((m) => ({ default: m.BulkCasesPage })));
 const PeoplePage = lazy(() => import('../features/admin/components/PeoplePage').then((m) => ({ default: m.PeoplePage })));
 const PersonPage = lazy(() => import('../features/admin/components/PersonPage').then((m) => ({ default: m.PersonPage })));
+const ApiKeysPage = lazy(() => import('../features/admin/components/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })));
 const CalendarsPage = lazy(() => import('../features/admin/components/CalendarsPage').then((m) => ({ default: m.CalendarsPage })));
 const CalendarPage = lazy(() => import('../features/admin/components/CalendarPage').then((m) => ({ default: m.CalendarPage })));
 const BulkTasksPage = lazy(() => import('../features/board/components/BulkTasksPage').then((m) => ({ default: m.BulkTasksPage })));
@@ -53,6 +54,7 @@ export const router = createBrowserRouter(
         { path: 'admin/people', element: page(<PeoplePage />) },
         { path: 'admin/people/:staffId', element: page(<PersonPage />) },
         { path: 'admin/calendars', element: page(<CalendarsPage />) },
+        { path: 'admin/api-keys', element: page(<ApiKeysPage />) },
         { path: 'admin/calendars/:calendarId', element: page(<CalendarPage />) },
         { path: 'tickets', element: page(<TicketsPage />) },
         { path: 'tickets/:ticketId', element: page(<TicketPage />) },

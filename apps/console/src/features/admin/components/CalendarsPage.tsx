@@ -7,6 +7,7 @@ import { useI18n } from '../../../i18n/i18n';
 import { useCalendars, useCreateCalendar, type CreateCalendarBody, type Weekday } from '../api/calendars';
 import { hoursFromTexts, HoursEditor } from './HoursEditor';
 import { parseYears, yearsError } from './PresetBox';
+import { SlaPolicies } from './SlaPolicies';
 
 const OFFICE: Record<Weekday, string> = { mon: '09:00-18:00', tue: '09:00-18:00', wed: '09:00-18:00', thu: '09:00-18:00', fri: '09:00-18:00', sat: '', sun: '' };
 
@@ -49,6 +50,7 @@ export function CalendarsPage() {
           </tbody>
         </table>
       )}
+      {calendars.data && <SlaPolicies calendars={calendars.data} />}
       <NewCalendar />
     </section>
   );
