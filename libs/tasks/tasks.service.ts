@@ -37,8 +37,8 @@ export interface QueueLearner {
 
 /**
  * A call on the queue: what the list shows and acts on, nothing more (the queue is read all day, so every byte is
- * paid many times). Every call on it is scheduled (a logged call leaves the queue); the learner is `learner.id`. The task's full record (enrolment, slot end, parent, audit times,
- * an outcome's details) is GET /tasks/:id.
+ * paid many times). Every call on it is scheduled (a logged call leaves the queue); the learner is `learner.id`.
+ * The task's full record (enrolment, slot end, parent, audit times, an outcome's details) is GET /tasks/:id.
  */
 export interface QueueTask {
   id: string;
