@@ -146,6 +146,38 @@ describe('console: admin settings (Chromium)', () => {
     expect(await page.content()).not.toContain(key);
   }, 120_000);
 
+  it("shows a webhook's delivery log as the API has it: status, attempts, last answer or error", async () => {
+    const login = await school.app.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
+    const auth = { Authorization: `Bearer ${login.body.accessToken}` };
+    const hook = (await school.app.http().post('/api/v1/webhooks').set(auth).send({ url: 'https://hooks.example/careloop', events: ['case.escalated'], secret: 'console-test-webhook-secret' }).expect(201)).body;
+    // Two deliveries as the worker leaves them: one answered 200 at once, one that failed three times.
+    const [ok, bad] = await school.app.db.query(
+      `insert into webhook_deliveries (webhook_id, outbox_id, event_type, occurred_at, payload) values ($1, 910000001, 'case.escalated', now(), '{}'), ($1, 910000002, 'case.escalated', now(), '{}') returning id`,
+      [hook.id],
+    );
+    await school.app.db.query(`update webhook_deliveries set status = 'delivered', attempts = 1, last_status_code = 200, delivered_at = now() where id = $1`, [ok.id]);
+    await school.app.db.query(`update webhook_deliveries set status = 'failed', attempts = 3, last_status_code = null, last_error = 'connection refused' where id = $1`, [bad.id]);
+    const api = (await school.app.http().get(`/api/v1/webhooks/${hook.id}/deliveries`).set(auth).expect(200)).body.items as Array<{ id: string; status: string; attempts: number }>;
+    expect(api.map((d) => d.status).sort()).toEqual(['delivered', 'failed']);
+
+    const page = await adminPage('/console/');
+    await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click();
+    const hooks = page.getByRole('table', { name: 'Webhooks' });
+    await waitForText(hooks, 'https://hooks.example/careloop');
+    await hooks.getByRole('row').filter({ hasText: 'https://hooks.example/careloop' }).getByRole('button', { name: 'Delivery log' }).click();
+    const log = page.getByRole('table', { name: 'Delivery log' });
+    await log.waitFor();
+    expect(await log.locator('tbody tr').count()).toBe(api.length);
+    const okRow = log.locator(`tr[data-delivery="${ok.id}"]`);
+    const badRow = log.locator(`tr[data-delivery="${bad.id}"]`);
+    await waitForText(okRow, 'Delivered');
+    await waitForText(okRow, 'HTTP 200');
+    await waitForText(badRow, 'Failed');
+    await waitForText(badRow, 'connection refused');
+    expect((await badRow.locator('td').nth(2).textContent())?.trim()).toBe('3');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  }, 120_000);
+
   it('reads in Chinese (screenshot)', async () => {
     const page = await adminPage('/console/admin/calendars');
     await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');

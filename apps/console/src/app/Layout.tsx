@@ -42,6 +42,7 @@ export function Layout() {
               <NavLink to="/admin/people">{t('layout.nav.people')}</NavLink>
               <NavLink to="/admin/calendars">{t('layout.nav.calendars')}</NavLink>
               <NavLink to="/admin/api-keys">{t('layout.nav.keys')}</NavLink>
+              <NavLink to="/admin/webhooks">{t('layout.nav.webhooks')}</NavLink>
             </>
           )}
         </nav>

@@ -16,6 +16,7 @@ const LearnerSearchPage = lazy(() => import('../features/learners/components/Lea
 const BulkCasesPage = lazy(() => import('../features/board/components/BulkCasesPage').then((m) => ({ default: m.BulkCasesPage })));
 const PeoplePage = lazy(() => import('../features/admin/components/PeoplePage').then((m) => ({ default: m.PeoplePage })));
 const PersonPage = lazy(() => import('../features/admin/components/PersonPage').then((m) => ({ default: m.PersonPage })));
+const WebhooksPage = lazy(() => import('../features/admin/components/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
 const ApiKeysPage = lazy(() => import('../features/admin/components/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })));
 const CalendarsPage = lazy(() => import('../features/admin/components/CalendarsPage').then((m) => ({ default: m.CalendarsPage })));
 const CalendarPage = lazy(() => import('../features/admin/components/CalendarPage').then((m) => ({ default: m.CalendarPage })));
@@ -55,6 +56,7 @@ export const router = createBrowserRouter(
         { path: 'admin/people/:staffId', element: page(<PersonPage />) },
         { path: 'admin/calendars', element: page(<CalendarsPage />) },
         { path: 'admin/api-keys', element: page(<ApiKeysPage />) },
+        { path: 'admin/webhooks', element: page(<WebhooksPage />) },
         { path: 'admin/calendars/:calendarId', element: page(<CalendarPage />) },
         { path: 'tickets', element: page(<TicketsPage />) },
         { path: 'tickets/:ticketId', element: page(<TicketPage />) },

@@ -28,3 +28,20 @@ export function useRevokeApiClient() {
 export function useSlaPolicies() {
   return useQuery({ queryKey: ['sla-policies'], queryFn: ({ signal }) => call(api.GET('/api/v1/sla-policies', { signal })) });
 }
+
+export type WebhookView = Schemas['WebhookViewDto'];
+export type DeliveryView = Schemas['DeliveryViewDto'];
+
+export function useWebhooks() {
+  return useQuery({ queryKey: ['webhooks'], queryFn: ({ signal }) => call(api.GET('/api/v1/webhooks', { signal })), refetchInterval: 30_000 });
+}
+
+/** A webhook's delivery log, newest first, refreshed every 10 s while it is open. */
+export function useDeliveries(webhookId: string | undefined) {
+  return useQuery({
+    queryKey: ['webhooks', webhookId, 'deliveries'],
+    enabled: !!webhookId,
+    queryFn: ({ signal }) => call(api.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id: webhookId! }, query: { limit: 100 } }, signal })),
+    refetchInterval: 10_000,
+  });
+}
