@@ -32,7 +32,13 @@ export async function runTinyBenchmark(name: string, args: BenchArgs): Promise<{
     child.on('close', resolve);
   });
   const lines = out.split('\n').filter(Boolean);
-  if (code !== 0) throw new Error(`npm run bench -- ${name} --tiny exited with ${code}:\n${err.split('\n').slice(-25).join('\n')}`);
+  if (code !== 0) {
+    // The first lines that name an error (what went wrong), then the end (where it stopped): an error printed with its
+    // objects can run to hundreds of lines, and the tail alone may show only a dumped client.
+    const errLines = err.split('\n');
+    const firstErrors = errLines.filter((l) => /error|Error|failed|refused|terminated/.test(l) && !/^\s+at /.test(l)).slice(0, 8);
+    throw new Error(`npm run bench -- ${name} --tiny exited with ${code}:\n${firstErrors.join('\n')}\n…\n${errLines.slice(-15).join('\n')}`);
+  }
   const result = lines.find((l) => l.startsWith(`RESULT ${name}_tiny `));
   if (!result) throw new Error(`the ${name} benchmark printed no RESULT line; it printed:\n${lines.join('\n')}\n${err.split('\n').slice(-10).join('\n')}`);
   // What the benchmark itself printed: not the app's JSON log lines.
