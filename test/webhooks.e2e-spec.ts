@@ -179,4 +179,51 @@ describe('webhooks and learner reminders', () => {
     const enabled = await app.http().patch(`/api/v1/webhooks/${id}`).set(admin.auth).send({ enabled: true });
     expect(enabled.body).toMatchObject({ enabled: true, consecutiveFailures: 0, disabledAt: null });
   });
+
+  it('redelivers a failed delivery once, with fresh attempts, its log going on; refuses a delivered one and a disabled webhook', async () => {
+    const created = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url, events: ['case.escalated'], secret: SECRET });
+    const id = created.body.id;
+    const [failed] = await app.db.query(
+      `insert into webhook_deliveries (webhook_id, outbox_id, event_type, occurred_at, payload, status, attempts, last_status_code, last_error)
+       values ($1, 900000101, 'case.escalated', now(), '{"caseId":"c-redeliver"}', 'failed', 6, 500, 'HTTP 500') returning id`,
+      [id],
+    );
+    const redeliver = (webhookId: string, deliveryId: string, auth = admin.auth) => app.http().post(`/api/v1/webhooks/${webhookId}/deliveries/${deliveryId}/redeliver`).set(auth);
+    const advisor = await app.staff.create('advisor');
+    expect((await redeliver(id, failed.id, advisor.auth)).status).toBe(403);
+    expect((await redeliver(id, 'not-a-uuid')).status).toBe(400);
+    expect((await redeliver(id, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    const other = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url, events: ['case.escalated'], secret: SECRET });
+    expect((await redeliver(other.body.id, failed.id)).status).toBe(404); // not this webhook's delivery
+
+    const first = await redeliver(id, failed.id);
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ queued: true, delivery: { id: failed.id, status: 'pending', attempts: 6 } });
+    const delivered = await eventually(async () => {
+      const log = await app.http().get(`/api/v1/webhooks/${id}/deliveries`).set(admin.auth);
+      const d = log.body.items.find((x: { id: string }) => x.id === failed.id);
+      return d?.status === 'delivered' ? d : undefined;
+    }, 30_000);
+    expect(delivered).toMatchObject({ attempts: 7, lastStatusCode: 200, lastError: null });
+    expect(delivered.attemptLog.map((a: { attempt: number; statusCode: number }) => [a.attempt, a.statusCode])).toEqual([[7, 200]]);
+    expect(hook.received.filter((r) => JSON.parse(r.body).data?.caseId === 'c-redeliver')).toHaveLength(1);
+    // Delivered: a repeated request sends nothing again.
+    const again = await redeliver(id, failed.id);
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/delivered/);
+    const audit = await app.http().get(`/api/v1/audit?entity=webhook&entityId=${id}`).set(admin.auth);
+    expect(audit.body.items.filter((a: { action: string }) => a.action === 'webhook.delivery_redelivered')).toHaveLength(1);
+
+    // A disabled webhook's failed delivery waits until the webhook is enabled again.
+    const [skipped] = await app.db.query(
+      `insert into webhook_deliveries (webhook_id, outbox_id, event_type, occurred_at, payload, status, attempts, last_error)
+       values ($1, 900000102, 'case.escalated', now(), '{"caseId":"c-disabled"}', 'skipped', 0, 'webhook disabled') returning id`,
+      [id],
+    );
+    await app.http().patch(`/api/v1/webhooks/${id}`).set(admin.auth).send({ enabled: false }).expect(200);
+    const refused = await redeliver(id, skipped.id);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/disabled/);
+    expect((await app.db.query(`select status from webhook_deliveries where id = $1`, [skipped.id]))[0].status).toBe('skipped');
+  }, 60_000);
 });

@@ -124,14 +124,25 @@ export class WebhooksRepository {
     return { before, after: (await this.findById(webhookId, em))! };
   }
 
-  listDeliveries(webhookId: string, after: { createdAt: string; id: string } | undefined, limit: number): Promise<Array<DeliveryRow & { attempt_log: unknown }>> {
+  /** A webhook's deliveries with their attempt logs, newest first (or the one delivery `onlyId`). */
+  listDeliveries(webhookId: string, after: { createdAt: string; id: string } | undefined, limit: number, onlyId?: string): Promise<Array<DeliveryRow & { attempt_log: unknown }>> {
+    const params: unknown[] = [webhookId, limit + 1];
+    const where = ['d.webhook_id = $1'];
+    if (after) {
+      params.push(after.createdAt, after.id);
+      where.push(`(d.created_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    if (onlyId) {
+      params.push(onlyId);
+      where.push(`d.id = $${params.length}`);
+    }
     return this.dataSource.query(
       `select d.*, (select coalesce(json_agg(json_build_object('attempt', a.attempt, 'at', a.at, 'statusCode', a.status_code, 'error', a.error, 'durationMs', a.duration_ms) order by a.id), '[]'::json)
                       from webhook_delivery_attempts a where a.delivery_id = d.id) as attempt_log
          from webhook_deliveries d
-        where d.webhook_id = $1 ${after ? `and (d.created_at, d.id) < ($3::timestamptz, $4::uuid)` : ''}
+        where ${where.join(' and ')}
         order by d.created_at desc, d.id desc limit $2`,
-      after ? [webhookId, limit + 1, after.createdAt, after.id] : [webhookId, limit + 1],
+      params,
     );
   }
 }

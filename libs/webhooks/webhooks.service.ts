@@ -116,19 +116,33 @@ export class WebhooksService {
     const limit = pageLimit(page.limit);
     const after = decodeCursor(page.cursor, 2);
     const rows = await this.repo.listDeliveries(id, after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined, limit);
-    return toPage(rows, limit, (r) => [new Date(r.created_at).toISOString(), r.id], (r) => ({
-      id: r.id,
-      webhookId: r.webhook_id,
-      eventId: String(r.outbox_id),
-      eventType: r.event_type,
-      status: r.status,
-      attempts: r.attempts,
-      lastStatusCode: r.last_status_code,
-      lastError: r.last_error,
-      deliveredAt: r.delivered_at ? new Date(r.delivered_at).toISOString() : null,
-      createdAt: new Date(r.created_at).toISOString(),
-      attemptLog: ((r.attempt_log as DeliveryView['attemptLog']) ?? []).map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
-    }));
+    return toPage(rows, limit, (r) => [new Date(r.created_at).toISOString(), r.id], toDeliveryView);
+  }
+
+  /**
+   * Sends a failed or skipped delivery again, with a fresh set of attempts (admin, audited). Its attempt log goes
+   * on from where it stopped. A delivery still pending is on its way: it is left as it is (and its job queued again
+   * under the same id, which BullMQ ignores when the job exists), so a repeated request sends nothing twice. A
+   * delivered one is not sent again (409); neither is one whose webhook is disabled (409: re-enable it first).
+   */
+  async redeliver(actor: Actor, webhookId: string, deliveryId: string): Promise<{ delivery: DeliveryView; queued: boolean }> {
+    requireAdmin(actor);
+    const webhook = await this.repo.findById(webhookId);
+    if (!webhook) throw DomainError.notFound('webhook', webhookId);
+    const outcome = await this.dataSource.transaction(async (em) => {
+      const d = await this.repo.findDelivery(deliveryId, em, true);
+      if (!d || d.webhook_id !== webhookId) throw DomainError.notFound('delivery', deliveryId);
+      if (d.status === 'delivered') throw DomainError.conflict('This delivery was delivered; it is not sent twice');
+      if (d.status === 'pending') return { queued: false, attempts: d.attempts };
+      if (!webhook.enabled) throw DomainError.conflict('The webhook is disabled; re-enable it before redelivering');
+      await em.query(`update webhook_deliveries set status = 'pending', updated_at = now() where id = $1`, [deliveryId]);
+      await this.audit.record(em, { actor, action: 'webhook.delivery_redelivered', entity: 'webhook', entityId: webhookId, before: { deliveryId, status: d.status, attempts: d.attempts }, after: { deliveryId, status: 'pending', attempts: d.attempts } });
+      return { queued: true, attempts: d.attempts };
+    });
+    // Keyed by the attempts made so far: each redelivery gets its own job, a replay of the same one the same job.
+    await this.queues.enqueue('webhooks.deliver', { deliveryId }, { jobId: jobId('whd', deliveryId, 'r', outcome.attempts), attempts: WEBHOOK_DELIVERY_ATTEMPTS });
+    const [row] = await this.repo.listDeliveries(webhookId, undefined, 1, deliveryId);
+    return { delivery: toDeliveryView(row), queued: outcome.queued };
   }
 
   /** webhooks.fan-out: one delivery row per subscribed webhook (unique per outbox row), each enqueued by its id. */
@@ -184,7 +198,8 @@ export class WebhooksService {
     return this.dataSource.transaction(async (em) => {
       const current = await this.repo.findDelivery(deliveryId, em, true);
       if (!current || current.status !== 'pending') return 'skipped';
-      await this.repo.recordAttempt(em, { deliveryId, attempt, statusCode, error, durationMs });
+      // Numbered by the delivery's attempts, which go on across redeliveries (the job's own count starts again).
+      await this.repo.recordAttempt(em, { deliveryId, attempt: current.attempts + 1, statusCode, error, durationMs });
       if (ok) {
         await this.repo.updateDelivery(em, deliveryId, { status: 'delivered', attempts: current.attempts + 1, statusCode, error: null, deliveredAt: new Date() });
         await this.repo.resetFailures(em, webhook.id);
@@ -203,6 +218,22 @@ export class WebhooksService {
       return 'failed';
     });
   }
+}
+
+function toDeliveryView(r: DeliveryRow & { attempt_log?: unknown }): DeliveryView {
+  return {
+    id: r.id,
+    webhookId: r.webhook_id,
+    eventId: String(r.outbox_id),
+    eventType: r.event_type,
+    status: r.status,
+    attempts: r.attempts,
+    lastStatusCode: r.last_status_code,
+    lastError: r.last_error,
+    deliveredAt: r.delivered_at ? new Date(r.delivered_at).toISOString() : null,
+    createdAt: new Date(r.created_at).toISOString(),
+    attemptLog: ((r.attempt_log as DeliveryView['attemptLog']) ?? []).map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
+  };
 }
 
 function requireAdmin(actor: Actor): void {

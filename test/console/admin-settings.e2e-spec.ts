@@ -146,10 +146,30 @@ describe('console: admin settings (Chromium)', () => {
     expect(await page.content()).not.toContain(key);
   }, 120_000);
 
-  it("shows a webhook's delivery log as the API has it: status, attempts, last answer or error", async () => {
+  it("adds a webhook, shows its delivery log as the API has it (status, attempts, last answer or error), and redelivers a failed event", async () => {
     const login = await school.app.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
     const auth = { Authorization: `Bearer ${login.body.accessToken}` };
-    const hook = (await school.app.http().post('/api/v1/webhooks').set(auth).send({ url: 'https://hooks.example/careloop', events: ['case.escalated'], secret: 'console-test-webhook-secret' }).expect(201)).body;
+    const page = await adminPage('/console/');
+    await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
+    const form = page.getByRole('form', { name: 'New webhook' });
+    // Checked before sending: every missing field said at its field.
+    await form.getByRole('button', { name: 'Create webhook' }).click();
+    await waitForText(form, 'Choose at least one event.');
+    await waitForText(form, 'At least 16 characters.');
+    await form.getByRole('textbox', { name: 'Receiver URL' }).fill('ftp://hooks.example/careloop');
+    await form.getByRole('checkbox', { name: 'case.escalated' }).check();
+    await form.getByLabel('Signing secret').fill('console-test-webhook-secret');
+    await form.getByRole('button', { name: 'Create webhook' }).click();
+    await waitForText(form, 'must be an http:// or https:// URL'); // the API's words, at the URL field
+    await form.getByRole('textbox', { name: 'Receiver URL' }).fill('https://hooks.example/careloop');
+    await form.getByRole('button', { name: 'Create webhook' }).click();
+    const hooks = page.getByRole('table', { name: 'Webhooks' });
+    await waitForText(hooks, 'https://hooks.example/careloop');
+    const listed = (await school.app.http().get('/api/v1/webhooks').set(auth).expect(200)).body as Array<{ id: string; url: string; events: string[]; secretHint: string }>;
+    const hook = listed.find((w) => w.url === 'https://hooks.example/careloop')!;
+    expect(hook).toMatchObject({ events: ['case.escalated'], secretHint: '…cret' });
+
     // Two deliveries as the worker leaves them: one answered 200 at once, one that failed three times.
     const [ok, bad] = await school.app.db.query(
       `insert into webhook_deliveries (webhook_id, outbox_id, event_type, occurred_at, payload) values ($1, 910000001, 'case.escalated', now(), '{}'), ($1, 910000002, 'case.escalated', now(), '{}') returning id`,
@@ -160,11 +180,7 @@ describe('console: admin settings (Chromium)', () => {
     const api = (await school.app.http().get(`/api/v1/webhooks/${hook.id}/deliveries`).set(auth).expect(200)).body.items as Array<{ id: string; status: string; attempts: number }>;
     expect(api.map((d) => d.status).sort()).toEqual(['delivered', 'failed']);
 
-    const page = await adminPage('/console/');
-    await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click();
-    const hooks = page.getByRole('table', { name: 'Webhooks' });
-    await waitForText(hooks, 'https://hooks.example/careloop');
-    await hooks.getByRole('row').filter({ hasText: 'https://hooks.example/careloop' }).getByRole('button', { name: 'Delivery log' }).click();
+    await page.reload();
     const log = page.getByRole('table', { name: 'Delivery log' });
     await log.waitFor();
     expect(await log.locator('tbody tr').count()).toBe(api.length);
@@ -175,7 +191,16 @@ describe('console: admin settings (Chromium)', () => {
     await waitForText(badRow, 'Failed');
     await waitForText(badRow, 'connection refused');
     expect((await badRow.locator('td').nth(2).textContent())?.trim()).toBe('3');
+    // Only a failed or skipped delivery can be sent again.
+    expect(await okRow.getByRole('button', { name: /Redeliver/ }).count()).toBe(0);
     expect(await seriousA11yViolations(page)).toEqual([]);
+    await badRow.getByRole('button', { name: 'Redeliver case.escalated #910000002' }).click();
+    await waitForText(page.getByRole('status').filter({ hasText: 'Sent again' }), 'new attempts are on their way');
+    const after = (await school.app.http().get(`/api/v1/webhooks/${hook.id}/deliveries`).set(auth).expect(200)).body.items.find((d: { id: string }) => d.id === bad.id);
+    expect(after.status === 'pending' || after.attempts > 3).toBe(true);
+    const audit = (await school.app.http().get(`/api/v1/audit?entity=webhook&entityId=${hook.id}`).set(auth).expect(200)).body.items as Array<{ action: string }>;
+    expect(audit.map((a) => a.action)).toContain('webhook.delivery_redelivered');
+    await screenshot(page, 'webhooks-en');
   }, 120_000);
 
   it('reads in Chinese (screenshot)', async () => {

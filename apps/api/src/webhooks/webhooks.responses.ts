@@ -39,3 +39,8 @@ export class DeliveryViewDto {
 }
 
 export class DeliveryPageDto extends pageOf(DeliveryViewDto, 'DeliveryPageBase') {}
+
+export class RedeliveryDto {
+  @ApiProperty({ type: DeliveryViewDto, description: 'the delivery, pending again' }) delivery: DeliveryViewDto;
+  @ApiProperty({ example: true, description: 'false when the delivery was still pending (on its way): nothing new was queued' }) queued: boolean;
+}

@@ -45,3 +45,37 @@ export function useDeliveries(webhookId: string | undefined) {
     refetchInterval: 10_000,
   });
 }
+
+/** Sends a failed or skipped delivery again (the API leaves a pending one on its way, and refuses a delivered one). */
+export function useRedeliver(webhookId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (deliveryId: string) => call(api.POST('/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver', { params: { path: { id: webhookId, deliveryId } } })),
+    onSettled: () => void client.invalidateQueries({ queryKey: ['webhooks', webhookId, 'deliveries'] }),
+  });
+}
+
+export type WebhookEvent = Schemas['CreateWebhookDto']['events'][number];
+/** Every event a webhook can subscribe to: a record over the API's enum, so a missing or unknown one fails to compile. */
+const EVENTS: Record<WebhookEvent, true> = {
+  'alert.opened': true, 'alert.cleared': true, 'case.opened': true, 'case.assigned': true, 'case.escalated': true, 'case.resolved': true,
+  'task.due': true, 'learner.reminder': true, 'ticket.created': true, 'ticket.sla_warning': true, 'ticket.escalated': true,
+  'enrollment.created': true, 'enrollment.status_changed': true,
+};
+export const WEBHOOK_EVENTS = Object.keys(EVENTS) as WebhookEvent[];
+
+export function useCreateWebhook() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas['CreateWebhookDto']) => call(api.POST('/api/v1/webhooks', { body })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['webhooks'] }),
+  });
+}
+
+export function useUpdateWebhook() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: Schemas['UpdateWebhookDto'] & { id: string }) => call(api.PATCH('/api/v1/webhooks/{id}', { params: { path: { id } }, body })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['webhooks'] }),
+  });
+}
