@@ -21,6 +21,7 @@ describe('analytics (hand-counted school)', () => {
   let app: TestApp;
   let admin: TestStaff;
   let supA: TestStaff;
+  let teamB: string;
   let supB: TestStaff;
   let advA1: TestStaff;
   let advA2: TestStaff;
@@ -103,6 +104,7 @@ describe('analytics (hand-counted school)', () => {
     const a = await app.staff.teamWithPeople(3);
     const b = await app.staff.teamWithPeople(1);
     [supA, supB] = [a.supervisor, b.supervisor];
+    teamB = b.team.id;
     [advA1, advA2, advA3] = a.advisors;
     [advB1] = b.advisors;
     await addCourse('C1', a.team.id);
@@ -432,6 +434,25 @@ describe('analytics (hand-counted school)', () => {
     const viaKey = await app.http().get('/api/v1/analytics/retention').query({ courseId: course.C1 }).set({ Authorization: `Bearer ${key.body.key}` });
     expect(viaKey.status).toBe(200);
     expect(viaKey.body.total.enrolments).toBe(11);
+  });
+
+  it("narrows every report to one team with teamId: an admin sees what that team's supervisor sees; a team outside the scope is 404", async () => {
+    for (const path of ['retention', 'first-week', 'rules', 'churn-reasons', 'tickets']) {
+      const asSupervisor = await app.http().get(`/api/v1/analytics/${path}`).set(supB.auth).expect(200);
+      const asAdmin = await app.http().get(`/api/v1/analytics/${path}`).query({ teamId: teamB }).set(admin.auth).expect(200);
+      const strip = (r: Record<string, unknown>) => ({ ...r, asOf: undefined });
+      expect(strip(asAdmin.body)).toEqual(strip(asSupervisor.body));
+      expect((await app.http().get(`/api/v1/analytics/${path}`).query({ teamId: teamB }).set(supA.auth)).status).toBe(404);
+      expect((await app.http().get(`/api/v1/analytics/${path}`).query({ teamId: randomUUID() }).set(admin.auth)).status).toBe(404);
+      const bad = await app.http().get(`/api/v1/analytics/${path}`).query({ teamId: 'nope' }).set(admin.auth);
+      expect(bad.status).toBe(400);
+      expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('teamId');
+    }
+    // Team B holds course C2's two enrolments only; the school as a whole holds more.
+    const whole = await app.http().get('/api/v1/analytics/retention').set(admin.auth).expect(200);
+    const b = await app.http().get('/api/v1/analytics/retention').query({ teamId: teamB }).set(admin.auth).expect(200);
+    expect(b.body.total.enrolments).toBe(2);
+    expect(whole.body.total.enrolments).toBeGreaterThan(2);
   });
 
   it('rejects bad filters with 400 naming the field', async () => {

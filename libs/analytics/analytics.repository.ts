@@ -199,6 +199,10 @@ export class AnalyticsRepository {
     );
   }
 
+  async teamExists(teamId: string): Promise<boolean> {
+    return (await this.q(`select 1 from teams where id = $1`, [teamId])).length > 0;
+  }
+
   /** Is this course visible in the scope? (false also when it does not exist) */
   async courseVisible(courseId: string, teamIds: string[] | null): Promise<{ id: string; title: string } | null> {
     const [r] = await this.q<{ id: string; title: string }>(

@@ -134,7 +134,7 @@ export class AnalyticsService {
   // ---- retention ------------------------------------------------------------------------------
 
   async retention(actor: Actor, q: PeriodQuery & { cohort?: 'week' | 'month'; weeks?: number }): Promise<RetentionReport> {
-    const teamIds = this.scope(actor);
+    const teamIds = await this.scopeTo(actor, q.teamId);
     const period = this.days(q);
     await this.checkCourse(q.courseId, teamIds);
     const by = q.cohort ?? 'month';
@@ -163,7 +163,7 @@ export class AnalyticsService {
   // ---- first week and holdout -----------------------------------------------------------------
 
   async firstWeek(actor: Actor, q: PeriodQuery & { horizonDays?: Horizon }): Promise<FirstWeekReport> {
-    const teamIds = this.scope(actor);
+    const teamIds = await this.scopeTo(actor, q.teamId);
     const period = this.days(q);
     await this.checkCourse(q.courseId, teamIds);
     const horizon = q.horizonDays ?? 30;
@@ -190,7 +190,7 @@ export class AnalyticsService {
   // ---- rules ----------------------------------------------------------------------------------
 
   async rules(actor: Actor, q: PeriodQuery): Promise<RulesReport> {
-    const teamIds = this.scope(actor);
+    const teamIds = await this.scopeTo(actor, q.teamId);
     const period = this.days(q);
     await this.checkCourse(q.courseId, teamIds);
     const state = await this.repo.state();
@@ -248,7 +248,7 @@ export class AnalyticsService {
   // ---- churn reasons --------------------------------------------------------------------------
 
   async churnReasons(actor: Actor, q: PeriodQuery): Promise<ChurnReasonsReport> {
-    const teamIds = this.scope(actor);
+    const teamIds = await this.scopeTo(actor, q.teamId);
     const period = this.days(q);
     await this.checkCourse(q.courseId, teamIds);
     const rows = await this.repo.churnReasons({ teamIds, courseId: q.courseId, ...this.bounds(period) });
@@ -300,8 +300,8 @@ export class AnalyticsService {
 
   // ---- tickets -------------------------------------------------------------------------------
 
-  async ticketsReport(actor: Actor, q: { from?: string; to?: string; category?: string; priority?: string }): Promise<TicketsReport> {
-    const teamIds = this.scope(actor);
+  async ticketsReport(actor: Actor, q: { from?: string; to?: string; category?: string; priority?: string; teamId?: string }): Promise<TicketsReport> {
+    const teamIds = await this.scopeTo(actor, q.teamId);
     const period = this.days(q);
     const now = this.clock.now();
     const [rows, state] = await Promise.all([
@@ -329,6 +329,14 @@ export class AnalyticsService {
     if (actor.kind !== 'staff' || actor.role === 'admin') return null;
     if (actor.role === 'supervisor') return actor.teamIds;
     throw DomainError.forbidden('Analytics are for supervisors and admins');
+  }
+
+  /** The caller's scope, narrowed to one team when `teamId` is given (404 for a team outside it or unknown). */
+  async scopeTo(actor: Actor, teamId: string | undefined): Promise<string[] | null> {
+    const teamIds = this.scope(actor);
+    if (!teamId) return teamIds;
+    if ((teamIds && !teamIds.includes(teamId)) || !(await this.repo.teamExists(teamId))) throw DomainError.notFound('team', teamId);
+    return [teamId];
   }
 
   private async checkCourse(courseId: string | undefined, teamIds: string[] | null): Promise<void> {

@@ -8,6 +8,8 @@ export interface PeriodQuery {
   from?: string;
   to?: string;
   courseId?: string;
+  /** One team's courses (within the caller's scope). */
+  teamId?: string;
 }
 
 export interface ChurnFigures {

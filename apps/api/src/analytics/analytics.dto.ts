@@ -18,6 +18,10 @@ export class PeriodQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @Optional() @IsUUID('all', { message: 'courseId must be a UUID' })
   courseId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "only this team's courses (a supervisor: one of their teams)" })
+  @Optional() @IsUUID('all', { message: 'teamId must be a UUID' })
+  teamId?: string;
 }
 
 export class RetentionQueryDto extends PeriodQueryDto {
@@ -66,4 +70,8 @@ export class TicketsQueryDto {
   @ApiPropertyOptional({ enum: ['low', 'medium', 'high', 'urgent'] })
   @Optional() @IsIn(['low', 'medium', 'high', 'urgent'])
   priority?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "only this team's tickets (a supervisor: one of their teams)" })
+  @Optional() @IsUUID('all', { message: 'teamId must be a UUID' })
+  teamId?: string;
 }

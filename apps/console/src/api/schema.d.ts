@@ -9995,6 +9995,8 @@ export interface operations {
                 /** @description last day (school time zone), inclusive */
                 to?: string;
                 courseId?: string;
+                /** @description only this team's courses (a supervisor: one of their teams) */
+                teamId?: string;
                 /** @description enrolment cohort size */
                 cohort?: "week" | "month";
                 /** @description length of the retention curve in weeks */
@@ -10101,6 +10103,8 @@ export interface operations {
                 /** @description last day (school time zone), inclusive */
                 to?: string;
                 courseId?: string;
+                /** @description only this team's courses (a supervisor: one of their teams) */
+                teamId?: string;
                 /** @description churn horizon of the holdout uplift, in days */
                 horizonDays?: 30 | 60 | 90;
             };
@@ -10208,6 +10212,8 @@ export interface operations {
                 /** @description last day (school time zone), inclusive */
                 to?: string;
                 courseId?: string;
+                /** @description only this team's courses (a supervisor: one of their teams) */
+                teamId?: string;
             };
             header?: never;
             path?: never;
@@ -10309,6 +10315,8 @@ export interface operations {
                 /** @description last day (school time zone), inclusive */
                 to?: string;
                 courseId?: string;
+                /** @description only this team's courses (a supervisor: one of their teams) */
+                teamId?: string;
             };
             header?: never;
             path?: never;
@@ -10512,6 +10520,8 @@ export interface operations {
                 to?: string;
                 category?: "technical" | "learning" | "account" | "billing" | "complaint";
                 priority?: "low" | "medium" | "high" | "urgent";
+                /** @description only this team's tickets (a supervisor: one of their teams) */
+                teamId?: string;
             };
             header?: never;
             path?: never;
