@@ -38,6 +38,29 @@ describe('rules API', () => {
     expect(byKey.inactive_7d.description).toMatch(/No login for 7 days/);
   });
 
+  it('publishes each kind with its parameters (range, whole or not, default), and the ranges are the ones the API enforces', async () => {
+    const res = await app.http().get('/api/v1/rule-kinds').set(advisor.auth).expect(200);
+    expect(res.body.map((k: { kind: string }) => k.kind)).toEqual(['inactive_days', 'low_completion', 'late_assignments', 'complaints', 'study_time_drop']);
+    const inactive = res.body.find((k: { kind: string }) => k.kind === 'inactive_days');
+    expect(inactive.params).toEqual([{ name: 'days', integer: true, min: 1, max: 365, minExclusive: false, default: 7, meaning: expect.stringContaining('without a login') }]);
+    const ratio = res.body.find((k: { kind: string }) => k.kind === 'low_completion').params.find((p: { name: string }) => p.name === 'ratio');
+    expect(ratio).toMatchObject({ integer: false, min: 0, max: 1, minExclusive: true, default: 0.2 });
+    // Every published range holds at the API: its ends accepted (min only when inclusive), one step beyond refused, naming the field.
+    for (const k of res.body as Array<{ kind: string; params: Array<{ name: string; integer: boolean; min: number; max: number; minExclusive: boolean }> }>) {
+      for (const p of k.params) {
+        const draft = (v: number) => app.http().post('/api/v1/rules/backtest').set(admin.auth).send({ rule: { kind: k.kind, params: { [p.name]: v } }, from: '2026-03-01', to: '2026-03-01' });
+        const step = p.integer ? 1 : 0.01;
+        expect((await draft(p.max)).status).toBe(200);
+        if (!p.minExclusive) expect((await draft(p.min)).status).toBe(200);
+        for (const v of [p.max + step, p.minExclusive ? p.min : p.min - step]) {
+          const bad = await draft(v);
+          expect(bad.status).toBe(400);
+          expect(bad.body.details.map((d: { field: string }) => d.field)).toContain(`rule.params.${p.name}`);
+        }
+      }
+    }
+  });
+
   it('creates a custom rule (admin only), idempotently, with field errors per kind', async () => {
     const key = `inactive_${Date.now().toString(36)}`;
     const body = { key, name: 'No login for 10 days', kind: 'inactive_days', params: { days: 10 }, severity: 'low', action: { taskKind: 'care_call', dueWithinHours: 48 }, enabled: false };

@@ -9,7 +9,8 @@ import { RuleRunsService } from '../../../../libs/rules/rule-runs.service.js';
 import { RulesService } from '../../../../libs/rules/rules.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { BacktestDto, CreateRuleDto, EvaluateRulesDto, RunAcceptedDto, UpdateRuleDto } from './rules.dto.js';
-import { BacktestResultDto, RuleApplyCountsDto, RuleRunViewDto, RuleViewDto } from './rules.responses.js';
+import { BacktestResultDto, RuleApplyCountsDto, RuleKindDto, RuleRunViewDto, RuleViewDto } from './rules.responses.js';
+import { PARAM_SPECS, RULE_KINDS } from '../../../../libs/rules/rule-definitions.js';
 import { ApiConflict } from '../openapi.js';
 
 @ApiTags('rules')
@@ -29,6 +30,25 @@ export class RulesController {
   @ApiOkResponse({ type: [RuleViewDto] })
   list() {
     return this.rules.list();
+  }
+
+  @Get('rule-kinds')
+  @Scopes('read')
+  @ApiOperation({ summary: "The built-in rule kinds and each one's parameters: range, whole or not, default, meaning" })
+  @ApiOkResponse({ type: [RuleKindDto] })
+  kinds(): RuleKindDto[] {
+    return RULE_KINDS.map((kind) => ({
+      kind,
+      params: Object.entries(PARAM_SPECS[kind] as Record<string, { integer: boolean; min: number; max: number; minExclusive?: boolean; default: number; meaning: string }>).map(([name, spec]) => ({
+        name,
+        integer: spec.integer,
+        min: spec.min,
+        max: spec.max,
+        minExclusive: spec.minExclusive ?? false,
+        default: spec.default,
+        meaning: spec.meaning,
+      })),
+    }));
   }
 
   @Get('rules/:key')

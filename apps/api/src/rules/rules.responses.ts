@@ -102,3 +102,18 @@ export class BacktestResultDto {
   @ApiProperty({ type: AlertQualityDto, description: 'how well the draft would have predicted churn (GET /analytics/rules definitions)' }) quality: AlertQualityDto;
   @ApiProperty({ example: 1200 }) elapsedMs: number;
 }
+
+export class RuleParamSpecDto {
+  @ApiProperty({ example: 'days' }) name: string;
+  @ApiProperty({ example: true, description: 'whole numbers only' }) integer: boolean;
+  @ApiProperty({ example: 1 }) min: number;
+  @ApiProperty({ example: 365 }) max: number;
+  @ApiProperty({ example: false, description: 'the value must be above min (ratios above zero)' }) minExclusive: boolean;
+  @ApiProperty({ example: 7, description: 'taken when the parameter is left out' }) default: number;
+  @ApiProperty({ example: 'days without a login, counted from max(last login, enrolment)' }) meaning: string;
+}
+
+export class RuleKindDto {
+  @ApiProperty({ enum: RULE_KINDS }) kind: string;
+  @ApiProperty({ type: [RuleParamSpecDto] }) params: RuleParamSpecDto[];
+}

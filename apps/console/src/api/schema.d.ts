@@ -1242,6 +1242,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rule-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The built-in rule kinds and each one's parameters: range, whole or not, default, meaning
+         * @description Access: any staff; API keys with the scope read. Others get 403.
+         */
+        get: operations["RulesController_kinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rules/{key}": {
         parameters: {
             query?: never;
@@ -5088,6 +5108,45 @@ export interface components {
              */
             updatedAt: string;
         };
+        RuleParamSpecDto: {
+            /** @example days */
+            name: string;
+            /**
+             * @description whole numbers only
+             * @example true
+             */
+            integer: boolean;
+            /** @example 1 */
+            min: number;
+            /** @example 365 */
+            max: number;
+            /**
+             * @description the value must be above min (ratios above zero)
+             * @example false
+             */
+            minExclusive: boolean;
+            /**
+             * @description taken when the parameter is left out
+             * @example 7
+             */
+            default: number;
+            /** @example days without a login, counted from max(last login, enrolment) */
+            meaning: string;
+        };
+        RuleKindDto: {
+            /** @enum {string} */
+            kind: "inactive_days" | "low_completion" | "late_assignments" | "complaints" | "study_time_drop";
+            params: components["schemas"]["RuleParamSpecDto"][];
+        };
+        RuleActionBodyDto: {
+            /**
+             * @example care_call
+             * @enum {string}
+             */
+            taskKind: "care_call" | "advisor_contact" | "obstacle_call" | "escalation" | "survey" | "renewal_call";
+            /** @example 24 */
+            dueWithinHours: number;
+        };
         CreateRuleDto: {
             /**
              * @description lowercase letters, digits and _
@@ -5104,7 +5163,9 @@ export interface components {
              *       "days": 10
              *     }
              */
-            params?: Record<string, never>;
+            params?: {
+                [key: string]: number;
+            };
             /** @enum {string} */
             severity: "low" | "medium" | "high";
             /**
@@ -5113,7 +5174,7 @@ export interface components {
              *       "dueWithinHours": 24
              *     }
              */
-            action: Record<string, never>;
+            action: components["schemas"]["RuleActionBodyDto"];
             /**
              * @description cohort alert when this share of a course's active enrolments fire
              * @example 0.05
@@ -5134,7 +5195,9 @@ export interface components {
              *       "days": 10
              *     }
              */
-            params?: Record<string, never>;
+            params?: {
+                [key: string]: number;
+            };
             /** @enum {string} */
             severity?: "low" | "medium" | "high";
             /**
@@ -5143,7 +5206,7 @@ export interface components {
              *       "dueWithinHours": 24
              *     }
              */
-            action?: Record<string, never>;
+            action?: components["schemas"]["RuleActionBodyDto"];
             /** @example 0.08 */
             cohortThreshold?: number | null;
             /** @example false */
@@ -5176,7 +5239,9 @@ export interface components {
              *       "days": 10
              *     }
              */
-            params?: Record<string, never>;
+            params?: {
+                [key: string]: number;
+            };
             /** @example inactive_10d */
             key?: string;
             /** @example No login for 10 days */
@@ -5189,7 +5254,7 @@ export interface components {
              *       "dueWithinHours": 24
              *     }
              */
-            action?: Record<string, never>;
+            action?: components["schemas"]["RuleActionBodyDto"];
             /** @example 0.05 */
             cohortThreshold?: number | null;
             /** @example true */
@@ -13293,6 +13358,74 @@ export interface operations {
                      *       "statusCode": 413,
                      *       "error": "Payload Too Large",
                      *       "message": "Request body is too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the time given */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Too many requests; retry in 1 minute"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RulesController_kinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleKindDto"][];
+                };
+            };
+            /** @description No credentials, or an invalid or expired token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "message": "Authentication required: send Authorization: Bearer <token or API key>"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or API-key scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "message": "You are not allowed to do this"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -33,12 +33,14 @@ export function Layout() {
                 {t('layout.nav.board')}
               </NavLink>
               <NavLink to="/board/cases">{t('layout.nav.cases')}</NavLink>
+              <NavLink to="/analytics">{t('layout.nav.analytics')}</NavLink>
             </>
           )}
           <NavLink to="/tickets">{t('layout.nav.tickets')}</NavLink>
           <NavLink to="/learners">{t('layout.nav.learners')}</NavLink>
           {current?.staff.role === 'admin' && (
             <>
+              <NavLink to="/admin/rules">{t('layout.nav.rules')}</NavLink>
               <NavLink to="/admin/people">{t('layout.nav.people')}</NavLink>
               <NavLink to="/admin/calendars">{t('layout.nav.calendars')}</NavLink>
               <NavLink to="/admin/api-keys">{t('layout.nav.keys')}</NavLink>

@@ -24,6 +24,14 @@ const BulkTasksPage = lazy(() => import('../features/board/components/BulkTasksP
 const TicketsPage = lazy(() => import('../features/tickets/components/TicketsPage').then((m) => ({ default: m.TicketsPage })));
 const TicketPage = lazy(() => import('../features/tickets/components/TicketPage').then((m) => ({ default: m.TicketPage })));
 const BoardPage = lazy(() => import('../features/board/components/BoardPage').then((m) => ({ default: m.BoardPage })));
+const RetentionPage = lazy(() => import('../features/analytics/components/RetentionPage').then((m) => ({ default: m.RetentionPage })));
+const FirstWeekPage = lazy(() => import('../features/analytics/components/FirstWeekPage').then((m) => ({ default: m.FirstWeekPage })));
+const RuleQualityPage = lazy(() => import('../features/analytics/components/RuleQualityPage').then((m) => ({ default: m.RuleQualityPage })));
+const ChurnReasonsPage = lazy(() => import('../features/analytics/components/ChurnReasonsPage').then((m) => ({ default: m.ChurnReasonsPage })));
+const AdvisorsReportPage = lazy(() => import('../features/analytics/components/AdvisorsReportPage').then((m) => ({ default: m.AdvisorsReportPage })));
+const TicketsReportPage = lazy(() => import('../features/analytics/components/TicketsReportPage').then((m) => ({ default: m.TicketsReportPage })));
+const RulesPage = lazy(() => import('../features/rules/components/RulesPage').then((m) => ({ default: m.RulesPage })));
+const RulePage = lazy(() => import('../features/rules/components/RulePage').then((m) => ({ default: m.RulePage })));
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
 /** Advisors start their day on their queue; supervisors and admins on the team board. */
@@ -52,12 +60,21 @@ export const router = createBrowserRouter(
         { path: 'learners', element: page(<LearnerSearchPage />) },
         { path: 'board/cases', element: page(<BulkCasesPage />) },
         { path: 'board/tasks', element: page(<BulkTasksPage />) },
+        { path: 'admin/rules', element: page(<RulesPage />) },
+        { path: 'admin/rules/:ruleKey', element: page(<RulePage />) },
         { path: 'admin/people', element: page(<PeoplePage />) },
         { path: 'admin/people/:staffId', element: page(<PersonPage />) },
         { path: 'admin/calendars', element: page(<CalendarsPage />) },
         { path: 'admin/api-keys', element: page(<ApiKeysPage />) },
         { path: 'admin/webhooks', element: page(<WebhooksPage />) },
         { path: 'admin/calendars/:calendarId', element: page(<CalendarPage />) },
+        { path: 'analytics', element: <Navigate to="/analytics/retention" replace /> },
+        { path: 'analytics/retention', element: page(<RetentionPage />) },
+        { path: 'analytics/first-week', element: page(<FirstWeekPage />) },
+        { path: 'analytics/rules', element: page(<RuleQualityPage />) },
+        { path: 'analytics/churn-reasons', element: page(<ChurnReasonsPage />) },
+        { path: 'analytics/advisors', element: page(<AdvisorsReportPage />) },
+        { path: 'analytics/tickets', element: page(<TicketsReportPage />) },
         { path: 'tickets', element: page(<TicketsPage />) },
         { path: 'tickets/:ticketId', element: page(<TicketPage />) },
         { path: 'learners/:learnerId', element: page(<LearnerPage OutcomeDialog={OutcomeDialog} />) },
