@@ -18,9 +18,15 @@ export function churnAt(f: ChurnFigures, h: Horizon): { rate: number | null; chu
   return { rate: f.churnRate90, churned: f.churned90, mature: f.mature90 };
 }
 
-/** Retention curves: per cohort, the share still active after each week (points with nobody observed are left out). */
+/** A curve point is drawn only when at least this many enrolments were observed that long (a handful is noise). */
+export const MIN_CURVE_ENROLMENTS = 10;
+
+/** Retention curves: per cohort, the share still active after each week, where enough enrolments were observed. */
 export function retentionCurves(r: RetentionReport): Array<{ cohort: string; points: Array<[number, number]> }> {
-  return r.cohorts.map((c) => ({ cohort: c.cohort, points: c.curve.filter((p) => p.activeShare !== null).map((p) => [p.week, pct(p.activeShare)!] as [number, number]) }));
+  return r.cohorts.map((c) => ({
+    cohort: c.cohort,
+    points: c.curve.filter((p) => p.activeShare !== null && p.enrolments >= MIN_CURVE_ENROLMENTS).map((p) => [p.week, pct(p.activeShare)!] as [number, number]),
+  }));
 }
 
 /** Churn at 30/60/90 days and the renewal rate per cohort, as percentages. */

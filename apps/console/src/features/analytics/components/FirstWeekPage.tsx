@@ -61,7 +61,7 @@ function FirstWeek({ report }: { report: FirstWeekReport }) {
     const hi = Math.max(uplift.high, 0) + 2;
     return {
       grid: { left: 24, right: 24, top: 24, bottom: 40 },
-      xAxis: { type: 'value', min: Math.floor(lo), max: Math.ceil(hi), axisLabel: { formatter: '{value} pt' }, name: t('analytics.uplift.axis'), nameLocation: 'middle', nameGap: 26 },
+      xAxis: { type: 'value', min: Math.floor(lo), max: Math.ceil(hi), axisLabel: { formatter: (v: number) => t('analytics.pt', { p: v }) }, name: t('analytics.uplift.axis'), nameLocation: 'middle', nameGap: 26 },
       yAxis: { type: 'category', data: [''], axisLine: { show: false }, axisTick: { show: false } },
       tooltip: { show: false },
       series: [
@@ -84,7 +84,7 @@ function FirstWeek({ report }: { report: FirstWeekReport }) {
           data: [[uplift.low, 0]],
           markLine: { symbol: 'none', silent: true, lineStyle: { color: '#475569', type: 'dashed' }, label: { formatter: t('analytics.uplift.none') }, data: [{ xAxis: 0 }] },
         },
-        { type: 'scatter', name: t('analytics.uplift.difference'), data: [[uplift.difference, 0]], symbolSize: 14, itemStyle: { color: CHART_COLORS[1] }, label: { show: true, position: 'top', formatter: `${uplift.difference} pt` } },
+        { type: 'scatter', name: t('analytics.uplift.difference'), data: [[uplift.difference, 0]], symbolSize: 14, itemStyle: { color: CHART_COLORS[1] }, label: { show: true, position: 'top', formatter: t('analytics.pt', { p: uplift.difference }) } },
       ],
     };
   }, [uplift, t]);

@@ -3,7 +3,7 @@ import { Chart } from '../../../components/Chart';
 import { ErrorState, Loading } from '../../../components/ErrorState';
 import { useI18n } from '../../../i18n/i18n';
 import { useFilters, useRetention, type RetentionReport } from '../api/analytics';
-import { cohortChurn, retentionCurves } from '../api/figures';
+import { cohortChurn, MIN_CURVE_ENROLMENTS, retentionCurves } from '../api/figures';
 import { AnalyticsFrame, ReportState, Stat, useFigureFormat } from './parts';
 
 /** Retention: churn at 30/60/90 days and renewal per enrolment cohort (week or month), the curves, per course. */
@@ -80,6 +80,7 @@ function Retention({ report }: { report: RetentionReport }) {
             <section className="card" aria-labelledby="curves-title">
               <h2 id="curves-title">{t('analytics.curves')}</h2>
               <Chart option={curveOption} label={t('analytics.curves')} description={t('analytics.curves.describe', { n: curves.length })} figures={curves} />
+              <p className="muted small-text">{t('analytics.curves.minN', { n: MIN_CURVE_ENROLMENTS })}</p>
             </section>
             <section className="card" aria-labelledby="cohort-churn-title">
               <h2 id="cohort-churn-title">{t('analytics.cohortChurn')}</h2>

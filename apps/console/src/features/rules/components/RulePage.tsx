@@ -23,7 +23,7 @@ export function RulePage() {
       {(rule.isPending || kinds.isPending) && <Loading />}
       {rule.isError && <ErrorState error={rule.error} retry={() => rule.refetch()} />}
       {kinds.isError && <ErrorState error={kinds.error} retry={() => kinds.refetch()} />}
-      {rule.data && specs && <RuleEditor key={rule.data.updatedAt} rule={rule.data} specs={specs} />}
+      {rule.data && specs && <RuleEditor key={rule.data.key} rule={rule.data} specs={specs} />}
     </section>
   );
 }
