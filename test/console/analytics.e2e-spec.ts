@@ -129,7 +129,7 @@ describe('console: rules and analytics (Chromium)', () => {
     expect(chart.draft).toEqual(draft.days.map((d: { opened: number }) => d.opened));
     expect(chart.current).toEqual(current.days.map((d: { opened: number }) => d.opened));
     expect(await seriousA11yViolations(page)).toEqual([]);
-    await page.locator('.backtest').evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - 110));
+    await page.locator('.backtest').evaluate((el) => el.ownerDocument.defaultView?.scrollBy(0, el.getBoundingClientRect().top - 110));
     await screenshot(page, 'rule-backtest-en');
 
     await page.getByRole('textbox', { name: 'Reason' }).fill('7 days flags learners who are only on a week off');
