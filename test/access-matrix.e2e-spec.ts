@@ -77,6 +77,7 @@ const ROWS: Record<string, Row> = {
   'GET /api/v1/webhooks': { expect: ADMIN_STAFF_ONLY },
   'PATCH /api/v1/webhooks/:id': { expect: ADMIN_STAFF_ONLY, body: () => ({ enabled: true }) },
   'GET /api/v1/webhooks/:id/deliveries': { expect: ADMIN_STAFF_ONLY },
+  'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': { expect: ADMIN_STAFF_ONLY, body: () => ({ reason: 'access matrix' }) },
 
   'GET /api/v1/cases': { expect: STAFF_OR_READ },
   'POST /api/v1/cases/reassign': { expect: SUPERVISOR_OF_TEAM_A, body: (ids) => ({ caseIds: [ids.caseId], toAdvisorId: ids.advisorA, reason: 'matrix' }) },
@@ -134,6 +135,7 @@ const ROWS: Record<string, Row> = {
 
   'GET /api/v1/rules': { expect: STAFF_OR_READ },
   'GET /api/v1/rules/:key': { expect: STAFF_OR_READ },
+  'GET /api/v1/rule-kinds': { expect: STAFF_OR_READ },
   'POST /api/v1/rules': { expect: '401 403 403 403 403 ok 403 403 401', body: () => ({}) },
   'PATCH /api/v1/rules/:key': { expect: '401 403 403 403 403 ok 403 403 401', body: () => ({ name: 'Inactive for 7 days' }) },
   'POST /api/v1/rules/evaluate': { expect: SUPERVISORS, body: () => ({}) },

@@ -32,6 +32,7 @@ const TEMPLATES: Record<string, (ids: TeamFixtureIds) => Record<string, unknown>
   'POST /api/v1/tasks/reassign': (ids) => ({ taskIds: [ids.task], assigneeId: ids.advisorA, reason: 'fuzz' }),
   'POST /api/v1/webhooks': () => ({ url: 'https://hooks.example/fuzz', events: ['learner.reminder'], secret: 'fuzz-secret-0000001' }),
   'PATCH /api/v1/webhooks/:id': () => ({ enabled: true, disableAfterFailures: 10 }),
+  'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': () => ({ reason: 'fuzz' }),
   'POST /api/v1/cases/reassign': (ids) => ({ caseIds: [ids.caseId], toAdvisorId: ids.advisorA, reason: 'fuzz' }),
   'POST /api/v1/cases/:id/assign': (ids) => ({ advisorId: ids.advisorA, reason: 'fuzz' }),
   'POST /api/v1/cases/:id/resolve': () => ({ outcome: 'churned', churnReason: 'other', note: 'fuzz' }),

@@ -1,6 +1,6 @@
 import { RequestMethod, type Type } from '@nestjs/common';
 import { ModulesContainer, Reflector } from '@nestjs/core';
-import { PUBLIC_KEY, SCOPES_KEY, STAFF_ONLY_KEY } from '../libs/auth/decorators.js';
+import { PUBLIC_KEY, SCOPES_KEY, STAFF_ONLY_KEY } from '../apps/api/src/http/decorators.js';
 import pg from 'pg';
 import { BACKTEST_LOCK_KEY } from '../libs/rules/backtest.service.js';
 import { LearningDataFactory } from '../libs/testing/learning-data.factory.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SYSTEM } from '../libs/auth/actor.js';
+import { SYSTEM } from '../libs/access/actor.js';
 import { QueueService } from '../libs/queue/queue.service.js';
 import { QueueName } from '../libs/queue/jobs.js';
 import { TicketSlaService } from '../libs/tickets/ticket-sla.service.js';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { createApiApp } from '../../apps/api/src/api-app.js';
-import { SYSTEM } from '../../libs/auth/actor.js';
+import { SYSTEM } from '../../libs/access/actor.js';
 import { ApiClientsService } from '../../libs/auth/api-clients.service.js';
 import { PartitionsService } from '../../libs/learners/partitions.service.js';
 import type { BenchContext } from '../lib/bench-context.js';

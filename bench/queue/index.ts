@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { createApiApp } from '../../apps/api/src/api-app.js';
 import { ApiModule } from '../../apps/api/src/api.module.js';
-import { StaffOnly } from '../../libs/auth/decorators.js';
+import { StaffOnly } from '../../apps/api/src/http/decorators.js';
 import { TokenService } from '../../libs/auth/token.service.js';
 import type { BenchContext } from '../lib/bench-context.js';
 import { spread, spreadFigures } from '../lib/stats.js';

@@ -12,12 +12,11 @@ import type { EntityManager } from 'typeorm';
  * always see the loads the previous one committed: never two owners, never over capacity. Keep the caller's
  * own lock order as: learner/work-item rows first, then `choose`/`chooseMany` (staff rows) last.
  *
- * Load per kind: LOAD_COUNTERS maps a kind to SQL expressions over the staff row `s`:
+ * Load per kind: the LoadCounters provider (AssignmentModule) maps a kind to SQL expressions over the staff row `s`:
  *   - 'case'   open cases in the advisor queue (cases.status <> 'resolved'); capacity = staff.capacity.
  *   - 'owner'  learners in their first week owned by the advisor (active enrolment, enrolled < 7 days ago).
- *   - 'ticket' a placeholder counting 0 until the tickets context registers its own counter at module init:
- *              `registerLoadCounter('ticket', { load: "(select count(*) from tickets t where t.assignee_id = s.id
- *              and t.status not in ('resolved','closed'))", capacity: 's.capacity' })`.
+ *   - 'ticket' counted by the tickets context, which owns that table: TicketsModule registers its counter with
+ *              LoadCounters when the module starts (TICKET_LOAD_SQL). Until then a ticket counts 0.
  * The caller audits the decision (`reason`) in the same transaction.
  */
 export type WorkItemKind = 'case' | 'ticket' | 'owner';
@@ -58,7 +57,8 @@ export interface LoadCounter {
   capacity?: string;
 }
 
-export const LOAD_COUNTERS: Record<WorkItemKind, LoadCounter> = {
+/** The counters assignment knows itself; other contexts register theirs with LoadCounters. */
+export const DEFAULT_LOAD_COUNTERS: Readonly<Record<WorkItemKind, LoadCounter>> = {
   case: { load: `(select count(*) from cases c where c.advisor_id = s.id and c.status <> 'resolved' and c.queue = 'advisor')` },
   owner: {
     load: `(select count(distinct e.learner_id) from enrollments e join learners l on l.id = e.learner_id
@@ -67,7 +67,3 @@ export const LOAD_COUNTERS: Record<WorkItemKind, LoadCounter> = {
   ticket: { load: '0' },
 };
 
-/** Lets another context (tickets) plug in how its open items are counted. */
-export function registerLoadCounter(kind: WorkItemKind, counter: LoadCounter): void {
-  LOAD_COUNTERS[kind] = counter;
-}

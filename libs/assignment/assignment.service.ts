@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { LOAD_COUNTERS, type AssignmentDecision, type AssignmentPolicy, type AssignmentRequest, type WorkItemKind } from './assignment.contract.js';
+import { type AssignmentDecision, type AssignmentPolicy, type AssignmentRequest, type WorkItemKind } from './assignment.contract.js';
+import { LoadCounters } from './load-counters.js';
 import { planAssignments, verifyAssignments, type Candidate } from './assignment-policy.js';
 
 interface CandidateRow {
@@ -18,7 +19,29 @@ interface CandidateRow {
 /** The assignment policy (see assignment.contract.ts for the locking and load-counting rules). */
 @Injectable()
 export class AssignmentService implements AssignmentPolicy {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly counters: LoadCounters,
+  ) {}
+
+  /**
+   * Records that these people were just given work (`staff.last_assigned_at`, the "longest since last assignment"
+   * tie-break). choose() and confirmMany() call it; a manual assignment (a supervisor naming the receiver) calls it
+   * too, so every assignment feeds the same rotation.
+   */
+  async stampAssigned(em: EntityManager, staffIds: string[]): Promise<void> {
+    if (staffIds.length) await em.query(`update staff set last_assigned_at = $2 where id = any($1::uuid[])`, [[...new Set(staffIds)], this.clock.now()]);
+  }
+
+  /**
+   * One person's open items of a kind and their capacity for it, locking their staff row (`for no key update`) in the
+   * caller's transaction, as choose() does: a manual assignment checks capacity with the same count.
+   */
+  async loadOf(em: EntityManager, kind: WorkItemKind, staffId: string): Promise<{ load: number; capacity: number } | undefined> {
+    const counter = this.counters.get(kind);
+    const [s] = await em.query(`select (${counter.load})::int as load, (${counter.capacity ?? 's.capacity'})::int as capacity from staff s where s.id = $1 for no key update`, [staffId]);
+    return s;
+  }
 
   async choose(em: EntityManager, req: AssignmentRequest): Promise<AssignmentDecision> {
     const [decision] = await this.chooseMany(em, req.kind, [req]);
@@ -31,7 +54,7 @@ export class AssignmentService implements AssignmentPolicy {
     const candidates = await this.candidates(em, kind, teamIds, preferred, true);
     const decisions = planAssignments(candidates, reqs, this.clock.now().getTime());
     const chosen = [...new Set(decisions.map((d) => d.advisorId).filter((a): a is string => !!a))];
-    if (chosen.length) await em.query(`update staff set last_assigned_at = $2 where id = any($1::uuid[])`, [chosen, this.clock.now()]);
+    await this.stampAssigned(em, chosen);
     return decisions;
   }
 
@@ -60,7 +83,7 @@ export class AssignmentService implements AssignmentPolicy {
     const problems = verifyAssignments(candidates, reqs, decisions);
     if (problems.length) return problems;
     const chosen = [...new Set(decisions.map((d) => d.advisorId).filter((a): a is string => !!a))];
-    if (chosen.length) await em.query(`update staff set last_assigned_at = $2 where id = any($1::uuid[])`, [chosen, this.clock.now()]);
+    await this.stampAssigned(em, chosen);
     return [];
   }
 
@@ -76,7 +99,7 @@ export class AssignmentService implements AssignmentPolicy {
       if (!locked.length) return [];
       ids = locked.map((r) => r.id);
     }
-    const counter = LOAD_COUNTERS[kind];
+    const counter = this.counters.get(kind);
     const rows: CandidateRow[] = await em.query(
       `select s.id, s.team_id, s.role, s.status, (${counter.capacity ?? 's.capacity'})::int as capacity, s.skills, s.last_assigned_at,
               (${counter.load})::int as load

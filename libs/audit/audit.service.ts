@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { auditActor, seesAllTeams, type Actor } from '../auth/actor.js';
+import { auditActor, seesAllTeams, type Actor } from '../access/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
 

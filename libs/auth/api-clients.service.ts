@@ -3,8 +3,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
-import { isAdmin, type Actor, type ApiClientActor } from './actor.js';
-import { API_SCOPES, ApiClientEntity, type ApiScope } from './entities/api-client.entity.js';
+import { isAdmin, type Actor, type ApiClientActor } from '../access/actor.js';
+import { API_SCOPES, type ApiScope } from '../access/roles.js';
+import { ApiClientEntity } from './entities/api-client.entity.js';
 
 export const API_KEY_PREFIX = 'cl_';
 

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { StaffModule } from '../staff/staff.module.js';
 import { ApiClientsService } from './api-clients.service.js';
-import { AuthGuard } from './auth.guard.js';
+import { AuthGuard } from '../../apps/api/src/http/auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { TokenService } from './token.service.js';
 
 @Module({
   imports: [StaffModule],
-  providers: [AuthService, ApiClientsService, TokenService, AuthGuard],
-  exports: [AuthService, ApiClientsService, TokenService, AuthGuard],
+  providers: [AuthService, ApiClientsService, TokenService],
+  exports: [AuthService, ApiClientsService, TokenService],
 })
 export class AuthModule {}

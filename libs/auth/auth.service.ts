@@ -5,8 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { StaffRepository } from '../staff/staff.repository.js';
 import { toStaffView, type StaffView } from '../staff/staff.mapper.js';
-import { SYSTEM, type StaffActor } from './actor.js';
-import { PasswordHasher } from './password-hasher.js';
+import { SYSTEM, type StaffActor } from '../access/actor.js';
+import { PasswordHasher } from '../staff/password-hasher.js';
 import { TokenService } from './token.service.js';
 
 export interface LoginResult {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { SYSTEM } from '../auth/actor.js';
+import { SYSTEM } from '../access/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { OutboxService } from '../outbox/outbox.service.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AssignmentService } from '../assignment/assignment.service.js';
-import { SYSTEM } from '../auth/actor.js';
+import { SYSTEM } from '../access/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { OutboxService } from '../outbox/outbox.service.js';

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
-import { LOAD_COUNTERS } from '../assignment/assignment.contract.js';
 import { AssignmentService } from '../assignment/assignment.service.js';
-import { isAdmin, isSupervisorOf, seesAllTeams, type Actor } from '../auth/actor.js';
+import { isAdmin, isSupervisorOf, seesAllTeams, type Actor } from '../access/actor.js';
 import { AuditService, type AuditRecord } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
@@ -242,10 +241,7 @@ export class CasesService {
     if (!target || target.role === 'admin') throw DomainError.field(field, `must be the id of an advisor or supervisor`);
     if (!isSupervisorOf(actor, target.team_id)) throw DomainError.forbidden('Supervisors can only assign to people of their own teams');
     if (target.status !== 'active') throw DomainError.field(field, `${staffId} is ${target.status} and cannot take cases`);
-    const [s] = await em.query(
-      `select (${LOAD_COUNTERS.case.load})::int as load, s.capacity from staff s where s.id = $1 for no key update`,
-      [staffId],
-    );
+    const s = (await this.assignment.loadOf(em, 'case', staffId))!;
     if (s.load + incoming > s.capacity) {
       throw DomainError.conflict(`advisor ${staffId} has ${s.load} of ${s.capacity} open cases; ${incoming} more would exceed the capacity`);
     }

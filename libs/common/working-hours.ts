@@ -4,6 +4,15 @@ export type Weekday = (typeof WEEKDAYS)[number];
 export type WeeklyHours = Partial<Record<Weekday, Array<[string, string]>>>;
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+/** The default working week (staff without their own hours, and school-time due dates): Monday to Friday, 09:00–17:30. */
+export const DEFAULT_WORKING_HOURS: WeeklyHours = {
+  mon: [['09:00', '17:30']],
+  tue: [['09:00', '17:30']],
+  wed: [['09:00', '17:30']],
+  thu: [['09:00', '17:30']],
+  fri: [['09:00', '17:30']],
+};
+
 /** Split shifts, yes; a thousand one-minute slivers, no (every schedule computation walks these lists). */
 export const MAX_INTERVALS_PER_DAY = 8;
 

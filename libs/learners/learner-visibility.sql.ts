@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 
 /**
  * Which learners a caller may see (docs/design.md §5, roles), as a SQL predicate over the learner row aliased `l`:

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { stageSql, type LifecycleStage } from './lifecycle.js';
 import { TICKET_TIMELINE_SQL } from '../tickets/ticket-timeline.sql.js';
 import { ticketVisibilitySql } from '../tickets/ticket-visibility.sql.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, encodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';

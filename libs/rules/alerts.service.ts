@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { seesAllTeams, type Actor } from '../auth/actor.js';
+import { seesAllTeams, type Actor } from '../access/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
 import { AlertsRepository, type AlertRow, type AlertVisibility, type CohortAlertRow } from './alerts.repository.js';

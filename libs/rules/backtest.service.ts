@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AnalyticsService } from '../analytics/analytics.service.js';
 import type { AlertQuality } from '../analytics/analytics.types.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, type FieldError } from '../common/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';

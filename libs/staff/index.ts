@@ -4,3 +4,4 @@ export * from './staff.repository.js';
 export * from './staff.mapper.js';
 export * from './entities/staff.entity.js';
 export * from './entities/team.entity.js';
+export * from './password-hasher.js';

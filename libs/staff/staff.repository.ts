@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { StaffEntity, type StaffRole, type StaffStatus } from './entities/staff.entity.js';
+import type { StaffRole } from '../access/roles.js';
+import { StaffEntity, type StaffStatus } from './entities/staff.entity.js';
 import { TeamEntity } from './entities/team.entity.js';
 import type { TeamRow } from './staff.mapper.js';
 

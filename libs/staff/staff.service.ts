@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { canSeeTeam, isAdmin, isSupervisorOf, seesAllTeams, SYSTEM, type Actor } from '../auth/actor.js';
-import { PasswordHasher } from '../auth/password-hasher.js';
+import { canSeeTeam, isAdmin, isSupervisorOf, seesAllTeams, SYSTEM, type Actor } from '../access/actor.js';
+import { PasswordHasher } from './password-hasher.js';
 import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { DomainError, type FieldError } from '../common/domain-error.js';
 import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
-import { validateWeeklyHours, type WeeklyHours } from '../common/working-hours.js';
+import { DEFAULT_WORKING_HOURS, validateWeeklyHours, type WeeklyHours } from '../common/working-hours.js';
 import { OutboxService } from '../outbox/outbox.service.js';
-import type { StaffRole, StaffStatus } from './entities/staff.entity.js';
+import type { StaffRole } from '../access/roles.js';
+import type { StaffStatus } from './entities/staff.entity.js';
 import { StaffRepository } from './staff.repository.js';
 import { toStaffView, toTeamView, type StaffView, type TeamView } from './staff.mapper.js';
 import { isValidTimeZone } from '../common/time-zone.js';
@@ -26,15 +27,6 @@ export interface CreateStaffInput {
   status?: StaffStatus;
 }
 export type UpdateStaffInput = Partial<Omit<CreateStaffInput, 'email'>> & { email?: string };
-
-/** Default week: Monday to Friday, 09:00–17:30. */
-export const DEFAULT_WORKING_HOURS: WeeklyHours = {
-  mon: [['09:00', '17:30']],
-  tue: [['09:00', '17:30']],
-  wed: [['09:00', '17:30']],
-  thu: [['09:00', '17:30']],
-  fri: [['09:00', '17:30']],
-};
 
 /** Fields a supervisor may change on members of their own team; everything else is admin-only. */
 const SUPERVISOR_EDITABLE = new Set(['status', 'capacity', 'workingHours', 'skills', 'timezone']);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { isAdmin, isSupervisorOf, type Actor } from '../auth/actor.js';
+import { isAdmin, isSupervisorOf, type Actor } from '../access/actor.js';
 import { toCaseView, type CaseView } from '../cases/case.mapper.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';

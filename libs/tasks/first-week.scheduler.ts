@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AssignmentService } from '../assignment/assignment.service.js';
-import { SYSTEM } from '../auth/actor.js';
+import { SYSTEM } from '../access/actor.js';
 import { AuditService, type AuditRecord } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';

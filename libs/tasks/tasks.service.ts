@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
-import { isAdmin, isSupervisorOf, seesAllTeams, type Actor } from '../auth/actor.js';
+import { isAdmin, isSupervisorOf, seesAllTeams, type Actor } from '../access/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';

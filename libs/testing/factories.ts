@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { TokenService } from '../auth/token.service.js';
-import { PasswordHasher } from '../auth/password-hasher.js';
+import { PasswordHasher } from '../staff/password-hasher.js';
 import type { WeeklyHours } from '../common/working-hours.js';
 
 export const TEST_PASSWORD = 'correct horse battery';

@@ -14,6 +14,8 @@ export interface TeamFixtureIds {
   alert: string;
   ticket: string;
   webhook: string;
+  /** A failed delivery of `webhook`. */
+  delivery: string;
   apiClient: string;
   kb: string;
   calendar: string;
@@ -74,6 +76,11 @@ export async function seedTeamFixture(app: TestApp): Promise<TeamFixture> {
   if (ticket.status !== 201) throw new Error(`ticket: ${ticket.status} ${JSON.stringify(ticket.body)}`);
   await app.db.query(`update tickets set team_id = $2, assignee_id = $3, assigned_at = now() where id = $1`, [ticket.body.id, a.team.id, advisorA]);
   const webhook = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url: 'https://hooks.example/careloop', events: ['learner.reminder'], secret: 'a-webhook-secret-0001' }).expect(201);
+  const [delivery] = await app.db.query(
+    `insert into webhook_deliveries (webhook_id, outbox_id, event_type, occurred_at, payload, status, attempts, last_error)
+     values ($1, 990000000 + floor(random() * 9000000)::int, 'learner.reminder', now(), '{}', 'failed', 6, 'HTTP 500') returning id`,
+    [webhook.body.id],
+  );
   const kb = await app.http().post('/api/v1/kb/articles').set(admin.auth).send({ title: 'Reset a password', body: 'Use the link on the login page.' }).expect(201);
   const cal = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: `Fixture hours ${a.team.id.slice(0, 6)}`, timezone: 'Asia/Shanghai', hours: WEEKDAYS }).expect(201);
   // Positions are unique across the database, which test files on one Jest worker share: pick a free one.
@@ -98,6 +105,7 @@ export async function seedTeamFixture(app: TestApp): Promise<TeamFixture> {
       alert: alert.id,
       ticket: ticket.body.id,
       webhook: webhook.body.id,
+      delivery: delivery.id,
       apiClient: spareClient.id,
       kb: kb.body.id,
       calendar: cal.body.id,
@@ -111,6 +119,7 @@ export async function seedTeamFixture(app: TestApp): Promise<TeamFixture> {
 /** The record id a route's `:id` / `:key` stands for, by the route's first path segment. */
 export function fixtureParam(ids: TeamFixtureIds, url: string, param: string): string {
   if (param === ':key') return ids.ruleKey;
+  if (param === ':deliveryId') return ids.delivery;
   const resource = url.split('/').filter((s) => s && s !== 'api' && s !== 'v1')[0];
   const byResource: Record<string, string> = {
     staff: ids.staffA,

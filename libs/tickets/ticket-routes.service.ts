@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { isAdmin, type Actor } from '../auth/actor.js';
+import { isAdmin, type Actor } from '../access/actor.js';
 import { AuditService, type AuditRecord } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { DeskConfigRepository } from './desk-config.repository.js';

@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 
 /**
  * The SQL twin of `canSee` (tickets.service.ts) over a ticket row aliased `t`: admins, the system and

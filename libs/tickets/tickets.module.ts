@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { registerLoadCounter } from '../assignment/assignment.contract.js';
 import { AssignmentModule } from '../assignment/assignment.module.js';
+import { LoadCounters } from '../assignment/load-counters.js';
 import { CalendarsService } from './calendars.service.js';
 import { DeskConfigRepository } from './desk-config.repository.js';
 import { KbRepository } from './kb.repository.js';
@@ -13,10 +13,14 @@ import { TicketsService } from './tickets.service.js';
 
 /** An advisor's ticket load: their open tickets, against their capacity. */
 export const TICKET_LOAD_SQL = `(select count(*) from tickets t where t.assignee_id = s.id and t.status in ('new','open','pending'))`;
-registerLoadCounter('ticket', { load: TICKET_LOAD_SQL, capacity: 's.capacity' });
 
 const PROVIDERS = [DeskConfigRepository, TicketsRepository, KbRepository, CalendarsService, SlaPoliciesService, TicketRoutesService, KbService, TicketsService, TicketSlaService];
 
 /** The support desk: tickets, calendars, SLA policies, routing, escalation and the knowledge base. */
 @Module({ imports: [AssignmentModule], providers: PROVIDERS, exports: PROVIDERS })
-export class TicketsModule {}
+export class TicketsModule {
+  /** Tickets count against an advisor's capacity as their open tickets (assignment asks LoadCounters). */
+  constructor(counters: LoadCounters) {
+    counters.register('ticket', { load: TICKET_LOAD_SQL, capacity: 's.capacity' });
+  }
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { OPEN_STATUSES, type TicketCategory, type TicketPriority, type TicketRow, type TicketStatus } from './ticket.types.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { learnerVisibilitySql } from '../learners/learner-visibility.sql.js';
 import { escalationTargets, type EscalationTarget } from '../staff/escalation-target.js';
 

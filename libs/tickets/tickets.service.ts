@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AssignmentService } from '../assignment/assignment.service.js';
-import { isAdmin, isSupervisorOf, seesAllTeams, type Actor } from '../auth/actor.js';
+import { isAdmin, isSupervisorOf, seesAllTeams, type Actor } from '../access/actor.js';
 import { AuditService, type AuditRecord } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -405,7 +405,7 @@ export class TicketsService {
         if (!isAdmin(actor) && !(actor.kind === 'staff' && target.team_id && actor.teamIds.includes(target.team_id))) {
           throw DomainError.field(targetField, 'must be a member of a team you supervise');
         }
-        await em.query(`update staff set last_assigned_at = $2 where id = $1`, [target.id, now]);
+        await this.assignment.stampAssigned(em, [target.id]);
         // Moving a ticket to someone in another team hands it to that team as well.
         moves = rows.filter((t) => t.assignee_id !== target.id).map((t) => ({ t, to: target.id, teamId: target.team_id ?? t.team_id, why: input.reason }));
       } else {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { isAdmin, SYSTEM, type Actor } from '../auth/actor.js';
+import { isAdmin, SYSTEM, type Actor } from '../access/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError, type FieldError } from '../common/domain-error.js';
 import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
@@ -125,7 +125,7 @@ export class WebhooksService {
    * under the same id, which BullMQ ignores when the job exists), so a repeated request sends nothing twice. A
    * delivered one is not sent again (409); neither is one whose webhook is disabled (409: re-enable it first).
    */
-  async redeliver(actor: Actor, webhookId: string, deliveryId: string): Promise<{ delivery: DeliveryView; queued: boolean }> {
+  async redeliver(actor: Actor, webhookId: string, deliveryId: string, reason?: string): Promise<{ delivery: DeliveryView; queued: boolean }> {
     requireAdmin(actor);
     const webhook = await this.repo.findById(webhookId);
     if (!webhook) throw DomainError.notFound('webhook', webhookId);
@@ -136,7 +136,7 @@ export class WebhooksService {
       if (d.status === 'pending') return { queued: false, attempts: d.attempts };
       if (!webhook.enabled) throw DomainError.conflict('The webhook is disabled; re-enable it before redelivering');
       await em.query(`update webhook_deliveries set status = 'pending', updated_at = now() where id = $1`, [deliveryId]);
-      await this.audit.record(em, { actor, action: 'webhook.delivery_redelivered', entity: 'webhook', entityId: webhookId, before: { deliveryId, status: d.status, attempts: d.attempts }, after: { deliveryId, status: 'pending', attempts: d.attempts } });
+      await this.audit.record(em, { actor, action: 'webhook.delivery_redelivered', entity: 'webhook', entityId: webhookId, before: { deliveryId, status: d.status, attempts: d.attempts }, after: { deliveryId, status: 'pending', attempts: d.attempts }, reason: reason ?? null });
       return { queued: true, attempts: d.attempts };
     });
     // Keyed by the attempts made so far: each redelivery gets its own job, a replay of the same one the same job.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import type pg from 'pg';
 import { QueueName } from '../../libs/queue/jobs.js';
-import { PasswordHasher } from '../../libs/auth/password-hasher.js';
+import { PasswordHasher } from '../../libs/staff/password-hasher.js';
 import { adminToken, careloopEnv, CareloopProcess, freePort, ScratchDatabase, sleep } from '../../libs/testing/process-harness.js';
 
 export const LOG_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../.data/resilience-logs');

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '../../../libs/audit/audit.module.js';
-import { AuthGuard } from '../../../libs/auth/auth.guard.js';
+import { AuthGuard } from './http/auth.guard.js';
 import { AuthModule } from '../../../libs/auth/auth.module.js';
 import type { AppConfig } from '../../../libs/config/config.js';
 import { ConfigModule } from '../../../libs/config/config.module.js';

@@ -1,7 +1,7 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { applyDecorators } from '@nestjs/common';
 import { ModulesContainer, Reflector } from '@nestjs/core';
-import { PUBLIC_KEY, ROLES_KEY, SCOPES_KEY, STAFF_ONLY_KEY } from '../../../libs/auth/decorators.js';
+import { PUBLIC_KEY, ROLES_KEY, SCOPES_KEY, STAFF_ONLY_KEY } from './http/decorators.js';
 import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiResponse, DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
@@ -129,6 +129,7 @@ const PARAM_EXAMPLES: Record<string, unknown> = { limit: 50, cursor: 'WyIyMDI2LT
 const PATH_PARAMS: Record<string, { format?: string; example: unknown; description: string }> = {
   id: { format: 'uuid', example: FORMAT_EXAMPLES.uuid, description: 'the record id (a UUID)' },
   key: { example: 'inactive_7d', description: 'the rule key' },
+  deliveryId: { format: 'uuid', example: FORMAT_EXAMPLES.uuid, description: 'the webhook delivery id (a UUID)' },
 };
 const SUCCESS_DESCRIPTIONS: Record<string, string> = { '200': 'OK', '201': 'Created', '202': 'Accepted: the work runs in the worker' };
 

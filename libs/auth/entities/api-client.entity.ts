@@ -1,7 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-
-export type ApiScope = 'sync:write' | 'read';
-export const API_SCOPES: readonly ApiScope[] = ['sync:write', 'read'];
+import type { ApiScope } from '../../access/roles.js';
 
 @Entity('api_clients')
 export class ApiClientEntity {

@@ -1,7 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { WeeklyHours } from '../../common/working-hours.js';
-
-export type StaffRole = 'admin' | 'supervisor' | 'advisor';
+import type { StaffRole } from '../../access/roles.js';
 export type StaffStatus = 'active' | 'away' | 'inactive';
 
 @Entity('staff')

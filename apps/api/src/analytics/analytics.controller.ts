@@ -3,8 +3,8 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPro
 import type { FastifyReply } from 'fastify';
 import { AnalyticsService } from '../../../../libs/analytics/analytics.service.js';
 import { advisorsCsv, churnReasonsCsv, firstWeekCsv, retentionCsv, rulesCsv, ticketsCsv } from '../../../../libs/analytics/report-csv.js';
-import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles, Scopes } from '../../../../libs/auth/decorators.js';
+import type { Actor } from '../../../../libs/access/actor.js';
+import { CurrentActor, Roles, Scopes } from '../http/decorators.js';
 import { ApiJsonOrCsv } from '../openapi.js';
 import {
   AdvisorsReportDto,

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import type { Actor } from '../../../../libs/auth/actor.js';
+import type { Actor } from '../../../../libs/access/actor.js';
 import { ApiClientsService } from '../../../../libs/auth/api-clients.service.js';
-import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
-import { API_SCOPES, type ApiScope } from '../../../../libs/auth/entities/api-client.entity.js';
+import { CurrentActor, Roles, StaffOnly } from '../http/decorators.js';
+import { API_SCOPES, type ApiScope } from '../../../../libs/access/roles.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { ApiClientCreatedDto, ApiClientViewDto } from './api-clients.responses.js';
 

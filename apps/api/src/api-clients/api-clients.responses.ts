@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { API_SCOPES } from '../../../../libs/auth/entities/api-client.entity.js';
+import { API_SCOPES } from '../../../../libs/access/roles.js';
 
 export class ApiClientViewDto {
   @ApiProperty({ format: 'uuid' }) id: string;

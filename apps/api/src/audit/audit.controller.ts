@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
+import type { Actor } from '../../../../libs/access/actor.js';
+import { CurrentActor, Roles, StaffOnly } from '../http/decorators.js';
 import { AUDIT_ENTITIES, AuditService } from '../../../../libs/audit/audit.service.js';
 import { PageQueryDto } from '../http/pagination.dto.js';
 import { AuditPageDto } from './audit.responses.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles, Scopes, StaffOnly } from '../../../../libs/auth/decorators.js';
+import type { Actor } from '../../../../libs/access/actor.js';
+import { CurrentActor, Roles, Scopes, StaffOnly } from '../http/decorators.js';
 import { CalendarsService } from '../../../../libs/tickets/calendars.service.js';
 import { SlaPoliciesService } from '../../../../libs/tickets/sla-policies.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';

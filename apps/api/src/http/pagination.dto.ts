@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-import { Optional } from '../http/optional.js';
+import { Optional } from './optional.js';
 
 /** `?limit=&cursor=` shared by every list endpoint. */
 export class PageQueryDto {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Scopes } from '../../../../libs/auth/decorators.js';
+import type { Actor } from '../../../../libs/access/actor.js';
+import { CurrentActor, Scopes } from '../http/decorators.js';
 import { LearnersService } from '../../../../libs/learners/learners.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { ListLearnersQueryDto, TimelineQueryDto } from './learners.dto.js';

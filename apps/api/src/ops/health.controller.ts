@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../../../../libs/auth/decorators.js';
+import { Public } from '../http/decorators.js';
 import { DomainError, ErrorCode } from '../../../../libs/common/domain-error.js';
 import { RedisProbe } from './redis-probe.service.js';
 import { LiveDto, ReadyDto } from './ops.responses.js';

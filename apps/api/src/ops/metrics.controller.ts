@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Roles, Scopes } from '../../../../libs/auth/decorators.js';
+import { Roles, Scopes } from '../http/decorators.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('ops')

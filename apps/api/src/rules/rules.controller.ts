@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles, Scopes } from '../../../../libs/auth/decorators.js';
+import type { Actor } from '../../../../libs/access/actor.js';
+import { CurrentActor, Roles, Scopes } from '../http/decorators.js';
 import { DomainError } from '../../../../libs/common/domain-error.js';
 import { BacktestService } from '../../../../libs/rules/backtest.service.js';
 import { RuleRunsService } from '../../../../libs/rules/rule-runs.service.js';

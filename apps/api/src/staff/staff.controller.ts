@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
+import type { Actor } from '../../../../libs/access/actor.js';
+import { CurrentActor, Roles, StaffOnly } from '../http/decorators.js';
 import { StaffService } from '../../../../libs/staff/staff.service.js';
 import { TeamBoardService } from '../../../../libs/staff/team-board.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';

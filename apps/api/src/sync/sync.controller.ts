@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles, Scopes } from '../../../../libs/auth/decorators.js';
+import { Roles, Scopes } from '../http/decorators.js';
 import { SyncService } from '../../../../libs/learners/sync.service.js';
 import { CourseSyncBodyDto, EnrollmentSyncBodyDto, EventSyncBodyDto, LearnerSyncBodyDto } from './sync.dto.js';
 import { SyncReplyDto } from './sync.responses.js';

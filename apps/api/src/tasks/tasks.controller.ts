@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles, Scopes, StaffOnly } from '../../../../libs/auth/decorators.js';
+import type { Actor } from '../../../../libs/access/actor.js';
+import { CurrentActor, Roles, Scopes, StaffOnly } from '../http/decorators.js';
 import { TasksService } from '../../../../libs/tasks/tasks.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import { ListTasksQueryDto, OutcomeDto, QueueQueryDto, ReassignDto, ReassignTasksDto, RescheduleDto } from './tasks.dto.js';

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles, Scopes, StaffOnly } from '../../../../libs/auth/decorators.js';
+import type { Actor } from '../../../../libs/access/actor.js';
+import { CurrentActor, Roles, Scopes, StaffOnly } from '../http/decorators.js';
 import { TicketRoutesService } from '../../../../libs/tickets/ticket-routes.service.js';
 import { TicketsService } from '../../../../libs/tickets/tickets.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../../../libs/auth/actor.js';
-import { CurrentActor, Roles, StaffOnly } from '../../../../libs/auth/decorators.js';
+import type { Actor } from '../../../../libs/access/actor.js';
+import { CurrentActor, Roles, StaffOnly } from '../http/decorators.js';
 import { WebhooksService } from '../../../../libs/webhooks/webhooks.service.js';
 import { PageQueryDto } from '../http/pagination.dto.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
-import { CreateWebhookDto, UpdateWebhookDto } from './webhooks.dto.js';
+import { CreateWebhookDto, RedeliverDto, UpdateWebhookDto } from './webhooks.dto.js';
 import { DeliveryPageDto, RedeliveryDto, WebhookViewDto } from './webhooks.responses.js';
 import { ApiConflict } from '../openapi.js';
 
@@ -50,7 +50,7 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Send a failed or skipped delivery again with fresh attempts (admin, audited); a pending one is left on its way' })
   @ApiAcceptedResponse({ type: RedeliveryDto })
   @ApiConflict('The delivery was delivered already, or the webhook is disabled')
-  redeliver(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Param('deliveryId', UuidPipe) deliveryId: string) {
-    return this.webhooks.redeliver(actor, id, deliveryId);
+  redeliver(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Param('deliveryId', UuidPipe) deliveryId: string, @Body() dto: RedeliverDto) {
+    return this.webhooks.redeliver(actor, id, deliveryId, dto?.reason);
   }
 }

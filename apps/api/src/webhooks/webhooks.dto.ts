@@ -22,3 +22,7 @@ export class UpdateWebhookDto {
   @ApiPropertyOptional({ example: true, description: 'true re-enables a disabled webhook (and resets its failure count)' }) @Optional() @IsBoolean() enabled?: boolean;
   @ApiPropertyOptional({ example: 20 }) @Optional() @IsInt() @Min(1) @Max(1000) disableAfterFailures?: number;
 }
+
+export class RedeliverDto {
+  @ApiPropertyOptional({ example: 'receiver was down for maintenance', description: 'why (kept in the audit log)' }) @Optional() @IsString() @MaxLength(1000) reason?: string;
+}

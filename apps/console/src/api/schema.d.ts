@@ -2678,6 +2678,13 @@ export interface components {
              */
             nextCursor: string | null;
         };
+        RedeliverDto: {
+            /**
+             * @description why (kept in the audit log)
+             * @example receiver was down for maintenance
+             */
+            reason?: string;
+        };
         RedeliveryDto: {
             /** @description the delivery, pending again */
             delivery: components["schemas"]["DeliveryViewDto"];
@@ -7932,11 +7939,16 @@ export interface operations {
             path: {
                 /** @description the record id (a UUID) */
                 id: string;
+                /** @description the webhook delivery id (a UUID) */
                 deliveryId: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedeliverDto"];
+            };
+        };
         responses: {
             /** @description Accepted: the work runs in the worker */
             202: {
@@ -8023,6 +8035,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };

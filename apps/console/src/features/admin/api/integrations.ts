@@ -50,7 +50,7 @@ export function useDeliveries(webhookId: string | undefined) {
 export function useRedeliver(webhookId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (deliveryId: string) => call(api.POST('/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver', { params: { path: { id: webhookId, deliveryId } } })),
+    mutationFn: (deliveryId: string) => call(api.POST('/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver', { params: { path: { id: webhookId, deliveryId } }, body: {} })),
     onSettled: () => void client.invalidateQueries({ queryKey: ['webhooks', webhookId, 'deliveries'] }),
   });
 }

@@ -1,7 +1,6 @@
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { StaffRole } from '../staff/entities/staff.entity.js';
-import type { ApiScope } from './entities/api-client.entity.js';
-import type { Actor } from './actor.js';
+import type { ApiScope, StaffRole } from '../../../../libs/access/roles.js';
+import type { Actor } from '../../../../libs/access/actor.js';
 
 export const PUBLIC_KEY = 'careloop:public';
 export const ROLES_KEY = 'careloop:roles';

@@ -1,12 +1,11 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError, ErrorCode } from '../common/domain-error.js';
-import type { StaffRole } from '../staff/entities/staff.entity.js';
-import type { Actor } from './actor.js';
-import { API_KEY_PREFIX, ApiClientsService } from './api-clients.service.js';
-import { AuthService } from './auth.service.js';
+import { DomainError, ErrorCode } from '../../../../libs/common/domain-error.js';
+import type { Actor } from '../../../../libs/access/actor.js';
+import { API_KEY_PREFIX, ApiClientsService } from '../../../../libs/auth/api-clients.service.js';
+import { AuthService } from '../../../../libs/auth/auth.service.js';
 import { PUBLIC_KEY, ROLES_KEY, SCOPES_KEY, STAFF_ONLY_KEY } from './decorators.js';
-import type { ApiScope } from './entities/api-client.entity.js';
+import type { ApiScope, StaffRole } from '../../../../libs/access/roles.js';
 
 /**
  * The one global guard. Every route needs a bearer credential unless marked @Public():

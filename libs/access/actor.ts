@@ -1,5 +1,4 @@
-import type { StaffRole } from '../staff/entities/staff.entity.js';
-import type { ApiScope } from './entities/api-client.entity.js';
+import type { ApiScope, StaffRole } from './roles.js';
 
 /** Who is calling. Services take an Actor and check per-record visibility themselves (CONTRIBUTING rule 9). */
 export interface StaffActor {
