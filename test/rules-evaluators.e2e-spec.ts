@@ -54,14 +54,14 @@ describe('rule evaluators (SQL)', () => {
     expect(f.get(silentAfterLogin.id)!.evidence).toMatchObject({ inactiveDays: 10, lastLoginAt: ago(10).toISOString(), window: { from: ago(10).toISOString() } });
 
     // Evaluated in the past (before the login 3 days ago), the stored last login is in the future of asOf:
-    // the rollups tell the login 10 days ago, counted from the end of that school day.
+    // the rollups tell the login 10 days ago, counted from the start of that school day (whole days, as the backtest).
     const f2 = await firing('inactive_days', [recentLogin], ago(4));
     expect(ids(f2)).toEqual([]);
     const f3 = await firing('inactive_days', [recentLogin], ago(2), { days: 5 });
     expect(ids(f3)).toEqual([]);
     const f4 = await firing('inactive_days', [recentLogin], ago(4), { days: 5 });
     expect(ids(f4)).toEqual([recentLogin.id]);
-    expect(f4.get(recentLogin.id)!.evidence.lastLoginAt).toBe('2026-02-22T16:00:00.000Z'); // end of Feb 22 in Shanghai
+    expect(f4.get(recentLogin.id)!.evidence.lastLoginAt).toBe('2026-02-21T16:00:00.000Z'); // the start of Feb 22 in Shanghai
   });
 
   it('low_completion: expected pace after the grace period', async () => {

@@ -1,4 +1,5 @@
 import type { FieldError } from '../common/domain-error.js';
+import { KINDS, type ParamSpec } from './kinds/index.js';
 
 /** The built-in evaluators; a rule picks one with `kind` and tunes it with `params`. */
 export const RULE_KINDS = ['inactive_days', 'low_completion', 'late_assignments', 'complaints', 'study_time_drop'] as const;
@@ -43,37 +44,8 @@ export interface RuleDefinition<K extends RuleKind = RuleKind> {
   enabled: boolean;
 }
 
-interface ParamSpec {
-  integer: boolean;
-  min: number;
-  max: number;
-  /** min is exclusive (ratios above zero). */
-  minExclusive?: boolean;
-  default: number;
-  meaning: string;
-}
-
-/** Each kind's parameters, their ranges and the defaults a missing parameter takes. */
-export const PARAM_SPECS: { [K in RuleKind]: Record<keyof ParamsByKind[K] & string, ParamSpec> } = {
-  inactive_days: {
-    days: { integer: true, min: 1, max: 365, default: 7, meaning: 'days without a login, counted from max(last login, enrolment)' },
-  },
-  low_completion: {
-    ratio: { integer: false, min: 0, max: 1, minExclusive: true, default: 0.2, meaning: 'fires when completed ÷ expected lessons is below this' },
-    graceDays: { integer: true, min: 0, max: 365, default: 7, meaning: 'days after enrolment before the pace is judged' },
-  },
-  late_assignments: {
-    lateDays: { integer: true, min: 1, max: 365, default: 3, meaning: 'an assignment counts when submitted, or still missing, more than this many days after its due time' },
-    count: { integer: true, min: 1, max: 1000, default: 2, meaning: 'late or missing assignments (cumulative per enrolment) needed to fire' },
-  },
-  complaints: {
-    count: { integer: true, min: 1, max: 1000, default: 2, meaning: 'complaints in one calendar month (school time zone) needed to fire' },
-  },
-  study_time_drop: {
-    dropRatio: { integer: false, min: 0, max: 1, minExclusive: true, default: 0.5, meaning: 'a week counts as a drop when its minutes are at most this share of the week before' },
-    weeks: { integer: true, min: 1, max: 8, default: 2, meaning: 'consecutive dropping full weeks needed to fire' },
-  },
-};
+/** Each kind's parameters, their ranges and the defaults a missing parameter takes (from libs/rules/kinds/<kind>.ts). */
+export const PARAM_SPECS = Object.fromEntries(Object.values(KINDS).map((k) => [k.kind, k.params])) as { [K in RuleKind]: Record<keyof ParamsByKind[K] & string, ParamSpec> };
 
 export function isRuleKind(v: unknown): v is RuleKind {
   return typeof v === 'string' && (RULE_KINDS as readonly string[]).includes(v);
