@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { rng } from '../bench/lib/generator.js';
 import { backtestIslandsQuery } from '../libs/rules/backtest-queries.js';
 import { firingQuery } from '../libs/rules/evaluators.js';
 import { KINDS } from '../libs/rules/kinds/index.js';
@@ -9,18 +10,6 @@ import { TestApp } from '../libs/testing/index.js';
 const TZ = 'Asia/Shanghai';
 const FROM = '2026-03-01';
 const TO = '2026-03-28';
-
-/** A small deterministic PRNG (mulberry32), so the school is the same on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const day = (iso: string, plus: number) => DateTime.fromISO(iso, { zone: TZ }).plus({ days: plus }).toISODate()!;
 const daysBetween = (a: string, b: string) => Math.round(DateTime.fromISO(b).diff(DateTime.fromISO(a), 'days').days);

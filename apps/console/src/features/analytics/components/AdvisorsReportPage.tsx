@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
 import { Chart } from '../../../components/Chart';
-import { ErrorState, Loading } from '../../../components/ErrorState';
 import { useI18n } from '../../../i18n/i18n';
 import { useAdvisorsReport, useFilters, type AdvisorsReport } from '../api/analytics';
 import { advisorLoad } from '../api/figures';
-import { AnalyticsFrame, useFigureFormat } from './parts';
+import { AnalyticsFrame, ReportBody, useFigureFormat } from './parts';
 
 /** Advisors: open cases, calls done and overdue, time to first contact and case outcomes, per advisor. */
 export function AdvisorsReportPage() {
@@ -14,9 +13,7 @@ export function AdvisorsReportPage() {
   const report = useAdvisorsReport(query);
   return (
     <AnalyticsFrame report="advisors" title={t('analytics.advisors.title')} intro={t('analytics.advisors.intro')} csvQuery={query} courseFilter={false}>
-      {report.isPending && <Loading />}
-      {report.isError && <ErrorState error={report.error} retry={() => report.refetch()} />}
-      {report.data && <Advisors report={report.data} />}
+      <ReportBody query={report}>{(r) => <Advisors report={r} />}</ReportBody>
     </AnalyticsFrame>
   );
 }

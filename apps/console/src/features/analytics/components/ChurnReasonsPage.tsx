@@ -6,7 +6,7 @@ import { ErrorState, Loading } from '../../../components/ErrorState';
 import { useI18n } from '../../../i18n/i18n';
 import { report, useChurnReasons, useCourses, useFilters, type ChurnReasonsReport } from '../api/analytics';
 import { reasonCounts } from '../api/figures';
-import { AnalyticsFrame, Stat, useFigureFormat } from './parts';
+import { AnalyticsFrame, ReportBody, Stat, useFigureFormat } from './parts';
 
 /** Churn reasons (the five causes and "other") as recorded with resolved cases and call outcomes, by course. */
 export function ChurnReasonsPage() {
@@ -16,9 +16,7 @@ export function ChurnReasonsPage() {
   const report = useChurnReasons(query);
   return (
     <AnalyticsFrame report="churn-reasons" title={t('analytics.reasons.title')} intro={t('analytics.reasons.intro')} csvQuery={query}>
-      {report.isPending && <Loading />}
-      {report.isError && <ErrorState error={report.error} retry={() => report.refetch()} />}
-      {report.data && <Reasons report={report.data} />}
+      <ReportBody query={report}>{(r) => <Reasons report={r} />}</ReportBody>
       {report.data && !filters.courseId && <ReasonsByCourse query={query} />}
     </AnalyticsFrame>
   );

@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
 import { Chart, CHART_COLORS } from '../../../components/Chart';
-import { ErrorState, Loading } from '../../../components/ErrorState';
 import { useI18n } from '../../../i18n/i18n';
 import { useFilters, useFirstWeek, type FirstWeekReport } from '../api/analytics';
 import { churnAt, GROUPS, groupChurn, HORIZONS, upliftPoints, verdictZh, type Horizon } from '../api/figures';
-import { AnalyticsFrame, Stat, useFigureFormat } from './parts';
+import { AnalyticsFrame, ReportBody, Stat, useFigureFormat } from './parts';
 
 /**
  * Does the first week work? Churn of learners whose first-week calls reached them (covered), of those they did not
@@ -31,9 +30,7 @@ export function FirstWeekPage() {
   );
   return (
     <AnalyticsFrame report="first-week" title={t('analytics.firstWeek.title')} intro={t('analytics.firstWeek.intro')} csvQuery={query} controls={controls}>
-      {report.isPending && <Loading />}
-      {report.isError && <ErrorState error={report.error} retry={() => report.refetch()} />}
-      {report.data && <FirstWeek report={report.data} />}
+      <ReportBody query={report}>{(r) => <FirstWeek report={r} />}</ReportBody>
     </AnalyticsFrame>
   );
 }

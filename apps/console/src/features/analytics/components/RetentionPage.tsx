@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
 import { Chart } from '../../../components/Chart';
-import { ErrorState, Loading } from '../../../components/ErrorState';
 import { useI18n } from '../../../i18n/i18n';
 import { useFilters, useRetention, type RetentionReport } from '../api/analytics';
 import { cohortChurn, MIN_CURVE_ENROLMENTS, retentionCurves } from '../api/figures';
-import { AnalyticsFrame, ReportState, Stat, useFigureFormat } from './parts';
+import { AnalyticsFrame, ReportBody, ReportState, Stat, useFigureFormat } from './parts';
 
 /** Retention: churn at 30/60/90 days and renewal per enrolment cohort (week or month), the curves, per course. */
 export function RetentionPage() {
@@ -24,9 +23,7 @@ export function RetentionPage() {
   );
   return (
     <AnalyticsFrame report="retention" title={t('analytics.retention.title')} intro={t('analytics.retention.intro')} csvQuery={query} controls={controls}>
-      {report.isPending && <Loading />}
-      {report.isError && <ErrorState error={report.error} retry={() => report.refetch()} />}
-      {report.data && <Retention report={report.data} />}
+      <ReportBody query={report}>{(r) => <Retention report={r} />}</ReportBody>
     </AnalyticsFrame>
   );
 }
@@ -91,25 +88,12 @@ function Retention({ report }: { report: RetentionReport }) {
             <h2 id="cohort-table-title">{t('analytics.byCohort')}</h2>
             <div className="table-scroll">
               <table className="plain-table numbers" aria-label="Cohorts">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('analytics.cohort')}</th>
-                    <th scope="col">{t('analytics.enrolments')}</th>
-                    <th scope="col">{t('analytics.churn30')}</th>
-                    <th scope="col">{t('analytics.churn60')}</th>
-                    <th scope="col">{t('analytics.churn90')}</th>
-                    <th scope="col">{t('analytics.renewal')}</th>
-                  </tr>
-                </thead>
+                <RetentionHead first={t('analytics.cohort')} />
                 <tbody>
                   {[...report.cohorts, total].map((c) => (
                     <tr key={c.cohort} data-cohort={c.cohort} className={c.cohort === 'total' ? 'total-row' : undefined}>
                       <th scope="row">{c.cohort === 'total' ? t('analytics.total') : c.cohort}</th>
-                      <td>{f.count(c.enrolments)}</td>
-                      <td title={f.ofN(c.churned30, c.mature30)}>{f.rate(c.churnRate30)}</td>
-                      <td title={f.ofN(c.churned60, c.mature60)}>{f.rate(c.churnRate60)}</td>
-                      <td title={f.ofN(c.churned90, c.mature90)}>{f.rate(c.churnRate90)}</td>
-                      <td title={f.ofN(c.renewed, c.renewalDue)}>{f.rate(c.renewalRate)}</td>
+                      <RetentionCells figures={c} />
                     </tr>
                   ))}
                 </tbody>
@@ -123,25 +107,12 @@ function Retention({ report }: { report: RetentionReport }) {
           <h2 id="course-table-title">{t('analytics.byCourse')}</h2>
           <div className="table-scroll">
             <table className="plain-table numbers" aria-label="Courses">
-              <thead>
-                <tr>
-                  <th scope="col">{t('analytics.course')}</th>
-                  <th scope="col">{t('analytics.enrolments')}</th>
-                  <th scope="col">{t('analytics.churn30')}</th>
-                  <th scope="col">{t('analytics.churn60')}</th>
-                  <th scope="col">{t('analytics.churn90')}</th>
-                  <th scope="col">{t('analytics.renewal')}</th>
-                </tr>
-              </thead>
+              <RetentionHead first={t('analytics.course')} />
               <tbody>
                 {report.byCourse.map((c) => (
                   <tr key={c.courseId} data-course={c.courseId}>
                     <th scope="row">{c.courseTitle}</th>
-                    <td>{f.count(c.enrolments)}</td>
-                    <td>{f.rate(c.churnRate30)}</td>
-                    <td>{f.rate(c.churnRate60)}</td>
-                    <td>{f.rate(c.churnRate90)}</td>
-                    <td>{f.rate(c.renewalRate)}</td>
+                    <RetentionCells figures={c} />
                   </tr>
                 ))}
               </tbody>
@@ -149,6 +120,38 @@ function Retention({ report }: { report: RetentionReport }) {
           </div>
         </section>
       )}
+    </>
+  );
+}
+
+type RetentionFigures = RetentionReport['total'] | RetentionReport['byCourse'][number];
+
+function RetentionHead({ first }: { first: string }) {
+  const { t } = useI18n();
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{first}</th>
+        <th scope="col">{t('analytics.enrolments')}</th>
+        <th scope="col">{t('analytics.churn30')}</th>
+        <th scope="col">{t('analytics.churn60')}</th>
+        <th scope="col">{t('analytics.churn90')}</th>
+        <th scope="col">{t('analytics.renewal')}</th>
+      </tr>
+    </thead>
+  );
+}
+
+/** Enrolments, churn at 30/60/90 days and renewal, each rate with its "k of n" on hover. */
+function RetentionCells({ figures: c }: { figures: RetentionFigures }) {
+  const f = useFigureFormat();
+  return (
+    <>
+      <td>{f.count(c.enrolments)}</td>
+      <td title={f.ofN(c.churned30, c.mature30)}>{f.rate(c.churnRate30)}</td>
+      <td title={f.ofN(c.churned60, c.mature60)}>{f.rate(c.churnRate60)}</td>
+      <td title={f.ofN(c.churned90, c.mature90)}>{f.rate(c.churnRate90)}</td>
+      <td title={f.ofN(c.renewed, c.renewalDue)}>{f.rate(c.renewalRate)}</td>
     </>
   );
 }

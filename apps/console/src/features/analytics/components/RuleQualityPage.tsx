@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
 import { Chart } from '../../../components/Chart';
-import { ErrorState, Loading } from '../../../components/ErrorState';
 import { useI18n } from '../../../i18n/i18n';
 import { useFilters, useRuleQuality, type RulesReport } from '../api/analytics';
 import { ruleQuality } from '../api/figures';
-import { AnalyticsFrame, Stat, useFigureFormat } from './parts';
+import { AnalyticsFrame, ReportBody, Stat, useFigureFormat } from './parts';
 
 /** Rule quality: per warning rule, alerts, precision, recall, median lead time and the advisors' feedback. */
 export function RuleQualityPage() {
@@ -14,9 +13,7 @@ export function RuleQualityPage() {
   const report = useRuleQuality(query);
   return (
     <AnalyticsFrame report="rules" title={t('analytics.rules.title')} intro={t('analytics.rules.intro')} csvQuery={query}>
-      {report.isPending && <Loading />}
-      {report.isError && <ErrorState error={report.error} retry={() => report.refetch()} />}
-      {report.data && <RuleQuality report={report.data} />}
+      <ReportBody query={report}>{(r) => <RuleQuality report={r} />}</ReportBody>
     </AnalyticsFrame>
   );
 }

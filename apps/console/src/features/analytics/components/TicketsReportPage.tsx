@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
 import { Chart } from '../../../components/Chart';
-import { ErrorState, Loading } from '../../../components/ErrorState';
 import { useI18n } from '../../../i18n/i18n';
 import { useFilters, useTicketsReport, type SlaClockFigures, type TicketsReport } from '../api/analytics';
 import { ticketTimes } from '../api/figures';
-import { AnalyticsFrame, Stat, useFigureFormat } from './parts';
+import { AnalyticsFrame, ReportBody, Stat, useFigureFormat } from './parts';
 
 /** Tickets: first response and resolution (p50 and p90, business hours) and SLA compliance, by category and priority. */
 export function TicketsReportPage() {
@@ -14,9 +13,7 @@ export function TicketsReportPage() {
   const report = useTicketsReport(query);
   return (
     <AnalyticsFrame report="tickets" title={t('analytics.tickets.title')} intro={t('analytics.tickets.intro')} csvQuery={query} courseFilter={false}>
-      {report.isPending && <Loading />}
-      {report.isError && <ErrorState error={report.error} retry={() => report.refetch()} />}
-      {report.data && <Tickets report={report.data} />}
+      <ReportBody query={report}>{(r) => <Tickets report={r} />}</ReportBody>
     </AnalyticsFrame>
   );
 }

@@ -1,6 +1,8 @@
+import type { UseQueryResult } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import { useSession } from '../../../app/auth';
+import { ErrorState, Loading } from '../../../components/ErrorState';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { useI18n, type MessageKey } from '../../../i18n/i18n';
 import { downloadCsv, useAnalyticsStatus, useCourses, useFilters, useTeams, type ReportPath } from '../api/analytics';
@@ -162,4 +164,15 @@ export function Stat({ label, value, detail }: { label: string; value: string; d
 
 export function ReportState({ empty, emptyText }: { empty: boolean; emptyText: string }) {
   return empty ? <p className="state muted">{emptyText}</p> : null;
+}
+
+/** A report's states: loading, the failure in words with a retry, then the report itself. */
+export function ReportBody<T>({ query, children }: { query: UseQueryResult<T>; children: (report: T) => ReactNode }) {
+  return (
+    <>
+      {query.isPending && <Loading />}
+      {query.isError && <ErrorState error={query.error} retry={() => query.refetch()} />}
+      {query.data !== undefined && children(query.data)}
+    </>
+  );
 }
