@@ -11,7 +11,7 @@ export default async function globalSetup() {
   try {
     await client.connect();
   } catch (e) {
-    throw new Error(`Tests need PostgreSQL at ${process.env.TEST_PG_ADMIN_URL} (set TEST_PG_ADMIN_URL): ${e.message}`);
+    throw new Error(`Tests need PostgreSQL at ${process.env.TEST_PG_ADMIN_URL} (set TEST_PG_ADMIN_URL): ${e.message}`, { cause: e });
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -21,7 +21,7 @@ export default async function globalSetup() {
     await redis.connect();
     await redis.ping();
   } catch (e) {
-    throw new Error(`Tests need Redis at ${process.env.TEST_REDIS_URL} (set TEST_REDIS_URL): ${e.message}`);
+    throw new Error(`Tests need Redis at ${process.env.TEST_REDIS_URL} (set TEST_REDIS_URL): ${e.message}`, { cause: e });
   } finally {
     redis.disconnect();
   }

@@ -1,7 +1,6 @@
 import { registeredRoutes } from '../apps/api/src/api-app.js';
 import { eventually, TestApp, type TestStaff } from '../libs/testing/index.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Schema = Record<string, any>;
 type Doc = { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, Schema>; securitySchemes: Record<string, any> } };
 

@@ -3,7 +3,6 @@ import { TicketSlaService } from '../libs/tickets/ticket-sla.service.js';
 import { eventually, TestApp, type TestStaff } from '../libs/testing/index.js';
 import { LearningDataFactory } from '../libs/testing/learning-data.factory.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** 14:00 in Shanghai on 2026-11-25: the school day runs from 2026-11-24T16:00Z to 2026-11-25T16:00Z. */
 const NOW = '2026-11-25T06:00:00.000Z';

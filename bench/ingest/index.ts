@@ -36,7 +36,6 @@ export async function run(ctx: BenchContext): Promise<void> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   let load: LoadResult;
-  let nodeCpuS = 0;
   const apiRows: number[] = [];
   const apiItems: number[] = [];
   const copyRows: number[] = [];
@@ -59,7 +58,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       const cpu0 = process.cpuUsage();
       load = inline ? await runLoad(plan, ctx.progress) : await runInWorker(plan, ctx.progress);
       const cpu = process.cpuUsage(cpu0);
-      nodeCpuS = (cpu.user + cpu.system) / 1e6;
+      const nodeCpuS = (cpu.user + cpu.system) / 1e6;
       if (load.created !== events || load.rejected !== 0 || load.duplicate !== load.items - events) {
         throw new Error(`unexpected sync outcome: ${JSON.stringify(load)} for ${events} distinct events`);
       }

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { auditActor, seesAllTeams, type Actor } from '../access/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
+import type { SqlRow } from '../database/sql-row.js';
 
 /** Singular resource names, as docs/design.md §5 filters them. */
 export const AUDIT_ENTITIES = ['case', 'task', 'ticket', 'rule', 'staff', 'team', 'api_client', 'alert', 'webhook', 'calendar', 'sla_policy', 'enrollment'] as const;
@@ -88,7 +89,7 @@ export class AuditService {
        ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit $${params.length}`,
       params,
     );
-    return toPage(rows, limit, (r: { id: string }) => [r.id], (r: Record<string, any>) => ({
+    return toPage(rows, limit, (r: { id: string }) => [r.id], (r: SqlRow) => ({
       id: String(r.id),
       at: new Date(r.at).toISOString(),
       actorType: r.actor_type,

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StaffModule } from '../staff/staff.module.js';
 import { ApiClientsService } from './api-clients.service.js';
-import { AuthGuard } from '../../apps/api/src/http/auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { TokenService } from './token.service.js';
 

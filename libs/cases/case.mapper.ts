@@ -1,4 +1,5 @@
 import type { CaseRow } from './cases.repository.js';
+import type { SqlRow } from '../database/sql-row.js';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
@@ -35,7 +36,7 @@ export function toCaseView(r: CaseRow) {
 }
 export type CaseView = ReturnType<typeof toCaseView>;
 
-export function toCaseAlertView(a: Record<string, any>) {
+export function toCaseAlertView(a: SqlRow) {
   return {
     id: a.id,
     ruleKey: a.rule_key,
@@ -51,7 +52,7 @@ export function toCaseAlertView(a: Record<string, any>) {
   };
 }
 
-export function toCaseTaskView(t: Record<string, any>) {
+export function toCaseTaskView(t: SqlRow) {
   return {
     id: t.id,
     kind: t.kind,
@@ -66,6 +67,6 @@ export function toCaseTaskView(t: Record<string, any>) {
   };
 }
 
-export function toHistoryView(h: Record<string, any>) {
+export function toHistoryView(h: SqlRow) {
   return { id: String(h.id), at: iso(h.at), actorType: h.actor_type, actorId: h.actor_id, action: h.action, before: h.before, after: h.after, reason: h.reason };
 }

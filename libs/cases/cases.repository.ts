@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { stageSql, type LifecycleStage } from '../learners/lifecycle.js';
+import type { SqlRow } from '../database/sql-row.js';
 
 export interface CaseRow {
   id: string;
@@ -132,7 +133,7 @@ export class CasesRepository {
     return em.query(`${CASE_SELECT} where c.advisor_id = $1 and c.status <> 'resolved' and c.queue = 'advisor' order by c.id for update of c`, [advisorId]);
   }
 
-  alertsOf(caseId: string): Promise<Array<Record<string, any>>> {
+  alertsOf(caseId: string): Promise<Array<SqlRow>> {
     return this.dataSource.query(
       `select a.id, a.rule_key, a.learner_id, l.external_id as learner_external_id, a.enrollment_id, a.status, a.severity, a.evidence,
               a.opened_at, a.cleared_at, ca.attached_at
@@ -142,14 +143,14 @@ export class CasesRepository {
     );
   }
 
-  tasksOf(caseId: string): Promise<Array<Record<string, any>>> {
+  tasksOf(caseId: string): Promise<Array<SqlRow>> {
     return this.dataSource.query(
       `select id, kind, day_index, assignee_id, learner_id, case_id, due_at, status, result, completed_at from tasks where case_id = $1 order by due_at, id`,
       [caseId],
     );
   }
 
-  historyOf(caseId: string): Promise<Array<Record<string, any>>> {
+  historyOf(caseId: string): Promise<Array<SqlRow>> {
     return this.dataSource.query(
       `select id, at, actor_type, actor_id, action, before, after, reason from audit_log where entity = 'case' and entity_id = $1 order by id`,
       [caseId],

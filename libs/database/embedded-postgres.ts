@@ -67,6 +67,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
     throw new Error(
       `The embedded PostgreSQL did not start (data in ${databaseDir}, port ${port}). ` +
         `Is another server using port ${port}? Set EMBEDDED_POSTGRES_PORT, or DATABASE_URL to use your own server. ${e ? String(e) : ''}`,
+      { cause: e },
     );
   }
   await ensureDatabase(port);

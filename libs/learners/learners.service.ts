@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Actor } from '../access/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { decodeCursor, encodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
+import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { lifecycleStage, progress, type LifecycleStage } from './lifecycle.js';
 import { LearnersRepository, type LearnerRow, type Risk, type TimelineRow } from './learners.repository.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { DomainError, ErrorCode, type FieldError } from '../common/domain-error.js';
 import { OutboxService, type DomainEvent } from '../outbox/outbox.service.js';

@@ -5,7 +5,7 @@ import { PasswordHasher } from './password-hasher.js';
 import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { DomainError, type FieldError } from '../common/domain-error.js';
-import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
+import { decodeCursor, pageLimit, toPage } from '../common/pagination.js';
 import { DEFAULT_WORKING_HOURS, validateWeeklyHours, type WeeklyHours } from '../common/working-hours.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import type { StaffRole } from '../access/roles.js';

@@ -4,6 +4,7 @@ import type { WeeklyHours } from '../common/working-hours.js';
 import { stageSql } from '../learners/lifecycle.js';
 import { PRIORITY_RANK_SQL, type TaskRow } from './task.types.js';
 import { preparedQuery } from '../database/prepared.js';
+import type { SqlRow } from '../database/sql-row.js';
 
 /** A task with what access checks need: the assignee's team, the learner's owner, the case's advisor and team. */
 export interface TaskAccessRow extends TaskRow {
@@ -194,8 +195,8 @@ export class TasksRepository {
     now: Date,
     churnDays: number,
     limits: { tasks: number; cases: number },
-  ): Promise<{ tasks: Array<Record<string, any>>; cases: Array<Record<string, any>>; done: number }> {
-    const [row] = await preparedQuery<{ tasks: Array<Record<string, any>>; cases: Array<Record<string, any>>; done: number }>(
+  ): Promise<{ tasks: Array<SqlRow>; cases: Array<SqlRow>; done: number }> {
+    const [row] = await preparedQuery<{ tasks: Array<SqlRow>; cases: Array<SqlRow>; done: number }>(
       this.dataSource,
       'careloop_queue_day_v2',
       `select

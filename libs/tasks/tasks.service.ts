@@ -13,6 +13,7 @@ import { workingSlots } from './first-week-planner.js';
 import { toTaskView, type CallResult, type ChurnReason, type RiskRead, type TaskListItem, type TaskMoveResult, type TaskView } from './task.types.js';
 import { TasksRepository, type TaskAccessRow } from './tasks.repository.js';
 import { zoneOr } from '../common/time-zone.js';
+import type { SqlRow } from '../database/sql-row.js';
 
 export interface OutcomeInput {
   result: CallResult;
@@ -323,7 +324,7 @@ function canSee(actor: Actor, t: TaskAccessRow): boolean {
   return actor.role === 'supervisor' && isSupervisorOf(actor, visibilityTeam(t));
 }
 
-function learnerOf(r: Record<string, any>, now: Date): QueueLearner {
+function learnerOf(r: SqlRow, now: Date): QueueLearner {
   return {
     id: r.learner_id,
     externalId: r.learner_external_id,

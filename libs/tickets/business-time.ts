@@ -51,7 +51,7 @@ class CompiledCalendar {
     const key = day.toISODate()!;
     let hit = this.cache.get(key);
     if (hit) return hit;
-    let spec: Array<[string, string]> = [];
+    let spec: Array<[string, string]>;
     if (this.holidays.has(key)) spec = [];
     else if (this.workdays.has(key)) spec = this.cal.hours[this.makeUp] ?? [];
     else spec = this.cal.hours[WEEKDAYS[day.weekday - 1]] ?? [];

@@ -41,7 +41,7 @@ export class CareloopHttp {
       try {
         res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
       } catch (e) {
-        if (attempt >= 4) throw new Error(`${method} ${url} failed: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`);
+        if (attempt >= 4) throw new Error(`${method} ${url} failed: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`, { cause: e });
         await sleep(500 * attempt);
         continue;
       }

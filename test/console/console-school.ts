@@ -65,7 +65,7 @@ export async function signIn(page: Page, baseUrl: string, email: string, pass = 
 /** Waits until the locator's text matches (Playwright's own expect is not part of playwright-core). */
 export async function waitForText(locator: Locator, pattern: RegExp | string, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
-  let last = '';
+  let last: string;
   for (;;) {
     last = (await locator.first().textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => '')) ?? '';
     if (typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last)) return last;

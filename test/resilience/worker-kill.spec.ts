@@ -153,7 +153,7 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
 
   describe('a webhook delivery held open by the receiver', () => {
     let server: Server;
-    let received: Array<{ id: string; body: string }> = [];
+    const received: Array<{ id: string; body: string }> = [];
     let hold = true;
     let arrived = 0;
 

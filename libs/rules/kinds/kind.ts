@@ -1,4 +1,5 @@
 import type { ParamsByKind, RuleAction, RuleKind, Severity } from '../rule-definitions.js';
+import type { SqlRow } from '../../database/sql-row.js';
 
 /** One parameter of a kind: its range, whether it is whole, the default a missing one takes, and what it means. */
 export interface ParamSpec {
@@ -17,7 +18,8 @@ export interface PeriodDays {
   to: number;
 }
 
-export type Evidence = Record<string, any>;
+/** The numbers an alert fired on, as its evidence JSON holds them. */
+export type Evidence = SqlRow;
 
 /** A statement and its values (numbered after the ones the caller puts first). */
 export interface KindQuery {

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { Chart, CHART_COLORS } from '../../../components/Chart';
 import { useI18n } from '../../../i18n/i18n';
 import { useFilters, useFirstWeek, type FirstWeekReport } from '../api/analytics';
@@ -40,7 +40,7 @@ function FirstWeek({ report }: { report: FirstWeekReport }) {
   const f = useFigureFormat();
   const churn = useMemo(() => groupChurn(report), [report]);
   const uplift = useMemo(() => upliftPoints(report), [report]);
-  const groupName = (g: (typeof GROUPS)[number]) => t(`analytics.group.${g}`);
+  const groupName = useCallback((g: (typeof GROUPS)[number]) => t(`analytics.group.${g}`), [t]);
   const churnOption = useMemo(
     () => ({
       tooltip: { trigger: 'axis', valueFormatter: (v: number | null) => (v === null ? '—' : `${v}%`) },
@@ -50,7 +50,7 @@ function FirstWeek({ report }: { report: FirstWeekReport }) {
       yAxis: { type: 'value', min: 0, axisLabel: { formatter: '{value}%' } },
       series: GROUPS.map((g) => ({ type: 'bar', name: groupName(g), data: churn[g], label: { show: true, position: 'top', formatter: (p: { value: number | null }) => (p.value === null ? '' : `${p.value}%`) } })),
     }),
-    [churn, t],
+    [churn, groupName, t],
   );
   const upliftOption = useMemo(() => {
     if (!uplift) return null;

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { Chart } from '../../../components/Chart';
 import { useI18n } from '../../../i18n/i18n';
 import { useFilters, useTicketsReport, type SlaClockFigures, type TicketsReport } from '../api/analytics';
@@ -22,7 +22,7 @@ function Tickets({ report }: { report: TicketsReport }) {
   const { t } = useI18n();
   const f = useFigureFormat();
   const times = useMemo(() => ticketTimes(report), [report]);
-  const groupName = (g: string) => (g === 'overall' ? t('analytics.overall') : t(`case.priority.${g}` as 'case.priority.high'));
+  const groupName = useCallback((g: string) => (g === 'overall' ? t('analytics.overall') : t(`case.priority.${g}` as 'case.priority.high')), [t]);
   const option = useMemo(
     () => ({
       tooltip: { trigger: 'axis', valueFormatter: (v: number | null) => (v === null ? '—' : t('analytics.hours', { h: v })) },
@@ -37,8 +37,7 @@ function Tickets({ report }: { report: TicketsReport }) {
         { type: 'bar', name: t('analytics.resolutionP90'), data: times.resolutionP90 },
       ],
     }),
-    // groupName only depends on t
-    [times, t],
+    [times, groupName, t],
   );
   const o = report.overall;
   const rows: Array<{ key: string; name: string; g: TicketsReport['overall'] }> = [

@@ -169,9 +169,9 @@ function AssignBox({ ticket }: { ticket: TicketDetail }) {
   const assign = useAssignTicket(ticket.id);
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
+  const { apiError, fieldError: err } = useFieldErrors(assign.error);
   if (!current || current.staff.role === 'advisor') return null;
   const options = (staff.data?.items ?? []).filter((s) => s.role === 'advisor' && s.status === 'active' && (!ticket.teamId || s.teamId === ticket.teamId));
-  const { apiError, fieldError: err } = useFieldErrors(assign.error);
   return (
     <form
       className="card"
