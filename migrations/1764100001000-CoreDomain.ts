@@ -258,7 +258,24 @@ export class CoreDomain1764100001000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['tasks', 'case_alerts', 'cases', 'cohort_alerts', 'alert_feedback', 'alerts', 'rule_runs', 'rules', 'enrollment_assignments', 'enrollment_lessons', 'enrollment_daily', 'activity_event_ids', 'activity_events', 'enrollments', 'learners', 'courses']) {
+    for (const t of [
+      'tasks',
+      'case_alerts',
+      'cases',
+      'cohort_alerts',
+      'alert_feedback',
+      'alerts',
+      'rule_runs',
+      'rules',
+      'enrollment_assignments',
+      'enrollment_lessons',
+      'enrollment_daily',
+      'activity_event_ids',
+      'activity_events',
+      'enrollments',
+      'learners',
+      'courses',
+    ]) {
       await q.query(`drop table if exists ${t} cascade`);
     }
   }

@@ -38,8 +38,11 @@ export class RulesEngine1764100004000 implements MigrationInterface {
     await q.query(`drop index if exists alerts_opened_idx`);
     await q.query(`drop index if exists enrollment_daily_complaints_idx`);
     await q.query(`alter table alert_feedback drop column if exists updated_at`);
-    await q.query(`delete from rules where key = any($1::text[])
-      and not exists (select 1 from alerts a where a.rule_key = rules.key) and not exists (select 1 from cohort_alerts c where c.rule_key = rules.key)`, [defaultRules().map((r) => r.key)]);
+    await q.query(
+      `delete from rules where key = any($1::text[])
+      and not exists (select 1 from alerts a where a.rule_key = rules.key) and not exists (select 1 from cohort_alerts c where c.rule_key = rules.key)`,
+      [defaultRules().map((r) => r.key)],
+    );
     await q.query(`drop function if exists careloop_iso(timestamptz)`);
   }
 }

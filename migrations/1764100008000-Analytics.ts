@@ -78,7 +78,15 @@ export class Analytics1764100008000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const i of ['tasks_done_by_assignee_idx', 'tasks_first_week_idx', 'tasks_churn_reason_idx', 'cases_opened_idx', 'cases_churn_reason_idx', 'activity_events_renewal_idx', 'alerts_enrollment_opened_idx']) {
+    for (const i of [
+      'tasks_done_by_assignee_idx',
+      'tasks_first_week_idx',
+      'tasks_churn_reason_idx',
+      'cases_opened_idx',
+      'cases_churn_reason_idx',
+      'activity_events_renewal_idx',
+      'alerts_enrollment_opened_idx',
+    ]) {
       await q.query(`drop index if exists ${i}`);
     }
     await q.query(`drop table if exists ticket_metrics`);

@@ -20,14 +20,30 @@ function parse(argv: string[]): Partial<DemoOptions> & { help?: boolean } {
       return Number(v);
     };
     switch (flag) {
-      case '--learners': out.learners = value(); break;
-      case '--seed': out.seed = value(); break;
-      case '--batch': out.batchSize = value(); break;
-      case '--concurrency': out.concurrency = value(); break;
-      case '--wait': out.waitTimeoutMs = value() * 1000; break;
-      case '--resume': out.resume = true; break;
-      case '--help': case '-h': out.help = true; break;
-      default: throw new DemoSetupError(`unknown option ${argv[i]}\n${USAGE}`);
+      case '--learners':
+        out.learners = value();
+        break;
+      case '--seed':
+        out.seed = value();
+        break;
+      case '--batch':
+        out.batchSize = value();
+        break;
+      case '--concurrency':
+        out.concurrency = value();
+        break;
+      case '--wait':
+        out.waitTimeoutMs = value() * 1000;
+        break;
+      case '--resume':
+        out.resume = true;
+        break;
+      case '--help':
+      case '-h':
+        out.help = true;
+        break;
+      default:
+        throw new DemoSetupError(`unknown option ${argv[i]}\n${USAGE}`);
     }
   }
   if (out.learners !== undefined && (out.learners < 1 || out.learners > 99_999)) throw new DemoSetupError('--learners must be from 1 to 99999');

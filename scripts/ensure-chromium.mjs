@@ -17,7 +17,8 @@ function hasCjkFont() {
 
 function aptInstall(packages) {
   log(`installing ${packages.join(', ')} with apt-get (about a minute)…`);
-  const run = (args) => spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+  const run = (args) =>
+    spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
   if (run(['install', '-y', '--no-install-recommends', ...packages])) return true;
   log('apt-get install failed; updating the package lists and trying again');
   return run(['update']) && run(['install', '-y', '--no-install-recommends', ...packages]);
@@ -29,7 +30,9 @@ if (!hasCjkFont()) missing.push('fonts-wqy-microhei');
 
 if (missing.length && isRoot && hasApt && !process.env.CHROMIUM_PATH) {
   if (!aptInstall(missing) && missing.includes('chromium')) {
-    console.error('[browser] could not install Debian\'s chromium package; install it by hand (apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary.');
+    console.error(
+      "[browser] could not install Debian's chromium package; install it by hand (apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary.",
+    );
     process.exit(1);
   }
 } else if (!existsSync(path)) {

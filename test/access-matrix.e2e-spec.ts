@@ -222,10 +222,12 @@ describe('access control matrix', () => {
         const got = classify(res.status);
         const divergence = KNOWN_DIVERGENCES[`${method} ${url} as ${who}`];
         if (divergence !== undefined) {
-          if (got !== divergence) mismatches.push(`${method} ${url} as ${who}: the known divergence (${divergence}) is gone, got ${res.status}: update KNOWN_DIVERGENCES`);
+          if (got !== divergence)
+            mismatches.push(`${method} ${url} as ${who}: the known divergence (${divergence}) is gone, got ${res.status}: update KNOWN_DIVERGENCES`);
           continue;
         }
-        if (got !== expected[who]) mismatches.push(`${method} ${url} as ${who}: expected ${expected[who]}, got ${res.status} ${JSON.stringify(res.body?.message ?? '').slice(0, 120)}`);
+        if (got !== expected[who])
+          mismatches.push(`${method} ${url} as ${who}: expected ${expected[who]}, got ${res.status} ${JSON.stringify(res.body?.message ?? '').slice(0, 120)}`);
       }
     }
     expect(mismatches).toEqual([]);

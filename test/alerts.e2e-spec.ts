@@ -20,7 +20,9 @@ describe('alerts and cohort alerts', () => {
 
   beforeAll(async () => {
     app = await TestApp.start({ worker: false, ownDatabase: true });
-    await app.db.query(`update rule_runs set status = 'failed', error = 'abandoned by an earlier test app', finished_at = now() where status in ('queued','running')`);
+    await app.db.query(
+      `update rule_runs set status = 'failed', error = 'abandoned by an earlier test app', finished_at = now() where status in ('queued','running')`,
+    );
     data = new LearningDataFactory(app.db, app.config.schoolTimezone);
     admin = await app.staff.create('admin');
     team = await app.staff.teamWithPeople(2);
@@ -71,7 +73,10 @@ describe('alerts and cohort alerts', () => {
     const list = async (who: TestStaff) => {
       const res = await app.http().get('/api/v1/alerts?ruleKey=inactive_7d&status=open&limit=500').set(who.auth);
       expect(res.status).toBe(200);
-      return res.body.items.map((a: any) => a.enrollmentId).filter((id: string) => [owned.id, withCase.id, holdout.id].includes(id)).sort();
+      return res.body.items
+        .map((a: any) => a.enrollmentId)
+        .filter((id: string) => [owned.id, withCase.id, holdout.id].includes(id))
+        .sort();
     };
     expect(await list(team.advisors[0])).toEqual([owned.id, holdout.id].sort());
     expect(await list(team.advisors[1])).toEqual([withCase.id]);
@@ -126,7 +131,16 @@ describe('alerts and cohort alerts', () => {
     const res = await cohort(team.supervisor);
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
-      expect.objectContaining({ ruleKey: 'inactive_7d', courseId, teamId: team.team.id, day: '2026-03-04', affected: 3, population: 20, share: 0.15, threshold: 0.05 }),
+      expect.objectContaining({
+        ruleKey: 'inactive_7d',
+        courseId,
+        teamId: team.team.id,
+        day: '2026-03-04',
+        affected: 3,
+        population: 20,
+        share: 0.15,
+        threshold: 0.05,
+      }),
     ]);
     expect((await cohort(otherTeam.supervisor)).body.items).toEqual([]);
     expect((await cohort(team.advisors[0])).status).toBe(403);

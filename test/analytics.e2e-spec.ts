@@ -50,11 +50,25 @@ describe('analytics (hand-counted school)', () => {
     c: string,
     o: { enrolledAt: string; status?: string; statusChangedAt?: string; expiresAt?: string | null; lastLoginAt?: string | null; holdout?: boolean },
   ) {
-    const [l] = await sql<{ id: string }>(`insert into learners (external_id, name, last_login_at) values ($1, $2, $3) returning id`, [`L-${key}-${sfx}`, `Learner ${key}`, o.lastLoginAt ?? null]);
+    const [l] = await sql<{ id: string }>(`insert into learners (external_id, name, last_login_at) values ($1, $2, $3) returning id`, [
+      `L-${key}-${sfx}`,
+      `Learner ${key}`,
+      o.lastLoginAt ?? null,
+    ]);
     const [e] = await sql<{ id: string }>(
       `insert into enrollments (external_id, learner_id, course_id, enrolled_at, expires_at, status, status_changed_at, holdout, last_login_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
-      [`E-${key}-${sfx}`, l.id, course[c], o.enrolledAt, o.expiresAt ?? null, o.status ?? 'active', o.statusChangedAt ?? o.enrolledAt, o.holdout ?? false, o.lastLoginAt ?? null],
+      [
+        `E-${key}-${sfx}`,
+        l.id,
+        course[c],
+        o.enrolledAt,
+        o.expiresAt ?? null,
+        o.status ?? 'active',
+        o.statusChangedAt ?? o.enrolledAt,
+        o.holdout ?? false,
+        o.lastLoginAt ?? null,
+      ],
     );
     enr[key] = { id: e.id, learnerId: l.id };
   }
@@ -79,7 +93,19 @@ describe('analytics (hand-counted school)', () => {
     return a.id;
   }
 
-  async function kase(key: string, o: { advisor: TestStaff; teamId: string; status: string; openedAt: string; firstContactMinutes?: number; outcome?: string; reason?: string; resolvedAt?: string }) {
+  async function kase(
+    key: string,
+    o: {
+      advisor: TestStaff;
+      teamId: string;
+      status: string;
+      openedAt: string;
+      firstContactMinutes?: number;
+      outcome?: string;
+      reason?: string;
+      resolvedAt?: string;
+    },
+  ) {
     await sql(
       `insert into cases (learner_id, team_id, advisor_id, status, priority, opened_at, first_contact_at, outcome, churn_reason, resolved_at)
        values ($1, $2, $3, $4, 'medium', $5, $6, $7, $8, $9)`,
@@ -120,10 +146,13 @@ describe('analytics (hand-counted school)', () => {
     await addEnrolment('m6', 'C1', { enrolledAt: E, status: 'completed', statusChangedAt: at(E, 80), lastLoginAt: at(E, 80) });
     await addEnrolment('m7', 'C1', { enrolledAt: E }); // never logged in: churn day 30
     await addEnrolment('m8', 'C1', { enrolledAt: E, status: 'paused', statusChangedAt: at(E, 6), lastLoginAt: at(E, 5) }); // paused is not churn
-    await sql(
-      `insert into activity_events (event_id, learner_id, course_id, enrollment_id, type, occurred_at) values ($1, $2, $3, $4, 'renewal', $5)`,
-      [`renew-${sfx}`, enr.m5.learnerId, course.C1, enr.m5.id, at(E, 45)],
-    );
+    await sql(`insert into activity_events (event_id, learner_id, course_id, enrollment_id, type, occurred_at) values ($1, $2, $3, $4, 'renewal', $5)`, [
+      `renew-${sfx}`,
+      enr.m5.learnerId,
+      course.C1,
+      enr.m5.id,
+      at(E, 45),
+    ]);
     // May cohort, C1: 3 enrolments, observed 46 days.
     await addEnrolment('y1', 'C1', { enrolledAt: F, status: 'cancelled', statusChangedAt: at(F, 3) });
     await addEnrolment('y2', 'C1', { enrolledAt: F, lastLoginAt: '2026-06-29T01:00:00Z' });
@@ -152,7 +181,10 @@ describe('analytics (hand-counted school)', () => {
     await checkins('n3', 2, 0);
 
     // Rules and alerts on C1.
-    for (const [key, kind] of [[rule1, 'inactive_days'], [rule2, 'low_completion']]) {
+    for (const [key, kind] of [
+      [rule1, 'inactive_days'],
+      [rule2, 'low_completion'],
+    ]) {
       await sql(`insert into rules (key, name, kind, params, severity, action) values ($1, $2, $3, '{}', 'medium', '{}')`, [key, `Rule ${key}`, kind]);
     }
     const a1 = await alert(rule1, 'm2', at(E, 47), 'cleared'); // m2 churns day 70: hit, lead 23
@@ -161,16 +193,64 @@ describe('analytics (hand-counted school)', () => {
     await alert(rule1, 'y2', '2026-06-20T04:00:00Z'); // under 30 days old: not yet judged
     await alert(rule1, 'm2', at(E, 60)); // second alert for m2: counted as an alert, not a new enrolment
     await alert(rule2, 'y1', at(F, 5)); // after y1 already cancelled: neither precision nor recall
-    await sql(`insert into alert_feedback (alert_id, staff_id, verdict) values ($1, $2, 'useful'), ($3, $4, 'useful'), ($5, $4, 'incorrect')`, [a1, supA.id, a3, advA1.id, a2]);
+    await sql(`insert into alert_feedback (alert_id, staff_id, verdict) values ($1, $2, 'useful'), ($3, $4, 'useful'), ($5, $4, 'incorrect')`, [
+      a1,
+      supA.id,
+      a3,
+      advA1.id,
+      a2,
+    ]);
 
     // Cases and calls.
-    await kase('m1', { advisor: advA1, teamId: a.team.id, status: 'resolved', openedAt: '2026-03-12T02:00:00Z', firstContactMinutes: 60, outcome: 'churned', reason: 'expectation_gap', resolvedAt: '2026-03-15T02:00:00Z' });
-    await kase('m4', { advisor: advA2, teamId: a.team.id, status: 'resolved', openedAt: '2026-04-20T02:00:00Z', firstContactMinutes: 120, outcome: 'churned', reason: 'slow_service', resolvedAt: '2026-04-25T02:00:00Z' });
-    await kase('y1', { advisor: advA1, teamId: a.team.id, status: 'resolved', openedAt: '2026-05-18T02:00:00Z', outcome: 'churned', reason: 'expectation_gap', resolvedAt: '2026-05-20T02:00:00Z' });
+    await kase('m1', {
+      advisor: advA1,
+      teamId: a.team.id,
+      status: 'resolved',
+      openedAt: '2026-03-12T02:00:00Z',
+      firstContactMinutes: 60,
+      outcome: 'churned',
+      reason: 'expectation_gap',
+      resolvedAt: '2026-03-15T02:00:00Z',
+    });
+    await kase('m4', {
+      advisor: advA2,
+      teamId: a.team.id,
+      status: 'resolved',
+      openedAt: '2026-04-20T02:00:00Z',
+      firstContactMinutes: 120,
+      outcome: 'churned',
+      reason: 'slow_service',
+      resolvedAt: '2026-04-25T02:00:00Z',
+    });
+    await kase('y1', {
+      advisor: advA1,
+      teamId: a.team.id,
+      status: 'resolved',
+      openedAt: '2026-05-18T02:00:00Z',
+      outcome: 'churned',
+      reason: 'expectation_gap',
+      resolvedAt: '2026-05-20T02:00:00Z',
+    });
     await kase('m2', { advisor: advA1, teamId: a.team.id, status: 'open', openedAt: '2026-04-10T02:00:00Z', firstContactMinutes: 90 });
     await kase('y2', { advisor: advA1, teamId: a.team.id, status: 'in_progress', openedAt: '2026-06-20T02:00:00Z', firstContactMinutes: 30 });
-    await kase('m3', { advisor: advA2, teamId: a.team.id, status: 'resolved', openedAt: '2026-05-01T02:00:00Z', firstContactMinutes: 10, outcome: 'retained', resolvedAt: '2026-05-03T02:00:00Z' });
-    await kase('j2', { advisor: advB1, teamId: b.team.id, status: 'resolved', openedAt: '2026-06-11T02:00:00Z', outcome: 'churned', reason: 'content_mismatch', resolvedAt: '2026-06-12T02:00:00Z' });
+    await kase('m3', {
+      advisor: advA2,
+      teamId: a.team.id,
+      status: 'resolved',
+      openedAt: '2026-05-01T02:00:00Z',
+      firstContactMinutes: 10,
+      outcome: 'retained',
+      resolvedAt: '2026-05-03T02:00:00Z',
+    });
+    await kase('j2', {
+      advisor: advB1,
+      teamId: b.team.id,
+      status: 'resolved',
+      openedAt: '2026-06-11T02:00:00Z',
+      outcome: 'churned',
+      reason: 'content_mismatch',
+      resolvedAt: '2026-06-12T02:00:00Z',
+    });
     const task = (key: string, who: TestStaff, status: string, dueAt: string, extra: { result?: string; reason?: string } = {}) =>
       sql(
         `insert into tasks (kind, assignee_id, learner_id, enrollment_id, due_at, status, result, churn_reason, completed_at)
@@ -183,11 +263,27 @@ describe('analytics (hand-counted school)', () => {
     await task('m3', advA1, 'scheduled', '2026-07-02T03:00:00Z'); // not yet due
 
     // Support tickets of team A on a split-shift calendar (Mon–Fri 09:00–12:00, 13:00–18:00, Shanghai = UTC+8).
-    const [cal] = await sql<{ id: string }>(
-      `insert into calendars (name, timezone, hours) values ($1, 'Asia/Shanghai', $2) returning id`,
-      [`cal-${sfx}`, JSON.stringify(Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '12:00'], ['13:00', '18:00']]])))],
-    );
-    const ticket = (teamId: string, category: string, priority: string, status: string, t: { created: string; frDue: string; fr?: string; resDue: string; resolved?: string; paused?: number }) =>
+    const [cal] = await sql<{ id: string }>(`insert into calendars (name, timezone, hours) values ($1, 'Asia/Shanghai', $2) returning id`, [
+      `cal-${sfx}`,
+      JSON.stringify(
+        Object.fromEntries(
+          ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [
+            d,
+            [
+              ['09:00', '12:00'],
+              ['13:00', '18:00'],
+            ],
+          ]),
+        ),
+      ),
+    ]);
+    const ticket = (
+      teamId: string,
+      category: string,
+      priority: string,
+      status: string,
+      t: { created: string; frDue: string; fr?: string; resDue: string; resolved?: string; paused?: number },
+    ) =>
       sql(
         `insert into tickets (learner_id, category, priority, subject, body, status, team_id, created_by_type, calendar_id,
                               first_response_due_at, first_responded_at, resolution_due_at, resolved_at, paused_minutes, created_at)
@@ -195,17 +291,47 @@ describe('analytics (hand-counted school)', () => {
         [enr.m3.learnerId, category, priority, status, teamId, cal.id, t.frDue, t.fr ?? null, t.resDue, t.resolved ?? null, t.paused ?? 0, t.created],
       );
     // T1: answered in 30 business minutes, resolved in 240 (09:00–12:00 + 13:00–14:00): both met.
-    await ticket(a.team.id, 'technical', 'high', 'resolved', { created: '2026-06-01T01:00:00Z', frDue: '2026-06-01T02:00:00Z', fr: '2026-06-01T01:30:00Z', resDue: '2026-06-01T10:00:00Z', resolved: '2026-06-01T06:00:00Z' });
+    await ticket(a.team.id, 'technical', 'high', 'resolved', {
+      created: '2026-06-01T01:00:00Z',
+      frDue: '2026-06-01T02:00:00Z',
+      fr: '2026-06-01T01:30:00Z',
+      resDue: '2026-06-01T10:00:00Z',
+      resolved: '2026-06-01T06:00:00Z',
+    });
     // T2: 11:30 → 13:30 is 60 business minutes (lunch excluded), late; resolved Tue 10:30: 30 + 300 + 90 = 420, late.
-    await ticket(a.team.id, 'technical', 'medium', 'resolved', { created: '2026-06-01T03:30:00Z', frDue: '2026-06-01T03:50:00Z', fr: '2026-06-01T05:30:00Z', resDue: '2026-06-02T01:00:00Z', resolved: '2026-06-02T02:30:00Z' });
+    await ticket(a.team.id, 'technical', 'medium', 'resolved', {
+      created: '2026-06-01T03:30:00Z',
+      frDue: '2026-06-01T03:50:00Z',
+      fr: '2026-06-01T05:30:00Z',
+      resDue: '2026-06-02T01:00:00Z',
+      resolved: '2026-06-02T02:30:00Z',
+    });
     // T3: Friday 17:00 → Monday 09:20 is 80 business minutes (met); still open past its resolution target (breached).
-    await ticket(a.team.id, 'billing', 'low', 'open', { created: '2026-06-05T09:00:00Z', frDue: '2026-06-08T02:00:00Z', fr: '2026-06-08T01:20:00Z', resDue: '2026-06-09T10:00:00Z' });
+    await ticket(a.team.id, 'billing', 'low', 'open', {
+      created: '2026-06-05T09:00:00Z',
+      frDue: '2026-06-08T02:00:00Z',
+      fr: '2026-06-08T01:20:00Z',
+      resDue: '2026-06-09T10:00:00Z',
+    });
     // T4: created the evening before AS_OF: nothing due yet.
     await ticket(a.team.id, 'billing', 'low', 'new', { created: '2026-06-30T09:00:00Z', frDue: '2026-07-01T02:00:00Z', resDue: '2026-07-03T10:00:00Z' });
     // T5: 60 minutes to answer; resolved Wed 09:00 after 960 business minutes, 120 of them paused: 840, met.
-    await ticket(a.team.id, 'learning', 'medium', 'resolved', { created: '2026-06-01T01:00:00Z', frDue: '2026-06-01T02:00:00Z', fr: '2026-06-01T02:00:00Z', resDue: '2026-06-03T04:00:00Z', resolved: '2026-06-03T01:00:00Z', paused: 120 });
+    await ticket(a.team.id, 'learning', 'medium', 'resolved', {
+      created: '2026-06-01T01:00:00Z',
+      frDue: '2026-06-01T02:00:00Z',
+      fr: '2026-06-01T02:00:00Z',
+      resDue: '2026-06-03T04:00:00Z',
+      resolved: '2026-06-03T01:00:00Z',
+      paused: 120,
+    });
     // Team B's ticket is not supervisor A's business.
-    await ticket(b.team.id, 'technical', 'urgent', 'resolved', { created: '2026-06-01T01:00:00Z', frDue: '2026-06-01T01:10:00Z', fr: '2026-06-01T08:00:00Z', resDue: '2026-06-01T05:00:00Z', resolved: '2026-06-05T01:00:00Z' });
+    await ticket(b.team.id, 'technical', 'urgent', 'resolved', {
+      created: '2026-06-01T01:00:00Z',
+      frDue: '2026-06-01T01:10:00Z',
+      fr: '2026-06-01T08:00:00Z',
+      resDue: '2026-06-01T05:00:00Z',
+      resolved: '2026-06-05T01:00:00Z',
+    });
 
     // On-demand refresh goes through the outbox to the worker.
     const res = await app.http().post('/api/v1/analytics/refresh').set(admin.auth);
@@ -229,11 +355,19 @@ describe('analytics (hand-counted school)', () => {
     expect(march).toMatchObject({
       cohort: '2026-03',
       enrolments: 8,
-      mature30: 8, churned30: 2, churnRate30: 0.25, // m1 (day 10), m7 (day 30)
-      mature60: 8, churned60: 3, churnRate60: 0.375, // + m4 (expired day 50)
-      mature90: 8, churned90: 4, churnRate90: 0.5, // + m2 (inactive from day 40: churn day 70)
+      mature30: 8,
+      churned30: 2,
+      churnRate30: 0.25, // m1 (day 10), m7 (day 30)
+      mature60: 8,
+      churned60: 3,
+      churnRate60: 0.375, // + m4 (expired day 50)
+      mature90: 8,
+      churned90: 4,
+      churnRate90: 0.5, // + m2 (inactive from day 40: churn day 70)
       churnedToDate: 4,
-      renewed: 1, renewalDue: 2, renewalRate: 0.5, // m5 renewed, m4 expired without renewal
+      renewed: 1,
+      renewalDue: 2,
+      renewalRate: 0.5, // m5 renewed, m4 expired without renewal
     });
     expect(may).toMatchObject({ cohort: '2026-05', enrolments: 3, mature30: 3, churned30: 2, mature60: 0, churned60: 0, churnRate60: null, churnRate90: null });
     expect(may.churnRate30).toBeCloseTo(2 / 3, 6);
@@ -244,11 +378,20 @@ describe('analytics (hand-counted school)', () => {
     expect(res.body.total).toMatchObject({ cohort: 'total', enrolments: 11, mature30: 11, churned30: 4, mature60: 8, churned60: 3 });
     expect(res.body.byCourse).toEqual([expect.objectContaining({ courseId: course.C1, enrolments: 11, churned30: 4, renewed: 1, renewalRate: 0.5 })]);
     const bySupA = await app.http().get('/api/v1/analytics/retention').set(supA.auth);
-    expect(bySupA.body.byCourse.map((c: { courseId: string; enrolments: number }) => [c.courseId, c.enrolments]).sort()).toEqual([[course.C1, 11], [course.C3, 11]].sort());
+    expect(bySupA.body.byCourse.map((c: { courseId: string; enrolments: number }) => [c.courseId, c.enrolments]).sort()).toEqual(
+      [
+        [course.C1, 11],
+        [course.C3, 11],
+      ].sort(),
+    );
   });
 
   it('groups by week and filters by enrolment date', async () => {
-    const res = await app.http().get('/api/v1/analytics/retention').query({ cohort: 'week', courseId: course.C1, from: '2026-05-01', to: '2026-05-31' }).set(admin.auth);
+    const res = await app
+      .http()
+      .get('/api/v1/analytics/retention')
+      .query({ cohort: 'week', courseId: course.C1, from: '2026-05-01', to: '2026-05-31' })
+      .set(admin.auth);
     expect(res.status).toBe(200);
     expect(res.body.cohorts).toEqual([expect.objectContaining({ cohort: '2026-05-11', enrolments: 3, churned30: 2 })]);
   });
@@ -256,7 +399,9 @@ describe('analytics (hand-counted school)', () => {
   it('does not count young cohorts as churn-free: rates are null until observed', async () => {
     const res = await app.http().get('/api/v1/analytics/retention').query({ courseId: course.C2 }).set(supB.auth);
     expect(res.status).toBe(200);
-    expect(res.body.cohorts).toEqual([expect.objectContaining({ cohort: '2026-06', enrolments: 2, mature30: 0, churned30: 0, churnRate30: null, churnedToDate: 1 })]);
+    expect(res.body.cohorts).toEqual([
+      expect.objectContaining({ cohort: '2026-06', enrolments: 2, mature30: 0, churned30: 0, churnRate30: null, churnedToDate: 1 }),
+    ]);
   });
 
   it('compares covered, not covered and holdout, with the uplift and its interval', async () => {
@@ -265,7 +410,16 @@ describe('analytics (hand-counted school)', () => {
     const { groups, coverage, uplift } = res.body;
     expect(coverage).toEqual({ eligible: 7, covered: 4, share: Math.round((4 / 7) * 1e6) / 1e6 });
     expect(res.body.inFirstWeek).toBe(1);
-    expect(groups.covered).toMatchObject({ enrolments: 4, mature30: 4, churned30: 1, churnRate30: 0.25, mature60: 4, churned60: 1, mature90: 0, churnRate90: null });
+    expect(groups.covered).toMatchObject({
+      enrolments: 4,
+      mature30: 4,
+      churned30: 1,
+      churnRate30: 0.25,
+      mature60: 4,
+      churned60: 1,
+      mature90: 0,
+      churnRate90: null,
+    });
     expect(groups.notCovered).toMatchObject({ enrolments: 3, mature30: 3, churned30: 1, mature60: 3, churned60: 2 });
     expect(groups.holdout).toMatchObject({ enrolments: 3, mature30: 3, churned30: 2 });
     // Hand computation: holdout 2/3, treated 2/7 (c1, n1 of 7), Newcombe's hybrid score interval from the
@@ -328,7 +482,14 @@ describe('analytics (hand-counted school)', () => {
     expect(res.status).toBe(200);
     expect(res.body.total).toBe(5);
     const by = Object.fromEntries(res.body.reasons.map((r: { reason: string }) => [r.reason, r]));
-    expect(res.body.reasons.map((r: { reason: string }) => r.reason)).toEqual(['expectation_gap', 'lack_of_support', 'content_mismatch', 'slow_service', 'life_circumstances', 'other']);
+    expect(res.body.reasons.map((r: { reason: string }) => r.reason)).toEqual([
+      'expectation_gap',
+      'lack_of_support',
+      'content_mismatch',
+      'slow_service',
+      'life_circumstances',
+      'other',
+    ]);
     expect(by.expectation_gap).toMatchObject({ count: 2, share: 0.4, fromCases: 2, fromCalls: 0 });
     expect(by.lack_of_support).toMatchObject({ count: 1, share: 0.2, fromCalls: 1 });
     expect(by.slow_service).toMatchObject({ count: 1, share: 0.2 });
@@ -342,16 +503,34 @@ describe('analytics (hand-counted school)', () => {
       { reason: 'life_circumstances', count: 1, share: 0.5, fromCases: 0, fromCalls: 1 },
     ]);
     const c2 = await app.http().get('/api/v1/analytics/churn-reasons').query({ courseId: course.C2 }).set(admin.auth);
-    expect(c2.body).toMatchObject({ total: 1, reasons: expect.arrayContaining([{ reason: 'content_mismatch', count: 1, share: 1, fromCases: 1, fromCalls: 0 }]) });
+    expect(c2.body).toMatchObject({
+      total: 1,
+      reasons: expect.arrayContaining([{ reason: 'content_mismatch', count: 1, share: 1, fromCases: 1, fromCalls: 0 }]),
+    });
   });
 
-  it('reports each advisor of the supervisor\'s team', async () => {
+  it("reports each advisor of the supervisor's team", async () => {
     const res = await app.http().get('/api/v1/analytics/advisors').query({ from: '2026-01-01', to: '2026-07-01' }).set(supA.auth);
     expect(res.status).toBe(200);
     const by = Object.fromEntries(res.body.advisors.map((a: { advisorId: string }) => [a.advisorId, a]));
     expect(Object.keys(by).sort()).toEqual([advA1.id, advA2.id, advA3.id].sort());
-    expect(by[advA1.id]).toMatchObject({ openCases: 2, tasksDone: 1, tasksOverdue: 1, callsReached: 1, medianFirstContactMinutes: 60, firstContactN: 3, outcomes: { retained: 0, churned: 2, unreachable: 0, not_at_risk: 0 } });
-    expect(by[advA2.id]).toMatchObject({ openCases: 0, tasksDone: 1, tasksOverdue: 0, medianFirstContactMinutes: 65, firstContactN: 2, outcomes: { retained: 1, churned: 1, unreachable: 0, not_at_risk: 0 } });
+    expect(by[advA1.id]).toMatchObject({
+      openCases: 2,
+      tasksDone: 1,
+      tasksOverdue: 1,
+      callsReached: 1,
+      medianFirstContactMinutes: 60,
+      firstContactN: 3,
+      outcomes: { retained: 0, churned: 2, unreachable: 0, not_at_risk: 0 },
+    });
+    expect(by[advA2.id]).toMatchObject({
+      openCases: 0,
+      tasksDone: 1,
+      tasksOverdue: 0,
+      medianFirstContactMinutes: 65,
+      firstContactN: 2,
+      outcomes: { retained: 1, churned: 1, unreachable: 0, not_at_risk: 0 },
+    });
     expect(by[advA3.id]).toMatchObject({ openCases: 0, tasksDone: 34, callsReached: 29, medianFirstContactMinutes: null, firstContactN: 0 });
   });
 
@@ -374,7 +553,14 @@ describe('analytics (hand-counted school)', () => {
     expect(june1.body.overall).toMatchObject({ tickets: 2, resolution: { measured: 2, p50Minutes: 330 } });
 
     const csv = parseCsv((await app.http().get('/api/v1/analytics/tickets').set(supA.auth).set('Accept', 'text/csv')).text);
-    expect(csv[0]).toMatchObject({ scope: 'overall', tickets: '5', firstResponse_p90Minutes: '74', firstResponse_compliance: '0.75', resolution_p50Minutes: '420', resolution_breached: '2' });
+    expect(csv[0]).toMatchObject({
+      scope: 'overall',
+      tickets: '5',
+      firstResponse_p90Minutes: '74',
+      firstResponse_compliance: '0.75',
+      resolution_p50Minutes: '420',
+      resolution_breached: '2',
+    });
   });
 
   it('answers Accept: text/csv with the same numbers as the JSON', async () => {
@@ -386,14 +572,30 @@ describe('analytics (hand-counted school)', () => {
     const rows = parseCsv(csv.text);
     expect(rows.map((r) => r.cohort)).toEqual(['2026-03', '2026-05', 'total']);
     for (const [i, c] of [...json.cohorts, json.total].entries()) {
-      for (const k of ['enrolments', 'mature30', 'churned30', 'churnRate30', 'mature60', 'churned60', 'churnRate60', 'mature90', 'churned90', 'churnRate90', 'renewed', 'renewalDue', 'renewalRate']) {
+      for (const k of [
+        'enrolments',
+        'mature30',
+        'churned30',
+        'churnRate30',
+        'mature60',
+        'churned60',
+        'churnRate60',
+        'mature90',
+        'churned90',
+        'churnRate90',
+        'renewed',
+        'renewalDue',
+        'renewalRate',
+      ]) {
         expect([k, rows[i][k]]).toEqual([k, c[k] === null ? '' : String(c[k])]);
       }
       for (const p of c.curve) expect(rows[i][`week_${p.week}`]).toBe(p.activeShare === null ? '' : String(p.activeShare));
     }
 
     const fwJson = (await app.http().get('/api/v1/analytics/first-week').query({ courseId: course.C3 }).set(supA.auth)).body;
-    const fwRows = parseCsv((await app.http().get('/api/v1/analytics/first-week').query({ courseId: course.C3 }).set(supA.auth).set('Accept', 'text/csv')).text);
+    const fwRows = parseCsv(
+      (await app.http().get('/api/v1/analytics/first-week').query({ courseId: course.C3 }).set(supA.auth).set('Accept', 'text/csv')).text,
+    );
     const overall = (row: string) => fwRows.find((r) => r.scope === 'overall' && r.row === row)!;
     for (const g of ['covered', 'notCovered', 'holdout']) {
       for (const k of ['enrolments', 'mature30', 'churned30', 'churnRate30', 'churned60']) expect(overall(g)[k]).toBe(String(fwJson.groups[g][k] ?? ''));
@@ -407,12 +609,21 @@ describe('analytics (hand-counted school)', () => {
     for (const k of ['alerts', 'precision', 'recall', 'medianLeadDays']) expect(cr[k]).toBe(String(jr[k]));
     expect(cr.feedback_useful).toBe('2');
 
-    const reasonsRows = parseCsv((await app.http().get('/api/v1/analytics/churn-reasons').query({ courseId: course.C1 }).set(supA.auth).set('Accept', 'text/csv')).text);
+    const reasonsRows = parseCsv(
+      (await app.http().get('/api/v1/analytics/churn-reasons').query({ courseId: course.C1 }).set(supA.auth).set('Accept', 'text/csv')).text,
+    );
     expect(reasonsRows.find((r) => r.reason === 'expectation_gap')).toMatchObject({ count: '2', share: '0.4' });
     expect(reasonsRows.find((r) => r.reason === 'total')).toMatchObject({ count: '5' });
 
-    const advRows = parseCsv((await app.http().get('/api/v1/analytics/advisors').query({ from: '2026-01-01', to: '2026-07-01' }).set(supA.auth).set('Accept', 'text/csv')).text);
-    expect(advRows.find((r) => r.advisorId === advA1.id)).toMatchObject({ openCases: '2', tasksOverdue: '1', medianFirstContactMinutes: '60', outcome_churned: '2' });
+    const advRows = parseCsv(
+      (await app.http().get('/api/v1/analytics/advisors').query({ from: '2026-01-01', to: '2026-07-01' }).set(supA.auth).set('Accept', 'text/csv')).text,
+    );
+    expect(advRows.find((r) => r.advisorId === advA1.id)).toMatchObject({
+      openCases: '2',
+      tasksOverdue: '1',
+      medianFirstContactMinutes: '60',
+      outcome_churned: '2',
+    });
   });
 
   it('keeps supervisors to their teams, refuses advisors, and lets read keys in', async () => {
@@ -429,9 +640,17 @@ describe('analytics (hand-counted school)', () => {
     const advisorsB = await app.http().get('/api/v1/analytics/advisors').set(supB.auth);
     expect(advisorsB.body.advisors.map((a: { advisorId: string }) => a.advisorId)).toEqual([advB1.id]);
 
-    const key = await app.http().post('/api/v1/api-clients').set(admin.auth).send({ name: `bi-${sfx}`, scopes: ['read'] });
+    const key = await app
+      .http()
+      .post('/api/v1/api-clients')
+      .set(admin.auth)
+      .send({ name: `bi-${sfx}`, scopes: ['read'] });
     expect(key.status).toBe(201);
-    const viaKey = await app.http().get('/api/v1/analytics/retention').query({ courseId: course.C1 }).set({ Authorization: `Bearer ${key.body.key}` });
+    const viaKey = await app
+      .http()
+      .get('/api/v1/analytics/retention')
+      .query({ courseId: course.C1 })
+      .set({ Authorization: `Bearer ${key.body.key}` });
     expect(viaKey.status).toBe(200);
     expect(viaKey.body.total.enrolments).toBe(11);
   });

@@ -16,7 +16,10 @@ describe('assignment policy (AssignmentService)', () => {
   });
 
   async function learner(ownerId: string | null = null): Promise<string> {
-    const [l] = await app.db.query(`insert into learners (external_id, name, owner_advisor_id) values ($1, 'L', $2) returning id`, [`l-${randomUUID()}`, ownerId]);
+    const [l] = await app.db.query(`insert into learners (external_id, name, owner_advisor_id) values ($1, 'L', $2) returning id`, [
+      `l-${randomUUID()}`,
+      ownerId,
+    ]);
     return l.id;
   }
 
@@ -30,22 +33,34 @@ describe('assignment policy (AssignmentService)', () => {
       learners.map((learnerId) =>
         app.db.transaction(async (em) => {
           const d = await policy.choose(em, { kind: 'case', teamId: team.id });
-          await em.query(`insert into cases (learner_id, team_id, advisor_id, status, priority) values ($1, $2, $3, 'open', 'low')`, [learnerId, team.id, d.advisorId]);
+          await em.query(`insert into cases (learner_id, team_id, advisor_id, status, priority) values ($1, $2, $3, 'open', 'low')`, [
+            learnerId,
+            team.id,
+            d.advisorId,
+          ]);
           return d;
         }),
       ),
     );
     expect(decisions.filter((d) => d.advisorId).length).toBe(9);
     expect(decisions.filter((d) => !d.advisorId).every((d) => /pool: all 3 eligible/.test(d.reason))).toBe(true);
-    const loads = await app.db.query(`select advisor_id, count(*)::int as n from cases where team_id = $1 and advisor_id is not null group by advisor_id`, [team.id]);
+    const loads = await app.db.query(`select advisor_id, count(*)::int as n from cases where team_id = $1 and advisor_id is not null group by advisor_id`, [
+      team.id,
+    ]);
     for (const [i, a] of advisors.entries()) expect(loads.find((l: any) => l.advisor_id === a.id)?.n).toBe(caps[i]);
   });
 
-  it("chooseMany decides a batch in order, spreading by load and then by time since last assignment", async () => {
+  it('chooseMany decides a batch in order, spreading by load and then by time since last assignment', async () => {
     const team = await app.staff.team();
     const a = await app.staff.create('advisor', { teamId: team.id, capacity: 2 });
     const b = await app.staff.create('advisor', { teamId: team.id, capacity: 2 });
-    const ds = await app.db.transaction((em) => policy.chooseMany(em, 'case', Array.from({ length: 5 }, () => ({ teamId: team.id }))));
+    const ds = await app.db.transaction((em) =>
+      policy.chooseMany(
+        em,
+        'case',
+        Array.from({ length: 5 }, () => ({ teamId: team.id })),
+      ),
+    );
     expect(ds.filter((d) => d.advisorId === a.id)).toHaveLength(2);
     expect(ds.filter((d) => d.advisorId === b.id)).toHaveLength(2);
     expect(ds[4].advisorId).toBeNull();
@@ -57,9 +72,15 @@ describe('assignment policy (AssignmentService)', () => {
     const team = await app.staff.team();
     const a = await app.staff.create('advisor', { teamId: team.id, capacity: 1 });
     const b = await app.staff.create('advisor', { teamId: team.id, capacity: 5 });
-    const [course] = await app.db.query(`insert into courses (external_id, title, total_lessons, duration_days, team_id) values ($1, 'C', 10, 30, $2) returning id`, [`c-${randomUUID()}`, team.id]);
+    const [course] = await app.db.query(
+      `insert into courses (external_id, title, total_lessons, duration_days, team_id) values ($1, 'C', 10, 30, $2) returning id`,
+      [`c-${randomUUID()}`, team.id],
+    );
     const owned = await learner(a.id);
-    await app.db.query(`insert into enrollments (external_id, learner_id, course_id, enrolled_at, status) values ($1, $2, $3, now() - interval '2 days', 'active')`, [`e-${randomUUID()}`, owned, course.id]);
+    await app.db.query(
+      `insert into enrollments (external_id, learner_id, course_id, enrolled_at, status) values ($1, $2, $3, now() - interval '2 days', 'active')`,
+      [`e-${randomUUID()}`, owned, course.id],
+    );
     const d = await app.db.transaction((em) => policy.choose(em, { kind: 'owner', teamId: team.id, preferredAdvisorId: a.id }));
     expect(d.advisorId).toBe(b.id);
     expect(d.reason).toMatch(/owner at capacity \(1\/1\)/);

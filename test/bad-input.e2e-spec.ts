@@ -24,7 +24,15 @@ const TEMPLATES: Record<string, (ids: TeamFixtureIds) => Record<string, unknown>
   'POST /api/v1/auth/login': () => ({ email: 'nobody@school.example', password: 'not-the-password' }),
   'POST /api/v1/teams': () => ({ name: 'Team Fuzz' }),
   'PATCH /api/v1/teams/:id': () => ({ name: 'Team Fuzz renamed', reason: 'fuzz' }),
-  'POST /api/v1/staff': (ids) => ({ email: 'fuzz@school.example', name: 'Fuzz', password: 'long-enough-password', role: 'advisor', teamId: ids.teamA, capacity: 10, skills: ['python'] }),
+  'POST /api/v1/staff': (ids) => ({
+    email: 'fuzz@school.example',
+    name: 'Fuzz',
+    password: 'long-enough-password',
+    role: 'advisor',
+    teamId: ids.teamA,
+    capacity: 10,
+    skills: ['python'],
+  }),
   'PATCH /api/v1/staff/:id': () => ({ status: 'active', capacity: 60, reason: 'fuzz' }),
   'POST /api/v1/tasks/:id/outcome': () => ({ result: 'no_answer', durationMinutes: 5, note: 'fuzz', riskRead: 'medium', churnReason: 'other' }),
   'POST /api/v1/tasks/:id/reschedule': () => ({ dueAt: '2030-01-07T03:00:00Z', reason: 'fuzz' }),
@@ -41,8 +49,21 @@ const TEMPLATES: Record<string, (ids: TeamFixtureIds) => Record<string, unknown>
   'DELETE /api/v1/api-clients/:id': () => undefined,
   'PUT /api/v1/sync/courses': () => ({ items: [{ externalId: 'fz-c1', title: 'Fuzz course', totalLessons: 10, durationDays: 30, category: 'fuzz' }] }),
   'PUT /api/v1/sync/learners': () => ({ items: [{ externalId: 'fz-l1', name: 'Fuzz learner', phone: '+86 138 0000 0000', timezone: 'Asia/Shanghai' }] }),
-  'PUT /api/v1/sync/enrollments': () => ({ items: [{ externalId: 'fz-e1', learnerExternalId: 'fz-l1', courseExternalId: 'fz-c1', enrolledAt: '2026-11-01T00:00:00Z', status: 'active' }] }),
-  'POST /api/v1/sync/events': () => ({ items: [{ eventId: 'fz-ev1', learnerExternalId: 'fz-l1', courseExternalId: 'fz-c1', type: 'study_session', occurredAt: '2026-11-02T00:00:00Z', data: { minutes: 30 } }] }),
+  'PUT /api/v1/sync/enrollments': () => ({
+    items: [{ externalId: 'fz-e1', learnerExternalId: 'fz-l1', courseExternalId: 'fz-c1', enrolledAt: '2026-11-01T00:00:00Z', status: 'active' }],
+  }),
+  'POST /api/v1/sync/events': () => ({
+    items: [
+      {
+        eventId: 'fz-ev1',
+        learnerExternalId: 'fz-l1',
+        courseExternalId: 'fz-c1',
+        type: 'study_session',
+        occurredAt: '2026-11-02T00:00:00Z',
+        data: { minutes: 30 },
+      },
+    ],
+  }),
   'POST /api/v1/analytics/refresh': () => ({}),
   'POST /api/v1/tickets': (ids) => ({ learnerId: ids.learner, category: 'technical', priority: 'low', subject: 'Fuzz', body: 'Fuzz body' }),
   'POST /api/v1/tickets/:id/messages': () => ({ body: 'fuzz reply', internal: true }),
@@ -55,9 +76,23 @@ const TEMPLATES: Record<string, (ids: TeamFixtureIds) => Record<string, unknown>
   'PATCH /api/v1/kb/articles/:id': () => ({ title: 'Reset a password' }),
   'POST /api/v1/calendars': () => ({ name: 'Fuzz hours', timezone: 'Asia/Shanghai', hours: HOURS, holidays: ['2026-10-01'] }),
   'PATCH /api/v1/calendars/:id': () => ({ hours: HOURS }),
-  'POST /api/v1/sla-policies': (ids) => ({ name: 'Fuzz SLA', position: 5, match: { category: 'billing' }, calendarId: ids.calendar, firstResponseMinutes: 30, resolutionMinutes: 300 }),
+  'POST /api/v1/sla-policies': (ids) => ({
+    name: 'Fuzz SLA',
+    position: 5,
+    match: { category: 'billing' },
+    calendarId: ids.calendar,
+    firstResponseMinutes: 30,
+    resolutionMinutes: 300,
+  }),
   'PATCH /api/v1/sla-policies/:id': () => ({ firstResponseMinutes: 60 }),
-  'POST /api/v1/rules': () => ({ key: 'fuzz_rule', name: 'Fuzz', kind: 'inactive_days', params: { days: 9 }, severity: 'low', action: { taskKind: 'care_call', dueWithinHours: 24 } }),
+  'POST /api/v1/rules': () => ({
+    key: 'fuzz_rule',
+    name: 'Fuzz',
+    kind: 'inactive_days',
+    params: { days: 9 },
+    severity: 'low',
+    action: { taskKind: 'care_call', dueWithinHours: 24 },
+  }),
   'PATCH /api/v1/rules/:key': () => ({ params: { days: 7 }, reason: 'fuzz' }),
   'POST /api/v1/rules/evaluate': () => ({ asOf: '2026-11-25T08:00:00Z' }),
   'POST /api/v1/rules/backtest': () => ({ rule: { kind: 'inactive_days', params: { days: 10 } }, from: '2026-10-01', to: '2026-10-31' }),
@@ -113,7 +148,14 @@ function withValue(template: Record<string, unknown>, path: string[], value: unk
 /** Whether an error detail names the broken field (`items.0.name` may be reported as `items.0.name` or `name`). */
 function namesField(detail: string, broken: string): boolean {
   const last = broken.split('.').pop()!;
-  return detail === broken || detail === last || detail.endsWith(`.${last}`) || broken.startsWith(`${detail}.`) || detail.startsWith(`${broken}.`) || detail.startsWith(`${broken}[`);
+  return (
+    detail === broken ||
+    detail === last ||
+    detail.endsWith(`.${last}`) ||
+    broken.startsWith(`${detail}.`) ||
+    detail.startsWith(`${broken}.`) ||
+    detail.startsWith(`${broken}[`)
+  );
 }
 
 /** A per-route seed, so routes do not all draw the same values. */
@@ -184,7 +226,10 @@ describe('bad input at every write endpoint', () => {
       }
     }
     // A sync batch whose every item was rejected is a rejection too, though it answers 200.
-    const results = (res.status === 200 && Array.isArray(res.body?.results) ? res.body.results : []) as Array<{ status: string; errors?: Array<{ field?: string }> }>;
+    const results = (res.status === 200 && Array.isArray(res.body?.results) ? res.body.results : []) as Array<{
+      status: string;
+      errors?: Array<{ field?: string }>;
+    }>;
     const allRejected = results.length > 0 && results.every((r) => r.status === 'rejected');
     if (broken && allRejected && !results.some((r) => r.errors?.some((e) => namesField(String(e.field), broken)))) {
       problems.push(`${where}: rejected items name ${results.flatMap((r) => r.errors?.map((e) => e.field) ?? []).join(', ')}, not the broken field ${broken}`);
@@ -192,7 +237,9 @@ describe('bad input at every write endpoint', () => {
     const after = await checksums();
     if (res.status >= 400 || allRejected) {
       // A failed login is counted (login throttling) and audited on purpose: the one write a rejection makes.
-      const changed = Object.keys(after).filter((t) => after[t] !== before[t] && !(route === 'POST /api/v1/auth/login' && res.status === 401 && (t === 'login_failures' || t === 'audit_log')));
+      const changed = Object.keys(after).filter(
+        (t) => after[t] !== before[t] && !(route === 'POST /api/v1/auth/login' && res.status === 401 && (t === 'login_failures' || t === 'audit_log')),
+      );
       if (changed.length) problems.push(`${where}: rejected with ${res.status}${allRejected ? ' (every item)' : ''} but wrote to ${changed.join(', ')}`);
     }
     known = after;
@@ -228,59 +275,75 @@ describe('bad input at every write endpoint', () => {
     expect(missing.map((r) => `add a template for ${r}`)).toEqual([]);
   });
 
-  it.each(Object.keys(TEMPLATES))('%s: every field broken with every bad value, then random input: never 5xx, every 400 names the broken field, a rejection writes nothing', async (route) => {
-    problems.length = 0;
-    {
-      const [method, url] = route.split(' ');
-      const template = TEMPLATES[route]?.(f.ids) ?? {};
-      const path = fixturePath(f.ids, url);
-      // Every field × every fixed bad value, one field broken at a time.
-      for (const fieldPath of fieldPaths(template)) {
-        const field = fieldPath.join('.');
-        for (const [name, value] of BAD_VALUES) {
-          await probe(route, method, path, { json: withValue(template, fieldPath, value) }, `field ${field} = ${name}`, field);
+  it.each(Object.keys(TEMPLATES))(
+    '%s: every field broken with every bad value, then random input: never 5xx, every 400 names the broken field, a rejection writes nothing',
+    async (route) => {
+      problems.length = 0;
+      {
+        const [method, url] = route.split(' ');
+        const template = TEMPLATES[route]?.(f.ids) ?? {};
+        const path = fixturePath(f.ids, url);
+        // Every field × every fixed bad value, one field broken at a time.
+        for (const fieldPath of fieldPaths(template)) {
+          const field = fieldPath.join('.');
+          for (const [name, value] of BAD_VALUES) {
+            await probe(route, method, path, { json: withValue(template, fieldPath, value) }, `field ${field} = ${name}`, field);
+          }
+        }
+        // Then random hostile values at random fields.
+        await fc.assert(
+          fc.asyncProperty(fc.nat(), hostile, async (pick, value) => {
+            const { body, field } = mutate(template, pick, value);
+            await probe(route, method, path, { json: body }, `field ${field}`);
+          }),
+          { numRuns: RUNS, seed: routeSeed(route) },
+        );
+        // Unknown fields, and whole bodies that are not the expected object at all.
+        await fc.assert(
+          fc.asyncProperty(
+            fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !(k in template) && k !== '__proto__'),
+            hostile,
+            async (key, value) => {
+              const res = await probe(route, method, path, { json: { ...template, [key]: value } }, `unknown field ${JSON.stringify(key)}`);
+              // A body over the route's limit is refused whole (413) before any field is read.
+              const limit = route === 'POST /api/v1/auth/login' ? LOGIN_BODY_LIMIT_BYTES : app.config.bodyLimitBytes;
+              const tooLarge = res.status === 413 && Buffer.byteLength(JSON.stringify({ ...template, [key]: value })) > limit;
+              if (method !== 'DELETE' && route !== 'POST /api/v1/analytics/refresh' && res.status !== 400 && !tooLarge)
+                problems.push(`${route}: unknown field ${JSON.stringify(key)} accepted with ${res.status}`);
+            },
+          ),
+          { numRuns: RUNS, seed: routeSeed(route) + 1 },
+        );
+        await fc.assert(
+          fc.asyncProperty(fc.oneof(fc.anything({ maxDepth: 3 }), hostile), async (whole) => {
+            await probe(route, method, path, { json: whole }, `body ${JSON.stringify(whole)?.slice(0, 40)}`);
+          }),
+          { numRuns: RUNS, seed: routeSeed(route) + 2 },
+        );
+        for (const raw of [
+          '{"items": [',
+          "{'single': 'quotes'}",
+          '[]',
+          '"text"',
+          '{"__proto__": {"isAdmin": true}}',
+          '{"constructor": {"prototype": {"x": 1}}}',
+        ]) {
+          await probe(route, method, path, { raw }, `raw ${JSON.stringify(raw)}`);
+        }
+        // Garbled path ids.
+        if (url.includes(':id')) {
+          for (const bad of ["1' or '1'='1", '%00', '9'.repeat(300)]) {
+            const garbled = url.replace(/:id/, encodeURIComponent(bad)).replace(/:key/, f.ids.ruleKey);
+            const res = await probe(route, method, garbled, { json: template }, `path id ${JSON.stringify(bad)}`);
+            // 414: Fastify refuses a path parameter longer than its maxParamLength before routing.
+            if (res.status !== 400 && res.status !== 404 && res.status !== 414)
+              problems.push(`${route}: path id ${JSON.stringify(bad)} answered ${res.status}`);
+          }
         }
       }
-      // Then random hostile values at random fields.
-      await fc.assert(
-        fc.asyncProperty(fc.nat(), hostile, async (pick, value) => {
-          const { body, field } = mutate(template, pick, value);
-          await probe(route, method, path, { json: body }, `field ${field}`);
-        }),
-        { numRuns: RUNS, seed: routeSeed(route) },
-      );
-      // Unknown fields, and whole bodies that are not the expected object at all.
-      await fc.assert(
-        fc.asyncProperty(fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !(k in template) && k !== '__proto__'), hostile, async (key, value) => {
-          const res = await probe(route, method, path, { json: { ...template, [key]: value } }, `unknown field ${JSON.stringify(key)}`);
-          // A body over the route's limit is refused whole (413) before any field is read.
-          const limit = route === 'POST /api/v1/auth/login' ? LOGIN_BODY_LIMIT_BYTES : app.config.bodyLimitBytes;
-          const tooLarge = res.status === 413 && Buffer.byteLength(JSON.stringify({ ...template, [key]: value })) > limit;
-          if (method !== 'DELETE' && route !== 'POST /api/v1/analytics/refresh' && res.status !== 400 && !tooLarge) problems.push(`${route}: unknown field ${JSON.stringify(key)} accepted with ${res.status}`);
-        }),
-        { numRuns: RUNS, seed: routeSeed(route) + 1 },
-      );
-      await fc.assert(
-        fc.asyncProperty(fc.oneof(fc.anything({ maxDepth: 3 }), hostile), async (whole) => {
-          await probe(route, method, path, { json: whole }, `body ${JSON.stringify(whole)?.slice(0, 40)}`);
-        }),
-        { numRuns: RUNS, seed: routeSeed(route) + 2 },
-      );
-      for (const raw of ['{"items": [', "{'single': 'quotes'}", '[]', '"text"', '{"__proto__": {"isAdmin": true}}', '{"constructor": {"prototype": {"x": 1}}}']) {
-        await probe(route, method, path, { raw }, `raw ${JSON.stringify(raw)}`);
-      }
-      // Garbled path ids.
-      if (url.includes(':id')) {
-        for (const bad of ["1' or '1'='1", '%00', '9'.repeat(300)]) {
-          const garbled = url.replace(/:id/, encodeURIComponent(bad)).replace(/:key/, f.ids.ruleKey);
-          const res = await probe(route, method, garbled, { json: template }, `path id ${JSON.stringify(bad)}`);
-          // 414: Fastify refuses a path parameter longer than its maxParamLength before routing.
-          if (res.status !== 400 && res.status !== 404 && res.status !== 414) problems.push(`${route}: path id ${JSON.stringify(bad)} answered ${res.status}`);
-        }
-      }
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    },
+  );
 
   it('stores SQL and script injection strings as plain data and returns them unchanged', async () => {
     const nasty = `Robert'); DROP TABLE learners; -- <script>alert("x")</script> 王芳 🧑‍🎓 \u202e ${'${7*7}'}`;
@@ -290,7 +353,12 @@ describe('bad input at every write endpoint', () => {
     const teamList = Array.isArray(teams.body) ? teams.body : teams.body.items;
     expect(teamList.find((t: { id: string }) => t.id === team.body.id).name).toBe(nasty);
 
-    const sync = await app.http().put('/api/v1/sync/learners').set(f.admin.auth).send({ items: [{ externalId: `inj'--"; drop table staff;`, name: nasty, email: 'x@school.example' }] }).expect(200);
+    const sync = await app
+      .http()
+      .put('/api/v1/sync/learners')
+      .set(f.admin.auth)
+      .send({ items: [{ externalId: `inj'--"; drop table staff;`, name: nasty, email: 'x@school.example' }] })
+      .expect(200);
     expect(sync.body.results[0].status).toBe('created');
     const learner = await app.http().get(`/api/v1/learners/${sync.body.results[0].id}`).set(f.admin.auth).expect(200);
     expect(learner.body.name).toBe(nasty);
@@ -298,7 +366,11 @@ describe('bad input at every write endpoint', () => {
     const search = await app.http().get('/api/v1/learners').query({ q: "Robert'); DROP" }).set(f.admin.auth).expect(200);
     expect(search.body.items.map((l: { id: string }) => l.id)).toContain(sync.body.results[0].id);
 
-    const ticket = await app.http().post('/api/v1/tickets').set(f.admin.auth).send({ learnerId: f.ids.learner, category: 'account', subject: nasty, body: `<iframe src="javascript:alert(1)"></iframe>` });
+    const ticket = await app
+      .http()
+      .post('/api/v1/tickets')
+      .set(f.admin.auth)
+      .send({ learnerId: f.ids.learner, category: 'account', subject: nasty, body: `<iframe src="javascript:alert(1)"></iframe>` });
     expect(ticket.status).toBe(201);
     const got = await app.http().get(`/api/v1/tickets/${ticket.body.id}`).set(f.admin.auth).expect(200);
     expect(got.body.subject).toBe(nasty);

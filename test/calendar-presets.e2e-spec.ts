@@ -23,7 +23,11 @@ describe('calendar presets: official public holidays of mainland China', () => {
   };
   const ticketAt = async (local: string) => {
     app.setNow(sh(local));
-    const res = await app.http().post('/api/v1/tickets').set(admin.auth).send({ learnerId: await learner(), category: 'account', subject: 'Cannot sign in', body: 'The password reset mail never arrives.' });
+    const res = await app
+      .http()
+      .post('/api/v1/tickets')
+      .set(admin.auth)
+      .send({ learnerId: await learner(), category: 'account', subject: 'Cannot sign in', body: 'The password reset mail never arrives.' });
     expect(res.status).toBe(201);
     return res.body as { firstResponseDueAt: string; resolutionDueAt: string; slaPolicyId: string };
   };
@@ -39,7 +43,11 @@ describe('calendar presets: official public holidays of mainland China', () => {
   });
 
   it('loads 2026 into a new calendar: the National Day week off, the make-up Sunday and Saturday worked, the admin\u2019s own days kept', async () => {
-    const res = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: 'Beijing support', timezone: 'Asia/Shanghai', hours: WEEK, preset: 'cn', years: [2026], holidays: ['2026-12-24'] });
+    const res = await app
+      .http()
+      .post('/api/v1/calendars')
+      .set(admin.auth)
+      .send({ name: 'Beijing support', timezone: 'Asia/Shanghai', hours: WEEK, preset: 'cn', years: [2026], holidays: ['2026-12-24'] });
     expect(res.status).toBe(201);
     calendarId = res.body.id;
     for (let d = 1; d <= 7; d++) expect(res.body.holidays).toContain(`2026-10-0${d}`);
@@ -47,26 +55,46 @@ describe('calendar presets: official public holidays of mainland China', () => {
     expect(res.body.holidays).not.toContain('2026-10-08');
     expect(res.body.workdays).toEqual(expect.arrayContaining(['2026-09-20', '2026-10-10', '2026-02-14', '2026-02-28']));
     // Loading the same year again changes nothing.
-    const again = await app.http().patch(`/api/v1/calendars/${calendarId}`).set(admin.auth).send({ preset: 'cn', years: [2026] });
+    const again = await app
+      .http()
+      .patch(`/api/v1/calendars/${calendarId}`)
+      .set(admin.auth)
+      .send({ preset: 'cn', years: [2026] });
     expect(again.status).toBe(200);
     expect(again.body.holidays).toEqual(res.body.holidays);
     expect(again.body.workdays).toEqual(res.body.workdays);
     // An earlier year can be added to the same calendar.
-    const with2025 = await app.http().patch(`/api/v1/calendars/${calendarId}`).set(admin.auth).send({ preset: 'cn', years: [2025] });
+    const with2025 = await app
+      .http()
+      .patch(`/api/v1/calendars/${calendarId}`)
+      .set(admin.auth)
+      .send({ preset: 'cn', years: [2025] });
     expect(with2025.body.holidays).toEqual(expect.arrayContaining(['2025-10-08', '2026-10-07']));
     expect(with2025.body.workdays).toEqual(expect.arrayContaining(['2025-09-28', '2026-09-20']));
   });
 
   it('refuses a year the data does not hold (2027 is not published yet) by name, and a preset without years', async () => {
-    const r2027 = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: 'Next year', hours: WEEK, preset: 'cn', years: [2026, 2027] });
+    const r2027 = await app
+      .http()
+      .post('/api/v1/calendars')
+      .set(admin.auth)
+      .send({ name: 'Next year', hours: WEEK, preset: 'cn', years: [2026, 2027] });
     expect(r2027.status).toBe(400);
     expect(r2027.body.details).toEqual([expect.objectContaining({ field: 'years', message: expect.stringContaining('2027') })]);
     expect(r2027.body.details[0].message).toContain('by hand');
     const noYears = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: 'No years', hours: WEEK, preset: 'cn' });
     expect(noYears.body.details).toEqual([expect.objectContaining({ field: 'years' })]);
-    const badPreset = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: 'Mars', hours: WEEK, preset: 'mars', years: [2026] });
+    const badPreset = await app
+      .http()
+      .post('/api/v1/calendars')
+      .set(admin.auth)
+      .send({ name: 'Mars', hours: WEEK, preset: 'mars', years: [2026] });
     expect(badPreset.body.details).toEqual([expect.objectContaining({ field: 'preset' })]);
-    const yearsAlone = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: 'Years alone', hours: WEEK, years: [2026] });
+    const yearsAlone = await app
+      .http()
+      .post('/api/v1/calendars')
+      .set(admin.auth)
+      .send({ name: 'Years alone', hours: WEEK, years: [2026] });
     expect(yearsAlone.body.details).toEqual([expect.objectContaining({ field: 'years' })]);
     // Nothing was created by the refusals.
     const names = (await app.http().get('/api/v1/calendars').set(admin.auth).expect(200)).body.map((c: { name: string }) => c.name);
@@ -74,7 +102,11 @@ describe('calendar presets: official public holidays of mainland China', () => {
   });
 
   it('SLA deadlines on the preset calendar skip the National Day week and land on a make-up working Sunday', async () => {
-    const policy = await app.http().post('/api/v1/sla-policies').set(admin.auth).send({ name: 'Account (China hours)', position: 1, match: { category: 'account' }, calendarId, firstResponseMinutes: 120, resolutionMinutes: 540 });
+    const policy = await app
+      .http()
+      .post('/api/v1/sla-policies')
+      .set(admin.auth)
+      .send({ name: 'Account (China hours)', position: 1, match: { category: 'account' }, calendarId, firstResponseMinutes: 120, resolutionMinutes: 540 });
     expect(policy.status).toBe(201);
     // Wednesday 30 September 17:00: one business hour left that day, then 1–7 October off, Thursday 8 October 10:00.
     const beforeHoliday = await ticketAt('2026-09-30T17:00:00');

@@ -23,8 +23,14 @@ describe('cases: list filters for bulk work', () => {
     const midway = await seed.learner(course, { enrolledDaysAgo: 40 });
     const other = await seed.learner(course, { enrolledDaysAgo: 40 });
     // Logged in yesterday (as the sync's rollups record it), so mid-course, not churned by inactivity.
-    await app.db.query(`update enrollments set last_login_at = now() - interval '1 day' where id = any($1::uuid[])`, [[midway.enrollmentId, other.enrollmentId]]);
-    for (const [rule, who] of [[ruleA, fresh], [ruleA, midway], [ruleB, other]] as const) {
+    await app.db.query(`update enrollments set last_login_at = now() - interval '1 day' where id = any($1::uuid[])`, [
+      [midway.enrollmentId, other.enrollmentId],
+    ]);
+    for (const [rule, who] of [
+      [ruleA, fresh],
+      [ruleA, midway],
+      [ruleB, other],
+    ] as const) {
       const id = await seed.alert(rule, who);
       await eventually(() => seed.intakeDone(id));
     }
@@ -38,7 +44,10 @@ describe('cases: list filters for bulk work', () => {
     expect(await ids('open=true')).toEqual(new Set([fresh.learnerId, midway.learnerId, other.learnerId]));
     expect(await ids('due=overdue')).toEqual(new Set());
     // Due today = first contact due before the end of the school's day (Asia/Shanghai), whatever the hour now.
-    const all = (await app.http().get(`/api/v1/cases?teamId=${team.id}&limit=100`).set(supervisor.auth).expect(200)).body.items as Array<{ learnerId: string; dueAt: string }>;
+    const all = (await app.http().get(`/api/v1/cases?teamId=${team.id}&limit=100`).set(supervisor.auth).expect(200)).body.items as Array<{
+      learnerId: string;
+      dueAt: string;
+    }>;
     const endOfDay = DateTime.now().setZone('Asia/Shanghai').endOf('day').toJSDate();
     expect(await ids('due=today&open=true')).toEqual(new Set(all.filter((c) => new Date(c.dueAt) < endOfDay).map((c) => c.learnerId)));
 

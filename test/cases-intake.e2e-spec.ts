@@ -47,7 +47,10 @@ describe('cases: intake batches', () => {
     const alertIds = [await seed.alert(rule, a), await seed.alert(rule, b)];
     // A job for waiting alerts queues on an intake slot rather than starting a batch of its own.
     await eventually(async () => {
-      const [{ n }] = await app.db.query(`select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = $1 and objsubid = 2 and not granted`, [INTAKE_LOCK_KEY]);
+      const [{ n }] = await app.db.query(
+        `select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = $1 and objsubid = 2 and not granted`,
+        [INTAKE_LOCK_KEY],
+      );
       return n > 0;
     });
     expect(await seed.intakeDone(alertIds[0])).toBe(false);
@@ -102,7 +105,9 @@ describe('cases: intake batches', () => {
       { kind: 'care_call', n: 20, owners: 20 },
       { kind: 'obstacle_call', n: 20, owners: 20 },
     ]);
-    const loads = await app.db.query(`select count(*)::int as n from cases where advisor_id = any($1) and status <> 'resolved' group by advisor_id`, [advisors.map((x) => x.id)]);
+    const loads = await app.db.query(`select count(*)::int as n from cases where advisor_id = any($1) and status <> 'resolved' group by advisor_id`, [
+      advisors.map((x) => x.id),
+    ]);
     expect(loads.map((l: any) => l.n)).toEqual([5, 5, 5]);
     const [decisions] = await app.db.query(
       `select count(*)::int as n, count(distinct entity_id)::int as cases from audit_log
@@ -149,7 +154,10 @@ describe('cases: intake batches', () => {
     expect(c.advisor_id).toBeNull();
     const [{ load }] = await app.db.query(`select count(*)::int as load from cases where advisor_id = $1 and status <> 'resolved'`, [advisor.id]);
     expect(load).toBe(1);
-    const decisions = await app.db.query(`select action, reason from audit_log where entity = 'case' and entity_id = $1 and action in ('case.assigned', 'case.pooled')`, [c.id]);
+    const decisions = await app.db.query(
+      `select action, reason from audit_log where entity = 'case' and entity_id = $1 and action in ('case.assigned', 'case.pooled')`,
+      [c.id],
+    );
     expect(decisions).toEqual([{ action: 'case.pooled', reason: expect.stringMatching(/at capacity/) }]);
     const tasks = await app.db.query(`select assignee_id from tasks where case_id = $1`, [c.id]);
     expect(tasks).toEqual([{ assignee_id: null }]);

@@ -99,7 +99,9 @@ describe('cases: intake, assignment policy, endpoints', () => {
     expect(patch.status).toBe(200);
     await eventually(async () => (await seed.caseOf(newer.learner_id))?.advisor_id === a.id);
     const audit = await app.http().get(`/api/v1/audit?entity=case&entityId=${newer.id}`).set(supervisor.auth);
-    expect(audit.body.items.find((e: any) => e.action === 'case.assigned' && e.after.advisorId === a.id).reason).toMatch(/backfill from the pool \(staff.updated\)/);
+    expect(audit.body.items.find((e: any) => e.action === 'case.assigned' && e.after.advisorId === a.id).reason).toMatch(
+      /backfill from the pool \(staff.updated\)/,
+    );
   });
 
   it('bulk reassign: all or nothing, supervisors only within their teams, audited', async () => {
@@ -110,21 +112,45 @@ describe('cases: intake, assignment policy, endpoints', () => {
     const c1 = (await openCase(rule, await seed.learner(course, { ownerId: t1.advisors[0].id }))).c;
     const c2 = (await openCase(rule, await seed.learner(course, { ownerId: t1.advisors[0].id }))).c;
 
-    const foreign = await app.http().post('/api/v1/cases/reassign').set(t2.supervisor.auth).send({ caseIds: [c1.id, c2.id], toAdvisorId: t2.advisors[0].id, reason: 'help out' });
+    const foreign = await app
+      .http()
+      .post('/api/v1/cases/reassign')
+      .set(t2.supervisor.auth)
+      .send({ caseIds: [c1.id, c2.id], toAdvisorId: t2.advisors[0].id, reason: 'help out' });
     expect(foreign.status).toBe(403);
-    const advisorTry = await app.http().post('/api/v1/cases/reassign').set(t1.advisors[0].auth).send({ caseIds: [c1.id], toAdvisorId: t1.advisors[1].id, reason: 'x' });
+    const advisorTry = await app
+      .http()
+      .post('/api/v1/cases/reassign')
+      .set(t1.advisors[0].auth)
+      .send({ caseIds: [c1.id], toAdvisorId: t1.advisors[1].id, reason: 'x' });
     expect(advisorTry.status).toBe(403);
-    const crossTeam = await app.http().post('/api/v1/cases/reassign').set(t1.supervisor.auth).send({ caseIds: [c1.id, c2.id], toAdvisorId: t2.advisors[0].id, reason: 'x' });
+    const crossTeam = await app
+      .http()
+      .post('/api/v1/cases/reassign')
+      .set(t1.supervisor.auth)
+      .send({ caseIds: [c1.id, c2.id], toAdvisorId: t2.advisors[0].id, reason: 'x' });
     expect(crossTeam.status).toBe(403);
-    const bad = await app.http().post('/api/v1/cases/reassign').set(t1.supervisor.auth).send({ caseIds: ['nope'], toAdvisorId: t1.advisors[1].id, reason: 'x' });
+    const bad = await app
+      .http()
+      .post('/api/v1/cases/reassign')
+      .set(t1.supervisor.auth)
+      .send({ caseIds: ['nope'], toAdvisorId: t1.advisors[1].id, reason: 'x' });
     expect(bad.status).toBe(400);
     expect(bad.body.details[0].field).toMatch(/^caseIds/);
     expect((await seed.caseOf(c1.learner_id)).advisor_id).toBe(t1.advisors[0].id);
 
-    const ok = await app.http().post('/api/v1/cases/reassign').set(t1.supervisor.auth).send({ caseIds: [c1.id, c2.id], toAdvisorId: t1.advisors[1].id, reason: 'owner on leave' });
+    const ok = await app
+      .http()
+      .post('/api/v1/cases/reassign')
+      .set(t1.supervisor.auth)
+      .send({ caseIds: [c1.id, c2.id], toAdvisorId: t1.advisors[1].id, reason: 'owner on leave' });
     expect(ok.status).toBe(200);
     expect(ok.body.moved).toBe(2);
-    const again = await app.http().post('/api/v1/cases/reassign').set(t1.supervisor.auth).send({ caseIds: [c1.id, c2.id], toAdvisorId: t1.advisors[1].id, reason: 'owner on leave' });
+    const again = await app
+      .http()
+      .post('/api/v1/cases/reassign')
+      .set(t1.supervisor.auth)
+      .send({ caseIds: [c1.id, c2.id], toAdvisorId: t1.advisors[1].id, reason: 'owner on leave' });
     expect(again.body.moved).toBe(0);
     const audit = await app.http().get(`/api/v1/audit?entity=case&entityId=${c1.id}&action=case.reassigned`).set(t1.supervisor.auth);
     expect(audit.body.items).toHaveLength(1);
@@ -134,12 +160,16 @@ describe('cases: intake, assignment policy, endpoints', () => {
     // Admins may move anywhere; capacity is never exceeded (409, nothing moved).
     const admin = await app.staff.create('admin');
     const tiny = await app.staff.create('advisor', { teamId: t2.team.id, capacity: 1 });
-    const full = await app.http().post('/api/v1/cases/reassign').set(admin.auth).send({ caseIds: [c1.id, c2.id], toAdvisorId: tiny.id, reason: 'x' });
+    const full = await app
+      .http()
+      .post('/api/v1/cases/reassign')
+      .set(admin.auth)
+      .send({ caseIds: [c1.id, c2.id], toAdvisorId: tiny.id, reason: 'x' });
     expect(full.status).toBe(409);
     expect((await seed.caseOf(c1.learner_id)).advisor_id).toBe(t1.advisors[1].id);
   });
 
-  it("moves all open cases of an away advisor in one call, through the policy", async () => {
+  it('moves all open cases of an away advisor in one call, through the policy', async () => {
     const { team, supervisor, advisors } = await app.staff.teamWithPeople(3);
     const rule = await seed.rule();
     const course = await seed.course(team.id);
@@ -148,7 +178,9 @@ describe('cases: intake, assignment policy, endpoints', () => {
     const res = await app.http().post('/api/v1/cases/reassign').set(supervisor.auth).send({ fromAdvisorId: advisors[0].id, reason: 'on holiday' });
     expect(res.status).toBe(200);
     expect(res.body.moved).toBe(3);
-    const counts = await app.db.query(`select advisor_id, count(*)::int as n from cases where team_id = $1 and status <> 'resolved' group by advisor_id`, [team.id]);
+    const counts = await app.db.query(`select advisor_id, count(*)::int as n from cases where team_id = $1 and status <> 'resolved' group by advisor_id`, [
+      team.id,
+    ]);
     expect(counts.find((r: any) => r.advisor_id === advisors[0].id)).toBeUndefined();
     expect(counts.reduce((s: number, r: any) => s + r.n, 0)).toBe(3);
     expect(Math.max(...counts.map((r: any) => r.n)) - Math.min(...counts.map((r: any) => r.n))).toBeLessThanOrEqual(1);
@@ -178,7 +210,10 @@ describe('cases: intake, assignment policy, endpoints', () => {
     expect(conflict.status).toBe(409);
     const tasks = await app.db.query(`select status from tasks where case_id = $1`, [c.id]);
     expect(tasks.every((t: any) => t.status === 'cancelled')).toBe(true);
-    const resolvedAudits = await app.db.query(`select count(*)::int as n from audit_log where entity = 'case' and entity_id = $1 and action = 'case.resolved'`, [c.id]);
+    const resolvedAudits = await app.db.query(
+      `select count(*)::int as n from audit_log where entity = 'case' and entity_id = $1 and action = 'case.resolved'`,
+      [c.id],
+    );
     expect(resolvedAudits[0].n).toBe(1);
   });
 
@@ -254,7 +289,9 @@ describe('cases: intake, assignment policy, endpoints', () => {
     const moved = (await openCase(rule, await seed.learner(course))).c;
     await app.db.query(`update cases set first_contact_at = now(), status = 'in_progress' where id = $1`, [handled.id]);
     const later = new Date(Date.now() + 3600_000).toISOString();
-    expect((await app.http().post(`/api/v1/cases/${moved.id}/reschedule`).set(supervisor.auth).send({ dueAt: later, reason: 'learner asked for tomorrow' })).status).toBe(200);
+    expect(
+      (await app.http().post(`/api/v1/cases/${moved.id}/reschedule`).set(supervisor.auth).send({ dueAt: later, reason: 'learner asked for tomorrow' })).status,
+    ).toBe(200);
 
     await eventually(async () => (await app.db.query(`select escalated_at from cases where id = $1`, [untouched.id]))[0].escalated_at);
     const [u] = await app.db.query(`select escalated_to, priority from cases where id = $1`, [untouched.id]);
@@ -293,7 +330,9 @@ describe('cases: intake, assignment policy, endpoints', () => {
     expect((await seed.caseOf(who.learnerId)).escalated_at).toBeTruthy();
     const again = await app.get(CaseSweepService, 'worker').sweep();
     expect(again.alertsTakenIn).toBe(0);
-    const audits = await app.db.query(`select count(*)::int as n from audit_log where entity = 'case' and entity_id = $1 and action = 'case.escalated'`, [c.id]);
+    const audits = await app.db.query(`select count(*)::int as n from audit_log where entity = 'case' and entity_id = $1 and action = 'case.escalated'`, [
+      c.id,
+    ]);
     expect(audits[0].n).toBe(1);
   });
 
@@ -301,7 +340,11 @@ describe('cases: intake, assignment policy, endpoints', () => {
     const { team, supervisor, advisors } = await app.staff.teamWithPeople(2);
     const rule = await seed.rule();
     const { c } = await openCase(rule, await seed.learner(await seed.course(team.id), { ownerId: advisors[0].id }));
-    const both = await app.http().post('/api/v1/cases/reassign').set(supervisor.auth).send({ caseIds: [c.id], fromAdvisorId: advisors[0].id, reason: 'x' });
+    const both = await app
+      .http()
+      .post('/api/v1/cases/reassign')
+      .set(supervisor.auth)
+      .send({ caseIds: [c.id], fromAdvisorId: advisors[0].id, reason: 'x' });
     expect(both.status).toBe(400);
     expect(both.body.details[0].field).toBe('caseIds');
     const noReason = await app.http().post(`/api/v1/cases/${c.id}/assign`).set(supervisor.auth).send({ advisorId: advisors[1].id });
@@ -311,7 +354,11 @@ describe('cases: intake, assignment policy, endpoints', () => {
     const away = await app.http().post(`/api/v1/cases/${c.id}/assign`).set(supervisor.auth).send({ advisorId: advisors[1].id, reason: 'x' });
     expect(away.status).toBe(400);
     expect(away.body.details[0].field).toBe('advisorId');
-    const unknown = await app.http().post(`/api/v1/cases/${c.id}/assign`).set(supervisor.auth).send({ advisorId: '00000000-0000-4000-8000-000000000000', reason: 'x' });
+    const unknown = await app
+      .http()
+      .post(`/api/v1/cases/${c.id}/assign`)
+      .set(supervisor.auth)
+      .send({ advisorId: '00000000-0000-4000-8000-000000000000', reason: 'x' });
     expect(unknown.status).toBe(400);
     const badDue = await app.http().post(`/api/v1/cases/${c.id}/reschedule`).set(supervisor.auth).send({ dueAt: 'tomorrow', reason: 'x' });
     expect(badDue.status).toBe(400);

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { OutboxService } from '../libs/outbox/outbox.service.js';
 import type { TestApp } from '../libs/testing/index.js';
 
-const ALL_WEEK = { mon: [['00:00', '24:00']], tue: [['00:00', '24:00']], wed: [['00:00', '24:00']], thu: [['00:00', '24:00']], fri: [['00:00', '24:00']], sat: [['00:00', '24:00']], sun: [['00:00', '24:00']] } as const;
+const ALL_WEEK = {
+  mon: [['00:00', '24:00']],
+  tue: [['00:00', '24:00']],
+  wed: [['00:00', '24:00']],
+  thu: [['00:00', '24:00']],
+  fri: [['00:00', '24:00']],
+  sat: [['00:00', '24:00']],
+  sun: [['00:00', '24:00']],
+} as const;
 /** Working hours covering every minute, so due times in tests are plain clock hours. */
 export const AROUND_THE_CLOCK = ALL_WEEK as unknown as Record<string, Array<[string, string]>>;
 
@@ -26,16 +34,18 @@ export class CaseSeed {
   }
 
   async course(teamId: string | null, category: string | null = null): Promise<string> {
-    const [row] = await this.q(`insert into courses (external_id, title, total_lessons, duration_days, category, team_id) values ($1, 'Course', 20, 90, $2, $3) returning id`, [
-      `c-${randomUUID()}`,
-      category,
-      teamId,
-    ]);
+    const [row] = await this.q(
+      `insert into courses (external_id, title, total_lessons, duration_days, category, team_id) values ($1, 'Course', 20, 90, $2, $3) returning id`,
+      [`c-${randomUUID()}`, category, teamId],
+    );
     return row.id;
   }
 
   /** A learner with one enrolment in `courseId` (mid-course unless `enrolledDaysAgo` says otherwise). */
-  async learner(courseId: string, opts: { ownerId?: string | null; holdout?: boolean; enrolledDaysAgo?: number } = {}): Promise<{ learnerId: string; enrollmentId: string }> {
+  async learner(
+    courseId: string,
+    opts: { ownerId?: string | null; holdout?: boolean; enrolledDaysAgo?: number } = {},
+  ): Promise<{ learnerId: string; enrollmentId: string }> {
     const [l] = await this.q(`insert into learners (external_id, name, owner_advisor_id, holdout) values ($1, 'Learner', $2, $3) returning id`, [
       `l-${randomUUID()}`,
       opts.ownerId ?? null,
@@ -62,7 +72,15 @@ export class CaseSeed {
           aggregateType: 'alert',
           aggregateId: a.id,
           eventType: 'alert.opened',
-          payload: { alertId: a.id, ruleKey, learnerId: who.learnerId, enrollmentId: who.enrollmentId, severity, evidence: { daysInactive: 9 }, openedAt: new Date(a.opened_at).toISOString() },
+          payload: {
+            alertId: a.id,
+            ruleKey,
+            learnerId: who.learnerId,
+            enrollmentId: who.enrollmentId,
+            severity,
+            evidence: { daysInactive: 9 },
+            openedAt: new Date(a.opened_at).toISOString(),
+          },
         },
       ]);
       return a.id as string;
@@ -72,10 +90,17 @@ export class CaseSeed {
   async clear(alertId: string): Promise<void> {
     const outbox = this.app.get(OutboxService);
     await this.app.db.transaction(async (em) => {
-      const [a] = await em.query(`update alerts set status = 'cleared', cleared_at = now() where id = $1 returning rule_key, learner_id, enrollment_id`, [alertId]);
+      const [a] = await em.query(`update alerts set status = 'cleared', cleared_at = now() where id = $1 returning rule_key, learner_id, enrollment_id`, [
+        alertId,
+      ]);
       const row = a[0];
       await outbox.publish(em, [
-        { aggregateType: 'alert', aggregateId: alertId, eventType: 'alert.cleared', payload: { alertId, ruleKey: row.rule_key, learnerId: row.learner_id, enrollmentId: row.enrollment_id, clearedAt: new Date().toISOString() } },
+        {
+          aggregateType: 'alert',
+          aggregateId: alertId,
+          eventType: 'alert.cleared',
+          payload: { alertId, ruleKey: row.rule_key, learnerId: row.learner_id, enrollmentId: row.enrollment_id, clearedAt: new Date().toISOString() },
+        },
       ]);
     });
   }

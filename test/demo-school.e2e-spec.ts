@@ -25,7 +25,8 @@ function paceRatio(l: DemoLearner): number {
   return times(l, 'lesson_completed').length / expected;
 }
 function lateAssignments(l: DemoLearner): number {
-  return l.events.filter((e) => e.type === 'assignment_submitted' && Date.parse(String(e.data!.submittedAt)) - Date.parse(String(e.data!.dueAt)) > 3 * DAY).length;
+  return l.events.filter((e) => e.type === 'assignment_submitted' && Date.parse(String(e.data!.submittedAt)) - Date.parse(String(e.data!.dueAt)) > 3 * DAY)
+    .length;
 }
 function complaintsThisMonth(l: DemoLearner): number {
   const month = DateTime.fromJSDate(NOW, { zone: TZ }).toFormat('yyyy-MM');
@@ -36,7 +37,9 @@ function weeklyMinutes(l: DemoLearner): number[] {
   return [3, 2, 1].map((w) => {
     const from = week0.minus({ weeks: w }).toMillis();
     const to = week0.minus({ weeks: w - 1 }).toMillis();
-    return l.events.filter((e) => e.type === 'study_session' && Date.parse(e.occurredAt) >= from && Date.parse(e.occurredAt) < to).reduce((s, e) => s + Number(e.data!.minutes), 0);
+    return l.events
+      .filter((e) => e.type === 'study_session' && Date.parse(e.occurredAt) >= from && Date.parse(e.occurredAt) < to)
+      .reduce((s, e) => s + Number(e.data!.minutes), 0);
   });
 }
 const drops = (l: DemoLearner) => {

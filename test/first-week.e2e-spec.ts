@@ -50,7 +50,7 @@ describe('first-week program', () => {
     return { teamId: t.id, advisors };
   }
 
-  it('assigns an owner and places 7 check-ins on the learner\'s local days inside the advisor\'s hours', async () => {
+  it("assigns an owner and places 7 check-ins on the learner's local days inside the advisor's hours", async () => {
     const { teamId, advisors } = await team([{ timezone: 'Asia/Shanghai', workingHours: EVERY_DAY }]);
     // Monday 10:00 in New York.
     app.setNow('2026-11-30T15:00:00Z');
@@ -62,11 +62,20 @@ describe('first-week program', () => {
     expect(tasks.every((t) => t.assignee_id === advisors[0].id && t.status === 'scheduled' && t.planned_minutes === 15)).toBe(true);
     // 09:00 in Shanghai is 20:00 the previous evening in New York: each call lands on its New York day.
     expect(tasks.map((t) => new Date(t.due_at).toISOString())).toEqual(
-      [1, 2, 3, 4, 5, 6, 7].map((d) => DateTime.fromISO('2026-12-01T01:00:00Z').plus({ days: d - 1 }).toUTC().toISO({ suppressMilliseconds: false })),
+      [1, 2, 3, 4, 5, 6, 7].map((d) =>
+        DateTime.fromISO('2026-12-01T01:00:00Z')
+          .plus({ days: d - 1 })
+          .toUTC()
+          .toISO({ suppressMilliseconds: false }),
+      ),
     );
     for (const t of tasks) {
       const ny = DateTime.fromJSDate(new Date(t.due_at), { zone: 'America/New_York' });
-      expect(ny.toISODate()).toBe(DateTime.fromISO('2026-11-30', { zone: 'America/New_York' }).plus({ days: t.day_index - 1 }).toISODate());
+      expect(ny.toISODate()).toBe(
+        DateTime.fromISO('2026-11-30', { zone: 'America/New_York' })
+          .plus({ days: t.day_index - 1 })
+          .toISODate(),
+      );
       const sh = DateTime.fromJSDate(new Date(t.due_at), { zone: 'Asia/Shanghai' });
       expect(sh.hour * 60 + sh.minute).toBeGreaterThanOrEqual(9 * 60);
       expect(sh.hour * 60 + sh.minute + 15).toBeLessThanOrEqual(17 * 60 + 30);
@@ -96,9 +105,15 @@ describe('first-week program', () => {
     const tasks = await eventually(async () => ((await checkins(e.id)).length === 7 ? checkins(e.id) : undefined));
     // Days 6 and 7 are Saturday and Sunday in Shanghai.
     expect(tasks.map((t) => t.assignee_id)).toEqual([0, 0, 0, 0, 0, 1, 1].map((i) => advisors[i].id));
-    expect(tasks.map((t) => DateTime.fromJSDate(new Date(t.due_at), { zone: 'Asia/Shanghai' }).toFormat('ccc HH:mm'))).toEqual(
-      ['Mon 10:00', 'Tue 10:00', 'Wed 10:00', 'Thu 10:00', 'Fri 10:00', 'Sat 10:00', 'Sun 10:00'],
-    );
+    expect(tasks.map((t) => DateTime.fromJSDate(new Date(t.due_at), { zone: 'Asia/Shanghai' }).toFormat('ccc HH:mm'))).toEqual([
+      'Mon 10:00',
+      'Tue 10:00',
+      'Wed 10:00',
+      'Thu 10:00',
+      'Fri 10:00',
+      'Sat 10:00',
+      'Sun 10:00',
+    ]);
   });
 
   it('pausing cancels the open check-ins; resuming plans only the missing days ahead, without duplicates', async () => {
@@ -108,7 +123,11 @@ describe('first-week program', () => {
     const first = await eventually(async () => ((await checkins(e.id)).length === 7 ? checkins(e.id) : undefined));
 
     app.setNow('2026-11-30T01:30:00Z');
-    const done = await app.http().post(`/api/v1/tasks/${first[0].id}/outcome`).set(advisors[0].auth).send({ result: 'reached', durationMinutes: 14, riskRead: 'low' });
+    const done = await app
+      .http()
+      .post(`/api/v1/tasks/${first[0].id}/outcome`)
+      .set(advisors[0].auth)
+      .send({ result: 'reached', durationMinutes: 14, riskRead: 'low' });
     expect(done.status).toBe(200);
 
     await data.setStatus(e.id, 'paused');
@@ -155,15 +174,31 @@ describe('first-week program', () => {
 
   it('schedules one renewal call when an enrolment enters near_expiry (≤ 30 days), even when the sweep runs twice', async () => {
     const { teamId, advisors } = await team([{}]);
-    const near = await data.enrollment({ enrolledAt: '2026-06-01T00:00:00Z', expiresAt: '2026-12-20T00:00:00Z', course: { teamId }, learner: { ownerAdvisorId: advisors[0].id } });
-    const far = await data.enrollment({ enrolledAt: '2026-06-01T00:00:00Z', expiresAt: '2027-03-01T00:00:00Z', course: { teamId }, learner: { ownerAdvisorId: advisors[0].id } });
+    const near = await data.enrollment({
+      enrolledAt: '2026-06-01T00:00:00Z',
+      expiresAt: '2026-12-20T00:00:00Z',
+      course: { teamId },
+      learner: { ownerAdvisorId: advisors[0].id },
+    });
+    const far = await data.enrollment({
+      enrolledAt: '2026-06-01T00:00:00Z',
+      expiresAt: '2027-03-01T00:00:00Z',
+      course: { teamId },
+      learner: { ownerAdvisorId: advisors[0].id },
+    });
     const renewals = (id: string) => app.db.query(`select assignee_id, status, due_at from tasks where enrollment_id = $1 and kind = 'renewal_call'`, [id]);
     await app.get(QueueService).enqueue('tasks.renewal-calls', {}, { jobId: jobId('test-renewals', near.id, 1) });
     const [call] = await eventually(async () => ((await renewals(near.id)).length ? renewals(near.id) : undefined));
     expect(call).toMatchObject({ assignee_id: advisors[0].id, status: 'scheduled' });
     expect(new Date(call.due_at).toISOString()).toBe(MONDAY_0800_SHANGHAI);
     await app.get(QueueService).enqueue('tasks.renewal-calls', {}, { jobId: jobId('test-renewals', near.id, 2) });
-    await eventually(async () => (await app.get(QueueService).queue(QueueName.Tasks).getJobState(jobId('test-renewals', near.id, 2))) === 'completed');
+    await eventually(
+      async () =>
+        (await app
+          .get(QueueService)
+          .queue(QueueName.Tasks)
+          .getJobState(jobId('test-renewals', near.id, 2))) === 'completed',
+    );
     expect(await renewals(near.id)).toHaveLength(1);
     expect(await renewals(far.id)).toHaveLength(0);
   });

@@ -30,7 +30,11 @@ describe('foundation: auth, access, validation, ops', () => {
     it('throttles repeated failures with 429, even for the right password afterwards', async () => {
       const advisor = await app.staff.create('advisor');
       for (let i = 0; i < 5; i++) {
-        await app.http().post('/api/v1/auth/login').send({ email: advisor.email, password: `nope-${i}` }).expect(401);
+        await app
+          .http()
+          .post('/api/v1/auth/login')
+          .send({ email: advisor.email, password: `nope-${i}` })
+          .expect(401);
       }
       const res = await app.http().post('/api/v1/auth/login').send({ email: advisor.email, password: advisor.password }).expect(429);
       expect(res.body.statusCode).toBe(429);
@@ -56,7 +60,12 @@ describe('foundation: auth, access, validation, ops', () => {
     });
 
     it('shows a key once, stores only its hash, refuses staff endpoints to a sync key, and stops it at once on revocation', async () => {
-      const created = await app.http().post('/api/v1/api-clients').set(admin.auth).send({ name: 'LMS', scopes: ['sync:write'] }).expect(201);
+      const created = await app
+        .http()
+        .post('/api/v1/api-clients')
+        .set(admin.auth)
+        .send({ name: 'LMS', scopes: ['sync:write'] })
+        .expect(201);
       const key: string = created.body.key;
       expect(key).toMatch(/^cl_/);
       const [row] = await app.db.query(`select key_hash from api_clients where id = $1`, [created.body.id]);
@@ -95,10 +104,17 @@ describe('foundation: auth, access, validation, ops', () => {
     });
 
     it('validates nested working hours with a field path', async () => {
-      const res = await app.http()
+      const res = await app
+        .http()
         .post('/api/v1/staff')
         .set(admin.auth)
-        .send({ email: `wh-${Date.now()}@test.careloop`, name: 'W', password: 'long enough pw', role: 'advisor', workingHours: { mon: [['17:00', '09:00']], funday: [] } })
+        .send({
+          email: `wh-${Date.now()}@test.careloop`,
+          name: 'W',
+          password: 'long enough pw',
+          role: 'advisor',
+          workingHours: { mon: [['17:00', '09:00']], funday: [] },
+        })
         .expect(400);
       expect(res.body.details).toEqual(
         expect.arrayContaining([
@@ -172,6 +188,11 @@ describe('readiness with Redis unreachable', () => {
     expect(res.body.message).toMatch(/redis/);
     expect(res.body.details).toEqual([expect.objectContaining({ field: 'redis' })]);
     const admin = await app.staff.create('admin');
-    await app.http().post('/api/v1/teams').set(admin.auth).send({ name: `written-without-redis-${Date.now()}` }).expect(201);
+    await app
+      .http()
+      .post('/api/v1/teams')
+      .set(admin.auth)
+      .send({ name: `written-without-redis-${Date.now()}` })
+      .expect(201);
   });
 });

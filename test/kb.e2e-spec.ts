@@ -10,12 +10,19 @@ describe('knowledge base (e2e)', () => {
   const tag = `kb${randomUUID().slice(0, 6)}`;
 
   const write = async (key: string, title: string, body: string, tags: string[] = []) => {
-    const res = await app.http().post('/api/v1/kb/articles').set(admin.auth).send({ title, body, tags: [...tags, tag] });
+    const res = await app
+      .http()
+      .post('/api/v1/kb/articles')
+      .set(admin.auth)
+      .send({ title, body, tags: [...tags, tag] });
     expect(res.status).toBe(201);
     ids[key] = res.body.id;
   };
   const search = async (q: string, extra = '') => {
-    const res = await app.http().get(`/api/v1/kb/articles?tag=${tag}&q=${encodeURIComponent(q)}${extra}`).set(admin.auth);
+    const res = await app
+      .http()
+      .get(`/api/v1/kb/articles?tag=${tag}&q=${encodeURIComponent(q)}${extra}`)
+      .set(admin.auth);
     expect(res.status).toBe(200);
     return res.body.items as Array<{ id: string; title: string; score: number; uses: number }>;
   };
@@ -48,7 +55,11 @@ describe('knowledge base (e2e)', () => {
 
   it('suggests articles on the ticket, and records an article used as a reply so it ranks higher for that category', async () => {
     const [l] = await app.db.query(`insert into learners (external_id, name) values ($1, '王小明') returning id`, [`kb-${tag}`]);
-    const created = await app.http().post('/api/v1/tickets').set(admin.auth).send({ learnerId: l.id, category: 'technical', subject: '视频一直无法播放', body: '打开课程视频就黑屏，浏览器是 Chrome。' });
+    const created = await app
+      .http()
+      .post('/api/v1/tickets')
+      .set(admin.auth)
+      .send({ learnerId: l.id, category: 'technical', subject: '视频一直无法播放', body: '打开课程视频就黑屏，浏览器是 Chrome。' });
     expect(created.status).toBe(201);
     const ticket = await app.http().get(`/api/v1/tickets/${created.body.id}`).set(admin.auth);
     expect(ticket.body.suggestedArticles[0]).toMatchObject({ id: ids.video, title: '课程视频无法播放怎么办' });
@@ -71,7 +82,11 @@ describe('knowledge base (e2e)', () => {
   it('learns from replies: a question worded like one an article answered finds it without shared words', async () => {
     const [l] = await app.db.query(`insert into learners (external_id, name) values ($1, 'Sam') returning id`, [`kb2-${tag}`]);
     const ask = async (subject: string) => {
-      const res = await app.http().post('/api/v1/tickets').set(admin.auth).send({ learnerId: l.id, category: 'account', subject, body: `${tag} cannot sign in` });
+      const res = await app
+        .http()
+        .post('/api/v1/tickets')
+        .set(admin.auth)
+        .send({ learnerId: l.id, category: 'account', subject, body: `${tag} cannot sign in` });
       return (await app.http().get(`/api/v1/tickets/${res.body.id}`).set(admin.auth)).body;
     };
     const first = await ask('Locked out of the app');

@@ -25,7 +25,11 @@ describe('learner views', () => {
     supervisor = t.supervisor;
     [owner, other] = t.advisors;
     outsider = await app.staff.create('advisor', { teamId: (await app.staff.team()).id });
-    const res = await app.http().post('/api/v1/api-clients').set(admin.auth).send({ name: `lms-${p}`, scopes: ['sync:write', 'read'] });
+    const res = await app
+      .http()
+      .post('/api/v1/api-clients')
+      .set(admin.auth)
+      .send({ name: `lms-${p}`, scopes: ['sync:write', 'read'] });
     key = { Authorization: `Bearer ${res.body.key}` };
 
     await sync('put', 'courses', [{ externalId: `${p}-py`, title: 'Python', totalLessons: 40, durationDays: 100 }]);
@@ -41,8 +45,22 @@ describe('learner views', () => {
     [ids.newEnr, ids.oldEnr] = enr.body.results.map((r: { id: string }) => r.id);
     await sync('post', 'events', [
       { eventId: `${p}-1`, learnerExternalId: `${p}-new`, type: 'login', occurredAt: day(-2) },
-      { eventId: `${p}-2`, learnerExternalId: `${p}-new`, courseExternalId: `${p}-py`, type: 'lesson_completed', occurredAt: day(-2, 5), data: { lessonId: 'L1' } },
-      { eventId: `${p}-3`, learnerExternalId: `${p}-new`, courseExternalId: `${p}-py`, type: 'lesson_completed', occurredAt: day(-1), data: { lessonId: 'L2' } },
+      {
+        eventId: `${p}-2`,
+        learnerExternalId: `${p}-new`,
+        courseExternalId: `${p}-py`,
+        type: 'lesson_completed',
+        occurredAt: day(-2, 5),
+        data: { lessonId: 'L1' },
+      },
+      {
+        eventId: `${p}-3`,
+        learnerExternalId: `${p}-new`,
+        courseExternalId: `${p}-py`,
+        type: 'lesson_completed',
+        occurredAt: day(-1),
+        data: { lessonId: 'L2' },
+      },
       { eventId: `${p}-4`, learnerExternalId: `${p}-new`, courseExternalId: `${p}-py`, type: 'study_session', occurredAt: day(0, 2), data: { minutes: 45 } },
       { eventId: `${p}-5`, learnerExternalId: `${p}-new`, courseExternalId: `${p}-py`, type: 'study_session', occurredAt: day(-7), data: { minutes: 20 } },
       { eventId: `${p}-6`, learnerExternalId: `${p}-old`, type: 'login', occurredAt: day(-1) },
@@ -67,7 +85,14 @@ describe('learner views', () => {
 
   it('shows progress and lifecycle stage for a learner enrolled 3 days ago and one 20 days from expiry', async () => {
     const fresh = await app.http().get(`/api/v1/learners/${ids.newLearner}`).set(owner.auth).expect(200);
-    expect(fresh.body).toMatchObject({ id: ids.newLearner, externalId: `${p}-new`, stage: 'new', risk: 'low', ownerAdvisorId: owner.id, owner: { id: owner.id } });
+    expect(fresh.body).toMatchObject({
+      id: ids.newLearner,
+      externalId: `${p}-new`,
+      stage: 'new',
+      risk: 'low',
+      ownerAdvisorId: owner.id,
+      owner: { id: owner.id },
+    });
     expect(fresh.body.lastLoginAt).toBe(day(-2));
     expect(fresh.body.enrollments).toHaveLength(1);
     expect(fresh.body.enrollments[0]).toMatchObject({
@@ -83,8 +108,13 @@ describe('learner views', () => {
 
     const vet = await app.http().get(`/api/v1/learners/${ids.oldLearner}`).set(admin.auth).expect(200);
     expect(vet.body).toMatchObject({ stage: 'near_expiry', risk: 'high' });
-    expect(vet.body.enrollments[0]).toMatchObject({ stage: 'near_expiry', progress: { completedLessons: 0, totalLessons: 40, percent: 0, expectedPercent: 80 } });
-    expect(vet.body.openAlerts).toEqual([expect.objectContaining({ id: ids.alert, ruleKey: `${p}_rule`, learnerId: ids.oldLearner, enrollmentId: ids.oldEnr, status: 'open' })]);
+    expect(vet.body.enrollments[0]).toMatchObject({
+      stage: 'near_expiry',
+      progress: { completedLessons: 0, totalLessons: 40, percent: 0, expectedPercent: 80 },
+    });
+    expect(vet.body.openAlerts).toEqual([
+      expect.objectContaining({ id: ids.alert, ruleKey: `${p}_rule`, learnerId: ids.oldLearner, enrollmentId: ids.oldEnr, status: 'open' }),
+    ]);
   });
 
   it('lets an advisor see only learners they own, hold a case for, or hold a scheduled call for', async () => {
@@ -94,7 +124,10 @@ describe('learner views', () => {
     await app.http().get(`/api/v1/learners/${ids.newLearner}/timeline`).set(other.auth).expect(404);
     await app.http().get(`/api/v1/learners/${ids.oldLearner}`).set(owner.auth).expect(404);
 
-    const [c] = await app.db.query(`insert into cases (learner_id, advisor_id, status, priority) values ($1, $2, 'open', 'high') returning id`, [ids.oldLearner, other.id]);
+    const [c] = await app.db.query(`insert into cases (learner_id, advisor_id, status, priority) values ($1, $2, 'open', 'high') returning id`, [
+      ids.oldLearner,
+      other.id,
+    ]);
     await app.http().get(`/api/v1/learners/${ids.oldLearner}`).set(other.auth).expect(200);
     await app.db.query(`update cases set status = 'resolved', resolved_at = now() where id = $1`, [c.id]);
     await app.http().get(`/api/v1/learners/${ids.oldLearner}`).set(other.auth).expect(404);
@@ -112,7 +145,7 @@ describe('learner views', () => {
     await app.db.query(`delete from tasks where id = $1`, [task.id]);
   });
 
-  it('lets a supervisor see their team advisors\' learners, and admins and read keys everyone', async () => {
+  it("lets a supervisor see their team advisors' learners, and admins and read keys everyone", async () => {
     const sup = await app.http().get(`/api/v1/learners?q=${p}`).set(supervisor.auth).expect(200);
     expect(sup.body.items.map((l: { id: string }) => l.id)).toEqual([ids.newLearner]);
     const all = await app.http().get(`/api/v1/learners?q=${p}`).set(admin.auth).expect(200);

@@ -67,7 +67,11 @@ describe('OpenAPI document lint', () => {
   });
 
   it('declares every tag an operation uses, and a server', async () => {
-    const doc = (await app.http().get('/docs-json')).body as { tags: Array<{ name: string; description: string }>; servers: unknown[]; paths: Record<string, Record<string, { tags?: string[] }>> };
+    const doc = (await app.http().get('/docs-json')).body as {
+      tags: Array<{ name: string; description: string }>;
+      servers: unknown[];
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    };
     const used = new Set(Object.values(doc.paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags ?? [])));
     expect([...used].filter((t) => !doc.tags.some((d) => d.name === t))).toEqual([]);
     expect(doc.tags.every((t) => t.description.length > 0)).toBe(true);

@@ -63,7 +63,9 @@ describe('OpenAPI document (/docs-json)', () => {
 
   const jsonSchemaOf = (method: string, path: string, status: string) => doc.paths[path][method].responses[status].content['application/json'].schema;
   const expectDocumented = (method: string, path: string, status: string, body: unknown) => {
-    expect({ [`${method.toUpperCase()} ${path} ${status}`]: violations(doc, jsonSchemaOf(method, path, status), body) }).toEqual({ [`${method.toUpperCase()} ${path} ${status}`]: [] });
+    expect({ [`${method.toUpperCase()} ${path} ${status}`]: violations(doc, jsonSchemaOf(method, path, status), body) }).toEqual({
+      [`${method.toUpperCase()} ${path} ${status}`]: [],
+    });
   };
 
   beforeAll(async () => {
@@ -165,7 +167,8 @@ describe('OpenAPI document (/docs-json)', () => {
         const body = op.requestBody?.content?.['application/json']?.schema;
         if (body) visit(body, 'body');
         for (const p of op.parameters ?? []) {
-          if (['query', 'path'].includes(p.in) && p.schema?.example === undefined && p.example === undefined && !p.schema?.enum && !p.schema?.items?.enum) undocumented.push(`${p.in} ${p.name} of ${op.operationId}`);
+          if (['query', 'path'].includes(p.in) && p.schema?.example === undefined && p.example === undefined && !p.schema?.enum && !p.schema?.items?.enum)
+            undocumented.push(`${p.in} ${p.name} of ${op.operationId}`);
         }
       }
     }
@@ -187,7 +190,11 @@ describe('OpenAPI document (/docs-json)', () => {
     expectDocumented('post', '/api/v1/auth/login', '200', login.body);
     expectDocumented('get', '/api/v1/me', '200', (await http().get('/api/v1/me').set(admin.auth).expect(200)).body);
 
-    const team = await http().post('/api/v1/teams').set(admin.auth).send({ name: `Docs team ${Date.now()}` }).expect(201);
+    const team = await http()
+      .post('/api/v1/teams')
+      .set(admin.auth)
+      .send({ name: `Docs team ${Date.now()}` })
+      .expect(201);
     expectDocumented('post', '/api/v1/teams', '201', team.body);
     const advisor = await http()
       .post('/api/v1/staff')
@@ -206,7 +213,11 @@ describe('OpenAPI document (/docs-json)', () => {
     expect(patched.body.supervisorName).toBe('Docs Supervisor');
     expectDocumented('patch', '/api/v1/teams/{id}', '200', patched.body);
 
-    const client = await http().post('/api/v1/api-clients').set(admin.auth).send({ name: 'Docs LMS', scopes: ['sync:write', 'read'] }).expect(201);
+    const client = await http()
+      .post('/api/v1/api-clients')
+      .set(admin.auth)
+      .send({ name: 'Docs LMS', scopes: ['sync:write', 'read'] })
+      .expect(201);
     expectDocumented('post', '/api/v1/api-clients', '201', client.body);
     const key = { Authorization: `Bearer ${client.body.key}` };
 
@@ -217,7 +228,11 @@ describe('OpenAPI document (/docs-json)', () => {
       .expect(200);
     expectDocumented('put', '/api/v1/sync/courses', '200', course.body);
     expect(course.body.summary).toMatchObject({ created: 1, rejected: 1 });
-    await http().put('/api/v1/sync/learners').set(key).send({ items: [{ externalId: 'docs-l1', name: 'Docs Learner', phone: '+86 138 0000 0001' }] }).expect(200);
+    await http()
+      .put('/api/v1/sync/learners')
+      .set(key)
+      .send({ items: [{ externalId: 'docs-l1', name: 'Docs Learner', phone: '+86 138 0000 0001' }] })
+      .expect(200);
     const enrolledAt = new Date(Date.now() - 20 * 86_400_000).toISOString();
     await http()
       .put('/api/v1/sync/enrollments')
@@ -227,7 +242,18 @@ describe('OpenAPI document (/docs-json)', () => {
     const events = await http()
       .post('/api/v1/sync/events')
       .set(key)
-      .send({ items: [{ eventId: 'docs-ev1', learnerExternalId: 'docs-l1', courseExternalId: 'docs-c1', type: 'study_session', occurredAt: enrolledAt, data: { minutes: 30 } }] })
+      .send({
+        items: [
+          {
+            eventId: 'docs-ev1',
+            learnerExternalId: 'docs-l1',
+            courseExternalId: 'docs-c1',
+            type: 'study_session',
+            occurredAt: enrolledAt,
+            data: { minutes: 30 },
+          },
+        ],
+      })
       .expect(200);
     expectDocumented('post', '/api/v1/sync/events', '200', events.body);
 
@@ -235,17 +261,34 @@ describe('OpenAPI document (/docs-json)', () => {
     expectDocumented('get', '/api/v1/learners', '200', learners.body);
     const learnerId = learners.body.items.find((l: { externalId: string }) => l.externalId === 'docs-l1').id;
     expectDocumented('get', '/api/v1/learners/{id}', '200', (await http().get(`/api/v1/learners/${learnerId}`).set(admin.auth).expect(200)).body);
-    expectDocumented('get', '/api/v1/learners/{id}/timeline', '200', (await http().get(`/api/v1/learners/${learnerId}/timeline`).set(admin.auth).expect(200)).body);
+    expectDocumented(
+      'get',
+      '/api/v1/learners/{id}/timeline',
+      '200',
+      (await http().get(`/api/v1/learners/${learnerId}/timeline`).set(admin.auth).expect(200)).body,
+    );
 
     expectDocumented('get', '/api/v1/rules', '200', (await http().get('/api/v1/rules').set(admin.auth).expect(200)).body);
     const today = new Date().toISOString().slice(0, 10);
-    const backtest = await http().post('/api/v1/rules/backtest').set(admin.auth).send({ rule: { kind: 'inactive_days', params: { days: 5 } }, from: today, to: today }).expect(200);
+    const backtest = await http()
+      .post('/api/v1/rules/backtest')
+      .set(admin.auth)
+      .send({ rule: { kind: 'inactive_days', params: { days: 5 } }, from: today, to: today })
+      .expect(200);
     expectDocumented('post', '/api/v1/rules/backtest', '200', backtest.body);
 
-    const ticket = await http().post('/api/v1/tickets').set(admin.auth).send({ learnerId, category: 'technical', subject: '视频无法播放', body: '第三课的视频一直在加载' }).expect(201);
+    const ticket = await http()
+      .post('/api/v1/tickets')
+      .set(admin.auth)
+      .send({ learnerId, category: 'technical', subject: '视频无法播放', body: '第三课的视频一直在加载' })
+      .expect(201);
     expectDocumented('post', '/api/v1/tickets', '201', ticket.body);
     expectDocumented('get', '/api/v1/tickets/{id}', '200', (await http().get(`/api/v1/tickets/${ticket.body.id}`).set(admin.auth).expect(200)).body);
-    const article = await http().post('/api/v1/kb/articles').set(admin.auth).send({ title: '视频无法播放怎么办', body: '清除缓存后重试。', tags: ['technical'] }).expect(201);
+    const article = await http()
+      .post('/api/v1/kb/articles')
+      .set(admin.auth)
+      .send({ title: '视频无法播放怎么办', body: '清除缓存后重试。', tags: ['technical'] })
+      .expect(201);
     expectDocumented('post', '/api/v1/kb/articles', '201', article.body);
     expectDocumented('get', '/api/v1/kb/articles/{id}', '200', (await http().get(`/api/v1/kb/articles/${article.body.id}`).set(admin.auth).expect(200)).body);
 
@@ -269,10 +312,22 @@ describe('OpenAPI document (/docs-json)', () => {
     const http = () => app.http();
     const { team, supervisor, advisors } = await app.staff.teamWithPeople(1);
     const advisor = advisors[0];
-    const client = await http().post('/api/v1/api-clients').set(admin.auth).send({ name: 'Loop LMS', scopes: ['sync:write'] }).expect(201);
+    const client = await http()
+      .post('/api/v1/api-clients')
+      .set(admin.auth)
+      .send({ name: 'Loop LMS', scopes: ['sync:write'] })
+      .expect(201);
     const key = { Authorization: `Bearer ${client.body.key}` };
-    await http().put('/api/v1/sync/courses').set(key).send({ items: [{ externalId: 'loop-c1', title: 'Loop course', totalLessons: 20, durationDays: 90, teamId: team.id }] }).expect(200);
-    await http().put('/api/v1/sync/learners').set(key).send({ items: [{ externalId: 'loop-l1', name: 'Loop Learner', timezone: 'Asia/Shanghai' }] }).expect(200);
+    await http()
+      .put('/api/v1/sync/courses')
+      .set(key)
+      .send({ items: [{ externalId: 'loop-c1', title: 'Loop course', totalLessons: 20, durationDays: 90, teamId: team.id }] })
+      .expect(200);
+    await http()
+      .put('/api/v1/sync/learners')
+      .set(key)
+      .send({ items: [{ externalId: 'loop-l1', name: 'Loop Learner', timezone: 'Asia/Shanghai' }] })
+      .expect(200);
     const enrolledAt = new Date(Date.now() - 20 * 86_400_000).toISOString();
     const enr = await http()
       .put('/api/v1/sync/enrollments')
@@ -294,7 +349,11 @@ describe('OpenAPI document (/docs-json)', () => {
     const alerts = await http().get(`/api/v1/alerts?learnerId=${learnerId}`).set(admin.auth).expect(200);
     expect(alerts.body.items.length).toBeGreaterThan(0);
     expectDocumented('get', '/api/v1/alerts', '200', alerts.body);
-    const feedback = await http().post(`/api/v1/alerts/${alerts.body.items[0].id}/feedback`).set(supervisor.auth).send({ verdict: 'useful', note: 'called, was ill' }).expect(200);
+    const feedback = await http()
+      .post(`/api/v1/alerts/${alerts.body.items[0].id}/feedback`)
+      .set(supervisor.auth)
+      .send({ verdict: 'useful', note: 'called, was ill' })
+      .expect(200);
     expectDocumented('post', '/api/v1/alerts/{id}/feedback', '200', feedback.body);
     expectDocumented('get', '/api/v1/cohort-alerts', '200', (await http().get('/api/v1/cohort-alerts').set(admin.auth).expect(200)).body);
 
@@ -328,7 +387,11 @@ describe('OpenAPI document (/docs-json)', () => {
     const queue = await http().get(`/api/v1/me/queue?date=${followUpDay}`).set(advisor.auth).expect(200);
     expectDocumented('get', '/api/v1/me/queue', '200', queue.body);
     expect(queue.body.tasks.some((t: { lastOutcome: unknown }) => t.lastOutcome)).toBe(true);
-    const moved = await http().post(`/api/v1/tasks/${outcome.body.followUpTaskId}/reschedule`).set(advisor.auth).send({ dueAt: followUpAt, reason: 'later' }).expect(200);
+    const moved = await http()
+      .post(`/api/v1/tasks/${outcome.body.followUpTaskId}/reschedule`)
+      .set(advisor.auth)
+      .send({ dueAt: followUpAt, reason: 'later' })
+      .expect(200);
     expectDocumented('post', '/api/v1/tasks/{id}/reschedule', '200', moved.body);
     const resolved = await http().post(`/api/v1/cases/${caseId}/resolve`).set(advisor.auth).send({ outcome: 'retained', note: 'back on track' }).expect(200);
     expectDocumented('post', '/api/v1/cases/{id}/resolve', '200', resolved.body);
@@ -345,13 +408,33 @@ describe('OpenAPI document (/docs-json)', () => {
     const policy = await http()
       .post('/api/v1/sla-policies')
       .set(admin.auth)
-      .send({ name: `Docs policy ${Date.now()}`, position: 900 + Math.floor(Math.random() * 99_000), match: { priority: 'urgent' }, calendarId: calendar.body.id, firstResponseMinutes: 30, resolutionMinutes: 240 })
+      .send({
+        name: `Docs policy ${Date.now()}`,
+        position: 900 + Math.floor(Math.random() * 99_000),
+        match: { priority: 'urgent' },
+        calendarId: calendar.body.id,
+        firstResponseMinutes: 30,
+        resolutionMinutes: 240,
+      })
       .expect(201);
     expectDocumented('post', '/api/v1/sla-policies', '201', policy.body);
-    const routes = await http().put('/api/v1/ticket-routes').set(admin.auth).send({ routes: [{ category: 'billing', teamId: team.id }] }).expect(200);
+    const routes = await http()
+      .put('/api/v1/ticket-routes')
+      .set(admin.auth)
+      .send({ routes: [{ category: 'billing', teamId: team.id }] })
+      .expect(200);
     expectDocumented('put', '/api/v1/ticket-routes', '200', routes.body);
-    const hook = await http().post('/api/v1/webhooks').set(admin.auth).send({ url: 'https://school.example/hook', events: ['learner.reminder'], secret: 'a-secret-of-16-chars' }).expect(201);
+    const hook = await http()
+      .post('/api/v1/webhooks')
+      .set(admin.auth)
+      .send({ url: 'https://school.example/hook', events: ['learner.reminder'], secret: 'a-secret-of-16-chars' })
+      .expect(201);
     expectDocumented('post', '/api/v1/webhooks', '201', hook.body);
-    expectDocumented('get', '/api/v1/webhooks/{id}/deliveries', '200', (await http().get(`/api/v1/webhooks/${hook.body.id}/deliveries`).set(admin.auth).expect(200)).body);
+    expectDocumented(
+      'get',
+      '/api/v1/webhooks/{id}/deliveries',
+      '200',
+      (await http().get(`/api/v1/webhooks/${hook.body.id}/deliveries`).set(admin.auth).expect(200)).body,
+    );
   });
 });

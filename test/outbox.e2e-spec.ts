@@ -69,7 +69,9 @@ describe('outbox relay wake-up', () => {
     const eventId = `wake-${Date.now()}`;
     // The relay drains once at its first poll after start; wait for the listener to be up before writing.
     await eventually(async () => {
-      const [{ n }] = await app.db.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen careloop_outbox%'`);
+      const [{ n }] = await app.db.query(
+        `select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen careloop_outbox%'`,
+      );
       return n > 0;
     });
     await app.db.transaction(async (em) => {

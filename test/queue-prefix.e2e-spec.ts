@@ -50,11 +50,13 @@ describe('two installations on one Redis with the default queue prefix', () => {
       const e = await data.enrollment({ enrolledAt: new Date(Date.now() - 10 * DAY) });
       seeded.push({ app, admin, e });
     }
-    const runs = await Promise.all(seeded.map(async (s) => {
-      const res = await s.app.http().post('/api/v1/rules/evaluate').set(s.admin.auth).send({});
-      expect(res.status).toBe(202);
-      return res.body.runId as string;
-    }));
+    const runs = await Promise.all(
+      seeded.map(async (s) => {
+        const res = await s.app.http().post('/api/v1/rules/evaluate').set(s.admin.auth).send({});
+        expect(res.status).toBe(202);
+        return res.body.runId as string;
+      }),
+    );
     for (const [i, s] of seeded.entries()) {
       const done = await eventually(async () => {
         const r = await s.app.http().get(`/api/v1/rule-runs/${runs[i]}`).set(s.admin.auth);
@@ -80,8 +82,22 @@ describe('two installations on one Redis with the default queue prefix', () => {
       const job = await queue.add('rules.run', { runId }, retryable);
       // An outbox event of another installation: its outbox id may well exist here, its aggregate does not.
       const [{ id: outboxId }] = await a.db.query(`select coalesce(max(id), 1)::text as id from outbox`);
-      const foreign = await events.add('tasks.first-week', { outboxId, eventType: 'enrollment.created', aggregateType: 'enrollment', aggregateId: randomUUID(), occurredAt: new Date().toISOString(), payload: {} }, retryable);
-      for (const [q, j] of [[queue, job], [events, foreign]] as const) {
+      const foreign = await events.add(
+        'tasks.first-week',
+        {
+          outboxId,
+          eventType: 'enrollment.created',
+          aggregateType: 'enrollment',
+          aggregateId: randomUUID(),
+          occurredAt: new Date().toISOString(),
+          payload: {},
+        },
+        retryable,
+      );
+      for (const [q, j] of [
+        [queue, job],
+        [events, foreign],
+      ] as const) {
         // Read the job after it is failed: a copy read before could predate the failure.
         await eventually(async () => (await q.getJobState(j.id!)) === 'failed');
         const failed = (await q.getJob(j.id!))!;

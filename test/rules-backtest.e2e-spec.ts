@@ -17,7 +17,10 @@ describe('POST /rules/backtest', () => {
     courseId = (await data.course({ totalLessons: 100, durationDays: 100 })).id;
     // B1: enrolled Feb 1 02:00, logs in on Feb 2 and Feb 12.
     const b1 = await data.enrollment({ courseId, enrolledAt: '2026-01-31T18:00:00Z' });
-    await data.daily(b1.id, [{ day: '2026-02-02', logins: 1 }, { day: '2026-02-12', logins: 2 }]);
+    await data.daily(b1.id, [
+      { day: '2026-02-02', logins: 1 },
+      { day: '2026-02-12', logins: 2 },
+    ]);
     // B2: enrolled Feb 5 10:00, never logs in.
     const b2 = await data.enrollment({ courseId, enrolledAt: '2026-02-05T02:00:00Z' });
     // B3: enrolled Feb 1 02:00, never logs in, paused on Feb 15.
@@ -40,12 +43,28 @@ describe('POST /rules/backtest', () => {
     expect(res.status).toBe(200);
     const firing = Object.fromEntries(res.body.days.map((d: any) => [d.day.slice(5), d.firing]));
     expect(firing).toEqual({
-      '02-10': 2, '02-11': 2, '02-12': 2, '02-13': 2, '02-14': 2, '02-15': 1, '02-16': 1, '02-17': 1, '02-18': 1, '02-19': 2, '02-20': 2,
+      '02-10': 2,
+      '02-11': 2,
+      '02-12': 2,
+      '02-13': 2,
+      '02-14': 2,
+      '02-15': 1,
+      '02-16': 1,
+      '02-17': 1,
+      '02-18': 1,
+      '02-19': 2,
+      '02-20': 2,
     });
     const opened = res.body.days.filter((d: any) => d.opened).map((d: any) => [d.day, d.opened]);
-    expect(opened).toEqual([['2026-02-12', 1], ['2026-02-19', 1]]);
+    expect(opened).toEqual([
+      ['2026-02-12', 1],
+      ['2026-02-19', 1],
+    ]);
     const cleared = res.body.days.filter((d: any) => d.cleared).map((d: any) => [d.day, d.cleared]);
-    expect(cleared).toEqual([['2026-02-12', 1], ['2026-02-15', 1]]);
+    expect(cleared).toEqual([
+      ['2026-02-12', 1],
+      ['2026-02-15', 1],
+    ]);
     expect(res.body.totals).toMatchObject({ alertsOpened: 2, openAtStart: 2, distinctLearners: 3, distinctEnrollments: 3, maxDailyWorkload: 1, peakFiring: 2 });
     expect(res.body).toMatchObject({ from: '2026-02-10', to: '2026-02-20', timezone: 'Asia/Shanghai', rule: { kind: 'inactive_days', params: { days: 7 } } });
   });
@@ -56,7 +75,10 @@ describe('POST /rules/backtest', () => {
     expect(res.body.days).toHaveLength(90);
     expect(byDay['2026-01-15'].firing).toBe(0);
     expect(res.body.days.filter((d: any) => d.opened).map((d: any) => [d.day, d.opened])).toEqual([
-      ['2026-02-08', 1], ['2026-02-09', 1], ['2026-02-12', 1], ['2026-02-19', 1],
+      ['2026-02-08', 1],
+      ['2026-02-09', 1],
+      ['2026-02-12', 1],
+      ['2026-02-19', 1],
     ]);
     expect(byDay['2026-03-31'].firing).toBe(2);
     expect(res.body.totals).toMatchObject({ alertsOpened: 4, openAtStart: 0, distinctLearners: 3 });
@@ -95,16 +117,25 @@ describe('POST /rules/backtest', () => {
     const c = (await data.course({ totalLessons: 10, durationDays: 100 })).id;
     const at = '2026-02-28T16:00:00Z'; // Mar 1 00:00
     const l1 = await data.enrollment({ courseId: c, enrolledAt: at }); // lesson Mar 3 (fires from Apr 20), second lesson Apr 25
-    await data.daily(l1.id, [{ day: '2026-03-03', lessonsCompleted: 1 }, { day: '2026-04-25', lessonsCompleted: 1 }]);
+    await data.daily(l1.id, [
+      { day: '2026-03-03', lessonsCompleted: 1 },
+      { day: '2026-04-25', lessonsCompleted: 1 },
+    ]);
     const l2 = await data.enrollment({ courseId: c, enrolledAt: at }); // two lessons before the period: never
-    await data.daily(l2.id, [{ day: '2026-03-03', lessonsCompleted: 1 }, { day: '2026-03-05', lessonsCompleted: 1 }]);
+    await data.daily(l2.id, [
+      { day: '2026-03-03', lessonsCompleted: 1 },
+      { day: '2026-03-05', lessonsCompleted: 1 },
+    ]);
     const l4 = await data.enrollment({ courseId: c, enrolledAt: at }); // nothing until Apr 10: behind since Mar 7, again from Apr 20
     await data.daily(l4.id, [{ day: '2026-04-10', lessonsCompleted: 1 }]);
     const res = await backtest({ rule: { kind: 'low_completion' }, from: '2026-04-01', to: '2026-04-30', courseId: c });
     const firing = res.body.days.map((d: any) => d.firing);
     expect(firing).toEqual([...Array(9).fill(1), ...Array(10).fill(0), ...Array(5).fill(2), ...Array(6).fill(1)]);
     expect(res.body.days.filter((d: any) => d.opened).map((d: any) => [d.day, d.opened])).toEqual([['2026-04-20', 2]]);
-    expect(res.body.days.filter((d: any) => d.cleared).map((d: any) => [d.day, d.cleared])).toEqual([['2026-04-10', 1], ['2026-04-25', 1]]);
+    expect(res.body.days.filter((d: any) => d.cleared).map((d: any) => [d.day, d.cleared])).toEqual([
+      ['2026-04-10', 1],
+      ['2026-04-25', 1],
+    ]);
     expect(res.body.totals).toMatchObject({ alertsOpened: 2, openAtStart: 1, distinctEnrollments: 2 });
     // Early April: L1 is not behind yet (day 50 is Apr 20) and L4 still is.
     const early = await backtest({ rule: { kind: 'low_completion' }, from: '2026-04-01', to: '2026-04-05', courseId: c });
@@ -116,10 +147,21 @@ describe('POST /rules/backtest', () => {
     const c = (await data.course()).id;
     const s1 = await data.enrollment({ courseId: c, enrolledAt: '2026-02-20T02:00:00Z' });
     // 100, 50, 20, 10 then nothing: weeks of Mar 23, Mar 30, Apr 6 and Apr 13 each follow two drops.
-    await data.studyWeeks(s1.id, [{ weekStart: '2026-03-02', minutes: 100 }, { weekStart: '2026-03-09', minutes: 50 }, { weekStart: '2026-03-16', minutes: 20 }, { weekStart: '2026-03-23', minutes: 10 }]);
+    await data.studyWeeks(s1.id, [
+      { weekStart: '2026-03-02', minutes: 100 },
+      { weekStart: '2026-03-09', minutes: 50 },
+      { weekStart: '2026-03-16', minutes: 20 },
+      { weekStart: '2026-03-23', minutes: 10 },
+    ]);
     const s2 = await data.enrollment({ courseId: c, enrolledAt: '2026-02-20T02:00:00Z' });
     // 100, 50, then 40 every week: one drop only.
-    await data.studyWeeks(s2.id, ['2026-03-02', '2026-03-09', '2026-03-16', '2026-03-23', '2026-03-30', '2026-04-06', '2026-04-13', '2026-04-20'].map((weekStart, i) => ({ weekStart, minutes: [100, 50][i] ?? 40 })));
+    await data.studyWeeks(
+      s2.id,
+      ['2026-03-02', '2026-03-09', '2026-03-16', '2026-03-23', '2026-03-30', '2026-04-06', '2026-04-13', '2026-04-20'].map((weekStart, i) => ({
+        weekStart,
+        minutes: [100, 50][i] ?? 40,
+      })),
+    );
     const res = await backtest({ rule: { kind: 'study_time_drop' }, from: '2026-03-20', to: '2026-04-25', courseId: c });
     const firingDays = res.body.days.filter((d: any) => d.firing).map((d: any) => d.day);
     expect(firingDays[0]).toBe('2026-03-23');
@@ -154,7 +196,9 @@ describe('POST /rules/backtest', () => {
       const res = await backtest({ rule: { kind: 'inactive_days', params: { days: 7 } }, from: '2026-03-01', to: '2026-03-31', courseId: q });
       expect(res.status).toBe(200);
       expect(res.body.days.filter((d: any) => d.opened).map((d: any) => [d.day, d.opened])).toEqual([
-        ['2026-03-08', 2], ['2026-03-09', 1], ['2026-03-27', 1],
+        ['2026-03-08', 2],
+        ['2026-03-09', 1],
+        ['2026-03-27', 1],
       ]);
       expect(res.body.totals).toMatchObject({ alertsOpened: 4, openAtStart: 1, distinctEnrollments: 4 });
       // Flagged: Q1, Q2, Q4, Q5 (all mature by June 15); churned within 30 days of the first flag: Q1, Q4, Q5.
@@ -173,14 +217,30 @@ describe('POST /rules/backtest', () => {
 
       // A rule that flags nobody: precision has no sample (null), recall is 0 of 3.
       const none = await backtest({ rule: { kind: 'complaints' }, from: '2026-03-01', to: '2026-03-31', courseId: q });
-      expect(none.body.quality).toMatchObject({ alertedEnrolments: 0, precisionN: 0, precision: null, recallN: 3, alertedBeforeChurn: 0, recall: 0, medianLeadDays: null });
+      expect(none.body.quality).toMatchObject({
+        alertedEnrolments: 0,
+        precisionN: 0,
+        precision: null,
+        recallN: 3,
+        alertedBeforeChurn: 0,
+        recall: 0,
+        medianLeadDays: null,
+      });
       // A period before anyone enrolled: no alerts and no churn, every rate null.
       const empty = await backtest({ rule: { kind: 'inactive_days' }, from: '2026-01-01', to: '2026-01-31', courseId: q });
       expect(empty.body.quality).toMatchObject({ alertedEnrolments: 0, precisionN: 0, precision: null, recallN: 0, recall: null, medianLeadDays: null });
       // Mar 10–15: all four alerts are already open (dated Mar 10 00:00); Q5 churned before that (a miss), nobody churns within.
       const short = await backtest({ rule: { kind: 'inactive_days' }, from: '2026-03-10', to: '2026-03-15', courseId: q });
       expect(short.body.totals).toMatchObject({ alertsOpened: 0, openAtStart: 4 });
-      expect(short.body.quality).toMatchObject({ alertedEnrolments: 4, precisionN: 4, churnedWithin30: 2, precision: 0.5, recallN: 0, recall: null, medianLeadDays: null });
+      expect(short.body.quality).toMatchObject({
+        alertedEnrolments: 4,
+        precisionN: 4,
+        churnedWithin30: 2,
+        precision: 0.5,
+        recallN: 0,
+        recall: null,
+        medianLeadDays: null,
+      });
     } finally {
       app.setNow(undefined);
     }
@@ -194,7 +254,9 @@ describe('POST /rules/backtest', () => {
     const z = await data.enrollment({ courseId: c, enrolledAt: '2026-02-28T16:00:00Z' });
     await data.daily(z.id, [
       ...['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05'].map((day) => ({ day, lessonsCompleted: 1 })),
-      { day: '2026-04-03', lessonsCompleted: 3 }, { day: '2026-04-10', lessonsCompleted: 1 }, { day: '2026-04-20', lessonsCompleted: 5 },
+      { day: '2026-04-03', lessonsCompleted: 3 },
+      { day: '2026-04-10', lessonsCompleted: 1 },
+      { day: '2026-04-20', lessonsCompleted: 5 },
     ]);
     // Enrolled Jan 1, far behind all April whatever they do. X: a lesson on Apr 1, the first day — its alert counts as opened
     // that day, not as open at the start (the day before the period is carried only by a segment reaching into it);
@@ -205,13 +267,22 @@ describe('POST /rules/backtest', () => {
     const y = await data.enrollment({ courseId: c, enrolledAt: jan1 });
     await data.daily(y.id, [{ day: '2026-04-02', lessonsCompleted: 1 }]);
     const w = await data.enrollment({ courseId: c, enrolledAt: jan1 });
-    await data.daily(w.id, [{ day: '2026-04-08', lessonsCompleted: 1 }, { day: '2026-04-09', lessonsCompleted: 1 }]);
+    await data.daily(w.id, [
+      { day: '2026-04-08', lessonsCompleted: 1 },
+      { day: '2026-04-09', lessonsCompleted: 1 },
+    ]);
 
     const res = await backtest({ rule: { kind: 'low_completion' }, from: '2026-04-01', to: '2026-04-30', courseId: c });
     expect(res.status).toBe(200);
     expect(res.body.days.map((d: any) => d.firing)).toEqual([4, 4, 3, 3, ...Array(15).fill(4), ...Array(11).fill(3)]);
-    expect(res.body.days.filter((d: any) => d.opened).map((d: any) => [d.day, d.opened])).toEqual([['2026-04-01', 1], ['2026-04-05', 1]]);
-    expect(res.body.days.filter((d: any) => d.cleared).map((d: any) => [d.day, d.cleared])).toEqual([['2026-04-03', 1], ['2026-04-20', 1]]);
+    expect(res.body.days.filter((d: any) => d.opened).map((d: any) => [d.day, d.opened])).toEqual([
+      ['2026-04-01', 1],
+      ['2026-04-05', 1],
+    ]);
+    expect(res.body.days.filter((d: any) => d.cleared).map((d: any) => [d.day, d.cleared])).toEqual([
+      ['2026-04-03', 1],
+      ['2026-04-20', 1],
+    ]);
     expect(res.body.totals).toMatchObject({ alertsOpened: 2, openAtStart: 3, distinctEnrollments: 4 });
   });
 
@@ -219,13 +290,19 @@ describe('POST /rules/backtest', () => {
     const c = (await data.course()).id;
     const s1 = await data.enrollment({ courseId: c, enrolledAt: '2026-02-20T02:00:00Z' });
     // 100, 40, 40, 10, then nothing.
-    await data.studyWeeks(s1.id, [{ weekStart: '2026-03-02', minutes: 100 }, { weekStart: '2026-03-09', minutes: 40 }, { weekStart: '2026-03-16', minutes: 40 }, { weekStart: '2026-03-23', minutes: 10 }]);
+    await data.studyWeeks(s1.id, [
+      { weekStart: '2026-03-02', minutes: 100 },
+      { weekStart: '2026-03-09', minutes: 40 },
+      { weekStart: '2026-03-16', minutes: 40 },
+      { weekStart: '2026-03-23', minutes: 10 },
+    ]);
     const firingDays = (body: any) => body.days.filter((d: any) => d.firing).map((d: any) => d.day);
     // One drop: the weeks after 100 → 40, 40 → 10 and 10 → 0.
     const one = await backtest({ rule: { kind: 'study_time_drop', params: { weeks: 1 } }, from: '2026-03-16', to: '2026-04-12', courseId: c });
     expect(firingDays(one.body)).toEqual([
       ...Array.from({ length: 7 }, (_, i) => `2026-03-${16 + i}`),
-      ...['2026-03-30', '2026-03-31'], ...Array.from({ length: 12 }, (_, i) => `2026-04-${String(1 + i).padStart(2, '0')}`),
+      ...['2026-03-30', '2026-03-31'],
+      ...Array.from({ length: 12 }, (_, i) => `2026-04-${String(1 + i).padStart(2, '0')}`),
     ]);
     expect(one.body.totals).toMatchObject({ alertsOpened: 2, openAtStart: 0 });
     // Two drops in a row: only after 40 → 10 → 0 (the week of Apr 6; the next one is after the period).
@@ -242,6 +319,14 @@ describe('POST /rules/backtest', () => {
     expect((await backtest({ from: '2026-02-10', to: '2026-02-20' })).status).toBe(400);
     expect((await backtest({ rule: { kind: 'complaints' }, from: '2024-01-01', to: '2026-02-20' })).body.details[0].field).toBe('to');
     const advisor = await app.staff.create('advisor');
-    expect((await app.http().post('/api/v1/rules/backtest').set(advisor.auth).send({ rule: { kind: 'complaints' }, from: '2026-02-10', to: '2026-02-20' })).status).toBe(403);
+    expect(
+      (
+        await app
+          .http()
+          .post('/api/v1/rules/backtest')
+          .set(advisor.auth)
+          .send({ rule: { kind: 'complaints' }, from: '2026-02-10', to: '2026-02-20' })
+      ).status,
+    ).toBe(403);
   });
 });

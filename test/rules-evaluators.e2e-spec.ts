@@ -51,7 +51,11 @@ describe('rule evaluators (SQL)', () => {
     const f = await firing('inactive_days', all);
     expect(ids(f)).toEqual([sevenDays.id, silentAfterLogin.id].sort());
     expect(f.get(sevenDays.id)!.evidence).toMatchObject({ inactiveDays: 7, thresholdDays: 7, lastLoginAt: null, window: { to: '2026-03-04T04:00:00.000Z' } });
-    expect(f.get(silentAfterLogin.id)!.evidence).toMatchObject({ inactiveDays: 10, lastLoginAt: ago(10).toISOString(), window: { from: ago(10).toISOString() } });
+    expect(f.get(silentAfterLogin.id)!.evidence).toMatchObject({
+      inactiveDays: 10,
+      lastLoginAt: ago(10).toISOString(),
+      window: { from: ago(10).toISOString() },
+    });
 
     // Evaluated in the past (before the login 3 days ago), the stored last login is in the future of asOf:
     // the rollups tell the login 10 days ago, counted from the start of that school day (whole days, as the backtest).
@@ -78,7 +82,15 @@ describe('rule evaluators (SQL)', () => {
 
     const f = await firing('low_completion', all);
     expect(ids(f)).toEqual([afterGrace.id, behind.id, pastEnd.id].sort());
-    expect(f.get(behind.id)!.evidence).toMatchObject({ completedLessons: 9, totalLessons: 100, expectedLessons: 50, paceRatio: 0.18, thresholdRatio: 0.2, elapsedDays: 50, durationDays: 100 });
+    expect(f.get(behind.id)!.evidence).toMatchObject({
+      completedLessons: 9,
+      totalLessons: 100,
+      expectedLessons: 50,
+      paceRatio: 0.18,
+      thresholdRatio: 0.2,
+      elapsedDays: 50,
+      durationDays: 100,
+    });
     expect(f.get(pastEnd.id)!.evidence).toMatchObject({ expectedLessons: 100, paceRatio: 0.19 });
   });
 
@@ -106,7 +118,10 @@ describe('rule evaluators (SQL)', () => {
     const f = await firing('late_assignments', [twoLate, replayed, exactlyThree, laterSubmission, cancelled]);
     expect(ids(f)).toEqual([twoLate.id]);
     expect(f.get(twoLate.id)!.evidence).toMatchObject({ lateAssignments: 2, thresholdCount: 2, lateDays: 3 });
-    expect(f.get(twoLate.id)!.evidence.assignments.map((a: any) => [a.assignmentId, a.daysLate])).toEqual([['a1', 4], ['a2', 5]]);
+    expect(f.get(twoLate.id)!.evidence.assignments.map((a: any) => [a.assignmentId, a.daysLate])).toEqual([
+      ['a1', 4],
+      ['a2', 5],
+    ]);
   });
 
   it('late_assignments: still missing more than 3 days after the due time counts too, once, however it ends', async () => {
@@ -135,7 +150,13 @@ describe('rule evaluators (SQL)', () => {
 
     const f = await firing('late_assignments', all);
     expect(ids(f)).toEqual([lateAndMissing.id, twoMissing.id, submittedAfterAsOf.id].sort());
-    expect(f.get(lateAndMissing.id)!.evidence).toMatchObject({ countedAssignments: 2, lateAssignments: 1, missingAssignments: 1, thresholdCount: 2, lateDays: 3 });
+    expect(f.get(lateAndMissing.id)!.evidence).toMatchObject({
+      countedAssignments: 2,
+      lateAssignments: 1,
+      missingAssignments: 1,
+      thresholdCount: 2,
+      lateDays: 3,
+    });
     expect(f.get(lateAndMissing.id)!.evidence.assignments).toEqual([
       { assignmentId: 'a1', dueAt: due.toISOString(), status: 'late', submittedAt: late(4).toISOString(), daysLate: 4 },
       { assignmentId: 'a2', dueAt: ago(4).toISOString(), status: 'missing', submittedAt: null, daysLate: 4 },
@@ -148,7 +169,10 @@ describe('rule evaluators (SQL)', () => {
     await data.assignment(lateAndMissing.id, { assignmentId: 'a3', dueAt: ago(1) });
     const after = await firing('late_assignments', [lateAndMissing]);
     expect(after.get(lateAndMissing.id)!.evidence).toMatchObject({ countedAssignments: 2, lateAssignments: 2, missingAssignments: 0 });
-    expect(after.get(lateAndMissing.id)!.evidence.assignments.map((a: any) => [a.assignmentId, a.status, a.daysLate])).toEqual([['a1', 'late', 4], ['a2', 'late', 3.5]]);
+    expect(after.get(lateAndMissing.id)!.evidence.assignments.map((a: any) => [a.assignmentId, a.status, a.daysLate])).toEqual([
+      ['a1', 'late', 4],
+      ['a2', 'late', 3.5],
+    ]);
   });
 
   it('complaints: calendar month in the school time zone', async () => {
@@ -166,7 +190,12 @@ describe('rule evaluators (SQL)', () => {
 
     const f = await firing('complaints', all);
     expect(ids(f)).toEqual([sameMonth.id, cancelled.id].sort());
-    expect(f.get(sameMonth.id)!.evidence).toMatchObject({ complaints: 2, thresholdCount: 2, month: '2026-03', window: { from: '2026-03-01', to: '2026-03-04' } });
+    expect(f.get(sameMonth.id)!.evidence).toMatchObject({
+      complaints: 2,
+      thresholdCount: 2,
+      month: '2026-03',
+      window: { from: '2026-03-01', to: '2026-03-04' },
+    });
 
     // 2026-02-28 17:00 UTC is already March 1st in Shanghai: February's complaints no longer count there.
     const earlyMarch = new Date('2026-02-28T17:00:00Z');
@@ -202,7 +231,11 @@ describe('rule evaluators (SQL)', () => {
     const f = await firing('study_time_drop', [twoDrops, exactHalves, singleDrop, recovery, noBaseline, stopped, paused]);
     expect(ids(f)).toEqual([twoDrops.id, exactHalves.id, stopped.id].sort());
     expect(f.get(twoDrops.id)!.evidence).toMatchObject({
-      weeks: [{ weekStart: '2026-02-09', minutes: 300 }, { weekStart: '2026-02-16', minutes: 140 }, { weekStart: '2026-02-23', minutes: 60 }],
+      weeks: [
+        { weekStart: '2026-02-09', minutes: 300 },
+        { weekStart: '2026-02-16', minutes: 140 },
+        { weekStart: '2026-02-23', minutes: 60 },
+      ],
       dropRatio: 0.5,
       window: { from: '2026-02-09', to: '2026-03-01' },
     });

@@ -14,7 +14,10 @@ const TO = '2026-03-28';
 const day = (iso: string, plus: number) => DateTime.fromISO(iso, { zone: TZ }).plus({ days: plus }).toISODate()!;
 const daysBetween = (a: string, b: string) => Math.round(DateTime.fromISO(b).diff(DateTime.fromISO(a), 'days').days);
 /** A moment on a school day, `hour` hours after its midnight. */
-const at = (d: string, hour: number) => DateTime.fromISO(d, { zone: TZ }).plus({ minutes: Math.round(hour * 60) }).toJSDate();
+const at = (d: string, hour: number) =>
+  DateTime.fromISO(d, { zone: TZ })
+    .plus({ minutes: Math.round(hour * 60) })
+    .toJSDate();
 
 /**
  * Each rule kind, two ways over the same school: its live query as of the end of each day of a period, and its
@@ -54,8 +57,15 @@ describe('rule kinds: the live query and the backtest agree', () => {
         const loginAt = at(d, 8 + rand() * 14);
         if (!lastLogin || loginAt > lastLogin) lastLogin = loginAt;
       }
-      const enr = await data.enrollment({ courseId: course.id, enrolledAt, completedLessons: lessons, lastLoginAt: lastLogin, learner: { lastLoginAt: lastLogin } });
-      if (rand() < 0.12) for (let c = 0, n = 1 + Math.floor(rand() * 3); c < n; c++) rows.push({ day: day('2026-02-20', Math.floor(rand() * 36)), complaints: 1 });
+      const enr = await data.enrollment({
+        courseId: course.id,
+        enrolledAt,
+        completedLessons: lessons,
+        lastLoginAt: lastLogin,
+        learner: { lastLoginAt: lastLogin },
+      });
+      if (rand() < 0.12)
+        for (let c = 0, n = 1 + Math.floor(rand() * 3); c < n; c++) rows.push({ day: day('2026-02-20', Math.floor(rand() * 36)), complaints: 1 });
       // Complaints may land on a day with activity: merge the rows of a day.
       const byDay = new Map<string, DailyRow>();
       for (const r of rows) {
@@ -88,38 +98,52 @@ describe('rule kinds: the live query and the backtest agree', () => {
     const q = backtestIslandsQuery(kind, params as never, { from: FROM, to: TO });
     const islands: Array<{ enrollment_id: string; s: string; e: string }> = await app.db.query(q.sql, [FROM, TO, TZ, ...q.values]);
     const byDay = new Map<string, string[]>();
-    for (let d = FROM; d <= TO; d = day(d, 1)) byDay.set(d, islands.filter((i) => i.s <= d && d <= i.e).map((i) => i.enrollment_id).sort());
+    for (let d = FROM; d <= TO; d = day(d, 1))
+      byDay.set(
+        d,
+        islands
+          .filter((i) => i.s <= d && d <= i.e)
+          .map((i) => i.enrollment_id)
+          .sort(),
+      );
     return byDay;
   }
 
-  it.each(RULE_KINDS.map((k) => [k]))('%s: the same enrolments on the same days, with its default parameters and a second setting', async (kind) => {
-    const defaults = Object.fromEntries(Object.entries(KINDS[kind].params).map(([name, spec]) => [name, (spec as { default: number }).default]));
-    const second: Record<RuleKind, Record<string, number>> = {
-      inactive_days: { days: 3 },
-      low_completion: { ratio: 0.6, graceDays: 3 },
-      late_assignments: { lateDays: 2, count: 1 },
-      complaints: { count: 1 },
-      study_time_drop: { dropRatio: 0.6, weeks: 1 },
-    };
-    for (const params of [defaults, second[kind]]) {
-      const expected = await backtest(kind, params);
-      const days = kind === 'low_completion' ? [TO] : [...expected.keys()];
-      const mismatches: string[] = [];
-      let firing = 0;
-      let most = 0;
-      for (const d of days) {
-        const got = await live(kind, params, d);
-        const want = expected.get(d)!;
-        firing += got.length;
-        most = Math.max(most, got.length);
-        const missing = want.filter((e) => !got.includes(e));
-        const extra = got.filter((e) => !want.includes(e));
-        if (missing.length || extra.length) mismatches.push(`${d}: backtest only ${missing.length} [${missing.slice(0, 3).join(', ')}], live only ${extra.length} [${extra.slice(0, 3).join(', ')}]`);
+  it.each(RULE_KINDS.map((k) => [k]))(
+    '%s: the same enrolments on the same days, with its default parameters and a second setting',
+    async (kind) => {
+      const defaults = Object.fromEntries(Object.entries(KINDS[kind].params).map(([name, spec]) => [name, (spec as { default: number }).default]));
+      const second: Record<RuleKind, Record<string, number>> = {
+        inactive_days: { days: 3 },
+        low_completion: { ratio: 0.6, graceDays: 3 },
+        late_assignments: { lateDays: 2, count: 1 },
+        complaints: { count: 1 },
+        study_time_drop: { dropRatio: 0.6, weeks: 1 },
+      };
+      for (const params of [defaults, second[kind]]) {
+        const expected = await backtest(kind, params);
+        const days = kind === 'low_completion' ? [TO] : [...expected.keys()];
+        const mismatches: string[] = [];
+        let firing = 0;
+        let most = 0;
+        for (const d of days) {
+          const got = await live(kind, params, d);
+          const want = expected.get(d)!;
+          firing += got.length;
+          most = Math.max(most, got.length);
+          const missing = want.filter((e) => !got.includes(e));
+          const extra = got.filter((e) => !want.includes(e));
+          if (missing.length || extra.length)
+            mismatches.push(
+              `${d}: backtest only ${missing.length} [${missing.slice(0, 3).join(', ')}], live only ${extra.length} [${extra.slice(0, 3).join(', ')}]`,
+            );
+        }
+        expect({ kind, params, mismatches }).toEqual({ kind, params, mismatches: [] });
+        // Not vacuous: the rule fires, and not for everyone.
+        expect(firing).toBeGreaterThan(0);
+        expect(most).toBeLessThan(150);
       }
-      expect({ kind, params, mismatches }).toEqual({ kind, params, mismatches: [] });
-      // Not vacuous: the rule fires, and not for everyone.
-      expect(firing).toBeGreaterThan(0);
-      expect(most).toBeLessThan(150);
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });

@@ -23,7 +23,11 @@ describe('late_assignments: late and still-missing assignments', () => {
     // Rule runs evaluate every enrolment and hold a single flight: a database of its own.
     app = await TestApp.start({ worker: false, ownDatabase: true });
     admin = await app.staff.create('admin');
-    const res = await app.http().post('/api/v1/api-clients').set(admin.auth).send({ name: `lms-${p}`, scopes: ['sync:write'] });
+    const res = await app
+      .http()
+      .post('/api/v1/api-clients')
+      .set(admin.auth)
+      .send({ name: `lms-${p}`, scopes: ['sync:write'] });
     key = { Authorization: `Bearer ${res.body.key}` };
     await put('courses', [{ externalId: `${p}-c`, title: 'Essays', totalLessons: 10, durationDays: 300 }]).expect(200);
   });
@@ -34,15 +38,27 @@ describe('late_assignments: late and still-missing assignments', () => {
   const put = (what: string, items: unknown[]) => app.http().put(`/api/v1/sync/${what}`).set(key).send({ items });
   const events = (items: unknown[]) => app.http().post('/api/v1/sync/events').set(key).send({ items });
   const assigned = (l: string, id: string, dueAt: string) => ({
-    eventId: `${p}-${l}-${id}-set`, learnerExternalId: `${p}-${l}`, courseExternalId: `${p}-c`, type: 'assignment_assigned', occurredAt: ago(20), data: { assignmentId: id, dueAt },
+    eventId: `${p}-${l}-${id}-set`,
+    learnerExternalId: `${p}-${l}`,
+    courseExternalId: `${p}-c`,
+    type: 'assignment_assigned',
+    occurredAt: ago(20),
+    data: { assignmentId: id, dueAt },
   });
   const submitted = (l: string, id: string, dueAt: string, submittedAt: string, eventId = `${p}-${l}-${id}-sub`) => ({
-    eventId, learnerExternalId: `${p}-${l}`, courseExternalId: `${p}-c`, type: 'assignment_submitted', occurredAt: submittedAt, data: { assignmentId: id, dueAt, submittedAt },
+    eventId,
+    learnerExternalId: `${p}-${l}`,
+    courseExternalId: `${p}-c`,
+    type: 'assignment_submitted',
+    occurredAt: submittedAt,
+    data: { assignmentId: id, dueAt, submittedAt },
   });
 
   async function enrol(l: string): Promise<{ learnerId: string; enrollmentId: string }> {
     const learner = await put('learners', [{ externalId: `${p}-${l}`, name: `Learner ${l}` }]).expect(200);
-    const enr = await put('enrollments', [{ externalId: `${p}-e${l}`, learnerExternalId: `${p}-${l}`, courseExternalId: `${p}-c`, enrolledAt: ago(40), status: 'active' }]).expect(200);
+    const enr = await put('enrollments', [
+      { externalId: `${p}-e${l}`, learnerExternalId: `${p}-${l}`, courseExternalId: `${p}-c`, enrolledAt: ago(40), status: 'active' },
+    ]).expect(200);
     return { learnerId: learner.body.results[0].id, enrollmentId: enr.body.results[0].id };
   }
 
@@ -73,13 +89,19 @@ describe('late_assignments: late and still-missing assignments', () => {
     const res = await events(batch).expect(200);
     expect(res.body.summary).toMatchObject({ created: 7, rejected: 0 });
     // Only submissions reach the daily rollups; a set assignment is stored without a submission.
-    const rows = await app.db.query(`select assignment_id, submitted_at is null as missing, late_hours::float as late_hours from enrollment_assignments where enrollment_id = $1 order by assignment_id`, [a.enrollmentId]);
+    const rows = await app.db.query(
+      `select assignment_id, submitted_at is null as missing, late_hours::float as late_hours from enrollment_assignments where enrollment_id = $1 order by assignment_id`,
+      [a.enrollmentId],
+    );
     expect(rows).toEqual([
       { assignment_id: 'a1', missing: false, late_hours: 96 },
       { assignment_id: 'a2', missing: true, late_hours: null },
       { assignment_id: 'a3', missing: true, late_hours: null },
     ]);
-    const [{ n: submittedRollup }] = await app.db.query(`select coalesce(sum(assignments_submitted), 0)::int as n from enrollment_daily where enrollment_id = $1`, [a.enrollmentId]);
+    const [{ n: submittedRollup }] = await app.db.query(
+      `select coalesce(sum(assignments_submitted), 0)::int as n from enrollment_daily where enrollment_id = $1`,
+      [a.enrollmentId],
+    );
     expect(submittedRollup).toBe(1);
 
     const first = await run(AS_OF);
@@ -87,7 +109,10 @@ describe('late_assignments: late and still-missing assignments', () => {
     const [alertA] = await lateAlerts(a.learnerId);
     expect(alertA).toMatchObject({ status: 'open', enrollmentId: a.enrollmentId });
     expect(alertA.evidence).toMatchObject({ countedAssignments: 2, lateAssignments: 1, missingAssignments: 1, thresholdCount: 2, lateDays: 3 });
-    expect(alertA.evidence.assignments.map((x: any) => [x.assignmentId, x.status, x.daysLate])).toEqual([['a1', 'late', 4], ['a2', 'missing', 4]]);
+    expect(alertA.evidence.assignments.map((x: any) => [x.assignmentId, x.status, x.daysLate])).toEqual([
+      ['a1', 'late', 4],
+      ['a2', 'missing', 4],
+    ]);
     expect(alertA.summary).toBe('2 assignments more than 3 days past due: 1 submitted late, 1 still missing (threshold 2).');
     expect(await lateAlerts(b.learnerId)).toEqual([]);
 
@@ -95,8 +120,13 @@ describe('late_assignments: late and still-missing assignments', () => {
     // with a new id: the alert stays open with the same two assignments, both late now.
     const later = ago(-1);
     await events([submitted('a', 'a2', ago(4), ago(0.5, later))]).expect(200);
-    await events([submitted('a', 'a2', ago(4), ago(0.5, later), `${p}-a-a2-sub-again`), { ...assigned('a', 'a2', ago(4)), eventId: `${p}-a-a2-set-again` }]).expect(200);
-    const [{ n: afterRollup }] = await app.db.query(`select coalesce(sum(assignments_submitted), 0)::int as n from enrollment_daily where enrollment_id = $1`, [a.enrollmentId]);
+    await events([
+      submitted('a', 'a2', ago(4), ago(0.5, later), `${p}-a-a2-sub-again`),
+      { ...assigned('a', 'a2', ago(4)), eventId: `${p}-a-a2-set-again` },
+    ]).expect(200);
+    const [{ n: afterRollup }] = await app.db.query(`select coalesce(sum(assignments_submitted), 0)::int as n from enrollment_daily where enrollment_id = $1`, [
+      a.enrollmentId,
+    ]);
     expect(afterRollup).toBe(2);
     const second = await run(later);
     expect(second.stats?.rules?.late_assignments).toMatchObject({ opened: 0, cleared: 0 });
@@ -136,14 +166,22 @@ describe('late_assignments: late and still-missing assignments', () => {
     await data.assignment(m4.id, { assignmentId: 'a1', dueAt: '2026-01-31T16:00:00Z', submittedAt: '2026-02-10T04:00:00Z' });
     await data.assignment(m4.id, { assignmentId: 'a2', dueAt: '2026-02-23T16:00:00Z' });
 
-    const res = await app.http().post('/api/v1/rules/backtest').set(admin.auth).send({ rule: { kind: 'late_assignments' }, from: '2026-02-01', to: '2026-02-26', courseId }).expect(200);
+    const res = await app
+      .http()
+      .post('/api/v1/rules/backtest')
+      .set(admin.auth)
+      .send({ rule: { kind: 'late_assignments' }, from: '2026-02-01', to: '2026-02-26', courseId })
+      .expect(200);
     const firing = Object.fromEntries(res.body.days.map((d: any) => [d.day.slice(5), d.firing]));
     expect(firing['02-05']).toBe(0);
     expect(firing['02-06']).toBe(1);
     expect(firing['02-12']).toBe(1);
     expect(firing['02-13']).toBe(2);
     expect(firing['02-26']).toBe(2);
-    expect(res.body.days.filter((d: any) => d.opened).map((d: any) => [d.day, d.opened])).toEqual([['2026-02-06', 1], ['2026-02-13', 1]]);
+    expect(res.body.days.filter((d: any) => d.opened).map((d: any) => [d.day, d.opened])).toEqual([
+      ['2026-02-06', 1],
+      ['2026-02-13', 1],
+    ]);
     expect(res.body.totals).toMatchObject({ alertsOpened: 2, openAtStart: 0, distinctEnrollments: 2 });
   });
 });

@@ -9,7 +9,9 @@ const ago = (days: number) => new Date(Date.parse(AS_OF) - days * DAY);
 
 /** Runs left queued or running by an earlier test app on this shared database would hold the single flight. */
 async function releaseAbandonedRuns(app: TestApp) {
-  await app.db.query(`update rule_runs set status = 'failed', error = 'abandoned by an earlier test app', finished_at = now() where status in ('queued','running')`);
+  await app.db.query(
+    `update rule_runs set status = 'failed', error = 'abandoned by an earlier test app', finished_at = now() where status in ('queued','running')`,
+  );
 }
 
 describe('rules API', () => {
@@ -30,8 +32,19 @@ describe('rules API', () => {
     const res = await app.http().get('/api/v1/rules').set(advisor.auth);
     expect(res.status).toBe(200);
     const byKey = Object.fromEntries(res.body.map((r: any) => [r.key, r]));
-    expect(byKey.inactive_7d).toMatchObject({ kind: 'inactive_days', params: { days: 7 }, action: { taskKind: 'care_call' }, cohortThreshold: 0.05, enabled: true });
-    expect(byKey.low_completion).toMatchObject({ kind: 'low_completion', params: { ratio: 0.2, graceDays: 7 }, action: { taskKind: 'advisor_contact' }, cohortThreshold: null });
+    expect(byKey.inactive_7d).toMatchObject({
+      kind: 'inactive_days',
+      params: { days: 7 },
+      action: { taskKind: 'care_call' },
+      cohortThreshold: 0.05,
+      enabled: true,
+    });
+    expect(byKey.low_completion).toMatchObject({
+      kind: 'low_completion',
+      params: { ratio: 0.2, graceDays: 7 },
+      action: { taskKind: 'advisor_contact' },
+      cohortThreshold: null,
+    });
     expect(byKey.late_assignments).toMatchObject({ kind: 'late_assignments', params: { lateDays: 3, count: 2 }, action: { taskKind: 'obstacle_call' } });
     expect(byKey.complaints).toMatchObject({ kind: 'complaints', params: { count: 2 }, severity: 'high', action: { taskKind: 'escalation' } });
     expect(byKey.study_time_drop).toMatchObject({ kind: 'study_time_drop', params: { dropRatio: 0.5, weeks: 2 }, action: { taskKind: 'survey' } });
@@ -42,13 +55,20 @@ describe('rules API', () => {
     const res = await app.http().get('/api/v1/rule-kinds').set(advisor.auth).expect(200);
     expect(res.body.map((k: { kind: string }) => k.kind)).toEqual(['inactive_days', 'low_completion', 'late_assignments', 'complaints', 'study_time_drop']);
     const inactive = res.body.find((k: { kind: string }) => k.kind === 'inactive_days');
-    expect(inactive.params).toEqual([{ name: 'days', integer: true, min: 1, max: 365, minExclusive: false, default: 7, meaning: expect.stringContaining('without a login') }]);
+    expect(inactive.params).toEqual([
+      { name: 'days', integer: true, min: 1, max: 365, minExclusive: false, default: 7, meaning: expect.stringContaining('without a login') },
+    ]);
     const ratio = res.body.find((k: { kind: string }) => k.kind === 'low_completion').params.find((p: { name: string }) => p.name === 'ratio');
     expect(ratio).toMatchObject({ integer: false, min: 0, max: 1, minExclusive: true, default: 0.2 });
     // Every published range holds at the API: its ends accepted (min only when inclusive), one step beyond refused, naming the field.
     for (const k of res.body as Array<{ kind: string; params: Array<{ name: string; integer: boolean; min: number; max: number; minExclusive: boolean }> }>) {
       for (const p of k.params) {
-        const draft = (v: number) => app.http().post('/api/v1/rules/backtest').set(admin.auth).send({ rule: { kind: k.kind, params: { [p.name]: v } }, from: '2026-03-01', to: '2026-03-01' });
+        const draft = (v: number) =>
+          app
+            .http()
+            .post('/api/v1/rules/backtest')
+            .set(admin.auth)
+            .send({ rule: { kind: k.kind, params: { [p.name]: v } }, from: '2026-03-01', to: '2026-03-01' });
         const step = p.integer ? 1 : 0.01;
         expect((await draft(p.max)).status).toBe(200);
         if (!p.minExclusive) expect((await draft(p.min)).status).toBe(200);
@@ -63,13 +83,29 @@ describe('rules API', () => {
 
   it('creates a custom rule (admin only), idempotently, with field errors per kind', async () => {
     const key = `inactive_${Date.now().toString(36)}`;
-    const body = { key, name: 'No login for 10 days', kind: 'inactive_days', params: { days: 10 }, severity: 'low', action: { taskKind: 'care_call', dueWithinHours: 48 }, enabled: false };
+    const body = {
+      key,
+      name: 'No login for 10 days',
+      kind: 'inactive_days',
+      params: { days: 10 },
+      severity: 'low',
+      action: { taskKind: 'care_call', dueWithinHours: 48 },
+      enabled: false,
+    };
     expect((await app.http().post('/api/v1/rules').set(advisor.auth).send(body)).status).toBe(403);
 
-    const bad = await app.http().post('/api/v1/rules').set(admin.auth).send({ ...body, params: { days: 0, weeks: 2 }, action: { taskKind: 'nap', dueWithinHours: 1 } });
+    const bad = await app
+      .http()
+      .post('/api/v1/rules')
+      .set(admin.auth)
+      .send({ ...body, params: { days: 0, weeks: 2 }, action: { taskKind: 'nap', dueWithinHours: 1 } });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: any) => d.field).sort()).toEqual(['action.taskKind', 'params.days', 'params.weeks']);
-    const badKind = await app.http().post('/api/v1/rules').set(admin.auth).send({ ...body, kind: 'vibes' });
+    const badKind = await app
+      .http()
+      .post('/api/v1/rules')
+      .set(admin.auth)
+      .send({ ...body, kind: 'vibes' });
     expect(badKind.status).toBe(400);
     expect(badKind.body.details[0].field).toBe('kind');
 
@@ -79,29 +115,61 @@ describe('rules API', () => {
     const again = await app.http().post('/api/v1/rules').set(admin.auth).send(body);
     expect(again.status).toBe(200);
     expect(again.body.updatedAt).toBe(created.body.updatedAt);
-    const conflict = await app.http().post('/api/v1/rules').set(admin.auth).send({ ...body, params: { days: 11 } });
+    const conflict = await app
+      .http()
+      .post('/api/v1/rules')
+      .set(admin.auth)
+      .send({ ...body, params: { days: 11 } });
     expect(conflict.status).toBe(409);
   });
 
   it('changes a rule with PATCH, audited with before and after; a no-op changes nothing', async () => {
     const key = `complaints_${Date.now().toString(36)}`;
-    await app.http().post('/api/v1/rules').set(admin.auth).send({ key, name: 'Complaints x3', kind: 'complaints', params: { count: 3 }, severity: 'medium', action: { taskKind: 'escalation', dueWithinHours: 8 }, enabled: false });
+    await app
+      .http()
+      .post('/api/v1/rules')
+      .set(admin.auth)
+      .send({
+        key,
+        name: 'Complaints x3',
+        kind: 'complaints',
+        params: { count: 3 },
+        severity: 'medium',
+        action: { taskKind: 'escalation', dueWithinHours: 8 },
+        enabled: false,
+      });
     expect((await app.http().patch(`/api/v1/rules/${key}`).set(advisor.auth).send({ severity: 'high' })).status).toBe(403);
     expect((await app.http().patch('/api/v1/rules/no_such_rule').set(admin.auth).send({ severity: 'high' })).status).toBe(404);
-    const bad = await app.http().patch(`/api/v1/rules/${key}`).set(admin.auth).send({ params: { count: 0 } });
+    const bad = await app
+      .http()
+      .patch(`/api/v1/rules/${key}`)
+      .set(admin.auth)
+      .send({ params: { count: 0 } });
     expect(bad.status).toBe(400);
     expect(bad.body.details).toEqual([{ field: 'params.count', message: expect.any(String) }]);
 
-    const ok = await app.http().patch(`/api/v1/rules/${key}`).set(admin.auth).send({ params: { count: 4 }, severity: 'high', action: { dueWithinHours: 4 }, reason: 'too noisy' });
+    const ok = await app
+      .http()
+      .patch(`/api/v1/rules/${key}`)
+      .set(admin.auth)
+      .send({ params: { count: 4 }, severity: 'high', action: { dueWithinHours: 4 }, reason: 'too noisy' });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ params: { count: 4 }, severity: 'high', action: { taskKind: 'escalation', dueWithinHours: 4 } });
-    const same = await app.http().patch(`/api/v1/rules/${key}`).set(admin.auth).send({ params: { count: 4 } });
+    const same = await app
+      .http()
+      .patch(`/api/v1/rules/${key}`)
+      .set(admin.auth)
+      .send({ params: { count: 4 } });
     expect(same.body.updatedAt).toBe(ok.body.updatedAt);
 
     const audit = await app.http().get(`/api/v1/audit?entity=rule&entityId=${key}`).set(admin.auth);
     expect(audit.status).toBe(200);
     expect(audit.body.items.map((a: any) => a.action)).toEqual(['rule.updated', 'rule.created']);
-    expect(audit.body.items[0]).toMatchObject({ reason: 'too noisy', before: { params: { count: 3 }, severity: 'medium' }, after: { params: { count: 4 }, severity: 'high' } });
+    expect(audit.body.items[0]).toMatchObject({
+      reason: 'too noisy',
+      before: { params: { count: 3 }, severity: 'medium' },
+      after: { params: { count: 4 }, severity: 'high' },
+    });
   });
 
   it('is single-flight: a second request while one is queued returns the same run', async () => {
@@ -112,7 +180,11 @@ describe('rules API', () => {
     const bad = await app.http().post('/api/v1/rules/evaluate').set(admin.auth).send({ asOf: 'yesterday' });
     expect(bad.status).toBe(400);
     expect(bad.body.details[0].field).toBe('asOf');
-    const future = await app.http().post('/api/v1/rules/evaluate').set(admin.auth).send({ asOf: new Date(Date.now() + 7 * DAY).toISOString() });
+    const future = await app
+      .http()
+      .post('/api/v1/rules/evaluate')
+      .set(admin.auth)
+      .send({ asOf: new Date(Date.now() + 7 * DAY).toISOString() });
     expect(future.status).toBe(400);
 
     const [a, b] = await Promise.all([
@@ -129,7 +201,9 @@ describe('rules API', () => {
     await app.get(RuleRunsService).execute(a.body.runId);
     const done = await app.http().get(`/api/v1/rule-runs/${a.body.runId}`).set(admin.auth);
     expect(done.body).toMatchObject({ status: 'completed', startedAt: expect.any(String), finishedAt: expect.any(String) });
-    expect(Object.keys(done.body.stats.rules).sort()).toEqual(expect.arrayContaining(['complaints', 'inactive_7d', 'late_assignments', 'low_completion', 'study_time_drop']));
+    expect(Object.keys(done.body.stats.rules).sort()).toEqual(
+      expect.arrayContaining(['complaints', 'inactive_7d', 'late_assignments', 'low_completion', 'study_time_drop']),
+    );
     const next = await app.http().post('/api/v1/rules/evaluate').set(admin.auth).send({ asOf: AS_OF });
     expect(next.body.runId).not.toBe(a.body.runId);
     await app.get(RuleRunsService).execute(next.body.runId);
@@ -141,7 +215,9 @@ describe('rules API', () => {
   it('a run that lost its job stops holding the single flight after an hour', async () => {
     await releaseAbandonedRuns(app);
     app.setNow(new Date(Date.parse(AS_OF) + DAY));
-    const [{ id: stuck }] = await app.db.query(`insert into rule_runs (status, trigger, as_of, queued_at, started_at) values ('running', 'schedule', now() - interval '2 hours', now() - interval '2 hours', now() - interval '2 hours') returning id`);
+    const [{ id: stuck }] = await app.db.query(
+      `insert into rule_runs (status, trigger, as_of, queued_at, started_at) values ('running', 'schedule', now() - interval '2 hours', now() - interval '2 hours', now() - interval '2 hours') returning id`,
+    );
     const res = await app.http().post('/api/v1/rules/evaluate').set(admin.auth).send({ asOf: AS_OF });
     expect(res.status).toBe(202);
     expect(res.body.runId).not.toBe(stuck);
@@ -158,7 +234,10 @@ describe('rules API', () => {
     let fine: SeededEnrollment;
     const mine = () => [inactive.id, complainer.id, fine.id];
     const alertsOf = async () =>
-      app.db.query(`select id, rule_key, enrollment_id, status, evidence, opened_run_id, cleared_run_id from alerts where enrollment_id = any($1::uuid[]) order by rule_key, enrollment_id, opened_at`, [mine()]);
+      app.db.query(
+        `select id, rule_key, enrollment_id, status, evidence, opened_run_id, cleared_run_id from alerts where enrollment_id = any($1::uuid[]) order by rule_key, enrollment_id, opened_at`,
+        [mine()],
+      );
     const eventsOf = async (type: string) =>
       app.db.query(`select payload from outbox where event_type = $1 and payload->>'enrollmentId' = any($2::text[]) order by id`, [type, mine()]);
     const run = async (asOf = AS_OF) => {
@@ -236,7 +315,9 @@ describe('rules API', () => {
       expect(complaintAlert).toMatchObject({ status: 'open', evidence: { complaints: 2, window: { to: '2026-03-05' } } });
       expect(complaintAlert.evidence).not.toEqual(before.find((a: any) => a.rule_key === 'complaints').evidence);
       const cleared = await eventsOf('alert.cleared');
-      expect(cleared.map((e: any) => e.payload)).toEqual([{ alertId: inactiveAlert.id, ruleKey: 'inactive_7d', learnerId: inactive.learnerId, enrollmentId: inactive.id, clearedAt: later }]);
+      expect(cleared.map((e: any) => e.payload)).toEqual([
+        { alertId: inactiveAlert.id, ruleKey: 'inactive_7d', learnerId: inactive.learnerId, enrollmentId: inactive.id, clearedAt: later },
+      ]);
       const view = await app.http().get(`/api/v1/alerts?learnerId=${inactive.learnerId}`).set(admin.auth);
       expect(view.body.items[0]).toMatchObject({ status: 'cleared', clearedAt: later });
     });

@@ -11,7 +11,11 @@ import { fixturePath, seedTeamFixture, type TeamFixture } from '../libs/testing/
 function routeScopes(app: TestApp): Array<{ method: string; url: string; scopes: string[] | undefined }> {
   const reflector = new Reflector();
   const out: Array<{ method: string; url: string; scopes: string[] | undefined }> = [];
-  const join = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`;
+  const join = (...parts: string[]) =>
+    `/${parts
+      .flatMap((p) => p.split('/'))
+      .filter(Boolean)
+      .join('/')}`;
   for (const mod of app.api.get(ModulesContainer).values()) {
     for (const wrapper of mod.controllers.values()) {
       const controller = wrapper.metatype as Type<unknown> | null;
@@ -47,8 +51,12 @@ describe('security: object- and function-level access', () => {
   });
 
   it('item 1: ticket replays answer only what the caller may see; staff open tickets only for learners they may see', async () => {
-    const opened = await app.http().post('/api/v1/tickets').set(f.admin.auth)
-      .send({ externalId: 'lms-ticket-secret', learnerId: f.ids.learner, category: 'billing', subject: 'Refund for card 4242', body: 'Private details' }).expect(201);
+    const opened = await app
+      .http()
+      .post('/api/v1/tickets')
+      .set(f.admin.auth)
+      .send({ externalId: 'lms-ticket-secret', learnerId: f.ids.learner, category: 'billing', subject: 'Refund for card 4242', body: 'Private details' })
+      .expect(201);
     await app.db.query(`update tickets set team_id = $2, assignee_id = $3 where id = $1`, [opened.body.id, f.a.team.id, f.ids.advisorA]);
     const replay = { externalId: 'lms-ticket-secret', learnerId: f.ids.learner, category: 'billing', subject: 'anything', body: 'anything' };
     // Another team's advisor and supervisor replaying the source id learn nothing.
@@ -59,29 +67,59 @@ describe('security: object- and function-level access', () => {
     // Those who may see it get it back, unchanged.
     const own = await app.http().post('/api/v1/tickets').set(f.a.advisors[0].auth).send(replay).expect(200);
     expect(own.body).toMatchObject({ id: opened.body.id, subject: 'Refund for card 4242' });
-    await app.http().post('/api/v1/tickets').set('Authorization', `Bearer ${f.keys.sync}`).send({ ...replay, learnerId: undefined, learnerExternalId: f.ids.learnerExternalId }).expect(200);
+    await app
+      .http()
+      .post('/api/v1/tickets')
+      .set('Authorization', `Bearer ${f.keys.sync}`)
+      .send({ ...replay, learnerId: undefined, learnerExternalId: f.ids.learnerExternalId })
+      .expect(200);
 
     // Opening a ticket (a complaint, even) for a learner the caller cannot see: refused, nothing written, and
     // the answer is the same as for a learner that does not exist.
     const complaintsBefore = await app.db.query(`select count(*)::int as n from activity_events where learner_id = $1 and type = 'complaint'`, [f.ids.learner]);
-    const hidden = await app.http().post('/api/v1/tickets').set(f.b.advisors[0].auth).send({ learnerId: f.ids.learner, category: 'complaint', subject: 'Who is this?', body: 'probe' }).expect(400);
-    const missing = await app.http().post('/api/v1/tickets').set(f.b.advisors[0].auth).send({ learnerId: '00000000-0000-4000-8000-000000000000', category: 'complaint', subject: 'Who is this?', body: 'probe' }).expect(400);
+    const hidden = await app
+      .http()
+      .post('/api/v1/tickets')
+      .set(f.b.advisors[0].auth)
+      .send({ learnerId: f.ids.learner, category: 'complaint', subject: 'Who is this?', body: 'probe' })
+      .expect(400);
+    const missing = await app
+      .http()
+      .post('/api/v1/tickets')
+      .set(f.b.advisors[0].auth)
+      .send({ learnerId: '00000000-0000-4000-8000-000000000000', category: 'complaint', subject: 'Who is this?', body: 'probe' })
+      .expect(400);
     expect(hidden.body.details).toEqual([{ field: 'learnerId', message: missing.body.details[0].message }]);
     expect(hidden.body.message).toBe(missing.body.message);
     expect(JSON.stringify(hidden.body)).not.toMatch(/Team A learner/);
-    const byExternal = await app.http().post('/api/v1/tickets').set(f.b.supervisor.auth).send({ learnerExternalId: f.ids.learnerExternalId, category: 'complaint', subject: 'x', body: 'y' }).expect(400);
+    const byExternal = await app
+      .http()
+      .post('/api/v1/tickets')
+      .set(f.b.supervisor.auth)
+      .send({ learnerExternalId: f.ids.learnerExternalId, category: 'complaint', subject: 'x', body: 'y' })
+      .expect(400);
     expect(byExternal.body.details[0].field).toBe('learnerExternalId');
     const complaintsAfter = await app.db.query(`select count(*)::int as n from activity_events where learner_id = $1 and type = 'complaint'`, [f.ids.learner]);
     expect(complaintsAfter[0].n).toBe(complaintsBefore[0].n);
     const [{ n }] = await app.db.query(`select count(*)::int as n from tickets where subject = 'Who is this?' or subject = 'x'`);
     expect(n).toBe(0);
     // The learner's own advisor may open one.
-    await app.http().post('/api/v1/tickets').set(f.a.advisors[0].auth).send({ learnerId: f.ids.learner, category: 'learning', subject: 'Stuck on lesson 3', body: 'help' }).expect(201);
+    await app
+      .http()
+      .post('/api/v1/tickets')
+      .set(f.a.advisors[0].auth)
+      .send({ learnerId: f.ids.learner, category: 'learning', subject: 'Stuck on lesson 3', body: 'help' })
+      .expect(201);
   });
 
   it('item 2: learner detail and timeline list only the tickets the caller may see', async () => {
     // A second-team ticket about team A's learner (say, billing handled by team B), assigned in team B.
-    const other = await app.http().post('/api/v1/tickets').set(f.admin.auth).send({ learnerId: f.ids.learner, category: 'billing', subject: 'Team B billing matter', body: 'b' }).expect(201);
+    const other = await app
+      .http()
+      .post('/api/v1/tickets')
+      .set(f.admin.auth)
+      .send({ learnerId: f.ids.learner, category: 'billing', subject: 'Team B billing matter', body: 'b' })
+      .expect(201);
     await app.db.query(`update tickets set team_id = $2, assignee_id = $3 where id = $1`, [other.body.id, f.b.team.id, f.b.advisors[0].id]);
     const ticketIds = async (auth: Record<string, string>) => {
       const detail = await app.http().get(`/api/v1/learners/${f.ids.learner}`).set(auth).expect(200);
@@ -108,14 +146,29 @@ describe('security: object- and function-level access', () => {
     const asOf = (daysAgo: number) => new Date(Date.now() - daysAgo * day).toISOString();
     const longAgo = await app.http().post('/api/v1/rules/evaluate').set(f.a.supervisor.auth).send({ asOf: '2000-01-01T00:00:00Z' }).expect(403);
     expect(longAgo.body.message).toMatch(/admins/);
-    await app.http().post('/api/v1/rules/evaluate').set(f.a.supervisor.auth).send({ asOf: asOf(1) }).expect(403);
+    await app
+      .http()
+      .post('/api/v1/rules/evaluate')
+      .set(f.a.supervisor.auth)
+      .send({ asOf: asOf(1) })
+      .expect(403);
     const tooFar = await app.http().post('/api/v1/rules/evaluate').set(f.admin.auth).send({ asOf: '2000-01-01T00:00:00Z' }).expect(400);
     expect(tooFar.body.details).toEqual([{ field: 'asOf', message: expect.stringMatching(/7 days/) }]);
-    await app.http().post('/api/v1/rules/evaluate').set(f.admin.auth).send({ asOf: asOf(8) }).expect(400);
+    await app
+      .http()
+      .post('/api/v1/rules/evaluate')
+      .set(f.admin.auth)
+      .send({ asOf: asOf(8) })
+      .expect(400);
     const [{ n }] = await app.db.query(`select count(*)::int as n from rule_runs where as_of < now() - interval '7 days'`);
     expect(n).toBe(0);
     // Within the window an admin may; a supervisor's run is as of now.
-    const admins = await app.http().post('/api/v1/rules/evaluate').set(f.admin.auth).send({ asOf: asOf(6) }).expect(202);
+    const admins = await app
+      .http()
+      .post('/api/v1/rules/evaluate')
+      .set(f.admin.auth)
+      .send({ asOf: asOf(6) })
+      .expect(202);
     await app.db.query(`update rule_runs set status = 'completed', finished_at = now() where id = $1`, [admins.body.runId]);
     const sup = await app.http().post('/api/v1/rules/evaluate').set(f.a.supervisor.auth).send({}).expect(202);
     const [run] = await app.db.query(`select as_of from rule_runs where id = $1`, [sup.body.runId]);
@@ -123,7 +176,7 @@ describe('security: object- and function-level access', () => {
     await app.db.query(`update rule_runs set status = 'completed', finished_at = now() where id = $1`, [sup.body.runId]);
   });
 
-  it('item 4: backtests are scoped to the caller\'s teams and run one at a time (429 with Retry-After beyond)', async () => {
+  it("item 4: backtests are scoped to the caller's teams and run one at a time (429 with Retry-After beyond)", async () => {
     const data = new LearningDataFactory(app.db);
     const day = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
     const enrolledAt = new Date(Date.now() - 40 * 86_400_000);
@@ -135,14 +188,24 @@ describe('security: object- and function-level access', () => {
     for (const e of [inA, inB1, inB2]) await data.complaint(e.id, day, 2);
     const body = { rule: { kind: 'complaints', params: { count: 2 } }, from: day, to: day };
     const flagged = async (auth: Record<string, string>, extra: object = {}) => {
-      const res = await app.http().post('/api/v1/rules/backtest').set(auth).send({ ...body, ...extra }).expect(200);
+      const res = await app
+        .http()
+        .post('/api/v1/rules/backtest')
+        .set(auth)
+        .send({ ...body, ...extra })
+        .expect(200);
       return res.body.totals.distinctEnrollments as number;
     };
     const all = await flagged(f.admin.auth);
     expect(all).toBeGreaterThanOrEqual(3);
     expect(await flagged(f.a.supervisor.auth)).toBe(all - 2); // team B's two enrolments are not theirs
     expect(await flagged(f.b.supervisor.auth)).toBe(2);
-    await app.http().post('/api/v1/rules/backtest').set(f.a.supervisor.auth).send({ ...body, courseId: courseB.id }).expect(404);
+    await app
+      .http()
+      .post('/api/v1/rules/backtest')
+      .set(f.a.supervisor.auth)
+      .send({ ...body, courseId: courseB.id })
+      .expect(404);
     expect(await flagged(f.admin.auth, { courseId: courseB.id })).toBe(2);
 
     // While another backtest holds the only slot, the next caller is told to come back, not queued behind it.
@@ -165,11 +228,15 @@ describe('security: object- and function-level access', () => {
     expect(routes.length).toBeGreaterThan(60);
     const wrong: string[] = [];
     for (const r of routes) {
-      for (const [scope, key] of [['read', f.keys.read], ['sync:write', f.keys.sync]] as const) {
+      for (const [scope, key] of [
+        ['read', f.keys.read],
+        ['sync:write', f.keys.sync],
+      ] as const) {
         const allowed = !!r.scopes?.includes(scope) && (scope !== 'read' || r.method === 'GET');
         const res = await app.http()[r.method.toLowerCase() as 'get'](fixturePath(f.ids, r.url)).set('Authorization', `Bearer ${key}`).send({});
         const refused = res.status === 403;
-        if (allowed === refused) wrong.push(`${r.method} ${r.url} with ${scope}: ${res.status} (${r.scopes ? `names ${r.scopes.join(', ')}` : 'names no scope'})`);
+        if (allowed === refused)
+          wrong.push(`${r.method} ${r.url} with ${scope}: ${res.status} (${r.scopes ? `names ${r.scopes.join(', ')}` : 'names no scope'})`);
       }
     }
     expect(wrong).toEqual([]);
@@ -183,7 +250,9 @@ describe('security: object- and function-level access', () => {
       const res = await app.http().patch(`/api/v1/staff/${target.id}`).set(sup.auth).send({ status: 'inactive', reason: 'takeover' }).expect(403);
       expect(res.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
     }
-    const [{ n }] = await app.db.query(`select count(*)::int as n from staff where id = any($1) and status = 'inactive'`, [[coSupervisor.id, teamAdmin.id, sup.id]]);
+    const [{ n }] = await app.db.query(`select count(*)::int as n from staff where id = any($1) and status = 'inactive'`, [
+      [coSupervisor.id, teamAdmin.id, sup.id],
+    ]);
     expect(n).toBe(0);
     // Their own advisors they still manage.
     await app.http().patch(`/api/v1/staff/${f.a.advisors[1].id}`).set(sup.auth).send({ status: 'away', reason: 'holiday' }).expect(200);

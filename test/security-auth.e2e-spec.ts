@@ -73,13 +73,22 @@ describe('security: request size and shape limits (item 11)', () => {
 
   it('item 11: body limits per route: tiny on the unauthenticated login, small by default, large on sync', async () => {
     expect(app.config.bodyLimitBytes).toBe(1024 * 1024);
-    const login = await app.http().post('/api/v1/auth/login').set('content-type', 'application/json')
-      .send(JSON.stringify({ email: 'a@b.example', password: 'x'.repeat(LOGIN_BODY_LIMIT_BYTES) })).expect(413);
+    const login = await app
+      .http()
+      .post('/api/v1/auth/login')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ email: 'a@b.example', password: 'x'.repeat(LOGIN_BODY_LIMIT_BYTES) }))
+      .expect(413);
     expect(login.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
     // 2 MiB: too big for a ticket, fine for a sync batch.
     const big = 'x'.repeat(2 * 1024 * 1024);
-    await app.http().post('/api/v1/tickets').set(admin.auth).set('content-type', 'application/json')
-      .send(JSON.stringify({ learnerId: randomUUID(), category: 'technical', subject: 's', body: big })).expect(413);
+    await app
+      .http()
+      .post('/api/v1/tickets')
+      .set(admin.auth)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ learnerId: randomUUID(), category: 'technical', subject: 's', body: big }))
+      .expect(413);
     const items = Array.from({ length: 2000 }, (_, i) => ({ externalId: `big-${i}`, name: `Learner ${i} ${'n'.repeat(1100)}` }));
     const sync = await app.http().put('/api/v1/sync/learners').set(admin.auth).send({ items });
     expect(JSON.stringify({ items }).length).toBeGreaterThan(2 * 1024 * 1024);
@@ -87,13 +96,38 @@ describe('security: request size and shape limits (item 11)', () => {
   });
 
   it('item 11: working hours take at most 8 intervals a day (400 naming the day)', async () => {
-    const slivers = Array.from({ length: 500 }, (_, i) => [`${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`, `${String(Math.floor((i + 1) / 60)).padStart(2, '0')}:${String((i + 1) % 60).padStart(2, '0')}`]);
+    const slivers = Array.from({ length: 500 }, (_, i) => [
+      `${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`,
+      `${String(Math.floor((i + 1) / 60)).padStart(2, '0')}:${String((i + 1) % 60).padStart(2, '0')}`,
+    ]);
     const advisor = await app.staff.create('advisor');
-    const res = await app.http().patch(`/api/v1/staff/${advisor.id}`).set(admin.auth).send({ workingHours: { mon: slivers } }).expect(400);
+    const res = await app
+      .http()
+      .patch(`/api/v1/staff/${advisor.id}`)
+      .set(admin.auth)
+      .send({ workingHours: { mon: slivers } })
+      .expect(400);
     expect(res.body.details).toEqual([{ field: 'workingHours.mon', message: expect.stringMatching(/at most 8/) }]);
-    const cal = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: 'Slivers', timezone: 'Asia/Shanghai', hours: { tue: slivers } }).expect(400);
+    const cal = await app
+      .http()
+      .post('/api/v1/calendars')
+      .set(admin.auth)
+      .send({ name: 'Slivers', timezone: 'Asia/Shanghai', hours: { tue: slivers } })
+      .expect(400);
     expect(cal.body.details[0].field).toBe('hours.tue');
-    await app.http().patch(`/api/v1/staff/${advisor.id}`).set(admin.auth).send({ workingHours: { mon: [['09:00', '12:00'], ['13:30', '17:30']] } }).expect(200);
+    await app
+      .http()
+      .patch(`/api/v1/staff/${advisor.id}`)
+      .set(admin.auth)
+      .send({
+        workingHours: {
+          mon: [
+            ['09:00', '12:00'],
+            ['13:30', '17:30'],
+          ],
+        },
+      })
+      .expect(200);
   });
 
   it('item 11: a negative or malformed knowledge-base cursor is a 400 naming the cursor, not a 500', async () => {
@@ -101,7 +135,12 @@ describe('security: request size and shape limits (item 11)', () => {
       const res = await app.http().get('/api/v1/kb/articles').query({ cursor }).set(admin.auth).expect(400);
       expect(res.body.details).toEqual([{ field: 'cursor', message: expect.any(String) }]);
     }
-    await app.http().get('/api/v1/kb/articles').query({ cursor: encodeCursor([0]) }).set(admin.auth).expect(200);
+    await app
+      .http()
+      .get('/api/v1/kb/articles')
+      .query({ cursor: encodeCursor([0]) })
+      .set(admin.auth)
+      .expect(200);
   });
 });
 
@@ -115,9 +154,10 @@ describe('security: login throttle per email and address (item 8)', () => {
   afterAll(async () => {
     await app?.close();
   });
-  const from = (address: string, email: string, password: string) => app.http().post('/api/v1/auth/login').set('X-Forwarded-For', address).send({ email, password });
+  const from = (address: string, email: string, password: string) =>
+    app.http().post('/api/v1/auth/login').set('X-Forwarded-For', address).send({ email, password });
 
-  it('item 8: a stranger\'s failures slow the stranger down with growing backoff, never lock the owner out; logins are audited', async () => {
+  it("item 8: a stranger's failures slow the stranger down with growing backoff, never lock the owner out; logins are audited", async () => {
     const stranger = '198.51.100.9';
     for (let i = 0; i < 5; i++) await from(stranger, admin.email, `guess-${i}`).expect(401);
     const blocked = await from(stranger, admin.email, admin.password).expect(429);

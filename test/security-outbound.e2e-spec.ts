@@ -57,15 +57,29 @@ describe('security: outbound and exports', () => {
       'http://[fd00::1]/hook',
     ];
     for (const url of refused) {
-      const res = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url, events: ['case.escalated'], secret: SECRET });
+      const res = await app
+        .http()
+        .post('/api/v1/webhooks')
+        .set(admin.auth)
+        .send({ url, events: ['case.escalated'], secret: SECRET });
       expect([url, res.status]).toEqual([url, 400]);
       expect(res.body.details).toEqual([{ field: 'url', message: expect.stringMatching(/loopback, private, link-local/) }]);
     }
     const [{ n }] = await app.db.query(`select count(*)::int as n from webhooks`);
     expect(n).toBe(0);
     // Public receivers are fine, and so is a name that does not resolve yet (deliveries check again).
-    await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url: 'https://93.184.216.34/hook', events: ['case.escalated'], secret: SECRET }).expect(201);
-    const named = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url: 'https://hooks.example/careloop', events: ['case.escalated'], secret: SECRET }).expect(201);
+    await app
+      .http()
+      .post('/api/v1/webhooks')
+      .set(admin.auth)
+      .send({ url: 'https://93.184.216.34/hook', events: ['case.escalated'], secret: SECRET })
+      .expect(201);
+    const named = await app
+      .http()
+      .post('/api/v1/webhooks')
+      .set(admin.auth)
+      .send({ url: 'https://hooks.example/careloop', events: ['case.escalated'], secret: SECRET })
+      .expect(201);
     // Moving an existing webhook inside is refused the same way.
     const moved = await app.http().patch(`/api/v1/webhooks/${named.body.id}`).set(admin.auth).send({ url: 'http://169.254.169.254/' }).expect(400);
     expect(moved.body.details[0].field).toBe('url');
@@ -77,7 +91,12 @@ describe('security: outbound and exports', () => {
       const svc = app.get(WebhooksService);
       // Registered while its name pointed outside; now it points at loopback (as a re-pointed DNS name would).
       for (const inside of [`http://localhost:${hook.port}/hook`, `http://127.0.0.1:${hook.port}/hook`, `http://[::ffff:7f00:1]:${hook.port}/hook`]) {
-        const created = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url: 'https://hooks.example/rebind', events: ['case.escalated'], secret: SECRET }).expect(201);
+        const created = await app
+          .http()
+          .post('/api/v1/webhooks')
+          .set(admin.auth)
+          .send({ url: 'https://hooks.example/rebind', events: ['case.escalated'], secret: SECRET })
+          .expect(201);
         await app.db.query(`update webhooks set url = $2 where id = $1`, [created.body.id, inside]);
         const delivery = await pendingDelivery(app, created.body.id);
         expect(await svc.deliver(delivery, 1, true)).toBe('failed');
@@ -96,13 +115,28 @@ describe('security: outbound and exports', () => {
     const onPrem = await TestApp.start({ worker: false, ownDatabase: true, env: { WEBHOOK_ALLOWED_TARGETS: '127.0.0.1, receiver.internal' } });
     try {
       const boss = await onPrem.staff.create('admin');
-      const ok = await onPrem.http().post('/api/v1/webhooks').set(boss.auth).send({ url: `http://127.0.0.1:${hook.port}/hook`, events: ['case.escalated'], secret: SECRET }).expect(201);
+      const ok = await onPrem
+        .http()
+        .post('/api/v1/webhooks')
+        .set(boss.auth)
+        .send({ url: `http://127.0.0.1:${hook.port}/hook`, events: ['case.escalated'], secret: SECRET })
+        .expect(201);
       expect(await onPrem.get(WebhooksService).deliver(await pendingDelivery(onPrem, ok.body.id), 1, true)).toBe('delivered');
       expect(hook.hits()).toBe(1);
       // Still refused: what the list does not name.
-      await onPrem.http().post('/api/v1/webhooks').set(boss.auth).send({ url: 'http://10.1.2.3/hook', events: ['case.escalated'], secret: SECRET }).expect(400);
+      await onPrem
+        .http()
+        .post('/api/v1/webhooks')
+        .set(boss.auth)
+        .send({ url: 'http://10.1.2.3/hook', events: ['case.escalated'], secret: SECRET })
+        .expect(400);
       // Nothing listens on port 9: the admin sees "connection_refused", not the socket error with address and port.
-      const closed = await onPrem.http().post('/api/v1/webhooks').set(boss.auth).send({ url: 'http://127.0.0.1:9/hook', events: ['case.escalated'], secret: SECRET }).expect(201);
+      const closed = await onPrem
+        .http()
+        .post('/api/v1/webhooks')
+        .set(boss.auth)
+        .send({ url: 'http://127.0.0.1:9/hook', events: ['case.escalated'], secret: SECRET })
+        .expect(201);
       expect(await onPrem.get(WebhooksService).deliver(await pendingDelivery(onPrem, closed.body.id), 1, true)).toBe('failed');
       const log = await onPrem.http().get(`/api/v1/webhooks/${closed.body.id}/deliveries`).set(boss.auth).expect(200);
       expect(log.body.items[0].lastError).toBe('connection_refused');
@@ -114,12 +148,26 @@ describe('security: outbound and exports', () => {
   });
 
   it('item 12: in production webhooks must use https', async () => {
-    const prod = await TestApp.start({ worker: false, ownDatabase: true, env: { NODE_ENV: 'production', JWT_SECRET: 'production-test-secret-0001', LOG_LEVEL: 'warn' } });
+    const prod = await TestApp.start({
+      worker: false,
+      ownDatabase: true,
+      env: { NODE_ENV: 'production', JWT_SECRET: 'production-test-secret-0001', LOG_LEVEL: 'warn' },
+    });
     try {
       const boss = await prod.staff.create('admin');
-      const res = await prod.http().post('/api/v1/webhooks').set(boss.auth).send({ url: 'http://93.184.216.34/hook', events: ['case.escalated'], secret: SECRET }).expect(400);
+      const res = await prod
+        .http()
+        .post('/api/v1/webhooks')
+        .set(boss.auth)
+        .send({ url: 'http://93.184.216.34/hook', events: ['case.escalated'], secret: SECRET })
+        .expect(400);
       expect(res.body.details).toEqual([{ field: 'url', message: expect.stringMatching(/https/) }]);
-      await prod.http().post('/api/v1/webhooks').set(boss.auth).send({ url: 'https://93.184.216.34/hook', events: ['case.escalated'], secret: SECRET }).expect(201);
+      await prod
+        .http()
+        .post('/api/v1/webhooks')
+        .set(boss.auth)
+        .send({ url: 'https://93.184.216.34/hook', events: ['case.escalated'], secret: SECRET })
+        .expect(201);
     } finally {
       await prod.close();
     }
@@ -130,8 +178,10 @@ describe('security: outbound and exports', () => {
     const names = ['=HYPERLINK("https://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)', '\tTab first', '\rCR first', 'Plain name'];
     for (const name of names) await app.staff.create('advisor', { teamId: team.id, name });
     const res = await app.http().get('/api/v1/analytics/advisors').query({ teamId: team.id }).set(admin.auth).set('Accept', 'text/csv').expect(200);
-    const got = parseCsv(res.text).map((r) => r.name).sort();
-    expect(got).toEqual(["'=HYPERLINK(\"https://evil.example\",\"x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tTab first", "'\rCR first", 'Plain name'].sort());
+    const got = parseCsv(res.text)
+      .map((r) => r.name)
+      .sort();
+    expect(got).toEqual(['\'=HYPERLINK("https://evil.example","x")', "'+1+1", "'-2+3", "'@SUM(A1)", "'\tTab first", "'\rCR first", 'Plain name'].sort());
     // Numbers stay numbers: a negative figure is not a formula.
     for (const line of res.text.split('\r\n').slice(1).filter(Boolean)) expect(line).not.toMatch(/(^|,)[=+@]/);
   });

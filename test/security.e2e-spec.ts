@@ -55,7 +55,12 @@ describe('security basics', () => {
     const advisor = await app.staff.create('advisor');
     const login = await app.http().post('/api/v1/auth/login').send({ email: advisor.email, password: advisor.password }).expect(200);
     await app.http().post('/api/v1/auth/login').send({ email: advisor.email, password: 'a-wrong-secret-password' }).expect(401);
-    const client = await app.http().post('/api/v1/api-clients').set(admin.auth).send({ name: 'log test', scopes: ['read'] }).expect(201);
+    const client = await app
+      .http()
+      .post('/api/v1/api-clients')
+      .set(admin.auth)
+      .send({ name: 'log test', scopes: ['read'] })
+      .expect(201);
     await app.http().get('/metrics').set('Authorization', `Bearer ${client.body.key}`).expect(200);
     await app.http().get('/api/v1/me').set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
     await new Promise((r) => setTimeout(r, 200));
@@ -67,7 +72,12 @@ describe('security basics', () => {
   });
 
   it('audits privileged changes with the actor', async () => {
-    const client = await app.http().post('/api/v1/api-clients').set(admin.auth).send({ name: 'audited', scopes: ['read'] }).expect(201);
+    const client = await app
+      .http()
+      .post('/api/v1/api-clients')
+      .set(admin.auth)
+      .send({ name: 'audited', scopes: ['read'] })
+      .expect(201);
     await app.http().delete(`/api/v1/api-clients/${client.body.id}`).set(admin.auth).expect(200);
     const audit = await app.http().get(`/api/v1/audit?entity=api_client&entityId=${client.body.id}`).set(admin.auth).expect(200);
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['api_client.revoked', 'api_client.created']);

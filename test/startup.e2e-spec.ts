@@ -62,7 +62,17 @@ describe('starting careloop', () => {
 
   it('starts against a configured database, answers ready, and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const { code, out } = await run({ DATABASE_URL: await testDatabaseUrl(), JWT_SECRET: 'startup-test-jwt-secret-01', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', QUEUE_PREFIX: `clstart-${port}` }, { port });
+    const { code, out } = await run(
+      {
+        DATABASE_URL: await testDatabaseUrl(),
+        JWT_SECRET: 'startup-test-jwt-secret-01',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        QUEUE_PREFIX: `clstart-${port}`,
+      },
+      { port },
+    );
     expect(out).toContain('ready:');
     expect(out).toContain('SIGTERM: shutting down');
     expect(code).toBe(0);

@@ -10,7 +10,11 @@ describe('sync API', () => {
   beforeAll(async () => {
     app = await TestApp.start({ worker: false });
     admin = await app.staff.create('admin');
-    const res = await app.http().post('/api/v1/api-clients').set(admin.auth).send({ name: `lms-${p}`, scopes: ['sync:write'] });
+    const res = await app
+      .http()
+      .post('/api/v1/api-clients')
+      .set(admin.auth)
+      .send({ name: `lms-${p}`, scopes: ['sync:write'] });
     expect(res.status).toBe(201);
     key = { Authorization: `Bearer ${res.body.key}` };
   });
@@ -24,7 +28,9 @@ describe('sync API', () => {
   async function seedLearner(n: string, enrolledAt = '2026-03-01T00:00:00Z') {
     await put('courses', [{ externalId: `${p}-c${n}`, title: 'Python', totalLessons: 10, durationDays: 100 }]).expect(200);
     await put('learners', [{ externalId: `${p}-l${n}`, name: `Learner ${n}` }]).expect(200);
-    const r = await put('enrollments', [{ externalId: `${p}-e${n}`, learnerExternalId: `${p}-l${n}`, courseExternalId: `${p}-c${n}`, enrolledAt, status: 'active' }]).expect(200);
+    const r = await put('enrollments', [
+      { externalId: `${p}-e${n}`, learnerExternalId: `${p}-l${n}`, courseExternalId: `${p}-c${n}`, enrolledAt, status: 'active' },
+    ]).expect(200);
     return r.body.results[0].id as string;
   }
 
@@ -54,7 +60,14 @@ describe('sync API', () => {
     const [row] = await app.db.query(`select name from learners where external_id = $1`, [learner.externalId]);
     expect(row.name).toBe('Wang Fang (new)');
 
-    const enr = { externalId: `${p}-enr`, learnerExternalId: learner.externalId, courseExternalId: course.externalId, enrolledAt: '2026-03-01T02:00:00Z', status: 'active', updatedAt: '2026-03-01T02:00:00Z' };
+    const enr = {
+      externalId: `${p}-enr`,
+      learnerExternalId: learner.externalId,
+      courseExternalId: course.externalId,
+      enrolledAt: '2026-03-01T02:00:00Z',
+      status: 'active',
+      updatedAt: '2026-03-01T02:00:00Z',
+    };
     const e1 = await put('enrollments', [enr]).expect(200);
     expect(e1.body.results[0].status).toBe('created');
     const enrollmentId = e1.body.results[0].id;
@@ -66,7 +79,9 @@ describe('sync API', () => {
     expect(outbox.map((o: { event_type: string }) => o.event_type)).toEqual(['enrollment.created', 'enrollment.status_changed']);
     expect(outbox[0].payload).toMatchObject({ enrollmentId, courseId: first.body.results[0].id, enrolledAt: '2026-03-01T02:00:00.000Z', status: 'active' });
     expect(outbox[1].payload).toMatchObject({ enrollmentId, from: 'active', to: 'paused' });
-    const learnerEvents = await app.db.query(`select count(*)::int as n from outbox where event_type = 'learner.updated' and aggregate_id = $1`, [l1.body.results[0].id]);
+    const learnerEvents = await app.db.query(`select count(*)::int as n from outbox where event_type = 'learner.updated' and aggregate_id = $1`, [
+      l1.body.results[0].id,
+    ]);
     expect(learnerEvents[0].n).toBe(2); // created + updated; the unchanged and stale items published nothing
   });
 
@@ -78,7 +93,9 @@ describe('sync API', () => {
       'not an object',
     ]).expect(200);
     expect(res.body.summary).toMatchObject({ created: 1, rejected: 3 });
-    expect(res.body.results[0].errors).toEqual([expect.objectContaining({ field: 'items.0.learnerExternalId', message: expect.stringContaining(`${p}-nobody`) })]);
+    expect(res.body.results[0].errors).toEqual([
+      expect.objectContaining({ field: 'items.0.learnerExternalId', message: expect.stringContaining(`${p}-nobody`) }),
+    ]);
     expect(res.body.results[1].errors.map((e: { field: string }) => e.field).sort()).toEqual(['items.1.enrolledAt', 'items.1.status']);
     expect(res.body.results[2]).toMatchObject({ index: 2, status: 'created' });
     expect(res.body.results[3].errors[0].field).toBe('items.3');
@@ -95,7 +112,11 @@ describe('sync API', () => {
   });
 
   it('needs the sync:write scope', async () => {
-    const res = await app.http().post('/api/v1/api-clients').set(admin.auth).send({ name: `reader-${p}`, scopes: ['read'] });
+    const res = await app
+      .http()
+      .post('/api/v1/api-clients')
+      .set(admin.auth)
+      .send({ name: `reader-${p}`, scopes: ['read'] });
     const reader = { Authorization: `Bearer ${res.body.key}` };
     const denied = await app.http().put('/api/v1/sync/learners').set(reader).send({ items: [] });
     expect(denied.status).toBe(403);
@@ -107,10 +128,38 @@ describe('sync API', () => {
     const enrollmentId = await seedLearner('r');
     const batch = [
       { eventId: `${p}-r1`, learnerExternalId: `${p}-lr`, courseExternalId: `${p}-cr`, type: 'login', occurredAt: '2026-03-02T01:00:00Z' },
-      { eventId: `${p}-r2`, learnerExternalId: `${p}-lr`, courseExternalId: `${p}-cr`, type: 'study_session', occurredAt: '2026-03-02T02:00:00Z', data: { minutes: 25 } },
-      { eventId: `${p}-r3`, learnerExternalId: `${p}-lr`, courseExternalId: `${p}-cr`, type: 'lesson_completed', occurredAt: '2026-03-02T03:00:00Z', data: { lessonId: 'L1' } },
-      { eventId: `${p}-r4`, learnerExternalId: `${p}-lr`, courseExternalId: `${p}-cr`, type: 'lesson_completed', occurredAt: '2026-03-03T03:00:00Z', data: { lessonId: 'L1' } },
-      { eventId: `${p}-r5`, learnerExternalId: `${p}-lr`, courseExternalId: `${p}-cr`, type: 'assignment_submitted', occurredAt: '2026-03-06T03:00:00Z', data: { assignmentId: 'A1', dueAt: '2026-03-02T00:00:00Z', submittedAt: '2026-03-06T03:00:00Z' } },
+      {
+        eventId: `${p}-r2`,
+        learnerExternalId: `${p}-lr`,
+        courseExternalId: `${p}-cr`,
+        type: 'study_session',
+        occurredAt: '2026-03-02T02:00:00Z',
+        data: { minutes: 25 },
+      },
+      {
+        eventId: `${p}-r3`,
+        learnerExternalId: `${p}-lr`,
+        courseExternalId: `${p}-cr`,
+        type: 'lesson_completed',
+        occurredAt: '2026-03-02T03:00:00Z',
+        data: { lessonId: 'L1' },
+      },
+      {
+        eventId: `${p}-r4`,
+        learnerExternalId: `${p}-lr`,
+        courseExternalId: `${p}-cr`,
+        type: 'lesson_completed',
+        occurredAt: '2026-03-03T03:00:00Z',
+        data: { lessonId: 'L1' },
+      },
+      {
+        eventId: `${p}-r5`,
+        learnerExternalId: `${p}-lr`,
+        courseExternalId: `${p}-cr`,
+        type: 'assignment_submitted',
+        occurredAt: '2026-03-06T03:00:00Z',
+        data: { assignmentId: 'A1', dueAt: '2026-03-02T00:00:00Z', submittedAt: '2026-03-06T03:00:00Z' },
+      },
       { eventId: `${p}-r6`, learnerExternalId: `${p}-lr`, type: 'complaint', occurredAt: '2026-03-06T04:00:00Z' },
       { eventId: `${p}-r7`, learnerExternalId: `${p}-ghost`, type: 'login', occurredAt: '2026-03-06T04:00:00Z' },
       { eventId: `${p}-r8`, learnerExternalId: `${p}-lr`, courseExternalId: `${p}-nocourse`, type: 'login', occurredAt: '2026-03-06T04:00:00Z' },
@@ -125,7 +174,9 @@ describe('sync API', () => {
     const snapshot = async () => ({
       daily: await rollups(enrollmentId),
       enr: await app.db.query(`select completed_lessons, last_login_at from enrollments where id = $1`, [enrollmentId]),
-      events: await app.db.query(`select count(*)::int as n from activity_events where learner_id = (select learner_id from enrollments where id = $1)`, [enrollmentId]),
+      events: await app.db.query(`select count(*)::int as n from activity_events where learner_id = (select learner_id from enrollments where id = $1)`, [
+        enrollmentId,
+      ]),
     });
     const before = await snapshot();
     // School time zone Asia/Shanghai: 2026-03-02T01:00Z is 09:00 on March 2nd there.
@@ -148,13 +199,18 @@ describe('sync API', () => {
   it('fans learner-level logins out to the enrolments running that day', async () => {
     const e1 = await seedLearner('f', '2026-03-01T00:00:00Z');
     await put('courses', [{ externalId: `${p}-cf2`, title: 'Math', totalLessons: 5, durationDays: 30 }]).expect(200);
-    const r = await put('enrollments', [{ externalId: `${p}-ef2`, learnerExternalId: `${p}-lf`, courseExternalId: `${p}-cf2`, enrolledAt: '2026-03-10T00:00:00Z', status: 'active' }]).expect(200);
+    const r = await put('enrollments', [
+      { externalId: `${p}-ef2`, learnerExternalId: `${p}-lf`, courseExternalId: `${p}-cf2`, enrolledAt: '2026-03-10T00:00:00Z', status: 'active' },
+    ]).expect(200);
     const e2 = r.body.results[0].id;
     await events([
       { eventId: `${p}-f1`, learnerExternalId: `${p}-lf`, type: 'login', occurredAt: '2026-03-05T01:00:00Z' },
       { eventId: `${p}-f2`, learnerExternalId: `${p}-lf`, type: 'login', occurredAt: '2026-03-12T01:00:00Z' },
     ]).expect(200);
-    expect((await rollups(e1)).map((d: { day: string; logins: number }) => [d.day, d.logins])).toEqual([['2026-03-05', 1], ['2026-03-12', 1]]);
+    expect((await rollups(e1)).map((d: { day: string; logins: number }) => [d.day, d.logins])).toEqual([
+      ['2026-03-05', 1],
+      ['2026-03-12', 1],
+    ]);
     expect((await rollups(e2)).map((d: { day: string; logins: number }) => [d.day, d.logins])).toEqual([['2026-03-12', 1]]);
     const [l] = await app.db.query(`select last_login_at from learners where external_id = $1`, [`${p}-lf`]);
     expect(l.last_login_at.toISOString()).toBe('2026-03-12T01:00:00.000Z');
@@ -162,7 +218,14 @@ describe('sync API', () => {
 
   it('two concurrent batches with overlapping events give exact rollups', async () => {
     const enrollmentId = await seedLearner('c');
-    const ev = (i: number) => ({ eventId: `${p}-c${i}`, learnerExternalId: `${p}-lc`, courseExternalId: `${p}-cc`, type: 'study_session', occurredAt: `2026-03-0${2 + (i % 3)}T0${i % 10}:00:00Z`, data: { minutes: 10 } });
+    const ev = (i: number) => ({
+      eventId: `${p}-c${i}`,
+      learnerExternalId: `${p}-lc`,
+      courseExternalId: `${p}-cc`,
+      type: 'study_session',
+      occurredAt: `2026-03-0${2 + (i % 3)}T0${i % 10}:00:00Z`,
+      data: { minutes: 10 },
+    });
     const a = Array.from({ length: 300 }, (_, i) => ev(i));
     const b = Array.from({ length: 300 }, (_, i) => ev(i + 150));
     const [ra, rb] = await Promise.all([events(a), events(b)]);

@@ -17,7 +17,10 @@ describe('task.due at the due time', () => {
   beforeAll(async () => {
     app = await TestApp.start();
     advisor = await app.staff.create('advisor');
-    const e = await new LearningDataFactory(app.db).enrollment({ enrolledAt: new Date(Date.now() - 3 * 86_400_000).toISOString(), learner: { ownerAdvisorId: advisor.id } });
+    const e = await new LearningDataFactory(app.db).enrollment({
+      enrolledAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+      learner: { ownerAdvisorId: advisor.id },
+    });
     learner = { id: e.learnerId, enrollmentId: e.id };
   });
   afterAll(async () => {

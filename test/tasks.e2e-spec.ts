@@ -15,20 +15,44 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
   let learner1: { id: string; enrollmentId: string };
   let learner2: { id: string; enrollmentId: string };
 
-  async function task(t: { kind?: string; assigneeId: string | null; learnerId: string; enrollmentId?: string | null; caseId?: string | null; dueAt: string; status?: string; result?: string; completedAt?: string; dayIndex?: number }): Promise<string> {
+  async function task(t: {
+    kind?: string;
+    assigneeId: string | null;
+    learnerId: string;
+    enrollmentId?: string | null;
+    caseId?: string | null;
+    dueAt: string;
+    status?: string;
+    result?: string;
+    completedAt?: string;
+    dayIndex?: number;
+  }): Promise<string> {
     const [row] = await app.db.query(
       `insert into tasks (kind, day_index, assignee_id, learner_id, enrollment_id, case_id, due_at, window_end_at, status, result, completed_at, completed_by)
        values ($1, $2, $3, $4, $5, $6, $7, $7::timestamptz + interval '15 minutes', $8, $9, $10, case when $10::timestamptz is null then null else $3::uuid end) returning id`,
-      [t.kind ?? 'care_call', t.dayIndex ?? null, t.assigneeId, t.learnerId, t.enrollmentId ?? null, t.caseId ?? null, t.dueAt, t.status ?? 'scheduled', t.result ?? null, t.completedAt ?? null],
+      [
+        t.kind ?? 'care_call',
+        t.dayIndex ?? null,
+        t.assigneeId,
+        t.learnerId,
+        t.enrollmentId ?? null,
+        t.caseId ?? null,
+        t.dueAt,
+        t.status ?? 'scheduled',
+        t.result ?? null,
+        t.completedAt ?? null,
+      ],
     );
     return row.id;
   }
 
   async function openCase(learnerId: string, advisor: TestStaff, priority: string): Promise<string> {
-    const [row] = await app.db.query(
-      `insert into cases (learner_id, team_id, advisor_id, status, priority) values ($1, $2, $3, 'open', $4) returning id`,
-      [learnerId, advisor.teamId, advisor.id, priority],
-    );
+    const [row] = await app.db.query(`insert into cases (learner_id, team_id, advisor_id, status, priority) values ($1, $2, $3, 'open', $4) returning id`, [
+      learnerId,
+      advisor.teamId,
+      advisor.id,
+      priority,
+    ]);
     return row.id;
   }
 
@@ -43,7 +67,12 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
     outsider = other.advisors[0];
     otherSupervisor = other.supervisor;
     const course = await data.course({ teamId: people.team.id, totalLessons: 20, durationDays: 40 });
-    const e1 = await data.enrollment({ courseId: course.id, enrolledAt: '2026-11-27T02:00:00Z', completedLessons: 2, learner: { name: 'Wang Fang', ownerAdvisorId: b.id } });
+    const e1 = await data.enrollment({
+      courseId: course.id,
+      enrolledAt: '2026-11-27T02:00:00Z',
+      completedLessons: 2,
+      learner: { name: 'Wang Fang', ownerAdvisorId: b.id },
+    });
     await app.db.query(`update learners set phone = '+8613800000001' where id = $1`, [e1.learnerId]);
     const e2 = await data.enrollment({ courseId: course.id, enrolledAt: '2026-10-01T02:00:00Z', learner: { name: 'Zhang Wei', ownerAdvisorId: a.id } });
     learner1 = { id: e1.learnerId, enrollmentId: e1.id };
@@ -62,12 +91,21 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
     const overdueYesterday = await task({ kind: 'follow_up', assigneeId: a.id, learnerId: learner2.id, dueAt: '2026-11-29T02:00:00Z' });
     const overdueThisMorning = await task({ assigneeId: a.id, learnerId: learner1.id, dueAt: '2026-11-30T01:00:00Z' });
     await task({ assigneeId: a.id, learnerId: learner1.id, dueAt: '2026-12-01T02:00:00Z' });
-    await task({ assigneeId: a.id, learnerId: learner1.id, dueAt: '2026-11-30T02:00:00Z', status: 'done', result: 'reached', completedAt: '2026-11-30T02:10:00Z' });
+    await task({
+      assigneeId: a.id,
+      learnerId: learner1.id,
+      dueAt: '2026-11-30T02:00:00Z',
+      status: 'done',
+      result: 'reached',
+      completedAt: '2026-11-30T02:10:00Z',
+    });
     await task({ assigneeId: b.id, learnerId: learner1.id, dueAt: '2026-11-30T02:00:00Z' });
     // A third learner's case with no scheduled task shows under cases.
     const e3 = await data.enrollment({ enrolledAt: '2026-11-01T02:00:00Z', learner: { name: 'Li Na' } });
     const bare = await openCase(e3.learnerId, a, 'high');
-    await app.db.query(`insert into rules (key, name, kind, params, severity, action) values ('inactive_7d', 'Inactive 7 days', 'inactive_days', '{"days":7}', 'medium', '{"taskKind":"care_call","dueWithinHours":24}') on conflict (key) do nothing`);
+    await app.db.query(
+      `insert into rules (key, name, kind, params, severity, action) values ('inactive_7d', 'Inactive 7 days', 'inactive_days', '{"days":7}', 'medium', '{"taskKind":"care_call","dueWithinHours":24}') on conflict (key) do nothing`,
+    );
     await app.db.query(
       `insert into alerts (rule_key, learner_id, enrollment_id, status, severity, evidence, opened_at, refreshed_at) values ('inactive_7d', $1, $2, 'open', 'medium', '{}', now(), now())`,
       [learner1.id, learner1.enrollmentId],
@@ -83,7 +121,12 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
     expect(low).toMatchObject({ kind: 'care_call', learner: { id: learner1.id }, caseId: lowCase, case: { id: lowCase, priority: 'low' } });
     // A queue row carries what the list shows and acts on; the task's full record is GET /tasks/:id.
     expect(Object.keys(low).sort()).toEqual(['attempts', 'case', 'caseId', 'dayIndex', 'dueAt', 'id', 'kind', 'lastOutcome', 'learner', 'overdue']);
-    expect(low.learner).toMatchObject({ name: 'Wang Fang', phone: '+8613800000001', stage: 'new', progress: { completedLessons: 2, totalLessons: 20, percent: 10 } });
+    expect(low.learner).toMatchObject({
+      name: 'Wang Fang',
+      phone: '+8613800000001',
+      stage: 'new',
+      progress: { completedLessons: 2, totalLessons: 20, percent: 10 },
+    });
     expect(low.learner.openAlerts).toEqual([expect.objectContaining({ ruleKey: 'inactive_7d', severity: 'medium' })]);
     expect(low.lastOutcome).toMatchObject({ result: 'reached' });
     expect(res.body.cases.map((c: { id: string }) => c.id)).toEqual([bare]);
@@ -138,7 +181,7 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
     expect((await app.http().post(`/api/v1/tasks/${t}/outcome`).set(a.auth).send(body)).status).toBe(409);
   });
 
-  it('records an outcome on a case task: first contact, in progress, follow-up in tomorrow\'s queue, audit', async () => {
+  it("records an outcome on a case task: first contact, in progress, follow-up in tomorrow's queue, audit", async () => {
     const caseId = (await app.db.query(`select id from cases where learner_id = $1 and status <> 'resolved'`, [learner1.id]))[0].id;
     const t = await task({ assigneeId: a.id, learnerId: learner1.id, caseId, dueAt: '2026-11-30T04:00:00Z' });
     const res = await app.http().post(`/api/v1/tasks/${t}/outcome`).set(a.auth).send({
@@ -150,7 +193,13 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
       followUpAt: '2026-12-01T02:30:00Z',
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'done', result: 'reached', riskRead: 'medium', churnReason: 'life_circumstances', note: 'Busy at work, will study weekends' });
+    expect(res.body).toMatchObject({
+      status: 'done',
+      result: 'reached',
+      riskRead: 'medium',
+      churnReason: 'life_circumstances',
+      note: 'Busy at work, will study weekends',
+    });
     expect(res.body.followUpTaskId).toEqual(expect.any(String));
     const [c] = await app.db.query(`select status, first_contact_at from cases where id = $1`, [caseId]);
     expect(c.status).toBe('in_progress');
@@ -167,7 +216,14 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
   });
 
   it('retries a check-in with no answer once later the same working day, then marks it missed', async () => {
-    const t = await task({ kind: 'first_week_checkin', dayIndex: 2, assigneeId: a.id, learnerId: learner1.id, enrollmentId: learner1.enrollmentId, dueAt: '2026-11-30T03:00:00Z' });
+    const t = await task({
+      kind: 'first_week_checkin',
+      dayIndex: 2,
+      assigneeId: a.id,
+      learnerId: learner1.id,
+      enrollmentId: learner1.enrollmentId,
+      dueAt: '2026-11-30T03:00:00Z',
+    });
     const first = await app.http().post(`/api/v1/tasks/${t}/outcome`).set(a.auth).send({ result: 'no_answer' });
     expect(first.status).toBe(200);
     // Retried an hour later at the earliest, still on Monday in Shanghai and inside 09:00–17:30.
@@ -178,7 +234,14 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
     // Late in the day there is no later slot: missed at once.
     app.setNow('2026-11-30T09:00:00Z');
     try {
-      const late = await task({ kind: 'first_week_checkin', dayIndex: 3, assigneeId: a.id, learnerId: learner2.id, enrollmentId: learner2.enrollmentId, dueAt: '2026-11-30T08:30:00Z' });
+      const late = await task({
+        kind: 'first_week_checkin',
+        dayIndex: 3,
+        assigneeId: a.id,
+        learnerId: learner2.id,
+        enrollmentId: learner2.enrollmentId,
+        dueAt: '2026-11-30T08:30:00Z',
+      });
       const r = await app.http().post(`/api/v1/tasks/${late}/outcome`).set(a.auth).send({ result: 'no_answer' });
       expect(r.body).toMatchObject({ status: 'missed', attempts: 1 });
     } finally {
@@ -191,7 +254,9 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
     const moved = await app.http().post(`/api/v1/tasks/${t}/reschedule`).set(a.auth).send({ dueAt: '2026-12-02T02:00:00Z', reason: 'learner asked' });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ dueAt: '2026-12-02T02:00:00.000Z', windowEndAt: '2026-12-02T02:15:00.000Z' });
-    expect((await app.http().post(`/api/v1/tasks/${t}/reschedule`).set(a.auth).send({ dueAt: 'tomorrow' })).body.details).toEqual([expect.objectContaining({ field: 'dueAt' })]);
+    expect((await app.http().post(`/api/v1/tasks/${t}/reschedule`).set(a.auth).send({ dueAt: 'tomorrow' })).body.details).toEqual([
+      expect.objectContaining({ field: 'dueAt' }),
+    ]);
     expect((await app.http().post(`/api/v1/tasks/${t}/reschedule`).set(a.auth).send({ dueAt: '2026-11-01T00:00:00Z' })).status).toBe(400);
 
     expect((await app.http().post(`/api/v1/tasks/${t}/reassign`).set(a.auth).send({ assigneeId: b.id, reason: 'swap' })).status).toBe(403);
@@ -213,7 +278,14 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
     const t1 = await task({ assigneeId: a.id, learnerId: learner1.id, dueAt: '2026-11-30T01:00:00Z' });
     const t2 = await task({ assigneeId: a.id, learnerId: learner2.id, dueAt: '2026-11-30T08:00:00Z' });
     const t3 = await task({ assigneeId: b.id, learnerId: learner2.id, dueAt: '2026-12-05T08:00:00Z' });
-    const done = await task({ assigneeId: a.id, learnerId: learner1.id, dueAt: '2026-11-29T08:00:00Z', status: 'done', result: 'reached', completedAt: '2026-11-29T08:10:00Z' });
+    const done = await task({
+      assigneeId: a.id,
+      learnerId: learner1.id,
+      dueAt: '2026-11-29T08:00:00Z',
+      status: 'done',
+      result: 'reached',
+      completedAt: '2026-11-29T08:10:00Z',
+    });
     const foreign = await task({ assigneeId: outsider.id, learnerId: learner1.id, dueAt: '2026-11-30T09:00:00Z' });
 
     // The bulk view's list: one team's scheduled tasks due today (overdue included), with whom each is about.
@@ -224,22 +296,44 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
     expect(ids).not.toContain(t3);
     expect(ids).not.toContain(done);
     expect(ids).not.toContain(foreign);
-    expect(listed.body.items.find((x: { id: string }) => x.id === t1)).toMatchObject({ learnerName: 'Wang Fang', learnerExternalId: expect.any(String), assigneeId: a.id });
+    expect(listed.body.items.find((x: { id: string }) => x.id === t1)).toMatchObject({
+      learnerName: 'Wang Fang',
+      learnerExternalId: expect.any(String),
+      assigneeId: a.id,
+    });
     const overdue = await app.http().get('/api/v1/tasks').query({ due: 'overdue', assigneeId: a.id, limit: 500 }).set(supervisor.auth);
     expect(overdue.body.items.map((x: { id: string }) => x.id)).toContain(t1);
     expect(overdue.body.items.map((x: { id: string }) => x.id)).not.toContain(t2);
     // Another team's supervisor filtering on this team sees nothing of it.
     expect((await app.http().get('/api/v1/tasks').query({ teamId: a.teamId }).set(otherSupervisor.auth)).body.items).toEqual([]);
-    expect((await app.http().get('/api/v1/tasks').query({ due: 'someday' }).set(supervisor.auth)).body.details).toEqual([expect.objectContaining({ field: 'due' })]);
+    expect((await app.http().get('/api/v1/tasks').query({ due: 'someday' }).set(supervisor.auth)).body.details).toEqual([
+      expect.objectContaining({ field: 'due' }),
+    ]);
 
     const body = { taskIds: [t1, t2, t3], assigneeId: b.id, reason: 'a is on leave today' };
     // Advisors may not; another team's supervisor cannot see the tasks; a finished task refuses the whole move.
     expect((await app.http().post('/api/v1/tasks/reassign').set(a.auth).send(body)).status).toBe(403);
-    expect((await app.http().post('/api/v1/tasks/reassign').set(otherSupervisor.auth).send({ ...body, assigneeId: outsider.id })).status).toBe(404);
-    const withDone = await app.http().post('/api/v1/tasks/reassign').set(supervisor.auth).send({ ...body, taskIds: [t1, done] });
+    expect(
+      (
+        await app
+          .http()
+          .post('/api/v1/tasks/reassign')
+          .set(otherSupervisor.auth)
+          .send({ ...body, assigneeId: outsider.id })
+      ).status,
+    ).toBe(404);
+    const withDone = await app
+      .http()
+      .post('/api/v1/tasks/reassign')
+      .set(supervisor.auth)
+      .send({ ...body, taskIds: [t1, done] });
     expect(withDone.status).toBe(409);
     expect(withDone.body.message).toContain(done);
-    const wrongTarget = await app.http().post('/api/v1/tasks/reassign').set(supervisor.auth).send({ ...body, assigneeId: outsider.id });
+    const wrongTarget = await app
+      .http()
+      .post('/api/v1/tasks/reassign')
+      .set(supervisor.auth)
+      .send({ ...body, assigneeId: outsider.id });
     expect(wrongTarget.status).toBe(400);
     expect(wrongTarget.body.details).toEqual([expect.objectContaining({ field: 'assigneeId' })]);
     const bad = await app.http().post('/api/v1/tasks/reassign').set(supervisor.auth).send({ taskIds: [], assigneeId: 'b', reason: '' });
@@ -250,10 +344,17 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
     const moved = await app.http().post('/api/v1/tasks/reassign').set(supervisor.auth).send(body);
     expect(moved.status).toBe(200);
     expect(moved.body.moved).toBe(2);
-    expect(moved.body.items).toEqual(expect.arrayContaining([{ taskId: t1, fromAssigneeId: a.id, toAssigneeId: b.id }, { taskId: t2, fromAssigneeId: a.id, toAssigneeId: b.id }]));
+    expect(moved.body.items).toEqual(
+      expect.arrayContaining([
+        { taskId: t1, fromAssigneeId: a.id, toAssigneeId: b.id },
+        { taskId: t2, fromAssigneeId: a.id, toAssigneeId: b.id },
+      ]),
+    );
     const again = await app.http().post('/api/v1/tasks/reassign').set(supervisor.auth).send(body);
     expect(again.body).toEqual({ moved: 0, items: [] });
-    const audit = await app.db.query(`select entity_id, reason from audit_log where entity = 'task' and action = 'task.reassigned' and entity_id = any($1)`, [[t1, t2, t3]]);
+    const audit = await app.db.query(`select entity_id, reason from audit_log where entity = 'task' and action = 'task.reassigned' and entity_id = any($1)`, [
+      [t1, t2, t3],
+    ]);
     expect(audit.map((x: { entity_id: string }) => x.entity_id).sort()).toEqual([t1, t2].sort());
     expect(audit.every((x: { reason: string }) => x.reason === 'a is on leave today')).toBe(true);
     await app.db.query(`delete from tasks where id = any($1)`, [[t1, t2, t3, done, foreign]]);

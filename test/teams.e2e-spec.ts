@@ -3,7 +3,6 @@ import { TicketSlaService } from '../libs/tickets/ticket-sla.service.js';
 import { eventually, TestApp, type TestStaff } from '../libs/testing/index.js';
 import { LearningDataFactory } from '../libs/testing/learning-data.factory.js';
 
-
 /** 14:00 in Shanghai on 2026-11-25: the school day runs from 2026-11-24T16:00Z to 2026-11-25T16:00Z. */
 const NOW = '2026-11-25T06:00:00.000Z';
 
@@ -19,7 +18,14 @@ describe('teams: the supervisor board (GET /teams/:id/board)', () => {
   const ids: Record<string, string> = {};
 
   /** One learner per case (one open case per learner). */
-  async function kase(c: { team: string | null; advisor: string | null; status?: string; queue?: string; openedAt?: string; escalatedAt?: string | null }): Promise<string> {
+  async function kase(c: {
+    team: string | null;
+    advisor: string | null;
+    status?: string;
+    queue?: string;
+    openedAt?: string;
+    escalatedAt?: string | null;
+  }): Promise<string> {
     const learner = await data.learner({ name: `Board learner ${Math.random().toString(36).slice(2, 8)}` });
     const [row] = await app.db.query(
       `insert into cases (learner_id, team_id, advisor_id, status, priority, queue, opened_at, escalated_at, resolved_at)
@@ -31,10 +37,13 @@ describe('teams: the supervisor board (GET /teams/:id/board)', () => {
 
   async function task(assignee: string, status: string, dueAt: string, completedAt: string | null = null): Promise<void> {
     const learner = await data.learner();
-    await app.db.query(
-      `insert into tasks (kind, assignee_id, learner_id, due_at, status, completed_at) values ('care_call', $1, $2, $3, $4, $5)`,
-      [assignee, learner.id, dueAt, status, completedAt],
-    );
+    await app.db.query(`insert into tasks (kind, assignee_id, learner_id, due_at, status, completed_at) values ('care_call', $1, $2, $3, $4, $5)`, [
+      assignee,
+      learner.id,
+      dueAt,
+      status,
+      completedAt,
+    ]);
   }
 
   beforeAll(async () => {
@@ -130,7 +139,7 @@ describe('teams: the supervisor board (GET /teams/:id/board)', () => {
     ]);
   });
 
-  it('is for the supervisor of the team and admins: an advisor gets 403, another team\'s supervisor 404', async () => {
+  it("is for the supervisor of the team and admins: an advisor gets 403, another team's supervisor 404", async () => {
     const url = `/api/v1/teams/${team.id}/board`;
     expect((await app.http().get(url).set(admin.auth)).body.advisors).toHaveLength(2);
     expect((await app.http().get(url).set(ann.auth)).status).toBe(403);
@@ -144,7 +153,8 @@ describe('teams: the supervisor board (GET /teams/:id/board)', () => {
 
   it('caps each list at 50 and still counts them all', async () => {
     const big = await app.staff.teamWithPeople(0);
-    for (let i = 0; i < 52; i++) await kase({ team: big.team.id, advisor: null, openedAt: new Date(Date.parse('2026-11-01T00:00:00Z') + i * 60_000).toISOString() });
+    for (let i = 0; i < 52; i++)
+      await kase({ team: big.team.id, advisor: null, openedAt: new Date(Date.parse('2026-11-01T00:00:00Z') + i * 60_000).toISOString() });
     const res = await app.http().get(`/api/v1/teams/${big.team.id}/board`).set(big.supervisor.auth).expect(200);
     expect(res.body.unassigned.total).toBe(52);
     expect(res.body.unassigned.cases).toHaveLength(50);
@@ -161,7 +171,10 @@ describe('teams: every team has a supervisor who receives its escalations, else 
   const email = (who: string) => `${who}-${Date.now().toString(36)}-${++n}@test.careloop`;
 
   async function createStaff(role: string, teamId: string | null, name: string, extra: Record<string, unknown> = {}) {
-    const res = await http().post('/api/v1/staff').set(admin.auth).send({ email: email(role), name, password: 'long enough pw', role, teamId: teamId ?? undefined, ...extra });
+    const res = await http()
+      .post('/api/v1/staff')
+      .set(admin.auth)
+      .send({ email: email(role), name, password: 'long enough pw', role, teamId: teamId ?? undefined, ...extra });
     expect(res.status).toBe(201);
     return res.body as { id: string; name: string };
   }
@@ -171,10 +184,22 @@ describe('teams: every team has a supervisor who receives its escalations, else 
   /** A learner of a course of `teamId` with two complaints this month, synced as the school's platform would. */
   async function learnerWithTwoComplaints(teamId: string): Promise<string> {
     const tag = `${Date.now().toString(36)}-${++n}`;
-    await http().put('/api/v1/sync/courses').set(key).send({ items: [{ externalId: `c-${tag}`, title: 'Story course', totalLessons: 20, durationDays: 90, teamId }] }).expect(200);
-    await http().put('/api/v1/sync/learners').set(key).send({ items: [{ externalId: `l-${tag}`, name: `Story learner ${tag}` }] }).expect(200);
+    await http()
+      .put('/api/v1/sync/courses')
+      .set(key)
+      .send({ items: [{ externalId: `c-${tag}`, title: 'Story course', totalLessons: 20, durationDays: 90, teamId }] })
+      .expect(200);
+    await http()
+      .put('/api/v1/sync/learners')
+      .set(key)
+      .send({ items: [{ externalId: `l-${tag}`, name: `Story learner ${tag}` }] })
+      .expect(200);
     const enrolledAt = new Date(Date.now() - 20 * 86_400_000).toISOString();
-    await http().put('/api/v1/sync/enrollments').set(key).send({ items: [{ externalId: `e-${tag}`, learnerExternalId: `l-${tag}`, courseExternalId: `c-${tag}`, enrolledAt, status: 'active' }] }).expect(200);
+    await http()
+      .put('/api/v1/sync/enrollments')
+      .set(key)
+      .send({ items: [{ externalId: `e-${tag}`, learnerExternalId: `l-${tag}`, courseExternalId: `c-${tag}`, enrolledAt, status: 'active' }] })
+      .expect(200);
     const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
     const events = [
       { eventId: `login-${tag}`, learnerExternalId: `l-${tag}`, courseExternalId: `c-${tag}`, type: 'login', occurredAt: at(3) },
@@ -198,7 +223,11 @@ describe('teams: every team has a supervisor who receives its escalations, else 
     // Its own database: the rule runs below evaluate every learner there is.
     app = await TestApp.start({ ownDatabase: true });
     admin = await app.staff.create('admin');
-    const client = await http().post('/api/v1/api-clients').set(admin.auth).send({ name: 'Story LMS', scopes: ['sync:write'] }).expect(201);
+    const client = await http()
+      .post('/api/v1/api-clients')
+      .set(admin.auth)
+      .send({ name: 'Story LMS', scopes: ['sync:write'] })
+      .expect(201);
     key = { Authorization: `Bearer ${client.body.key}` };
   });
   afterAll(async () => {
@@ -256,22 +285,40 @@ describe('teams: every team has a supervisor who receives its escalations, else 
     const c = (await http().get(`/api/v1/cases/${kase.id}`).set(admin.auth).expect(200)).body;
     const [first] = await app.db.query(`select id from staff where role = 'admin' and status = 'active' order by created_at, id limit 1`);
     expect(c).toMatchObject({ escalatedTo: first.id, advisorId: advisor.id });
-    expect(c.history.find((h: any) => h.action === 'case.escalated').reason).toMatch(/no first contact by the due time .*; team has no supervisor: escalated to the admins/);
+    expect(c.history.find((h: any) => h.action === 'case.escalated').reason).toMatch(
+      /no first contact by the due time .*; team has no supervisor: escalated to the admins/,
+    );
   });
 
-  it("a ticket past its SLA in a team without a supervisor escalates to the admins, and the audit says so", async () => {
+  it('a ticket past its SLA in a team without a supervisor escalates to the admins, and the audit says so', async () => {
     const team = (await http().post('/api/v1/teams').set(admin.auth).send({ name: 'Desk without a lead' }).expect(201)).body;
     await createStaff('advisor', team.id, 'Tia Ticket');
     const allWeek = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
     const cal = await http().post('/api/v1/calendars').set(admin.auth).send({ name: 'Always open', timezone: 'Asia/Shanghai', hours: allWeek }).expect(201);
-    await http().post('/api/v1/sla-policies').set(admin.auth).send({ name: 'One hour', position: 1, match: {}, calendarId: cal.body.id, firstResponseMinutes: 60, resolutionMinutes: 600 }).expect(201);
-    await http().put('/api/v1/ticket-routes').set(admin.auth).send({ routes: [{ category: 'technical', teamId: team.id }] }).expect(200);
+    await http()
+      .post('/api/v1/sla-policies')
+      .set(admin.auth)
+      .send({ name: 'One hour', position: 1, match: {}, calendarId: cal.body.id, firstResponseMinutes: 60, resolutionMinutes: 600 })
+      .expect(201);
+    await http()
+      .put('/api/v1/ticket-routes')
+      .set(admin.auth)
+      .send({ routes: [{ category: 'technical', teamId: team.id }] })
+      .expect(200);
     const learner = (await app.db.query(`insert into learners (external_id, name) values ($1, 'Ticket learner') returning id`, [`tl-${Date.now()}`]))[0].id;
-    const t = (await http().post('/api/v1/tickets').set(admin.auth).send({ learnerId: learner, category: 'technical', subject: 'Video stops', body: 'At 2 minutes.' }).expect(201)).body;
+    const t = (
+      await http()
+        .post('/api/v1/tickets')
+        .set(admin.auth)
+        .send({ learnerId: learner, category: 'technical', subject: 'Video stops', body: 'At 2 minutes.' })
+        .expect(201)
+    ).body;
     expect(t.teamId).toBe(team.id);
     app.setNow(new Date(Date.parse(t.firstResponseDueAt) + 60_000));
     try {
-      const outcome = await app.get(TicketSlaService, 'worker').runCheck({ ticketId: t.id, target: 'first_response', kind: 'breach', at: t.firstResponseDueAt });
+      const outcome = await app
+        .get(TicketSlaService, 'worker')
+        .runCheck({ ticketId: t.id, target: 'first_response', kind: 'breach', at: t.firstResponseDueAt });
       // The worker's own delayed check may have got there first once the clock moved.
       expect(['escalated', 'done']).toContain(outcome);
     } finally {
@@ -303,10 +350,26 @@ describe('teams: every team has a supervisor who receives its escalations, else 
       reason: 'Bea takes over',
     });
     // The new supervisor sees the team's board.
-    const bossToken = (await http().post('/api/v1/auth/login').send({ email: (await app.db.query(`select email from staff where id = $1`, [boss.id]))[0].email, password: 'long enough pw' }).expect(200)).body.accessToken;
-    expect((await http().get(`${url}/board`).set({ Authorization: `Bearer ${bossToken}` })).status).toBe(200);
+    const bossToken = (
+      await http()
+        .post('/api/v1/auth/login')
+        .send({ email: (await app.db.query(`select email from staff where id = $1`, [boss.id]))[0].email, password: 'long enough pw' })
+        .expect(200)
+    ).body.accessToken;
+    expect(
+      (
+        await http()
+          .get(`${url}/board`)
+          .set({ Authorization: `Bearer ${bossToken}` })
+      ).status,
+    ).toBe(200);
 
-    for (const [supervisorId, why] of [[advisor.id, /supervisor/], [gone.id, /inactive/], [admin.id, /supervisor/], ['5d1e8f7a-9b2c-4e3d-8a1f-6c7b9e0d2a34', /supervisor/]] as const) {
+    for (const [supervisorId, why] of [
+      [advisor.id, /supervisor/],
+      [gone.id, /inactive/],
+      [admin.id, /supervisor/],
+      ['5d1e8f7a-9b2c-4e3d-8a1f-6c7b9e0d2a34', /supervisor/],
+    ] as const) {
       const bad = await http().patch(url).set(admin.auth).send({ supervisorId });
       expect(bad.status).toBe(400);
       expect(bad.body.details).toEqual([{ field: 'supervisorId', message: expect.stringMatching(why) }]);

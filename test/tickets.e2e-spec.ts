@@ -29,7 +29,9 @@ describe('support desk tickets (e2e)', () => {
     const [l] = await app.db.query(`insert into learners (external_id, name) values ($1, $2) returning id`, [ext, `Learner ${ext}`]);
     let enrollmentId: string | undefined;
     if (opts.enrolled) {
-      const [c] = await app.db.query(`insert into courses (external_id, title, total_lessons, duration_days) values ($1, 'Python', 20, 90) returning id`, [`C-${ext}`]);
+      const [c] = await app.db.query(`insert into courses (external_id, title, total_lessons, duration_days) values ($1, 'Python', 20, 90) returning id`, [
+        `C-${ext}`,
+      ]);
       const [e] = await app.db.query(
         `insert into enrollments (external_id, learner_id, course_id, enrolled_at, status) values ($1, $2, $3, now() - interval '20 days', 'active') returning id`,
         [`E-${ext}`, l.id, c.id],
@@ -47,7 +49,11 @@ describe('support desk tickets (e2e)', () => {
       .sort();
 
   const open = async (as: { Authorization: string }, body: Record<string, unknown>) => {
-    const res = await app.http().post('/api/v1/tickets').set(as).send({ category: 'technical', subject: 'Video will not play', body: 'The lesson video stops at 2 minutes.', ...body });
+    const res = await app
+      .http()
+      .post('/api/v1/tickets')
+      .set(as)
+      .send({ category: 'technical', subject: 'Video will not play', body: 'The lesson video stops at 2 minutes.', ...body });
     expect([200, 201]).toContain(res.status);
     return res.body;
   };
@@ -57,15 +63,44 @@ describe('support desk tickets (e2e)', () => {
     admin = await app.staff.create('admin');
     desk = await app.staff.teamWithPeople(1);
     other = await app.staff.teamWithPeople(1);
-    const cal = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: `Support ${randomUUID().slice(0, 6)}`, timezone: 'Asia/Shanghai', hours: WEEK });
+    const cal = await app
+      .http()
+      .post('/api/v1/calendars')
+      .set(admin.auth)
+      .send({ name: `Support ${randomUUID().slice(0, 6)}`, timezone: 'Asia/Shanghai', hours: WEEK });
     expect(cal.status).toBe(201);
     calendarId = cal.body.id;
-    const pol = await app.http().post('/api/v1/sla-policies').set(admin.auth).send({ name: `Standard ${randomUUID().slice(0, 6)}`, position: 3, calendarId, firstResponseMinutes: 240, resolutionMinutes: 960 });
+    const pol = await app
+      .http()
+      .post('/api/v1/sla-policies')
+      .set(admin.auth)
+      .send({ name: `Standard ${randomUUID().slice(0, 6)}`, position: 3, calendarId, firstResponseMinutes: 240, resolutionMinutes: 960 });
     expect(pol.status).toBe(201);
-    const routes = await app.http().put('/api/v1/ticket-routes').set(admin.auth).send({ routes: [{ category: 'technical', teamId: desk.team.id }, { category: 'complaint', teamId: desk.team.id }] });
+    const routes = await app
+      .http()
+      .put('/api/v1/ticket-routes')
+      .set(admin.auth)
+      .send({
+        routes: [
+          { category: 'technical', teamId: desk.team.id },
+          { category: 'complaint', teamId: desk.team.id },
+        ],
+      });
     expect(routes.status).toBe(200);
-    syncKey = (await app.http().post('/api/v1/api-clients').set(admin.auth).send({ name: 'lms', scopes: ['sync:write'] })).body.key;
-    readKey = (await app.http().post('/api/v1/api-clients').set(admin.auth).send({ name: 'bi', scopes: ['read'] })).body.key;
+    syncKey = (
+      await app
+        .http()
+        .post('/api/v1/api-clients')
+        .set(admin.auth)
+        .send({ name: 'lms', scopes: ['sync:write'] })
+    ).body.key;
+    readKey = (
+      await app
+        .http()
+        .post('/api/v1/api-clients')
+        .set(admin.auth)
+        .send({ name: 'bi', scopes: ['read'] })
+    ).body.key;
   });
   afterAll(async () => {
     app?.setNow(undefined);
@@ -80,12 +115,24 @@ describe('support desk tickets (e2e)', () => {
     expect(t.firstResponseDueAt).toBe(sh('2026-11-30T14:00:00'));
     expect(t.slaStatus).toEqual({ firstResponse: 'on_track', resolution: 'on_track' });
 
-    const holidayCal = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: `Holiday ${randomUUID().slice(0, 6)}`, hours: WEEK, holidays: ['2026-11-30'] });
+    const holidayCal = await app
+      .http()
+      .post('/api/v1/calendars')
+      .set(admin.auth)
+      .send({ name: `Holiday ${randomUUID().slice(0, 6)}`, hours: WEEK, holidays: ['2026-11-30'] });
     expect(holidayCal.status).toBe(201);
-    const pol = await app.http()
+    const pol = await app
+      .http()
       .post('/api/v1/sla-policies')
       .set(admin.auth)
-      .send({ name: `Urgent billing ${randomUUID().slice(0, 6)}`, position: 2, match: { category: 'billing', priority: 'urgent' }, calendarId: holidayCal.body.id, firstResponseMinutes: 240, resolutionMinutes: 480 });
+      .send({
+        name: `Urgent billing ${randomUUID().slice(0, 6)}`,
+        position: 2,
+        match: { category: 'billing', priority: 'urgent' },
+        calendarId: holidayCal.body.id,
+        firstResponseMinutes: 240,
+        resolutionMinutes: 480,
+      });
     expect(pol.status).toBe(201);
     const b = await open(admin.auth, { learnerId: l.id, category: 'billing', priority: 'urgent' });
     expect(b.slaPolicyId).toBe(pol.body.id);
@@ -119,7 +166,10 @@ describe('support desk tickets (e2e)', () => {
     const breachedList = await app.http().get(`/api/v1/tickets?sla=breached&learnerId=${l.id}`).set(desk.supervisor.auth);
     expect(breachedList.body.items.map((x: { id: string }) => x.id)).toEqual([t.id]);
     expect(got.body).toMatchObject({ escalatedToId: desk.supervisor.id, slaStatus: { firstResponse: 'breached' } });
-    const events = await app.db.query(`select event_type, payload from outbox where aggregate_id = $1 and event_type in ('ticket.escalated','ticket.sla_warning') order by id`, [t.id]);
+    const events = await app.db.query(
+      `select event_type, payload from outbox where aggregate_id = $1 and event_type in ('ticket.escalated','ticket.sla_warning') order by id`,
+      [t.id],
+    );
     expect(events.map((e: { event_type: string }) => e.event_type)).toEqual(['ticket.sla_warning', 'ticket.escalated']);
     expect(events[0].payload.assigneeId).toBe(desk.advisors[0].id);
     expect(events[1].payload.supervisorId).toBe(desk.supervisor.id);
@@ -142,7 +192,10 @@ describe('support desk tickets (e2e)', () => {
     });
     expect(escalated).toMatchObject({ escalatedToId: desk.supervisor.id, slaStatus: { firstResponse: 'breached' } });
     // Both fired at once: one escalation; the warning is sent only if it ran before the breach was recorded.
-    const events: Array<{ event_type: string }> = await app.db.query(`select event_type from outbox where aggregate_id = $1 and event_type in ('ticket.escalated','ticket.sla_warning')`, [t.id]);
+    const events: Array<{ event_type: string }> = await app.db.query(
+      `select event_type from outbox where aggregate_id = $1 and event_type in ('ticket.escalated','ticket.sla_warning')`,
+      [t.id],
+    );
     expect(events.filter((e) => e.event_type === 'ticket.escalated')).toHaveLength(1);
     expect(events.filter((e) => e.event_type === 'ticket.sla_warning').length).toBeLessThanOrEqual(1);
     await eventually(async () => (await delayed(t.id)).join() === 'resolution/breach,resolution/warning');
@@ -178,7 +231,11 @@ describe('support desk tickets (e2e)', () => {
     expect(t.resolutionDueAt).toBe(sh('2026-12-02T11:00:00'));
 
     app.setNow(sh('2026-11-30T10:00:00'));
-    const asked = await app.http().post(`/api/v1/tickets/${t.id}/messages`).set(desk.advisors[0].auth).send({ body: 'Which browser do you use?', status: 'pending' });
+    const asked = await app
+      .http()
+      .post(`/api/v1/tickets/${t.id}/messages`)
+      .set(desk.advisors[0].auth)
+      .send({ body: 'Which browser do you use?', status: 'pending' });
     expect(asked.body).toMatchObject({ status: 'pending', slaPausedSince: sh('2026-11-30T10:00:00') });
 
     // Past the original deadline, still waiting on the learner: not breached.
@@ -188,20 +245,32 @@ describe('support desk tickets (e2e)', () => {
     const sla = app.get(TicketSlaService, 'worker');
     expect(await sla.runCheck({ ticketId: t.id, target: 'resolution', kind: 'breach', at: t.resolutionDueAt })).toBe('done');
 
-    const learnerReply = await app.http().post(`/api/v1/tickets/${t.id}/messages`).set({ Authorization: `Bearer ${syncKey}` }).send({ body: 'Chrome 120', externalId: 'msg-1' });
+    const learnerReply = await app
+      .http()
+      .post(`/api/v1/tickets/${t.id}/messages`)
+      .set({ Authorization: `Bearer ${syncKey}` })
+      .send({ body: 'Chrome 120', externalId: 'msg-1' });
     expect(learnerReply.status).toBe(201);
     // Paused 960 business minutes (Mon 10:00–17:30, Tue, Wed 09:00–12:00): due moves to Friday 14:30.
     expect(learnerReply.body).toMatchObject({ status: 'open', slaPausedSince: null, pausedBusinessMinutes: 960, resolutionDueAt: sh('2026-12-04T14:30:00') });
     // The same learner message replayed changes nothing.
     app.setNow(sh('2026-12-02T15:00:00'));
-    const replay = await app.http().post(`/api/v1/tickets/${t.id}/messages`).set({ Authorization: `Bearer ${syncKey}` }).send({ body: 'Chrome 120', externalId: 'msg-1' });
+    const replay = await app
+      .http()
+      .post(`/api/v1/tickets/${t.id}/messages`)
+      .set({ Authorization: `Bearer ${syncKey}` })
+      .send({ body: 'Chrome 120', externalId: 'msg-1' });
     expect(replay.body.messages).toHaveLength(2);
     expect(replay.body.resolutionDueAt).toBe(sh('2026-12-04T14:30:00'));
 
     const resolved = await app.http().post(`/api/v1/tickets/${t.id}/resolve`).set(desk.advisors[0].auth).send({ note: 'fixed by update' });
     expect(resolved.body).toMatchObject({ status: 'resolved', slaStatus: { firstResponse: 'met', resolution: 'met' } });
     // A learner reply reopens it.
-    const reopened = await app.http().post(`/api/v1/tickets/${t.id}/messages`).set({ Authorization: `Bearer ${syncKey}` }).send({ body: 'It broke again', externalId: 'msg-2' });
+    const reopened = await app
+      .http()
+      .post(`/api/v1/tickets/${t.id}/messages`)
+      .set({ Authorization: `Bearer ${syncKey}` })
+      .send({ body: 'It broke again', externalId: 'msg-2' });
     expect(reopened.body).toMatchObject({ status: 'open', resolvedAt: null });
   });
 
@@ -211,7 +280,11 @@ describe('support desk tickets (e2e)', () => {
     const a = await app.staff.create('advisor', { teamId: team.id, capacity: 1 });
     const away = await app.staff.create('advisor', { teamId: team.id, capacity: 50, status: 'away' });
     const c = await app.staff.create('advisor', { teamId: team.id, capacity: 2 });
-    await app.http().put('/api/v1/ticket-routes').set(admin.auth).send({ routes: [{ category: 'account', teamId: team.id }] });
+    await app
+      .http()
+      .put('/api/v1/ticket-routes')
+      .set(admin.auth)
+      .send({ routes: [{ category: 'account', teamId: team.id }] });
     const l = await learner();
     const made = [];
     for (let i = 0; i < 4; i++) {
@@ -241,12 +314,24 @@ describe('support desk tickets (e2e)', () => {
     const extra = await app.staff.create('advisor', { teamId: desk.team.id });
     const denied = await app.http().post(`/api/v1/tickets/${t1.id}/assign`).set(desk.advisors[0].auth).send({ assigneeId: extra.id, reason: 'x' });
     expect(denied.status).toBe(403);
-    const noReason = await app.http().post('/api/v1/tickets/reassign').set(desk.supervisor.auth).send({ ticketIds: [t1.id, t2.id], toAssigneeId: extra.id });
+    const noReason = await app
+      .http()
+      .post('/api/v1/tickets/reassign')
+      .set(desk.supervisor.auth)
+      .send({ ticketIds: [t1.id, t2.id], toAssigneeId: extra.id });
     expect(noReason.status).toBe(400);
     expect(noReason.body.details.map((d: { field: string }) => d.field)).toContain('reason');
-    const outsider = await app.http().post('/api/v1/tickets/reassign').set(desk.supervisor.auth).send({ ticketIds: [t1.id], toAssigneeId: other.advisors[0].id, reason: 'x' });
+    const outsider = await app
+      .http()
+      .post('/api/v1/tickets/reassign')
+      .set(desk.supervisor.auth)
+      .send({ ticketIds: [t1.id], toAssigneeId: other.advisors[0].id, reason: 'x' });
     expect(outsider.status).toBe(400);
-    const bulk = await app.http().post('/api/v1/tickets/reassign').set(desk.supervisor.auth).send({ ticketIds: [t1.id, t2.id], toAssigneeId: extra.id, reason: 'holiday cover' });
+    const bulk = await app
+      .http()
+      .post('/api/v1/tickets/reassign')
+      .set(desk.supervisor.auth)
+      .send({ ticketIds: [t1.id, t2.id], toAssigneeId: extra.id, reason: 'holiday cover' });
     expect(bulk.status).toBe(200);
     expect(bulk.body.items.map((t: { assigneeId: string }) => t.assigneeId)).toEqual([extra.id, extra.id]);
     const audit = await app.http().get(`/api/v1/audit?entity=ticket&entityId=${t1.id}&action=ticket.reassigned`).set(admin.auth);
@@ -262,7 +347,12 @@ describe('support desk tickets (e2e)', () => {
     await app.db.query(`update teams set supervisor_id = $1 where id = $2`, [sup.id, team.id]);
     const leaving = await app.staff.create('advisor', { teamId: team.id, capacity: 10 });
     const mate = await app.staff.create('advisor', { teamId: team.id, capacity: 1, status: 'away' });
-    await app.http().put('/api/v1/ticket-routes').set(admin.auth).send({ routes: [{ category: 'billing', teamId: team.id }] }).expect(200);
+    await app
+      .http()
+      .put('/api/v1/ticket-routes')
+      .set(admin.auth)
+      .send({ routes: [{ category: 'billing', teamId: team.id }] })
+      .expect(200);
     const l = await learner();
     const made = [];
     for (let i = 0; i < 2; i++) {
@@ -279,7 +369,11 @@ describe('support desk tickets (e2e)', () => {
       [made[0].id, mate.id],
       [made[1].id, null],
     ]);
-    const both = await app.http().post('/api/v1/tickets/reassign').set(sup.auth).send({ ticketIds: [made[0].id], fromAssigneeId: leaving.id, reason: 'x' });
+    const both = await app
+      .http()
+      .post('/api/v1/tickets/reassign')
+      .set(sup.auth)
+      .send({ ticketIds: [made[0].id], fromAssigneeId: leaving.id, reason: 'x' });
     expect(both.status).toBe(400);
     expect(both.body.details[0].field).toBe('ticketIds');
     await app.http().post('/api/v1/tickets/reassign').set(other.supervisor.auth).send({ fromAssigneeId: mate.id, reason: 'x' }).expect(403);
@@ -288,8 +382,15 @@ describe('support desk tickets (e2e)', () => {
   it('a complaint ticket moves the learner complaint count by exactly one, however it is edited or replayed', async () => {
     app.setNow(sh('2026-12-08T10:00:00'));
     const l = await learner({ enrolled: true });
-    const count = async () => (await app.db.query(`select coalesce(sum(complaints), 0)::int as n from enrollment_daily where enrollment_id = $1`, [l.enrollmentId]))[0].n;
-    const body = { learnerExternalId: l.externalId, category: 'complaint', subject: '老师不回复', body: '三天没有回复我的问题', externalId: `lms-${l.externalId}` };
+    const count = async () =>
+      (await app.db.query(`select coalesce(sum(complaints), 0)::int as n from enrollment_daily where enrollment_id = $1`, [l.enrollmentId]))[0].n;
+    const body = {
+      learnerExternalId: l.externalId,
+      category: 'complaint',
+      subject: '老师不回复',
+      body: '三天没有回复我的问题',
+      externalId: `lms-${l.externalId}`,
+    };
     const key = { Authorization: `Bearer ${syncKey}` };
     const first = await app.http().post('/api/v1/tickets').set(key).send(body);
     expect(first.status).toBe(201);
@@ -307,7 +408,7 @@ describe('support desk tickets (e2e)', () => {
     expect(await count()).toBe(2);
   });
 
-  it('an advisor cannot read another team\'s tickets; read keys see all; bad input names the field', async () => {
+  it("an advisor cannot read another team's tickets; read keys see all; bad input names the field", async () => {
     app.setNow(sh('2026-12-08T11:00:00'));
     const l = await learner();
     const t = await open(admin.auth, { learnerId: l.id });
@@ -319,16 +420,33 @@ describe('support desk tickets (e2e)', () => {
     const list = await app.http().get('/api/v1/tickets?limit=500').set(other.advisors[0].auth);
     expect(list.body.items.map((x: { id: string }) => x.id)).not.toContain(t.id);
     await app.http().get(`/api/v1/tickets/${t.id}`).set(desk.supervisor.auth).expect(200);
-    await app.http().get(`/api/v1/tickets/${t.id}`).set({ Authorization: `Bearer ${readKey}` }).expect(200);
-    await app.http().post('/api/v1/tickets').set({ Authorization: `Bearer ${readKey}` }).send({ learnerId: l.id, category: 'technical', subject: 's', body: 'b' }).expect(403);
+    await app
+      .http()
+      .get(`/api/v1/tickets/${t.id}`)
+      .set({ Authorization: `Bearer ${readKey}` })
+      .expect(200);
+    await app
+      .http()
+      .post('/api/v1/tickets')
+      .set({ Authorization: `Bearer ${readKey}` })
+      .send({ learnerId: l.id, category: 'technical', subject: 's', body: 'b' })
+      .expect(403);
 
     const bad = await app.http().post('/api/v1/tickets').set(admin.auth).send({ learnerId: l.id, category: 'weather', subject: 's', body: 'b' });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['category']);
-    const unknown = await app.http().post('/api/v1/tickets').set(admin.auth).send({ learnerExternalId: 'nobody', category: 'technical', subject: 's', body: 'b' });
+    const unknown = await app
+      .http()
+      .post('/api/v1/tickets')
+      .set(admin.auth)
+      .send({ learnerExternalId: 'nobody', category: 'technical', subject: 's', body: 'b' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.details[0].field).toBe('learnerExternalId');
-    const badCal = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: 'bad', timezone: 'Mars/Olympus', hours: { mon: [['18:00', '09:00']] }, holidays: ['2026-02-30'] });
+    const badCal = await app
+      .http()
+      .post('/api/v1/calendars')
+      .set(admin.auth)
+      .send({ name: 'bad', timezone: 'Mars/Olympus', hours: { mon: [['18:00', '09:00']] }, holidays: ['2026-02-30'] });
     expect(badCal.status).toBe(400);
     expect(badCal.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['holidays.0', 'hours.mon.0', 'timezone']);
     await app.http().post('/api/v1/calendars').set(desk.supervisor.auth).send({ name: 'x', hours: WEEK }).expect(403);
@@ -339,7 +457,12 @@ describe('support desk tickets (e2e)', () => {
     const team = await app.staff.team();
     const sup = await app.staff.create('supervisor', { teamId: team.id });
     const back = await app.staff.create('advisor', { teamId: team.id, status: 'away' });
-    await app.http().put('/api/v1/ticket-routes').set(admin.auth).send({ routes: [{ category: 'learning', teamId: team.id }] }).expect(200);
+    await app
+      .http()
+      .put('/api/v1/ticket-routes')
+      .set(admin.auth)
+      .send({ routes: [{ category: 'learning', teamId: team.id }] })
+      .expect(200);
     const l = await learner();
     const t = await open(admin.auth, { learnerId: l.id, category: 'learning' });
     expect(t.assigneeId).toBeNull();
@@ -358,10 +481,20 @@ describe('support desk tickets (e2e)', () => {
     const service = app.get(TicketsService);
     expect((await service.openTicketsFor(SYSTEM, l.id)).map((t) => t.id)).toEqual([stillOpen.id]);
     const entries = await service.timelineEntriesFor(SYSTEM, l.id);
-    expect(entries.filter((e) => e.ticketId === answered.id).map((e) => e.type).sort()).toEqual(['ticket.first_response', 'ticket.opened', 'ticket.resolved']);
+    expect(
+      entries
+        .filter((e) => e.ticketId === answered.id)
+        .map((e) => e.type)
+        .sort(),
+    ).toEqual(['ticket.first_response', 'ticket.opened', 'ticket.resolved']);
     const rows = await app.db.query(`${TICKET_TIMELINE_SQL} order by at`, [l.id]);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ kind: 'ticket', id: answered.id, type: 'technical', detail: { status: 'resolved', sla: { firstResponse: 'met', resolution: 'met' } } });
+    expect(rows[0]).toMatchObject({
+      kind: 'ticket',
+      id: answered.id,
+      type: 'technical',
+      detail: { status: 'resolved', sla: { firstResponse: 'met', resolution: 'met' } },
+    });
     expect(rows[1].detail.sla).toEqual({ firstResponse: null, resolution: null });
 
     // The same, through the learner's public view and timeline.

@@ -31,7 +31,8 @@ function receiver() {
   return {
     received,
     failFirst,
-    listen: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`))),
+    listen: () =>
+      new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -66,11 +67,27 @@ describe('webhooks and learner reminders', () => {
 
   it('validates subscriptions and never returns the secret', async () => {
     const advisor = await app.staff.create('advisor');
-    expect((await app.http().post('/api/v1/webhooks').set(advisor.auth).send({ url, events: ['learner.reminder'], secret: SECRET })).status).toBe(403);
-    const bad = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url: 'ftp://x', events: ['learner.reminded'], secret: 'short' });
+    expect(
+      (
+        await app
+          .http()
+          .post('/api/v1/webhooks')
+          .set(advisor.auth)
+          .send({ url, events: ['learner.reminder'], secret: SECRET })
+      ).status,
+    ).toBe(403);
+    const bad = await app
+      .http()
+      .post('/api/v1/webhooks')
+      .set(admin.auth)
+      .send({ url: 'ftp://x', events: ['learner.reminded'], secret: 'short' });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(expect.arrayContaining(['events', 'secret']));
-    const badUrl = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url: 'ftp://example.com/x', events: ['learner.reminder'], secret: SECRET });
+    const badUrl = await app
+      .http()
+      .post('/api/v1/webhooks')
+      .set(admin.auth)
+      .send({ url: 'ftp://example.com/x', events: ['learner.reminder'], secret: SECRET });
     expect(badUrl.status).toBe(400);
     expect(badUrl.body.details).toEqual([expect.objectContaining({ field: 'url' })]);
     expect((await app.http().get('/api/v1/webhooks/not-a-uuid/deliveries').set(admin.auth)).status).toBe(400);
@@ -78,7 +95,11 @@ describe('webhooks and learner reminders', () => {
   });
 
   it('sends one signed learner.reminder per absence, retrying when the receiver first answers 500', async () => {
-    const created = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url, events: ['learner.reminder', 'case.escalated'], secret: SECRET });
+    const created = await app
+      .http()
+      .post('/api/v1/webhooks')
+      .set(admin.auth)
+      .send({ url, events: ['learner.reminder', 'case.escalated'], secret: SECRET });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ url, events: ['learner.reminder', 'case.escalated'], enabled: true, secretHint: '…6789' });
     expect(JSON.stringify(created.body)).not.toContain(SECRET);
@@ -94,7 +115,16 @@ describe('webhooks and learner reminders', () => {
     expect(deliveries.map((d) => d.status)).toEqual([500, 200]);
     const { headers, body } = deliveries[1];
     const parsed = JSON.parse(body);
-    expect(parsed).toMatchObject({ type: 'learner.reminder', data: { learnerId: quiet.learnerId, learnerExternalId: quiet.learnerExternalId, name: 'Quiet Learner', inactiveDays: 6, lastLoginAt: '2026-11-24T03:00:00.000Z' } });
+    expect(parsed).toMatchObject({
+      type: 'learner.reminder',
+      data: {
+        learnerId: quiet.learnerId,
+        learnerExternalId: quiet.learnerExternalId,
+        name: 'Quiet Learner',
+        inactiveDays: 6,
+        lastLoginAt: '2026-11-24T03:00:00.000Z',
+      },
+    });
     expect(parsed.id).toEqual(expect.any(String));
     expect(new Date(parsed.occurredAt).toISOString()).toBe(parsed.occurredAt);
     expect(headers['content-type']).toContain('application/json');
@@ -110,14 +140,19 @@ describe('webhooks and learner reminders', () => {
       return d?.status === 'delivered' ? d : undefined;
     });
     expect(log).toMatchObject({ eventType: 'learner.reminder', attempts: 2, lastStatusCode: 200 });
-    expect(log.attemptLog.map((a: { attempt: number; statusCode: number }) => [a.attempt, a.statusCode])).toEqual([[1, 500], [2, 200]]);
+    expect(log.attemptLog.map((a: { attempt: number; statusCode: number }) => [a.attempt, a.statusCode])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
 
     // The same absence never reminds again.
     await app.get(QueueService).enqueue('tasks.reminders', {}, { jobId: jobId('test-reminders', 2) });
     await eventually(async () => (await app.db.query(`select count(*)::int as n from outbox where sent_at is null`))[0].n === 0);
     await new Promise((r) => setTimeout(r, 500));
     expect(forLearner(quiet.learnerId)).toHaveLength(2);
-    expect((await app.db.query(`select count(*)::int as n from outbox where event_type = 'learner.reminder' and aggregate_id = $1`, [quiet.learnerId]))[0].n).toBe(1);
+    expect(
+      (await app.db.query(`select count(*)::int as n from outbox where event_type = 'learner.reminder' and aggregate_id = $1`, [quiet.learnerId]))[0].n,
+    ).toBe(1);
 
     // After logging in and going quiet again, there is a new reminder.
     await app.db.query(`update learners set last_login_at = '2026-11-25T03:00:00Z' where id = $1`, [quiet.learnerId]);
@@ -129,7 +164,11 @@ describe('webhooks and learner reminders', () => {
   });
 
   it('announces a task that is due once (task.due), signed like every delivery', async () => {
-    const created = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url, events: ['task.due'], secret: SECRET });
+    const created = await app
+      .http()
+      .post('/api/v1/webhooks')
+      .set(admin.auth)
+      .send({ url, events: ['task.due'], secret: SECRET });
     expect(created.status).toBe(201);
     const advisor = await app.staff.create('advisor');
     const e = await data.enrollment({ enrolledAt: '2026-11-20T00:00:00Z' });
@@ -140,7 +179,10 @@ describe('webhooks and learner reminders', () => {
     // Already due: the sweep announces it at once (test/task-due.e2e-spec.ts covers notices at the due time).
     await app.get(QueueService).enqueue('tasks.due-sweep', {}, { jobId: jobId('test-due', 1) });
     const [notice] = await eventually(() => (forLearner(e.learnerId).length ? forLearner(e.learnerId) : undefined));
-    expect(JSON.parse(notice.body)).toMatchObject({ type: 'task.due', data: { taskId: task.id, assigneeId: advisor.id, kind: 'care_call', dueAt: '2026-11-30T02:50:00.000Z' } });
+    expect(JSON.parse(notice.body)).toMatchObject({
+      type: 'task.due',
+      data: { taskId: task.id, assigneeId: advisor.id, kind: 'care_call', dueAt: '2026-11-30T02:50:00.000Z' },
+    });
     expect(verifyWebhook(SECRET, Number(notice.headers['x-careloop-timestamp']), notice.body, String(notice.headers['x-careloop-signature']))).toBe(true);
     await app.get(QueueService).enqueue('tasks.due-sweep', {}, { jobId: jobId('test-due', 2) });
     await eventually(async () => (await app.get(QueueService).queue(QueueName.Tasks).getJobState(jobId('test-due', 2))) === 'completed');
@@ -151,7 +193,11 @@ describe('webhooks and learner reminders', () => {
 
   it('disables a webhook after N consecutive failed deliveries, with an audit entry', async () => {
     // Nothing listens on this port: every attempt fails to connect.
-    const dead = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url: 'http://127.0.0.1:9/hook', events: ['case.escalated'], secret: SECRET, disableAfterFailures: 2 });
+    const dead = await app
+      .http()
+      .post('/api/v1/webhooks')
+      .set(admin.auth)
+      .send({ url: 'http://127.0.0.1:9/hook', events: ['case.escalated'], secret: SECRET, disableAfterFailures: 2 });
     const id = dead.body.id;
     const [d1, d2] = await app.db.query(
       `insert into webhook_deliveries (webhook_id, outbox_id, event_type, occurred_at, payload)
@@ -174,26 +220,42 @@ describe('webhooks and learner reminders', () => {
     expect(log.body.items.find((x: { id: string }) => x.id === d1.id).attemptLog).toHaveLength(2);
 
     // A disabled webhook gets no new deliveries; re-enabling resets the count.
-    await svc.fanOut({ outboxId: '900000003', eventType: 'case.escalated', aggregateType: 'case', aggregateId: 'c3', occurredAt: NOW, payload: { caseId: 'c3' } });
+    await svc.fanOut({
+      outboxId: '900000003',
+      eventType: 'case.escalated',
+      aggregateType: 'case',
+      aggregateId: 'c3',
+      occurredAt: NOW,
+      payload: { caseId: 'c3' },
+    });
     expect((await app.db.query(`select count(*)::int as n from webhook_deliveries where webhook_id = $1`, [id]))[0].n).toBe(2);
     const enabled = await app.http().patch(`/api/v1/webhooks/${id}`).set(admin.auth).send({ enabled: true });
     expect(enabled.body).toMatchObject({ enabled: true, consecutiveFailures: 0, disabledAt: null });
   });
 
   it('redelivers a failed delivery once, with fresh attempts, its log going on; refuses a delivered one and a disabled webhook', async () => {
-    const created = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url, events: ['case.escalated'], secret: SECRET });
+    const created = await app
+      .http()
+      .post('/api/v1/webhooks')
+      .set(admin.auth)
+      .send({ url, events: ['case.escalated'], secret: SECRET });
     const id = created.body.id;
     const [failed] = await app.db.query(
       `insert into webhook_deliveries (webhook_id, outbox_id, event_type, occurred_at, payload, status, attempts, last_status_code, last_error)
        values ($1, 900000101, 'case.escalated', now(), '{"caseId":"c-redeliver"}', 'failed', 6, 500, 'HTTP 500') returning id`,
       [id],
     );
-    const redeliver = (webhookId: string, deliveryId: string, auth = admin.auth) => app.http().post(`/api/v1/webhooks/${webhookId}/deliveries/${deliveryId}/redeliver`).set(auth);
+    const redeliver = (webhookId: string, deliveryId: string, auth = admin.auth) =>
+      app.http().post(`/api/v1/webhooks/${webhookId}/deliveries/${deliveryId}/redeliver`).set(auth);
     const advisor = await app.staff.create('advisor');
     expect((await redeliver(id, failed.id, advisor.auth)).status).toBe(403);
     expect((await redeliver(id, 'not-a-uuid')).status).toBe(400);
     expect((await redeliver(id, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
-    const other = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url, events: ['case.escalated'], secret: SECRET });
+    const other = await app
+      .http()
+      .post('/api/v1/webhooks')
+      .set(admin.auth)
+      .send({ url, events: ['case.escalated'], secret: SECRET });
     expect((await redeliver(other.body.id, failed.id)).status).toBe(404); // not this webhook's delivery
 
     const first = await redeliver(id, failed.id);

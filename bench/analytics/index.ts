@@ -19,12 +19,30 @@ export async function run(ctx: BenchContext): Promise<void> {
   const learners = num(ctx.args.learners, 100_000);
   const runs = num(ctx.args.runs, 5);
   const asOf = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000);
-  const seeded = await seedSchool(ctx.pool, { learners, teams: num(ctx.args.teams, 5), advisorsPerTeam: num(ctx.args.advisors, 10), courses: num(ctx.args.courses, 40), asOf, seed: num(ctx.args.seed, 42) }, ctx.progress);
+  const seeded = await seedSchool(
+    ctx.pool,
+    {
+      learners,
+      teams: num(ctx.args.teams, 5),
+      advisorsPerTeam: num(ctx.args.advisors, 10),
+      courses: num(ctx.args.courses, 40),
+      asOf,
+      seed: num(ctx.args.seed, 42),
+    },
+    ctx.progress,
+  );
 
   const app = await createApiApp({ ...ctx.config, rateLimitPerMinute: 100_000_000 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api/v1`;
-  const figures: Record<string, string | number> = { learners, enrolments: seeded.enrolments, tasks: seeded.tasks, alerts: seeded.alerts, cases: seeded.cases, tickets: seeded.tickets };
+  const figures: Record<string, string | number> = {
+    learners,
+    enrolments: seeded.enrolments,
+    tasks: seeded.tasks,
+    alerts: seeded.alerts,
+    cases: seeded.cases,
+    tickets: seeded.tickets,
+  };
   let slowest = 0;
   let slowestName = '';
   try {
@@ -34,11 +52,14 @@ export async function run(ctx: BenchContext): Promise<void> {
     const refreshMs = performance.now() - t0;
     figures.refresh_ms = Math.round(refreshMs);
     figures.refresh_tickets_ms = refreshed.ticketsMs;
-    ctx.progress(`refresh: ${refreshed.enrollments.toLocaleString('en')} outcomes, ${refreshed.ticketsMeasured.toLocaleString('en')} ticket durations in ${Math.round(refreshMs)} ms`);
+    ctx.progress(
+      `refresh: ${refreshed.enrollments.toLocaleString('en')} outcomes, ${refreshed.ticketsMeasured.toLocaleString('en')} ticket durations in ${Math.round(refreshMs)} ms`,
+    );
     const again = performance.now();
     const second = await app.get(AnalyticsService).refresh();
     figures.rerefresh_ms = Math.round(performance.now() - again);
-    if (second.changed !== 0 || second.ticketsMeasured !== 0) throw new Error(`a repeated refresh changed ${second.changed} outcomes and ${second.ticketsMeasured} tickets`);
+    if (second.changed !== 0 || second.ticketsMeasured !== 0)
+      throw new Error(`a repeated refresh changed ${second.changed} outcomes and ${second.ticketsMeasured} tickets`);
     await ctx.pool.query('analyze');
 
     const tokens = app.get(TokenService);

@@ -16,7 +16,11 @@ export interface SeedPlan {
  * churn, 10% holdout, first-week check-ins for the last 200 days, alerts with feedback, cases with outcomes
  * and reasons, care calls and support tickets on a business-hours calendar.
  */
-export async function seedSchool(pool: pg.Pool, p: SeedPlan, progress: (m: string) => void): Promise<{ enrolments: number; tasks: number; alerts: number; cases: number; tickets: number }> {
+export async function seedSchool(
+  pool: pg.Pool,
+  p: SeedPlan,
+  progress: (m: string) => void,
+): Promise<{ enrolments: number; tasks: number; alerts: number; cases: number; tickets: number }> {
   const q = (sql: string, params: unknown[] = []) => pool.query(sql, params);
   const client = await pool.connect();
   try {
@@ -35,7 +39,9 @@ export async function seedSchool(pool: pg.Pool, p: SeedPlan, progress: (m: strin
          from teams t cross join generate_series(1, $1) a`,
       [p.advisorsPerTeam],
     );
-    await c(`insert into staff (email, name, password_hash, role, capacity, skills, timezone, working_hours, status) values ('admin@bench.careloop', 'Admin', 'x', 'admin', 0, '{}', 'Asia/Shanghai', '{}', 'active')`);
+    await c(
+      `insert into staff (email, name, password_hash, role, capacity, skills, timezone, working_hours, status) values ('admin@bench.careloop', 'Admin', 'x', 'admin', 0, '{}', 'Asia/Shanghai', '{}', 'active')`,
+    );
     await c(
       `insert into courses (external_id, title, total_lessons, duration_days, team_id)
        select 'C' || i, 'Course ' || i, 40, 180, (select id from teams order by name offset (i % $2) limit 1)

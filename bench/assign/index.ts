@@ -70,7 +70,11 @@ export async function run(ctx: BenchContext): Promise<void> {
     await pool.stop();
     const base = await baseline(db);
     const baselineMs = base.median;
-    const [{ assigned, pooled }] = (await db.query(`select count(*) filter (where advisor_id is not null)::int as assigned, count(*) filter (where advisor_id is null)::int as pooled from cases`)).rows;
+    const [{ assigned, pooled }] = (
+      await db.query(
+        `select count(*) filter (where advisor_id is not null)::int as assigned, count(*) filter (where advisor_id is null)::int as pooled from cases`,
+      )
+    ).rows;
     const rate = (cases * 1000) / Math.max(ms, 1);
     const baseRate = (cases * 1000) / Math.max(baselineMs, 1);
     ctx.result({
@@ -91,7 +95,8 @@ export async function run(ctx: BenchContext): Promise<void> {
         ...spreadFigures('ms', careloop),
         ...spreadFigures('baseline_ms', base),
       },
-      notes: 'careloop: median of 3 rounds, each from freshly committed alerts; baseline: INSERT…SELECT of the same cases, case_alerts and tasks rows into copies of the tables with their indexes, checks and foreign keys, median of 3',
+      notes:
+        'careloop: median of 3 rounds, each from freshly committed alerts; baseline: INSERT…SELECT of the same cases, case_alerts and tasks rows into copies of the tables with their indexes, checks and foreign keys, median of 3',
     });
   } finally {
     await pool.stop();
@@ -99,10 +104,7 @@ export async function run(ctx: BenchContext): Promise<void> {
 }
 
 async function seed(db: pg.Pool, o: { learners: number; advisors: number; teams: number; rulesPerLearner: number }): Promise<{ ruleKeys: string[] }> {
-  await db.query(
-    `insert into teams (name) select 'bench team ' || g from generate_series(1, $1) g`,
-    [o.teams],
-  );
+  await db.query(`insert into teams (name) select 'bench team ' || g from generate_series(1, $1) g`, [o.teams]);
   // Supervisors, then advisors spread over the teams with capacities 60..120; every 10th advisor is away.
   await db.query(
     `with t as (select id, row_number() over (order by name) as n from teams)
@@ -146,10 +148,11 @@ async function seed(db: pg.Pool, o: { learners: number; advisors: number; teams:
   const keys: string[] = [];
   for (let i = 0; i < o.rulesPerLearner; i++) {
     const key = `bench_rule_${i}`;
-    await db.query(
-      `insert into rules (key, name, kind, params, severity, action) values ($1, $1, 'inactive_days', '{"days": 7}', $2, $3)`,
-      [key, ['medium', 'high', 'low'][i % 3], JSON.stringify({ taskKind: ['care_call', 'obstacle_call', 'survey'][i % 3], dueWithinHours: 24 + 24 * i })],
-    );
+    await db.query(`insert into rules (key, name, kind, params, severity, action) values ($1, $1, 'inactive_days', '{"days": 7}', $2, $3)`, [
+      key,
+      ['medium', 'high', 'low'][i % 3],
+      JSON.stringify({ taskKind: ['care_call', 'obstacle_call', 'survey'][i % 3], dueWithinHours: 24 + 24 * i }),
+    ]);
     keys.push(key);
   }
   return { ruleKeys: keys };
@@ -182,14 +185,38 @@ async function insertAlerts(db: pg.Pool, ruleKeys: string[], count: number): Pro
 
 async function checkInvariants(db: pg.Pool): Promise<string[]> {
   const checks: Array<[string, string]> = [
-    ['learners with two open cases', `select count(*)::int as n from (select learner_id from cases where status <> 'resolved' group by learner_id having count(*) > 1) x`],
-    ['advisors over capacity', `select count(*)::int as n from staff s where (select count(*) from cases c where c.advisor_id = s.id and c.status <> 'resolved' and c.queue = 'advisor') > s.capacity`],
-    ['cases assigned to away advisors', `select count(*)::int as n from cases c join staff s on s.id = c.advisor_id where s.status <> 'active' and c.queue = 'advisor'`],
-    ['cases given to an owner twice', `select count(*)::int as n from (select entity_id from audit_log where entity = 'case' and action = 'case.assigned' group by entity_id having count(*) > 1) x`],
-    ['cases without an assignment decision', `select count(*)::int as n from cases c where not exists (select 1 from audit_log l where l.entity = 'case' and l.entity_id = c.id::text and l.action in ('case.assigned','case.pooled','case.escalated'))`],
-    ['cases whose tasks belong to someone else', `select count(*)::int as n from tasks t join cases c on c.id = t.case_id where t.assignee_id is distinct from c.advisor_id and c.queue = 'advisor'`],
-    ['open alerts not attached to a case', `select count(*)::int as n from alerts a where a.status = 'open' and not exists (select 1 from case_alerts ca where ca.alert_id = a.id)`],
-    ['learners with alerts but no case', `select count(*)::int as n from (select distinct learner_id from alerts) a where not exists (select 1 from cases c where c.learner_id = a.learner_id)`],
+    [
+      'learners with two open cases',
+      `select count(*)::int as n from (select learner_id from cases where status <> 'resolved' group by learner_id having count(*) > 1) x`,
+    ],
+    [
+      'advisors over capacity',
+      `select count(*)::int as n from staff s where (select count(*) from cases c where c.advisor_id = s.id and c.status <> 'resolved' and c.queue = 'advisor') > s.capacity`,
+    ],
+    [
+      'cases assigned to away advisors',
+      `select count(*)::int as n from cases c join staff s on s.id = c.advisor_id where s.status <> 'active' and c.queue = 'advisor'`,
+    ],
+    [
+      'cases given to an owner twice',
+      `select count(*)::int as n from (select entity_id from audit_log where entity = 'case' and action = 'case.assigned' group by entity_id having count(*) > 1) x`,
+    ],
+    [
+      'cases without an assignment decision',
+      `select count(*)::int as n from cases c where not exists (select 1 from audit_log l where l.entity = 'case' and l.entity_id = c.id::text and l.action in ('case.assigned','case.pooled','case.escalated'))`,
+    ],
+    [
+      'cases whose tasks belong to someone else',
+      `select count(*)::int as n from tasks t join cases c on c.id = t.case_id where t.assignee_id is distinct from c.advisor_id and c.queue = 'advisor'`,
+    ],
+    [
+      'open alerts not attached to a case',
+      `select count(*)::int as n from alerts a where a.status = 'open' and not exists (select 1 from case_alerts ca where ca.alert_id = a.id)`,
+    ],
+    [
+      'learners with alerts but no case',
+      `select count(*)::int as n from (select distinct learner_id from alerts) a where not exists (select 1 from cases c where c.learner_id = a.learner_id)`,
+    ],
     [
       'pooled cases while an eligible teammate had room',
       `select count(*)::int as n from cases c left join courses co on co.id = c.course_id where c.advisor_id is null and c.status <> 'resolved'

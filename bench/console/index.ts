@@ -38,7 +38,9 @@ export async function run(ctx: BenchContext): Promise<void> {
     const signed = app.get(TokenService).sign({ sub: advisorId, role: 'advisor' });
     const me = await (await fetch(`${base}/api/v1/me`, { headers: { authorization: `Bearer ${signed.accessToken}` } })).json();
     const session = JSON.stringify({ accessToken: signed.accessToken, expiresAt: Date.now() + 3_600_000, staff: me });
-    const check = (await (await fetch(`${base}/api/v1/me/queue`, { headers: { authorization: `Bearer ${signed.accessToken}` } })).json()) as { tasks?: unknown[] };
+    const check = (await (await fetch(`${base}/api/v1/me/queue`, { headers: { authorization: `Bearer ${signed.accessToken}` } })).json()) as {
+      tasks?: unknown[];
+    };
     if (check.tasks?.length !== tasks) throw new Error(`the seeded queue has ${check.tasks?.length} tasks, expected ${tasks}`);
 
     const signedIn = async () => {
@@ -59,7 +61,10 @@ export async function run(ctx: BenchContext): Promise<void> {
       }
       const started = performance.now();
       await page.goto(`${base}/console/queue`, { waitUntil: 'commit' });
-      await page.waitForFunction(`document.querySelectorAll('table[aria-label="Queue"] tbody tr').length >= ${tasks}`, undefined, { polling: 'raf', timeout: 30_000 });
+      await page.waitForFunction(`document.querySelectorAll('table[aria-label="Queue"] tbody tr').length >= ${tasks}`, undefined, {
+        polling: 'raf',
+        timeout: 30_000,
+      });
       const ms = performance.now() - started;
       if (ctx.args.trace) {
         // --trace: where the time went in the page (navigation, scripts, the queue request, first paint).
@@ -70,7 +75,13 @@ export async function run(ctx: BenchContext): Promise<void> {
           return 'html ' + Math.round(nav.responseEnd) + ', DCL ' + Math.round(nav.domContentLoadedEventEnd) + ', now ' + Math.round(performance.now()) + ' | ' + res.join(', ') + ' | ' + paint.join(', ');
         })()`);
         ctx.progress(`trace: ${trace}`);
-        const { profile } = (await cdp!.send('Profiler.stop')) as { profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] } };
+        const { profile } = (await cdp!.send('Profiler.stop')) as {
+          profile: {
+            nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+            samples: number[];
+            timeDeltas: number[];
+          };
+        };
         const byId = new Map(profile.nodes.map((n) => [n.id, n]));
         const self = new Map<string, number>();
         profile.samples.forEach((id, i) => {
@@ -78,7 +89,13 @@ export async function run(ctx: BenchContext): Promise<void> {
           const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
           self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
         });
-        ctx.progress(`profile (self ms): ${[...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k} ${v.toFixed(0)}`).join('; ')}`);
+        ctx.progress(
+          `profile (self ms): ${[...self.entries()]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 12)
+            .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+            .join('; ')}`,
+        );
       }
       await page.close();
       return ms;
@@ -96,17 +113,20 @@ export async function run(ctx: BenchContext): Promise<void> {
       const page = await context.newPage();
       await page.goto(`${base}/health/live`);
       const started = performance.now();
-      const n = await page.evaluate(async ({ url, token }) => {
-        const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-        return ((await res.json()) as { tasks: unknown[] }).tasks.length;
-      }, { url: `${base}/api/v1/me/queue`, token: signed.accessToken });
+      const n = await page.evaluate(
+        async ({ url, token }) => {
+          const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+          return ((await res.json()) as { tasks: unknown[] }).tasks.length;
+        },
+        { url: `${base}/api/v1/me/queue`, token: signed.accessToken },
+      );
       const ms = performance.now() - started;
       await context.close();
       if (n !== tasks) throw new Error(`fetch saw ${n} tasks`);
       return ms;
     };
 
-    ctx.progress('warming up (one round each, not counted; this is the returning advisor\'s first visit)');
+    ctx.progress("warming up (one round each, not counted; this is the returning advisor's first visit)");
     await consoleRound(returning);
     await fetchRound();
     const consoleMs: number[] = [];
@@ -117,7 +137,9 @@ export async function run(ctx: BenchContext): Promise<void> {
       fetchMs.push(await fetchRound());
       consoleMs.push(await consoleRound(returning));
       firstMs.push(await firstVisitRound());
-      ctx.progress(`round ${i}/${rounds}: console ${consoleMs.at(-1)!.toFixed(0)} ms (first visit ${firstMs.at(-1)!.toFixed(0)} ms), fetch ${fetchMs.at(-1)!.toFixed(0)} ms`);
+      ctx.progress(
+        `round ${i}/${rounds}: console ${consoleMs.at(-1)!.toFixed(0)} ms (first visit ${firstMs.at(-1)!.toFixed(0)} ms), fetch ${fetchMs.at(-1)!.toFixed(0)} ms`,
+      );
     }
     await returning.close();
     const c = stats(consoleMs);
@@ -143,9 +165,11 @@ export async function run(ctx: BenchContext): Promise<void> {
         tasks,
         rounds,
       },
-      notes: 'navigation to all rows rendered, signed in, assets cached (first visit: nothing cached) vs fetch+JSON of the same GET /me/queue from a blank page',
+      notes:
+        'navigation to all rows rendered, signed in, assets cached (first visit: nothing cached) vs fetch+JSON of the same GET /me/queue from a blank page',
     });
-    if (initialJs.gzipBytes > 250 * 1024) ctx.progress(`WARNING: the console's first JavaScript is ${(initialJs.gzipBytes / 1024).toFixed(1)} KB gzipped, over the 250 KB budget`);
+    if (initialJs.gzipBytes > 250 * 1024)
+      ctx.progress(`WARNING: the console's first JavaScript is ${(initialJs.gzipBytes / 1024).toFixed(1)} KB gzipped, over the 250 KB budget`);
   } finally {
     await chromium.close();
     await app.close();
@@ -174,7 +198,9 @@ async function seed(db: pg.Pool, tasks: number): Promise<string> {
       [team, ALL_WEEK],
     )
   ).rows[0].id;
-  await q(`insert into courses (external_id, title, total_lessons, duration_days, team_id) values ('bench-console-course', 'Python from zero', 48, 120, $1)`, [team]);
+  await q(`insert into courses (external_id, title, total_lessons, duration_days, team_id) values ('bench-console-course', 'Python from zero', 48, 120, $1)`, [
+    team,
+  ]);
   await q(
     `insert into learners (external_id, name, phone, email, owner_advisor_id, last_login_at, timezone)
      select 'bc-learner-' || i, 'Learner ' || i, '+86 138 ' || lpad(i::text, 4, '0') || ' ' || lpad((i * 7)::text, 4, '0'), 'l' || i || '@example.com', $1,
@@ -188,7 +214,9 @@ async function seed(db: pg.Pool, tasks: number): Promise<string> {
             now() - make_interval(days => 3 + n % 60), now() + make_interval(days => 200), 'active', n % 20, l.last_login_at
        from (select l.*, substr(l.external_id, 12)::int as n from learners l where l.external_id like 'bc-learner-%') l`,
   );
-  await q(`insert into rules (key, name, kind, params, severity, action) values ('inactive_7d', 'Inactive 7 days', 'inactive_days', '{"days":7}', 'medium', '{"taskKind":"care_call","dueWithinHours":24}') on conflict (key) do nothing`);
+  await q(
+    `insert into rules (key, name, kind, params, severity, action) values ('inactive_7d', 'Inactive 7 days', 'inactive_days', '{"days":7}', 'medium', '{"taskKind":"care_call","dueWithinHours":24}') on conflict (key) do nothing`,
+  );
   await q(
     `insert into alerts (rule_key, learner_id, enrollment_id, status, severity, evidence, opened_at, refreshed_at)
      select 'inactive_7d', e.learner_id, e.id, 'open', 'medium', jsonb_build_object('inactiveDays', 8, 'thresholdDays', 7, 'lastLoginAt', now() - interval '8 days'), now() - interval '1 day', now()

@@ -23,7 +23,11 @@ class CopyFromStdin {
     connection.query(this.sql);
   }
 
-  async handleCopyInResponse(connection: { sendCopyFromChunk(b: Buffer): void; endCopyFrom(): void; stream: NodeJS.WritableStream & { writableNeedDrain?: boolean } }): Promise<void> {
+  async handleCopyInResponse(connection: {
+    sendCopyFromChunk(b: Buffer): void;
+    endCopyFrom(): void;
+    stream: NodeJS.WritableStream & { writableNeedDrain?: boolean };
+  }): Promise<void> {
     for (const chunk of this.chunks) {
       connection.sendCopyFromChunk(chunk);
       if (connection.stream.writableNeedDrain) await new Promise((r) => connection.stream.once('drain', r));

@@ -54,7 +54,9 @@ export async function run(ctx: BenchContext): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       // Every round starts from tables holding no events (what ingesting writes is emptied; learners and enrolments stay).
       await ctx.pool.query('truncate activity_event_ids, activity_events, enrollment_lessons, enrollment_assignments, enrollment_daily');
-      ctx.progress(`round ${round}/${rounds} api: posting ${(2 * events).toLocaleString('en')} items (${events.toLocaleString('en')} distinct) in batches of ${batchSize}, ${concurrency} in flight${inline ? ', inline client' : ''}`);
+      ctx.progress(
+        `round ${round}/${rounds} api: posting ${(2 * events).toLocaleString('en')} items (${events.toLocaleString('en')} distinct) in batches of ${batchSize}, ${concurrency} in flight${inline ? ', inline client' : ''}`,
+      );
       const cpu0 = process.cpuUsage();
       load = inline ? await runLoad(plan, ctx.progress) : await runInWorker(plan, ctx.progress);
       const cpu = process.cpuUsage(cpu0);
@@ -67,7 +69,9 @@ export async function run(ctx: BenchContext): Promise<void> {
       // Stored rows over the whole run: the replays took time but stored nothing.
       apiRows.push(n / (load.ms / 1000));
       apiItems.push(load.items / (load.ms / 1000));
-      ctx.progress(`round ${round}/${rounds} api: ${n.toLocaleString('en')} rows stored from ${load.items.toLocaleString('en')} items in ${(load.ms / 1000).toFixed(1)} s = ${Math.round(apiRows.at(-1)!).toLocaleString('en')} stored rows/s (this process, API and client incl. rendering bodies, used ${nodeCpuS.toFixed(1)} s of CPU)`);
+      ctx.progress(
+        `round ${round}/${rounds} api: ${n.toLocaleString('en')} rows stored from ${load.items.toLocaleString('en')} items in ${(load.ms / 1000).toFixed(1)} s = ${Math.round(apiRows.at(-1)!).toLocaleString('en')} stored rows/s (this process, API and client incl. rendering bodies, used ${nodeCpuS.toFixed(1)} s of CPU)`,
+      );
 
       // Baseline: the same events as COPY rows into the same (emptied) table. Rows are rendered before timing.
       await ctx.pool.query('truncate activity_events');
@@ -82,7 +86,9 @@ export async function run(ctx: BenchContext): Promise<void> {
       const copyMs = performance.now() - t0;
       if (copied !== events) throw new Error(`COPY loaded ${copied} rows, expected ${events}`);
       copyRows.push(events / (copyMs / 1000));
-      ctx.progress(`round ${round}/${rounds} copy: ${events.toLocaleString('en')} rows in ${(copyMs / 1000).toFixed(1)} s = ${Math.round(copyRows.at(-1)!).toLocaleString('en')} rows/s`);
+      ctx.progress(
+        `round ${round}/${rounds} copy: ${events.toLocaleString('en')} rows in ${(copyMs / 1000).toFixed(1)} s = ${Math.round(copyRows.at(-1)!).toLocaleString('en')} rows/s`,
+      );
     }
   } finally {
     await app.close();
@@ -128,7 +134,11 @@ async function idMaps(ctx: BenchContext): Promise<IdMaps> {
     learners: new Map((await q(`select external_id as k, id from learners`)).map((r) => [r.k, r.id])),
     courses: new Map((await q(`select external_id as k, id from courses`)).map((r) => [r.k, r.id])),
     enrollments: new Map(
-      (await q(`select l.external_id || '|' || c.external_id as k, e.id from enrollments e join learners l on l.id = e.learner_id join courses c on c.id = e.course_id order by e.enrolled_at`)).map((r) => [r.k, r.id]),
+      (
+        await q(
+          `select l.external_id || '|' || c.external_id as k, e.id from enrollments e join learners l on l.id = e.learner_id join courses c on c.id = e.course_id order by e.enrolled_at`,
+        )
+      ).map((r) => [r.k, r.id]),
     ),
   };
 }

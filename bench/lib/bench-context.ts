@@ -52,7 +52,9 @@ export async function createBenchContext(name: string, args: BenchArgs, opts: { 
   // Benchmarks sign tokens in-process only: a throwaway secret unless JWT_SECRET is given.
   const base = loadConfig({ JWT_SECRET: randomBytes(32).toString('base64url'), ...process.env });
   const log = (m: string) => process.stderr.write(`[bench ${name}] ${m}\n`);
-  const server = base.databaseUrl ? { url: base.databaseUrl, stop: async () => undefined } : await startEmbeddedPostgres(base.dataDir, base.embeddedPostgresPort, log);
+  const server = base.databaseUrl
+    ? { url: base.databaseUrl, stop: async () => undefined }
+    : await startEmbeddedPostgres(base.dataDir, base.embeddedPostgresPort, log);
   // Tiny runs inside the test suite get a database of their own process, dropped at the end, so two test runs
   // (or a test run and a full benchmark) never drop each other's database.
   const scratch = opts.record === false;
@@ -68,7 +70,14 @@ export async function createBenchContext(name: string, args: BenchArgs, opts: { 
   log('applying migrations');
   await runMigrationsLocked(databaseUrl);
   const redis = await ensureRedis({ url: base.redisUrl, explicit: base.redisUrlExplicit, dataDir: base.dataDir, log });
-  const config: AppConfig = { ...base, databaseUrl, redisUrl: redis.url, queuePrefix: `clbench-${name}-${Date.now().toString(36)}`, logLevel: 'warn', migrationsRun: false };
+  const config: AppConfig = {
+    ...base,
+    databaseUrl,
+    redisUrl: redis.url,
+    queuePrefix: `clbench-${name}-${Date.now().toString(36)}`,
+    logLevel: 'warn',
+    migrationsRun: false,
+  };
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
   const started = Date.now();
   return {
@@ -80,15 +89,24 @@ export async function createBenchContext(name: string, args: BenchArgs, opts: { 
     pool,
     progress: (m) => log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s ${m}`),
     result: ({ ratio, op, target, figures, notes }) => {
-      const fig = Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ');
+      const fig = Object.entries(figures)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
       const line = `RESULT ${name} ratio=${round(ratio)} target${op}${target} ${fig}`.trim();
       const met = op === '>=' ? ratio >= target : ratio <= target;
       console.log(line);
       if (opts.record === false) return;
       const file = path.resolve('bench/RESULTS.md');
-      if (!existsSync(file)) writeFileSync(file, '# Benchmark results\n\nAppended by `npm run bench -- <name>`; newest last. Ratios compare careloop against a baseline measured in the same run.\n\n| date (UTC) | benchmark | ratio | target | met | figures | machine |\n| --- | --- | --- | --- | --- | --- | --- |\n');
+      if (!existsSync(file))
+        writeFileSync(
+          file,
+          '# Benchmark results\n\nAppended by `npm run bench -- <name>`; newest last. Ratios compare careloop against a baseline measured in the same run.\n\n| date (UTC) | benchmark | ratio | target | met | figures | machine |\n| --- | --- | --- | --- | --- | --- | --- |\n',
+        );
       const machine = `${os.cpus().length}x ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, PostgreSQL ${base.databaseUrl ? 'server' : 'embedded'}`;
-      appendFileSync(file, `| ${new Date().toISOString().slice(0, 16).replace('T', ' ')} | ${name} | ${round(ratio)} | ${op} ${target} | ${met ? 'yes' : 'no'} | ${fig}${notes ? ` (${notes})` : ''} | ${machine} |\n`);
+      appendFileSync(
+        file,
+        `| ${new Date().toISOString().slice(0, 16).replace('T', ' ')} | ${name} | ${round(ratio)} | ${op} ${target} | ${met ? 'yes' : 'no'} | ${fig}${notes ? ` (${notes})` : ''} | ${machine} |\n`,
+      );
     },
     close: async () => {
       await pool.end();

@@ -133,7 +133,15 @@ function pick(cum: Float64Array, r: number): number {
 
 export function generateSchool(o: GeneratorOptions): School {
   const anchor = o.anchor ?? new Date(Math.floor(Date.now() / DAY) * DAY);
-  const opts = { seed: o.seed, learners: o.learners, courses: o.courses ?? 24, days: o.days ?? 60, anchor, prefix: o.prefix ?? `s${o.seed}`, utcOffsetHours: o.utcOffsetHours ?? 8 };
+  const opts = {
+    seed: o.seed,
+    learners: o.learners,
+    courses: o.courses ?? 24,
+    days: o.days ?? 60,
+    anchor,
+    prefix: o.prefix ?? `s${o.seed}`,
+    utcOffsetHours: o.utcOffsetHours ?? 8,
+  };
   const to = anchor.getTime();
   const from = to - opts.days * DAY;
   const r = rngFor(opts.seed, 1, 0);
@@ -218,7 +226,11 @@ export function generateEvent(school: School, i: number): EventItem {
       return {
         ...base,
         courseExternalId: e.courseExternalId,
-        data: { assignmentId: `as-${1 + Math.floor(r() * Math.max(1, course.totalLessons / 4))}`, dueAt: new Date(at - lateHours * HOUR).toISOString(), submittedAt: occurredAt },
+        data: {
+          assignmentId: `as-${1 + Math.floor(r() * Math.max(1, course.totalLessons / 4))}`,
+          dueAt: new Date(at - lateHours * HOUR).toISOString(),
+          submittedAt: occurredAt,
+        },
       };
     }
     case 'renewal':

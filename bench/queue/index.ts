@@ -74,7 +74,8 @@ export async function run(ctx: BenchContext): Promise<void> {
       // Interleaved, so both endpoints see the same machine.
       echo.push(await load('/api/v1/bench/echo', duration));
       queue.push(await load('/api/v1/me/queue', duration));
-      const e = echo.at(-1)!, q = queue.at(-1)!;
+      const e = echo.at(-1)!,
+        q = queue.at(-1)!;
       ctx.progress(`round ${r}/${rounds} at ${rate} req/s for ${duration} s each: p50 queue ${q.p50} vs trivial ${e.p50} ms, p99 ${q.p99} vs ${e.p99} ms`);
     }
     const p50Ratio = spread(queue.map((q, i) => q.p50 / Math.max(echo[i].p50, 1)));
@@ -99,7 +100,8 @@ export async function run(ctx: BenchContext): Promise<void> {
         cases,
         advisors,
       },
-      notes: 'ratio = the larger of the median p50 and median p99 ratios; trivial: authenticated GET on the same app returning a stored queue body of the same size; load generator in a child process',
+      notes:
+        'ratio = the larger of the median p50 and median p99 ratios; trivial: authenticated GET on the same app returning a stored queue body of the same size; load generator in a child process',
     });
   } finally {
     // Let autocannon's last in-flight requests finish before the pool closes.
@@ -184,7 +186,9 @@ async function seed(db: pg.Pool, o: { learners: number; cases: number; advisors:
             case when n % 25 = 0 then 'paused' else 'active' end, n % 40, l.last_login_at
        from (select l.*, substr(l.external_id, 15)::int as n from learners l) l, c`,
   );
-  await step(`insert into rules (key, name, kind, params, severity, action) values ('inactive_7d', 'Inactive 7 days', 'inactive_days', '{"days":7}', 'medium', '{"taskKind":"care_call","dueWithinHours":24}') on conflict (key) do nothing`);
+  await step(
+    `insert into rules (key, name, kind, params, severity, action) values ('inactive_7d', 'Inactive 7 days', 'inactive_days', '{"days":7}', 'medium', '{"taskKind":"care_call","dueWithinHours":24}') on conflict (key) do nothing`,
+  );
   await step(
     `insert into alerts (rule_key, learner_id, enrollment_id, status, severity, evidence, opened_at, refreshed_at)
      select 'inactive_7d', e.learner_id, e.id, 'open', 'medium', '{"daysInactive":9}', now() - interval '2 days', now()

@@ -23,8 +23,15 @@ export async function runQueueLoad(plan: QueueLoadPlan): Promise<QueueLoadResult
     connections: plan.connections,
     overallRate: plan.rate,
     duration: plan.seconds,
-    requests: [{ method: 'GET', path: plan.path, setupRequest: (req: Record<string, any>) => ({ ...req, headers: { ...(req.headers ?? {}), authorization: plan.tokens[i++ % plan.tokens.length] } }) }],
+    requests: [
+      {
+        method: 'GET',
+        path: plan.path,
+        setupRequest: (req: Record<string, any>) => ({ ...req, headers: { ...(req.headers ?? {}), authorization: plan.tokens[i++ % plan.tokens.length] } }),
+      },
+    ],
   });
-  if (result.non2xx || result.errors || result.timeouts) throw new Error(`${plan.path}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  if (result.non2xx || result.errors || result.timeouts)
+    throw new Error(`${plan.path}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
   return { p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
 }

@@ -64,14 +64,20 @@ export async function run(ctx: BenchContext): Promise<void> {
       }
       a = await fullRun();
       runMs.push(a.ms);
-      ctx.progress(`round ${round}/${rounds} a: full run ${Math.round(a.ms)} ms, opened ${a.view.alertsOpened} (${Object.entries(a.view.stats?.rules ?? {}).map(([k, v]) => `${k} ${v.opened} in ${v.ms} ms`).join(', ')})`);
+      ctx.progress(
+        `round ${round}/${rounds} a: full run ${Math.round(a.ms)} ms, opened ${a.view.alertsOpened} (${Object.entries(a.view.stats?.rules ?? {})
+          .map(([k, v]) => `${k} ${v.opened} in ${v.ms} ms`)
+          .join(', ')})`,
+      );
       aggregateMs.push(await aggregate());
       ctx.progress(`round ${round}/${rounds} b: 8-week aggregate ${Math.round(aggregateMs.at(-1)!)} ms`);
     }
     const aSpread = spread(runMs);
     const bSpread = spread(aggregateMs);
     const second = await fullRun();
-    ctx.progress(`second run: ${Math.round(second.ms)} ms, opened ${second.view.alertsOpened}, refreshed ${second.view.alertsRefreshed}, cleared ${second.view.alertsCleared}`);
+    ctx.progress(
+      `second run: ${Math.round(second.ms)} ms, opened ${second.view.alertsOpened}, refreshed ${second.view.alertsRefreshed}, cleared ${second.view.alertsCleared}`,
+    );
     if (second.view.alertsOpened !== 0) throw new Error(`the second run opened ${second.view.alertsOpened} alerts`);
     // 90-day backtest of every kind (default parameters), with the precision/recall against refreshed outcomes.
     await app.get(AnalyticsService).refresh();

@@ -49,12 +49,15 @@ export async function seedRulesSchool(pool: pg.Pool, p: RulesSeedPlan, progress:
     progress(`seeded ${p.learners.toLocaleString('en')} learners and enrolments in ${p.courses} courses`);
 
     // Profile per enrolment: 0 regular, 1 dropout, 2 declining, 3 sparse.
-    await c(`create temp table bench_profile as
+    await c(
+      `create temp table bench_profile as
       select e.id, (e.enrolled_at at time zone $1::text)::date as enroll_day,
              case when b < 70 then 0 when b < 80 then 1 when b < 90 then 2 else 3 end as profile,
              8 + n % 30 as stop_days_ago
       from enrollments e cross join lateral (select substr(e.external_id, 2)::int as n) x
-      cross join lateral (select (n::bigint * 40503) % 100 as b) y`, [p.timezone]);
+      cross join lateral (select (n::bigint * 40503) % 100 as b) y`,
+      [p.timezone],
+    );
     await c(`analyze bench_profile`);
     // Bulk load: indexes and the primary key are rebuilt once afterwards, foreign keys are not re-checked
     // row by row (the enrolments exist), like a restore.
@@ -112,7 +115,9 @@ export async function seedRulesSchool(pool: pg.Pool, p: RulesSeedPlan, progress:
     await c(`vacuum analyze learners`);
     await c(`vacuum analyze enrollment_assignments`);
     const [{ rows, events }] = (
-      await c(`select count(*)::bigint as rows, (sum(logins) + sum(lessons_completed) + sum(ceil(study_minutes / 25.0)) + sum(complaints))::bigint as events from enrollment_daily`)
+      await c(
+        `select count(*)::bigint as rows, (sum(logins) + sum(lessons_completed) + sum(ceil(study_minutes / 25.0)) + sum(complaints))::bigint as events from enrollment_daily`,
+      )
     ).rows;
     const [{ n: assignments }] = (await c(`select count(*)::int as n from enrollment_assignments`)).rows;
     return { enrolments: p.learners, rollupRows: Number(rows), events: Number(events) + assignments, assignments };

@@ -64,7 +64,11 @@ export async function run(ctx: BenchContext): Promise<void> {
       }
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       times.push(ms);
-      ctx.progress(`phases (ms): ${Object.entries(phases).map(([k, v]) => `${k}=${v}`).join(' ')} (commit and the rest: ${Math.round(ms - Object.values(phases).reduce((a, b) => a + b, 0))})`);
+      ctx.progress(
+        `phases (ms): ${Object.entries(phases)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')} (commit and the rest: ${Math.round(ms - Object.values(phases).reduce((a, b) => a + b, 0))})`,
+      );
 
       const problems = await checkInvariants(db, enrollments);
       if (problems.length) throw new Error(`invariants violated:\n  - ${problems.join('\n  - ')}`);
@@ -76,7 +80,9 @@ export async function run(ctx: BenchContext): Promise<void> {
              from tasks t join learners l on l.id = t.learner_id`,
         )
       ).rows[0];
-      ctx.progress(`${stats.tasks} check-ins in ${Math.round(ms)} ms (${stats.by_owner} by the owner, ${stats.unassigned} unassigned); owners assigned: ${owners}`);
+      ctx.progress(
+        `${stats.tasks} check-ins in ${Math.round(ms)} ms (${stats.by_owner} by the owner, ${stats.unassigned} unassigned); owners assigned: ${owners}`,
+      );
       bases.push(await baseline(db, batch * 7));
       ctx.progress(`round ${round}/${rounds}: bare insert of the same ${stats.tasks} rows: ${Math.round(bases.at(-1)!)} ms`);
     }
@@ -104,8 +110,28 @@ export async function run(ctx: BenchContext): Promise<void> {
   }
 }
 
-const WEEKDAYS = JSON.stringify(Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '12:00'], ['13:00', '19:00']]])));
-const EVERY_DAY = JSON.stringify(Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['09:00', '12:00'], ['13:00', '19:00']]])));
+const WEEKDAYS = JSON.stringify(
+  Object.fromEntries(
+    ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [
+      d,
+      [
+        ['09:00', '12:00'],
+        ['13:00', '19:00'],
+      ],
+    ]),
+  ),
+);
+const EVERY_DAY = JSON.stringify(
+  Object.fromEntries(
+    ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [
+      d,
+      [
+        ['09:00', '12:00'],
+        ['13:00', '19:00'],
+      ],
+    ]),
+  ),
+);
 
 async function seed(db: pg.Pool, o: { enrollments: number; advisors: number; teams: number }): Promise<void> {
   await db.query(`insert into teams (name) select 'bench-team-' || lpad(i::text, 4, '0') from generate_series(1, $1) i`, [o.teams]);
@@ -144,16 +170,22 @@ async function seed(db: pg.Pool, o: { enrollments: number; advisors: number; tea
 async function checkInvariants(db: pg.Pool, enrollments: number): Promise<string[]> {
   const problems: string[] = [];
   const q = async (sql: string) => (await db.query(sql)).rows[0];
-  const perEnrollment = await q(`select count(*)::int as n from (select enrollment_id from tasks group by enrollment_id having count(*) <> 7 or count(distinct day_index) <> 7) x`);
+  const perEnrollment = await q(
+    `select count(*)::int as n from (select enrollment_id from tasks group by enrollment_id having count(*) <> 7 or count(distinct day_index) <> 7) x`,
+  );
   if (perEnrollment.n) problems.push(`${perEnrollment.n} enrolments do not have exactly 7 check-ins (days 1..7)`);
   const covered = await q(`select count(distinct enrollment_id)::int as n from tasks`);
   if (covered.n !== enrollments) problems.push(`${covered.n} of ${enrollments} enrolments have check-ins`);
   const owners = await q(`select count(*)::int as n from learners where owner_advisor_id is null`);
   if (owners.n) problems.push(`${owners.n} learners without an owner`);
   // Never more calls in an advisor-day (Shanghai) than 15-minute slots in their hours (9 h = 36).
-  const over = await q(`select count(*)::int as n from (select assignee_id, (due_at at time zone 'Asia/Shanghai')::date from tasks where assignee_id is not null group by 1, 2 having count(*) > 36) x`);
+  const over = await q(
+    `select count(*)::int as n from (select assignee_id, (due_at at time zone 'Asia/Shanghai')::date from tasks where assignee_id is not null group by 1, 2 having count(*) > 36) x`,
+  );
   if (over.n) problems.push(`${over.n} advisor-days over capacity`);
-  const clash = await q(`select count(*)::int as n from (select assignee_id, due_at from tasks where assignee_id is not null group by 1, 2 having count(*) > 1) x`);
+  const clash = await q(
+    `select count(*)::int as n from (select assignee_id, due_at from tasks where assignee_id is not null group by 1, 2 having count(*) > 1) x`,
+  );
   if (clash.n) problems.push(`${clash.n} double-booked slots`);
   const past = await q(`select count(*)::int as n from tasks where due_at < now() - interval '5 minutes'`);
   if (past.n) problems.push(`${past.n} check-ins in the past`);
@@ -162,7 +194,9 @@ async function checkInvariants(db: pg.Pool, enrollments: number): Promise<string
 
 /** The same rows, inserted bare: one unnest statement per batch. */
 async function baseline(db: pg.Pool, rowsPerBatch: number): Promise<number> {
-  const rows = (await db.query(`select day_index, assignee_id, learner_id, enrollment_id, due_at, window_end_at, dedupe_key from tasks order by created_at, id`)).rows;
+  const rows = (
+    await db.query(`select day_index, assignee_id, learner_id, enrollment_id, due_at, window_end_at, dedupe_key from tasks order by created_at, id`)
+  ).rows;
   await db.query(`truncate tasks`);
   await db.query(`vacuum analyze tasks`);
   const t0 = process.hrtime.bigint();
@@ -172,7 +206,15 @@ async function baseline(db: pg.Pool, rowsPerBatch: number): Promise<number> {
       `insert into tasks (kind, day_index, assignee_id, learner_id, enrollment_id, due_at, window_end_at, planned_minutes, status, dedupe_key)
        select 'first_week_checkin', p.d, p.a, p.l, p.e, p.due, p.w, 15, 'scheduled', p.k
          from unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::timestamptz[], $7::text[]) as p(d, a, l, e, due, w, k)`,
-      [part.map((r) => r.day_index), part.map((r) => r.assignee_id), part.map((r) => r.learner_id), part.map((r) => r.enrollment_id), part.map((r) => r.due_at), part.map((r) => r.window_end_at), part.map((r) => r.dedupe_key)],
+      [
+        part.map((r) => r.day_index),
+        part.map((r) => r.assignee_id),
+        part.map((r) => r.learner_id),
+        part.map((r) => r.enrollment_id),
+        part.map((r) => r.due_at),
+        part.map((r) => r.window_end_at),
+        part.map((r) => r.dedupe_key),
+      ],
     );
   }
   return Number(process.hrtime.bigint() - t0) / 1e6;

@@ -83,7 +83,11 @@ export class AnalyticsRepository {
   }
 
   async markRequested(em: EntityManager): Promise<Date> {
-    const [r] = await this.q<{ requested_at: Date }>(`with u as (update analytics_state set requested_at = clock_timestamp() where id = 1 returning requested_at) select requested_at from u`, [], em);
+    const [r] = await this.q<{ requested_at: Date }>(
+      `with u as (update analytics_state set requested_at = clock_timestamp() where id = 1 returning requested_at) select requested_at from u`,
+      [],
+      em,
+    );
     return r.requested_at;
   }
 
@@ -187,7 +191,10 @@ export class AnalyticsRepository {
       [asOf, inactiveDays, timezone],
     );
     // Enrolments dated after asOf (a clock set back) are not part of this picture.
-    const removed: Array<{ n: number }> = await em.query(`with d as (delete from enrollment_outcomes where enrolled_at > $1 returning 1) select count(*)::int as n from d`, [asOf]);
+    const removed: Array<{ n: number }> = await em.query(
+      `with d as (delete from enrollment_outcomes where enrolled_at > $1 returning 1) select count(*)::int as n from d`,
+      [asOf],
+    );
     const [{ n }] = await em.query(`select count(*)::int as n from enrollment_outcomes`);
     return { enrollments: n, changed: changed + removed[0].n };
   }
@@ -276,7 +283,12 @@ export class AnalyticsRepository {
         group by 1, 2, 3`,
       [asOf, ...params],
     );
-    return rows.map((r) => ({ cohort: cohortLabel(String(r.cohort), by), observedWeeks: Number(r.observed_weeks), churnWeek: r.churn_week === null ? null : Number(r.churn_week), n: Number(r.n) }));
+    return rows.map((r) => ({
+      cohort: cohortLabel(String(r.cohort), by),
+      observedWeeks: Number(r.observed_weeks),
+      churnWeek: r.churn_week === null ? null : Number(r.churn_week),
+      n: Number(r.n),
+    }));
   }
 
   /** First-week groups, overall (courseId null) and per course. */
@@ -321,9 +333,25 @@ export class AnalyticsRepository {
    * within 30 days after it; for recall, how many enrolments that churned in [from, to) had an alert of the
    * rule opened before they churned, with the median lead time in days.
    */
-  async ruleQuality(asOf: Date, s: { teamIds: string[] | null; courseId?: string; from: Date | null; to: Date | null }): Promise<{
+  async ruleQuality(
+    asOf: Date,
+    s: { teamIds: string[] | null; courseId?: string; from: Date | null; to: Date | null },
+  ): Promise<{
     churned: number;
-    rules: Array<{ ruleKey: string; name: string; enabled: boolean; alerts: number; alertedEnrolments: number; precisionN: number; precisionHits: number; recallHits: number; medianLeadDays: number | null; useful: number; notUseful: number; incorrect: number }>;
+    rules: Array<{
+      ruleKey: string;
+      name: string;
+      enabled: boolean;
+      alerts: number;
+      alertedEnrolments: number;
+      precisionN: number;
+      precisionHits: number;
+      recallHits: number;
+      medianLeadDays: number | null;
+      useful: number;
+      notUseful: number;
+      incorrect: number;
+    }>;
   }> {
     const params = [asOf, s.teamIds, s.courseId ?? null, s.from, s.to];
     const visible = `($2::uuid[] is null or c.team_id = any($2::uuid[])) and ($3::uuid is null or o.course_id = $3::uuid)`;
@@ -402,7 +430,14 @@ export class AnalyticsRepository {
    * Precision and recall of a list of (hypothetical) alerts, e.g. a draft rule's backtest, against the
    * refreshed outcomes: same definitions as ruleQuality.
    */
-  async alertListQuality(asOf: Date, alerts: Array<{ enrollmentId: string; openedAt: Date }>, from: Date, to: Date, courseId: string | null = null, teamIds: string[] | null = null): Promise<{ enrolments: number; precisionN: number; precisionHits: number; churned: number; recallHits: number; medianLeadDays: number | null }> {
+  async alertListQuality(
+    asOf: Date,
+    alerts: Array<{ enrollmentId: string; openedAt: Date }>,
+    from: Date,
+    to: Date,
+    courseId: string | null = null,
+    teamIds: string[] | null = null,
+  ): Promise<{ enrolments: number; precisionN: number; precisionHits: number; churned: number; recallHits: number; medianLeadDays: number | null }> {
     const [r] = await this.q<Record<string, unknown>>(
       `with a as (
          select enrollment_id, min(opened_at) as first_at
@@ -439,7 +474,12 @@ export class AnalyticsRepository {
    * (completed_at in period) that carry a reason. Visibility and the course filter go through the learner's
    * enrolments (a case belongs to a learner), or the task's own enrolment when it has one.
    */
-  async churnReasons(s: { teamIds: string[] | null; courseId?: string; from: Date | null; to: Date | null }): Promise<Array<{ reason: string; source: 'case' | 'task'; n: number }>> {
+  async churnReasons(s: {
+    teamIds: string[] | null;
+    courseId?: string;
+    from: Date | null;
+    to: Date | null;
+  }): Promise<Array<{ reason: string; source: 'case' | 'task'; n: number }>> {
     // Each branch checks visibility with an indexed semi-join (by learner for cases, by enrolment for calls).
     const visible = (match: string) => `(($1::uuid[] is null and $2::uuid is null) or exists (
          select 1 from enrollments e join courses c on c.id = e.course_id

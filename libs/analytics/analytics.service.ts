@@ -67,7 +67,9 @@ export class AnalyticsService {
       await this.repo.saveState(em, { asOf, inactiveDays: this.config.churnInactiveDays, ...counts, durationMs });
       return { ...counts, durationMs };
     });
-    this.logger.log(`analytics refreshed as of ${asOf.toISOString()}: ${r.enrollments} enrolments, ${r.changed} changed, ${ticketsMeasured} tickets measured, ${r.durationMs} ms`);
+    this.logger.log(
+      `analytics refreshed as of ${asOf.toISOString()}: ${r.enrollments} enrolments, ${r.changed} changed, ${ticketsMeasured} tickets measured, ${r.durationMs} ms`,
+    );
     return { asOf: asOf.toISOString(), ...r, ticketsMeasured, ticketsMs };
   }
 
@@ -110,7 +112,12 @@ export class AnalyticsService {
     return this.dataSource.transaction(async (em) => {
       const requestedAt = await this.repo.markRequested(em);
       await this.outbox.publish(em, [
-        { aggregateType: 'analytics', aggregateId: 'outcomes', eventType: 'analytics.refresh_requested', payload: { requestedBy: actor.id, requestedAt: requestedAt.toISOString() } },
+        {
+          aggregateType: 'analytics',
+          aggregateId: 'outcomes',
+          eventType: 'analytics.refresh_requested',
+          payload: { requestedBy: actor.id, requestedAt: requestedAt.toISOString() },
+        },
       ]);
       return { requestedAt: requestedAt.toISOString(), status: 'queued' as const };
     });
@@ -141,7 +148,8 @@ export class AnalyticsService {
     const maxWeeks = q.weeks ?? 26;
     const state = await this.repo.state();
     const empty = { cohortBy: by, churnInactiveDays: state.churnInactiveDays, from: period.from ?? null, to: period.to ?? null, courseId: q.courseId ?? null };
-    if (!state.asOf) return { asOf: null, refreshedAt: null, ...empty, cohorts: [], total: { cohort: 'total', ...cohortFigures(zeroCohort(), []) }, byCourse: [] };
+    if (!state.asOf)
+      return { asOf: null, refreshedAt: null, ...empty, cohorts: [], total: { cohort: 'total', ...cohortFigures(zeroCohort(), []) }, byCourse: [] };
     const scope = { teamIds, courseId: q.courseId, ...period };
     const [{ cohorts: rows, courses }, buckets] = await Promise.all([this.repo.cohorts(state.asOf, scope, by), this.repo.curveBuckets(state.asOf, scope, by)]);
     const titles = await this.repo.courseTitles(courses.map((c) => c.courseId));
@@ -157,7 +165,14 @@ export class AnalyticsService {
       .map(({ courseId, cohort: _c, ...c }) => ({ courseId, courseTitle: titles.get(courseId) ?? '', ...cohortFigures(c, []) }))
       .map(({ curve: _curve, ...c }) => c)
       .sort((a, b) => a.courseTitle.localeCompare(b.courseTitle) || a.courseId.localeCompare(b.courseId));
-    return { asOf: iso(state.asOf), refreshedAt: iso(state.refreshedAt), ...empty, cohorts, total: { cohort: 'total', ...cohortFigures(sum, retentionCurve(totalBuckets, maxWeeks)) }, byCourse };
+    return {
+      asOf: iso(state.asOf),
+      refreshedAt: iso(state.refreshedAt),
+      ...empty,
+      cohorts,
+      total: { cohort: 'total', ...cohortFigures(sum, retentionCurve(totalBuckets, maxWeeks)) },
+      byCourse,
+    };
   }
 
   // ---- first week and holdout -----------------------------------------------------------------
@@ -173,7 +188,14 @@ export class AnalyticsService {
     const courseIds = [...new Set(rows.map((r) => r.courseId!))];
     const titles = await this.repo.courseTitles(courseIds);
     const byCourse = courseIds
-      .map((id) => ({ courseId: id, courseTitle: titles.get(id) ?? '', ...summariseGroups(rows.filter((r) => r.courseId === id), horizon) }))
+      .map((id) => ({
+        courseId: id,
+        courseTitle: titles.get(id) ?? '',
+        ...summariseGroups(
+          rows.filter((r) => r.courseId === id),
+          horizon,
+        ),
+      }))
       .map(({ inFirstWeek: _ignored, ...rest }) => rest)
       .sort((a, b) => a.courseTitle.localeCompare(b.courseTitle) || a.courseId.localeCompare(b.courseId));
     return {
@@ -226,12 +248,34 @@ export class AnalyticsService {
    * [from, to) (every enrolment, or one course's with scope.courseId; no visibility filter: the caller checks the actor), same definitions as
    * GET /analytics/rules. Reads the last refreshed outcomes.
    */
-  async alertQuality(alerts: Array<{ enrollmentId: string; openedAt: Date | string }>, from: Date, to: Date, scope: { courseId?: string | null; teamIds?: string[] | null } = {}): Promise<AlertQuality> {
+  async alertQuality(
+    alerts: Array<{ enrollmentId: string; openedAt: Date | string }>,
+    from: Date,
+    to: Date,
+    scope: { courseId?: string | null; teamIds?: string[] | null } = {},
+  ): Promise<AlertQuality> {
     const state = await this.repo.state();
     if (!state.asOf) {
-      return { asOf: null, alertedEnrolments: new Set(alerts.map((a) => a.enrollmentId)).size, precisionN: 0, churnedWithin30: 0, precision: null, recallN: 0, alertedBeforeChurn: 0, recall: null, medianLeadDays: null };
+      return {
+        asOf: null,
+        alertedEnrolments: new Set(alerts.map((a) => a.enrollmentId)).size,
+        precisionN: 0,
+        churnedWithin30: 0,
+        precision: null,
+        recallN: 0,
+        alertedBeforeChurn: 0,
+        recall: null,
+        medianLeadDays: null,
+      };
     }
-    const r = await this.repo.alertListQuality(state.asOf, alerts.map((a) => ({ enrollmentId: a.enrollmentId, openedAt: new Date(a.openedAt) })), from, to, scope.courseId ?? null, scope.teamIds ?? null);
+    const r = await this.repo.alertListQuality(
+      state.asOf,
+      alerts.map((a) => ({ enrollmentId: a.enrollmentId, openedAt: new Date(a.openedAt) })),
+      from,
+      to,
+      scope.courseId ?? null,
+      scope.teamIds ?? null,
+    );
     return {
       asOf: iso(state.asOf),
       alertedEnrolments: r.enrolments,
@@ -309,7 +353,15 @@ export class AnalyticsService {
       this.repo.state(),
     ]);
     const overall = rows.find((r) => r.scope === 'overall');
-    const empty: TicketFigures = { scope: 'overall', category: null, priority: null, tickets: 0, stale: 0, fr: { measured: 0, p50: null, p90: null, met: 0, breached: 0, open: 0 }, res: { measured: 0, p50: null, p90: null, met: 0, breached: 0, open: 0 } };
+    const empty: TicketFigures = {
+      scope: 'overall',
+      category: null,
+      priority: null,
+      tickets: 0,
+      stale: 0,
+      fr: { measured: 0, p50: null, p90: null, met: 0, breached: 0, open: 0 },
+      res: { measured: 0, p50: null, p90: null, met: 0, breached: 0, open: 0 },
+    };
     return {
       asOf: now.toISOString(),
       durationsAsOf: iso(state.refreshedAt),
@@ -383,7 +435,18 @@ function iso(d: Date | null): string | null {
   return d ? new Date(d).toISOString() : null;
 }
 
-type CohortCounts = { enrolments: number; mature30: number; mature60: number; mature90: number; churned30: number; churned60: number; churned90: number; churnedToDate: number; renewed: number; renewalDue: number };
+type CohortCounts = {
+  enrolments: number;
+  mature30: number;
+  mature60: number;
+  mature90: number;
+  churned30: number;
+  churned60: number;
+  churned90: number;
+  churnedToDate: number;
+  renewed: number;
+  renewalDue: number;
+};
 
 function zeroCohort(): CohortCounts {
   return { enrolments: 0, mature30: 0, mature60: 0, mature90: 0, churned30: 0, churned60: 0, churned90: 0, churnedToDate: 0, renewed: 0, renewalDue: 0 };
@@ -405,7 +468,14 @@ function churnFigures(c: Omit<ChurnFigures, 'churnRate30' | 'churnRate60' | 'chu
 }
 
 function cohortFigures(c: CohortCounts, curve: CohortReport['curve']): Omit<CohortReport, 'cohort'> {
-  return { ...churnFigures(c), churnedToDate: c.churnedToDate, renewed: c.renewed, renewalDue: c.renewalDue, renewalRate: rate(c.renewed, c.renewalDue), curve };
+  return {
+    ...churnFigures(c),
+    churnedToDate: c.churnedToDate,
+    renewed: c.renewed,
+    renewalDue: c.renewalDue,
+    renewalRate: rate(c.renewed, c.renewalDue),
+    curve,
+  };
 }
 
 function mergeBuckets(buckets: CurveBucket[]): CurveBucket[] {
@@ -419,7 +489,10 @@ function mergeBuckets(buckets: CurveBucket[]): CurveBucket[] {
   return [...m.values()];
 }
 
-function summariseGroups(rows: GroupRow[], horizon: Horizon): { coverage: Coverage; inFirstWeek: number; groups: FirstWeekGroups; uplift: ReturnType<typeof holdoutUplift> } {
+function summariseGroups(
+  rows: GroupRow[],
+  horizon: Horizon,
+): { coverage: Coverage; inFirstWeek: number; groups: FirstWeekGroups; uplift: ReturnType<typeof holdoutUplift> } {
   const sum = (g: GroupRow['group']) => {
     const acc = { enrolments: 0, mature30: 0, mature60: 0, mature90: 0, churned30: 0, churned60: 0, churned90: 0 };
     for (const r of rows) if (r.group === g) for (const k of Object.keys(acc) as Array<keyof typeof acc>) acc[k] += r[k];

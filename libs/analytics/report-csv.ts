@@ -1,10 +1,31 @@
-import type { AdvisorsReport, ChurnFigures, ChurnReasonsReport, FirstWeekReport, RetentionReport, RulesReport, SlaClockFigures, TicketGroupFigures, TicketsReport } from './analytics.types.js';
+import type {
+  AdvisorsReport,
+  ChurnFigures,
+  ChurnReasonsReport,
+  FirstWeekReport,
+  RetentionReport,
+  RulesReport,
+  SlaClockFigures,
+  TicketGroupFigures,
+  TicketsReport,
+} from './analytics.types.js';
 import { toCsv, type CsvValue } from './csv.js';
 import type { Uplift } from './stats.js';
 
 /** The same numbers as the JSON reports, one table each (`Accept: text/csv`). */
 
-const CHURN_COLUMNS = ['enrolments', 'mature30', 'churned30', 'churnRate30', 'mature60', 'churned60', 'churnRate60', 'mature90', 'churned90', 'churnRate90'] as const;
+const CHURN_COLUMNS = [
+  'enrolments',
+  'mature30',
+  'churned30',
+  'churnRate30',
+  'mature60',
+  'churned60',
+  'churnRate60',
+  'mature90',
+  'churned90',
+  'churnRate90',
+] as const;
 
 function churnCells(f: ChurnFigures): Record<string, CsvValue> {
   return Object.fromEntries(CHURN_COLUMNS.map((k) => [k, f[k]]));
@@ -13,7 +34,7 @@ function churnCells(f: ChurnFigures): Record<string, CsvValue> {
 /** One row per cohort plus a `total` row; the retention curve as week_<n> columns (share still active). */
 export function retentionCsv(r: RetentionReport): string {
   const rows = [...r.cohorts, r.total];
-  const weeks = Math.max(0, ...rows.map((c) => c.curve.length ? c.curve[c.curve.length - 1].week : 0));
+  const weeks = Math.max(0, ...rows.map((c) => (c.curve.length ? c.curve[c.curve.length - 1].week : 0)));
   const weekCols = Array.from({ length: weeks }, (_, i) => `week_${i + 1}`);
   const columns = ['cohort', ...CHURN_COLUMNS, 'churnedToDate', 'renewed', 'renewalDue', 'renewalRate', ...weekCols];
   return toCsv(
@@ -30,7 +51,20 @@ export function retentionCsv(r: RetentionReport): string {
   );
 }
 
-const UPLIFT_COLUMNS = ['horizonDays', 'holdoutN', 'holdoutChurned', 'holdoutChurn', 'treatedN', 'treatedChurned', 'treatedChurn', 'difference', 'ciLow', 'ciHigh', 'conclusive', 'verdict'] as const;
+const UPLIFT_COLUMNS = [
+  'horizonDays',
+  'holdoutN',
+  'holdoutChurned',
+  'holdoutChurn',
+  'treatedN',
+  'treatedChurned',
+  'treatedChurn',
+  'difference',
+  'ciLow',
+  'ciHigh',
+  'conclusive',
+  'verdict',
+] as const;
 
 function upliftCells(u: Uplift): Record<string, CsvValue> {
   return Object.fromEntries(UPLIFT_COLUMNS.map((k) => [k, u[k]]));
@@ -54,19 +88,68 @@ export function firstWeekCsv(r: FirstWeekReport): string {
 }
 
 export function rulesCsv(r: RulesReport): string {
-  const columns = ['ruleKey', 'name', 'enabled', 'alerts', 'alertedEnrolments', 'precisionN', 'churnedWithin30', 'precision', 'recallN', 'alertedBeforeChurn', 'recall', 'medianLeadDays', 'feedback_useful', 'feedback_not_useful', 'feedback_incorrect'];
+  const columns = [
+    'ruleKey',
+    'name',
+    'enabled',
+    'alerts',
+    'alertedEnrolments',
+    'precisionN',
+    'churnedWithin30',
+    'precision',
+    'recallN',
+    'alertedBeforeChurn',
+    'recall',
+    'medianLeadDays',
+    'feedback_useful',
+    'feedback_not_useful',
+    'feedback_incorrect',
+  ];
   return toCsv(
     columns,
-    r.rules.map((x) => ({ ...x, feedback: undefined, feedback_useful: x.feedback.useful, feedback_not_useful: x.feedback.not_useful, feedback_incorrect: x.feedback.incorrect })),
+    r.rules.map((x) => ({
+      ...x,
+      feedback: undefined,
+      feedback_useful: x.feedback.useful,
+      feedback_not_useful: x.feedback.not_useful,
+      feedback_incorrect: x.feedback.incorrect,
+    })),
   );
 }
 
 export function churnReasonsCsv(r: ChurnReasonsReport): string {
-  return toCsv(['reason', 'count', 'share', 'fromCases', 'fromCalls'], [...r.reasons, { reason: 'total', count: r.total, share: r.total > 0 ? 1 : null, fromCases: r.reasons.reduce((s, x) => s + x.fromCases, 0), fromCalls: r.reasons.reduce((s, x) => s + x.fromCalls, 0) }]);
+  return toCsv(
+    ['reason', 'count', 'share', 'fromCases', 'fromCalls'],
+    [
+      ...r.reasons,
+      {
+        reason: 'total',
+        count: r.total,
+        share: r.total > 0 ? 1 : null,
+        fromCases: r.reasons.reduce((s, x) => s + x.fromCases, 0),
+        fromCalls: r.reasons.reduce((s, x) => s + x.fromCalls, 0),
+      },
+    ],
+  );
 }
 
 export function advisorsCsv(r: AdvisorsReport): string {
-  const columns = ['advisorId', 'name', 'teamId', 'status', 'openCases', 'tasksDone', 'tasksOverdue', 'callsReached', 'medianFirstContactMinutes', 'firstContactN', 'outcome_retained', 'outcome_churned', 'outcome_unreachable', 'outcome_not_at_risk'];
+  const columns = [
+    'advisorId',
+    'name',
+    'teamId',
+    'status',
+    'openCases',
+    'tasksDone',
+    'tasksOverdue',
+    'callsReached',
+    'medianFirstContactMinutes',
+    'firstContactN',
+    'outcome_retained',
+    'outcome_churned',
+    'outcome_unreachable',
+    'outcome_not_at_risk',
+  ];
   return toCsv(
     columns,
     r.advisors.map((a) => ({
@@ -92,5 +175,9 @@ export function ticketsCsv(r: TicketsReport): string {
     ...Object.fromEntries(CLOCK_COLUMNS.map((c) => [`firstResponse_${c}`, (g.firstResponse as SlaClockFigures)[c]])),
     ...Object.fromEntries(CLOCK_COLUMNS.map((c) => [`resolution_${c}`, (g.resolution as SlaClockFigures)[c]])),
   });
-  return toCsv(columns, [row('overall', '', r.overall), ...r.byCategory.map((c) => row('category', c.category, c)), ...r.byPriority.map((p) => row('priority', p.priority, p))]);
+  return toCsv(columns, [
+    row('overall', '', r.overall),
+    ...r.byCategory.map((c) => row('category', c.category, c)),
+    ...r.byPriority.map((p) => row('priority', p.priority, p)),
+  ]);
 }

@@ -85,7 +85,7 @@ describe('differenceOfProportions (Newcombe hybrid score interval)', () => {
 
   it('keeps the unpooled standard error as a descriptive figure', () => {
     const r = differenceOfProportions(12, 40, 20, 100);
-    expect(r.standardError).toBeCloseTo(Math.sqrt(0.3 * 0.7 / 40 + 0.2 * 0.8 / 100), 6);
+    expect(r.standardError).toBeCloseTo(Math.sqrt((0.3 * 0.7) / 40 + (0.2 * 0.8) / 100), 6);
   });
 
   it('is all null when an arm is empty', () => {
@@ -167,7 +167,13 @@ describe('csv', () => {
     expect(csvCell('=1+2')).toBe("'=1+2");
     expect(csvCell('-0.5')).toBe("'-0.5");
     expect(csvCell(-0.5)).toBe('-0.5');
-    const text = toCsv(['a', 'b', 'c'], [{ a: 1, b: 'x,y', c: null }, { a: 0.5, b: 'line\nbreak', c: true }]);
+    const text = toCsv(
+      ['a', 'b', 'c'],
+      [
+        { a: 1, b: 'x,y', c: null },
+        { a: 0.5, b: 'line\nbreak', c: true },
+      ],
+    );
     expect(parseCsv(text)).toEqual([
       { a: '1', b: 'x,y', c: '' },
       { a: '0.5', b: 'line\nbreak', c: 'true' },

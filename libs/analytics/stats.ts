@@ -114,20 +114,32 @@ export function holdoutUplift(
   const pts = (x: number) => `${(x * 100).toFixed(1)} points`;
   const sizes = `holdout n=${a.holdoutN}, treated n=${a.treatedN}`;
   if (a.holdoutN === 0) {
-    return { ...base, conclusive: false, verdict: `No holdout learners with ${horizonDays} days of history yet (${sizes}): set HOLDOUT_PERCENT above 0 and wait ${horizonDays} days to measure whether the calls work.` };
+    return {
+      ...base,
+      conclusive: false,
+      verdict: `No holdout learners with ${horizonDays} days of history yet (${sizes}): set HOLDOUT_PERCENT above 0 and wait ${horizonDays} days to measure whether the calls work.`,
+    };
   }
   if (a.treatedN === 0) {
     return { ...base, conclusive: false, verdict: `No treated learners with ${horizonDays} days of history yet (${sizes}): nothing to compare.` };
   }
   const ci = `95% CI ${pts(d.ciLow!)} to ${pts(d.ciHigh!)}`;
   if (a.holdoutN < minArm || a.treatedN < minArm) {
-    return { ...base, conclusive: false, verdict: `Sample too small to tell (${sizes}; need at least ${minArm} in each group): observed difference ${pts(d.difference!)}, ${ci}.` };
+    return {
+      ...base,
+      conclusive: false,
+      verdict: `Sample too small to tell (${sizes}; need at least ${minArm} in each group): observed difference ${pts(d.difference!)}, ${ci}.`,
+    };
   }
   if (d.ciLow! > 0) {
     return { ...base, conclusive: true, verdict: `Interventions reduce ${horizonDays}-day churn by ${pts(d.difference!)} (${ci}; ${sizes}).` };
   }
   if (d.ciHigh! < 0) {
-    return { ...base, conclusive: true, verdict: `Treated learners churn ${pts(-d.difference!)} more than the holdout within ${horizonDays} days (${ci}; ${sizes}): review the program.` };
+    return {
+      ...base,
+      conclusive: true,
+      verdict: `Treated learners churn ${pts(-d.difference!)} more than the holdout within ${horizonDays} days (${ci}; ${sizes}): review the program.`,
+    };
   }
   return { ...base, conclusive: false, verdict: `No clear effect yet: the ${ci} includes zero (${sizes}); keep the holdout running to collect more learners.` };
 }

@@ -137,7 +137,14 @@ export class TicketMetricsRepository {
       tickets: Number(r.tickets),
       stale: Number(r.stale),
       fr: { measured: Number(r.fr_n), p50: num(r.fr_p50), p90: num(r.fr_p90), met: Number(r.fr_met), breached: Number(r.fr_breached), open: Number(r.fr_open) },
-      res: { measured: Number(r.res_n), p50: num(r.res_p50), p90: num(r.res_p90), met: Number(r.res_met), breached: Number(r.res_breached), open: Number(r.res_open) },
+      res: {
+        measured: Number(r.res_n),
+        p50: num(r.res_p50),
+        p90: num(r.res_p90),
+        met: Number(r.res_met),
+        breached: Number(r.res_breached),
+        open: Number(r.res_open),
+      },
     }));
   }
 }

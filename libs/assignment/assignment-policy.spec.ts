@@ -37,12 +37,20 @@ describe('planAssignments', () => {
 
   it('breaks load ties by longest since last assignment, and spreads a batch evenly', () => {
     const cands = [adv('a', { lastAssignedAt: 200 }), adv('b', { lastAssignedAt: 100 }), adv('c', { lastAssignedAt: null })];
-    const ds = planAssignments(cands, Array.from({ length: 6 }, () => ({ teamId: T })), 1000);
+    const ds = planAssignments(
+      cands,
+      Array.from({ length: 6 }, () => ({ teamId: T })),
+      1000,
+    );
     expect(ds.map((d) => d.advisorId)).toEqual(['c', 'b', 'a', 'c', 'b', 'a']);
   });
 
   it('never exceeds capacity: the rest of the batch goes to the pool, oldest requests served first', () => {
-    const ds = planAssignments([adv('a', { capacity: 2 }), adv('b', { capacity: 1 })], Array.from({ length: 5 }, () => ({ teamId: T })), 0);
+    const ds = planAssignments(
+      [adv('a', { capacity: 2 }), adv('b', { capacity: 1 })],
+      Array.from({ length: 5 }, () => ({ teamId: T })),
+      0,
+    );
     expect(ds.map((d) => d.advisorId)).toEqual(['a', 'b', 'a', null, null]);
   });
 

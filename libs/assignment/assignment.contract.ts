@@ -66,4 +66,3 @@ export const DEFAULT_LOAD_COUNTERS: Readonly<Record<WorkItemKind, LoadCounter>> 
   },
   ticket: { load: '0' },
 };
-

@@ -39,7 +39,10 @@ export class AssignmentService implements AssignmentPolicy {
    */
   async loadOf(em: EntityManager, kind: WorkItemKind, staffId: string): Promise<{ load: number; capacity: number } | undefined> {
     const counter = this.counters.get(kind);
-    const [s] = await em.query(`select (${counter.load})::int as load, (${counter.capacity ?? 's.capacity'})::int as capacity from staff s where s.id = $1 for no key update`, [staffId]);
+    const [s] = await em.query(
+      `select (${counter.load})::int as load, (${counter.capacity ?? 's.capacity'})::int as capacity from staff s where s.id = $1 for no key update`,
+      [staffId],
+    );
     return s;
   }
 

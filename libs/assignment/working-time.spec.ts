@@ -18,8 +18,13 @@ describe('addWorkingHours', () => {
     expect(addWorkingHours(new Date('2026-11-28T14:00:00Z'), 2, week, 'Asia/Shanghai').toISOString()).toBe('2026-11-30T03:00:00.000Z');
   });
 
-  it('uses split intervals and the person\'s own zone', () => {
-    const split = { mon: [['09:00', '12:00'], ['13:00', '17:00']] } as unknown as Parameters<typeof addWorkingHours>[2];
+  it("uses split intervals and the person's own zone", () => {
+    const split = {
+      mon: [
+        ['09:00', '12:00'],
+        ['13:00', '17:00'],
+      ],
+    } as unknown as Parameters<typeof addWorkingHours>[2];
     // Monday 11:00 New York (EST, UTC-5) + 2h → 12:00 then 13:00–14:00 → 14:00 EST = 19:00Z.
     expect(addWorkingHours(new Date('2026-11-23T16:00:00Z'), 2, split, 'America/New_York').toISOString()).toBe('2026-11-23T19:00:00.000Z');
     // 8 hours: 1h + 4h on Monday, the last 3h next Monday 09:00–12:00 EST.

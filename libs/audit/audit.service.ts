@@ -6,7 +6,20 @@ import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination
 import type { SqlRow } from '../database/sql-row.js';
 
 /** Singular resource names, as docs/design.md §5 filters them. */
-export const AUDIT_ENTITIES = ['case', 'task', 'ticket', 'rule', 'staff', 'team', 'api_client', 'alert', 'webhook', 'calendar', 'sla_policy', 'enrollment'] as const;
+export const AUDIT_ENTITIES = [
+  'case',
+  'task',
+  'ticket',
+  'rule',
+  'staff',
+  'team',
+  'api_client',
+  'alert',
+  'webhook',
+  'calendar',
+  'sla_policy',
+  'enrollment',
+] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 export interface AuditRecord {
@@ -89,17 +102,22 @@ export class AuditService {
        ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit $${params.length}`,
       params,
     );
-    return toPage(rows, limit, (r: { id: string }) => [r.id], (r: SqlRow) => ({
-      id: String(r.id),
-      at: new Date(r.at).toISOString(),
-      actorType: r.actor_type,
-      actorId: r.actor_id,
-      action: r.action,
-      entity: r.entity,
-      entityId: r.entity_id,
-      before: r.before,
-      after: r.after,
-      reason: r.reason,
-    }));
+    return toPage(
+      rows,
+      limit,
+      (r: { id: string }) => [r.id],
+      (r: SqlRow) => ({
+        id: String(r.id),
+        at: new Date(r.at).toISOString(),
+        actorType: r.actor_type,
+        actorId: r.actor_id,
+        action: r.action,
+        entity: r.entity,
+        entityId: r.entity_id,
+        before: r.before,
+        after: r.after,
+        reason: r.reason,
+      }),
+    );
   }
 }

@@ -68,13 +68,28 @@ export class AuthService {
       await this.dataSource.transaction(async (em) => {
         await em.query(`insert into login_failures (email, ip) values ($1, $2)`, [email, address]);
         // An unknown email is not recorded: people type passwords into the email field.
-        await this.audit.record(em, { actor: SYSTEM, action: 'auth.login_failed', entity: 'staff', entityId: staff?.id ?? 'unknown', after: { address, reason } });
+        await this.audit.record(em, {
+          actor: SYSTEM,
+          action: 'auth.login_failed',
+          entity: 'staff',
+          entityId: staff?.id ?? 'unknown',
+          after: { address, reason },
+        });
       });
       throw new DomainError(ErrorCode.Unauthenticated, 'Email or password is wrong');
     }
     await this.dataSource.transaction(async (em) => {
-      await em.query(`delete from login_failures where (lower(email) = lower($1) and ip is not distinct from $2) or failed_at < now() - make_interval(secs => $3)`, [email, address, window]);
-      await this.audit.record(em, { actor: { kind: 'staff', id: staff.id, role: staff.role, teamId: staff.teamId, teamIds: [] }, action: 'auth.login_succeeded', entity: 'staff', entityId: staff.id, after: { address } });
+      await em.query(
+        `delete from login_failures where (lower(email) = lower($1) and ip is not distinct from $2) or failed_at < now() - make_interval(secs => $3)`,
+        [email, address, window],
+      );
+      await this.audit.record(em, {
+        actor: { kind: 'staff', id: staff.id, role: staff.role, teamId: staff.teamId, teamIds: [] },
+        action: 'auth.login_succeeded',
+        entity: 'staff',
+        entityId: staff.id,
+        after: { address },
+      });
     });
     const { accessToken, expiresIn } = this.tokens.sign({ sub: staff.id, role: staff.role, tv: staff.tokenVersion });
     return { accessToken, tokenType: 'Bearer', expiresIn, staff: toStaffView(staff) };

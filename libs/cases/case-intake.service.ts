@@ -170,7 +170,9 @@ export class CaseIntakeService {
       // A key-share lock waits for a batch that claimed a queue row (it holds it for update) and then skips the row
       // it deleted; rows no one holds come straight back.
       await em.query(`select set_config('lock_timeout', '60s', true)`);
-      const rows: Array<{ alert_id: string }> = await em.query(`select alert_id from case_intake_queue where alert_id = any($1::uuid[]) for key share`, [alertIds]);
+      const rows: Array<{ alert_id: string }> = await em.query(`select alert_id from case_intake_queue where alert_id = any($1::uuid[]) for key share`, [
+        alertIds,
+      ]);
       return rows.map((r) => r.alert_id);
     });
   }
@@ -368,7 +370,9 @@ export class CaseIntakeService {
     for (const learnerId of learnerIds) {
       const group = byLearner.get(learnerId)!;
       const ctxs = group.map((a) => ctx.get(a.enrollment_id)!);
-      const stages = ctxs.map((c) => lifecycleStage({ status: c.status, enrolledAt: new Date(c.enrolled_at), expiresAt: c.expires_at ? new Date(c.expires_at) : null }, now));
+      const stages = ctxs.map((c) =>
+        lifecycleStage({ status: c.status, enrolledAt: new Date(c.enrolled_at), expiresAt: c.expires_at ? new Date(c.expires_at) : null }, now),
+      );
       const complaint = group.some((a) => a.rule_kind === 'complaints');
       const existing = openByLearner.get(learnerId);
       if (existing) {
@@ -449,8 +453,7 @@ export class CaseIntakeService {
       drafts.push(draft);
     }
 
-    const decisions =
-      mode === 'optimistic' ? await this.assignment.planMany(em, 'case', requests) : await this.assignment.chooseMany(em, 'case', requests);
+    const decisions = mode === 'optimistic' ? await this.assignment.planMany(em, 'case', requests) : await this.assignment.chooseMany(em, 'case', requests);
     decisions.forEach((d, i) => {
       toAssign[i].advisorId = d.advisorId;
       toAssign[i].reason = d.reason;
@@ -463,7 +466,9 @@ export class CaseIntakeService {
       : [];
     // Everyone in the batch starts from the same "now", and most people share a time zone and weekly hours: one
     // calendar walk per distinct (zone, hours, due hours) is enough.
-    const calendarOf = new Map(hoursRows.map((h) => [h.id, { zone: h.timezone, week: h.working_hours, key: `${h.timezone}|${JSON.stringify(h.working_hours)}` }]));
+    const calendarOf = new Map(
+      hoursRows.map((h) => [h.id, { zone: h.timezone, week: h.working_hours, key: `${h.timezone}|${JSON.stringify(h.working_hours)}` }]),
+    );
     const school = { zone: this.config.schoolTimezone, week: DEFAULT_WORKING_HOURS, key: '' };
     const dueMemo = new Map<string, Date>();
     for (const d of drafts) {
@@ -550,7 +555,7 @@ export class CaseIntakeService {
       for (const a of d.alerts) {
         const key = caseTaskKey(d.id, a.rule_key);
         if (tasks.has(key)) continue;
-        const assignee = a.rule_kind === 'complaints' ? d.escalatedTo ?? d.advisorId : d.advisorId;
+        const assignee = a.rule_kind === 'complaints' ? (d.escalatedTo ?? d.advisorId) : d.advisorId;
         tasks.set(key, { kind: caseTaskKind(a.action?.taskKind), assignee, learner: d.learnerId, enrollment: a.enrollment_id, caseId: d.id, due: d.dueAt });
       }
     }
@@ -561,7 +566,16 @@ export class CaseIntakeService {
          from unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::timestamptz[], $7::text[])
               as t(kind, assignee, learner, enrollment, case_id, due, key)
        on conflict (dedupe_key) where dedupe_key is not null do nothing`,
-      [t.map(([, v]) => v.kind), t.map(([, v]) => v.assignee), t.map(([, v]) => v.learner), t.map(([, v]) => v.enrollment), t.map(([, v]) => v.caseId), t.map(([, v]) => v.due), t.map(([k]) => k), now],
+      [
+        t.map(([, v]) => v.kind),
+        t.map(([, v]) => v.assignee),
+        t.map(([, v]) => v.learner),
+        t.map(([, v]) => v.enrollment),
+        t.map(([, v]) => v.caseId),
+        t.map(([, v]) => v.due),
+        t.map(([k]) => k),
+        now,
+      ],
     );
 
     const audit: AuditRecord[] = [];
@@ -569,7 +583,16 @@ export class CaseIntakeService {
     for (const d of drafts) {
       const alertIds = d.alerts.map((a) => a.id);
       const ruleKeys = [...new Set(d.alerts.map((a) => a.rule_key))];
-      const view = { learnerId: d.learnerId, teamId: d.teamId, advisorId: d.advisorId, priority: d.priority, queue: d.queue, dueAt: d.dueAt.toISOString(), alertIds, ruleKeys };
+      const view = {
+        learnerId: d.learnerId,
+        teamId: d.teamId,
+        advisorId: d.advisorId,
+        priority: d.priority,
+        queue: d.queue,
+        dueAt: d.dueAt.toISOString(),
+        alertIds,
+        ruleKeys,
+      };
       if (d.isNew) {
         audit.push({ actor: SYSTEM, action: 'case.opened', entity: 'case', entityId: d.id, after: view, reason: `alert(s) ${ruleKeys.join(', ')}` });
         audit.push({
@@ -582,12 +605,32 @@ export class CaseIntakeService {
         });
         events.push({ aggregateType: 'case', aggregateId: d.id, eventType: 'case.opened', payload: { caseId: d.id, ...view } });
         if (d.advisorId && d.queue === 'advisor') {
-          events.push({ aggregateType: 'case', aggregateId: d.id, eventType: 'case.assigned', payload: { caseId: d.id, learnerId: d.learnerId, advisorId: d.advisorId, teamId: d.teamId, reason: d.reason } });
+          events.push({
+            aggregateType: 'case',
+            aggregateId: d.id,
+            eventType: 'case.assigned',
+            payload: { caseId: d.id, learnerId: d.learnerId, advisorId: d.advisorId, teamId: d.teamId, reason: d.reason },
+          });
         }
       } else {
-        audit.push({ actor: SYSTEM, action: 'case.alert_attached', entity: 'case', entityId: d.id, before: { priority: d.previousPriority, dueAt: d.previousDueAt?.toISOString() ?? null }, after: view, reason: `alert(s) ${ruleKeys.join(', ')}` });
+        audit.push({
+          actor: SYSTEM,
+          action: 'case.alert_attached',
+          entity: 'case',
+          entityId: d.id,
+          before: { priority: d.previousPriority, dueAt: d.previousDueAt?.toISOString() ?? null },
+          after: view,
+          reason: `alert(s) ${ruleKeys.join(', ')}`,
+        });
         if (d.newlyEscalated) {
-          audit.push({ actor: SYSTEM, action: 'case.escalated', entity: 'case', entityId: d.id, after: { escalatedTo: d.escalatedTo, advisorId: d.advisorId, teamId: d.teamId, queue: d.queue }, reason: d.reason });
+          audit.push({
+            actor: SYSTEM,
+            action: 'case.escalated',
+            entity: 'case',
+            entityId: d.id,
+            after: { escalatedTo: d.escalatedTo, advisorId: d.advisorId, teamId: d.teamId, queue: d.queue },
+            reason: d.reason,
+          });
         }
       }
       if (d.newlyEscalated) {

@@ -19,7 +19,9 @@ describe('lifecycleStage', () => {
   const now = new Date('2026-11-25T00:00:00Z');
   it('reads new, near_expiry, active and paused', () => {
     expect(lifecycleStage({ status: 'active', enrolledAt: new Date('2026-11-22T00:00:00Z'), expiresAt: null }, now)).toBe('new');
-    expect(lifecycleStage({ status: 'active', enrolledAt: new Date('2026-01-01T00:00:00Z'), expiresAt: new Date('2026-12-10T00:00:00Z') }, now)).toBe('near_expiry');
+    expect(lifecycleStage({ status: 'active', enrolledAt: new Date('2026-01-01T00:00:00Z'), expiresAt: new Date('2026-12-10T00:00:00Z') }, now)).toBe(
+      'near_expiry',
+    );
     expect(lifecycleStage({ status: 'active', enrolledAt: new Date('2026-01-01T00:00:00Z'), expiresAt: new Date('2027-06-01T00:00:00Z') }, now)).toBe('active');
     expect(lifecycleStage({ status: 'paused', enrolledAt: new Date('2026-11-22T00:00:00Z'), expiresAt: null }, now)).toBe('paused');
   });

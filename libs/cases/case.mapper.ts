@@ -68,5 +68,14 @@ export function toCaseTaskView(t: SqlRow) {
 }
 
 export function toHistoryView(h: SqlRow) {
-  return { id: String(h.id), at: iso(h.at), actorType: h.actor_type, actorId: h.actor_id, action: h.action, before: h.before, after: h.after, reason: h.reason };
+  return {
+    id: String(h.id),
+    at: iso(h.at),
+    actorType: h.actor_type,
+    actorId: h.actor_id,
+    action: h.action,
+    before: h.before,
+    after: h.after,
+    reason: h.reason,
+  };
 }

@@ -99,7 +99,8 @@ export class CasesRepository {
     if (f.escalated === true) where.push(`c.escalated_at is not null`);
     if (f.escalated === false) where.push(`c.escalated_at is null`);
     if (f.open) where.push(`c.status <> 'resolved'`);
-    if (f.ruleKey) where.push(`exists (select 1 from case_alerts ca join alerts a on a.id = ca.alert_id where ca.case_id = c.id and a.rule_key = ${p(f.ruleKey)})`);
+    if (f.ruleKey)
+      where.push(`exists (select 1 from case_alerts ca join alerts a on a.id = ca.alert_id where ca.case_id = c.id and a.rule_key = ${p(f.ruleKey)})`);
     if (f.stage) {
       const [now, days] = [p(f.now ?? new Date()), p(f.churnInactiveDays ?? 30)];
       where.push(`exists (select 1 from enrollments e where e.learner_id = c.learner_id and (c.course_id is null or e.course_id = c.course_id)

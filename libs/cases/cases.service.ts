@@ -96,7 +96,8 @@ export class CasesService {
    * (`fromAdvisorId`, e.g. someone away), to one advisor or — without `toAdvisorId` — through the policy.
    */
   async reassign(actor: Actor, input: ReassignInput): Promise<MoveResult> {
-    if (!isAdmin(actor) && !(actor.kind === 'staff' && actor.role === 'supervisor')) throw DomainError.forbidden('Only supervisors and admins can reassign cases');
+    if (!isAdmin(actor) && !(actor.kind === 'staff' && actor.role === 'supervisor'))
+      throw DomainError.forbidden('Only supervisors and admins can reassign cases');
     if (!!input.caseIds === !!input.fromAdvisorId) throw DomainError.field('caseIds', 'give either caseIds or fromAdvisorId (exactly one)');
     if (input.fromAdvisorId && input.toAdvisorId === input.fromAdvisorId) throw DomainError.field('toAdvisorId', 'must differ from fromAdvisorId');
     return this.dataSource.transaction(async (em) => {
@@ -119,16 +120,27 @@ export class CasesService {
       if (input.toAdvisorId) {
         const incoming = rows.filter((r) => r.advisor_id !== input.toAdvisorId).length;
         await this.checkTarget(em, actor, input.toAdvisorId, 'toAdvisorId', incoming);
-        const moves = rows.filter((r) => r.advisor_id !== input.toAdvisorId).map((row) => ({ row, to: input.toAdvisorId!, reason: `bulk reassignment: ${input.reason}` }));
+        const moves = rows
+          .filter((r) => r.advisor_id !== input.toAdvisorId)
+          .map((row) => ({ row, to: input.toAdvisorId!, reason: `bulk reassignment: ${input.reason}` }));
         await this.move(em, actor, moves, input.reason);
         return summary(moves);
       }
       const decisions = await this.assignment.chooseMany(
         em,
         'case',
-        rows.map((r) => ({ teamId: r.team_id ?? r.advisor_team_id, preferredAdvisorId: r.owner_advisor_id, skill: r.category, excludeAdvisorIds: r.advisor_id ? [r.advisor_id] : [] })),
+        rows.map((r) => ({
+          teamId: r.team_id ?? r.advisor_team_id,
+          preferredAdvisorId: r.owner_advisor_id,
+          skill: r.category,
+          excludeAdvisorIds: r.advisor_id ? [r.advisor_id] : [],
+        })),
       );
-      const moves = rows.map((row, i) => ({ row, to: decisions[i].advisorId, reason: `bulk reassignment by policy (${input.reason}): ${decisions[i].reason}` }));
+      const moves = rows.map((row, i) => ({
+        row,
+        to: decisions[i].advisorId,
+        reason: `bulk reassignment by policy (${input.reason}): ${decisions[i].reason}`,
+      }));
       await this.move(em, actor, moves, input.reason);
       return summary(moves);
     });
@@ -137,7 +149,8 @@ export class CasesService {
   async resolve(actor: Actor, id: string, input: ResolveInput): Promise<CaseView> {
     if (!(OUTCOMES as readonly string[]).includes(input.outcome)) throw DomainError.field('outcome', `must be one of ${OUTCOMES.join(', ')}`);
     if (input.outcome === 'churned' && !input.churnReason) throw DomainError.field('churnReason', 'is required when the outcome is churned');
-    if (input.churnReason && !(CHURN_REASONS as readonly string[]).includes(input.churnReason)) throw DomainError.field('churnReason', `must be one of ${CHURN_REASONS.join(', ')}`);
+    if (input.churnReason && !(CHURN_REASONS as readonly string[]).includes(input.churnReason))
+      throw DomainError.field('churnReason', `must be one of ${CHURN_REASONS.join(', ')}`);
     await this.dataSource.transaction(async (em) => {
       const row = await this.repo.findById(id, em, true);
       if (!row || !canSee(actor, row)) throw DomainError.notFound('case', id);
@@ -152,7 +165,10 @@ export class CasesService {
         `update cases set status = 'resolved', outcome = $2, churn_reason = $3, resolution_note = $4, resolved_at = $5, resolved_by = $6, updated_at = $5 where id = $1`,
         [id, input.outcome, input.churnReason ?? null, input.note ?? null, now, by],
       );
-      await em.query(`update tasks set status = 'cancelled', cancel_reason = 'case resolved', updated_at = $2 where case_id = $1 and status = 'scheduled'`, [id, now]);
+      await em.query(`update tasks set status = 'cancelled', cancel_reason = 'case resolved', updated_at = $2 where case_id = $1 and status = 'scheduled'`, [
+        id,
+        now,
+      ]);
       const reason = input.outcome === 'churned' ? `churned: ${input.churnReason}` : input.outcome;
       await this.audit.record(em, {
         actor,
@@ -160,7 +176,14 @@ export class CasesService {
         entity: 'case',
         entityId: id,
         before: { status: row.status, advisorId: row.advisor_id, teamId: row.team_id },
-        after: { status: 'resolved', outcome: input.outcome, churnReason: input.churnReason ?? null, note: input.note ?? null, advisorId: row.advisor_id, teamId: row.team_id },
+        after: {
+          status: 'resolved',
+          outcome: input.outcome,
+          churnReason: input.churnReason ?? null,
+          note: input.note ?? null,
+          advisorId: row.advisor_id,
+          teamId: row.team_id,
+        },
         reason: input.note ? `${reason} — ${input.note}` : reason,
       });
       const events: DomainEvent[] = [
@@ -168,7 +191,15 @@ export class CasesService {
           aggregateType: 'case',
           aggregateId: id,
           eventType: 'case.resolved',
-          payload: { caseId: id, learnerId: row.learner_id, advisorId: row.advisor_id, teamId: row.team_id, outcome: input.outcome, churnReason: input.churnReason ?? null, resolvedAt: now.toISOString() },
+          payload: {
+            caseId: id,
+            learnerId: row.learner_id,
+            advisorId: row.advisor_id,
+            teamId: row.team_id,
+            outcome: input.outcome,
+            churnReason: input.churnReason ?? null,
+            resolvedAt: now.toISOString(),
+          },
         },
       ];
       if (row.advisor_id && row.queue === 'advisor') events.push(capacityFreed(row.advisor_team_id ?? row.team_id, id, 'case resolved'));
@@ -204,11 +235,12 @@ export class CasesService {
   /** Job `cases.on-alert-cleared`: when every alert of an untouched case has cleared, the case says so. */
   async onAlertCleared(alertId: string): Promise<boolean> {
     return this.dataSource.transaction(async (em) => {
-      const [row]: Array<{ id: string; first_contact_at: Date | null; all_alerts_cleared_at: Date | null; advisor_id: string | null; team_id: string | null }> = await em.query(
-        `select c.id, c.first_contact_at, c.all_alerts_cleared_at, c.advisor_id, c.team_id from case_alerts ca join cases c on c.id = ca.case_id
+      const [row]: Array<{ id: string; first_contact_at: Date | null; all_alerts_cleared_at: Date | null; advisor_id: string | null; team_id: string | null }> =
+        await em.query(
+          `select c.id, c.first_contact_at, c.all_alerts_cleared_at, c.advisor_id, c.team_id from case_alerts ca join cases c on c.id = ca.case_id
           where ca.alert_id = $1 and c.status <> 'resolved' for update of c`,
-        [alertId],
-      );
+          [alertId],
+        );
       if (!row || row.all_alerts_cleared_at || row.first_contact_at) return false;
       const [{ open }] = await em.query(
         `select count(*)::int as open from case_alerts ca join alerts a on a.id = ca.alert_id where ca.case_id = $1 and a.status = 'open'`,

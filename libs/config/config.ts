@@ -170,11 +170,15 @@ class Reader {
 
   webhookTargets(name: string): { hosts: string[]; cidrs: string[] } {
     const out = { hosts: [] as string[], cidrs: [] as string[] };
-    for (const entry of (this.raw(name) ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+    for (const entry of (this.raw(name) ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean)) {
       const [addr, bits, extra] = entry.split('/');
       if (isIP(addr)) {
         const max = isIP(addr) === 4 ? 32 : 128;
-        if (extra !== undefined || (bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > max))) this.problems.push(`${name}: "${entry}" is not an address or CIDR`);
+        if (extra !== undefined || (bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > max)))
+          this.problems.push(`${name}: "${entry}" is not an address or CIDR`);
         else out.cidrs.push(entry);
       } else if (/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(entry)) {
         out.hosts.push(entry);
@@ -192,7 +196,10 @@ class Reader {
       if (Number(v) > 10) this.problems.push(`${name} as a hop count must be from 0 to 10 (got "${v}")`);
       return Number(v);
     }
-    const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const entries = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = entries.filter((e) => {
       if (['loopback', 'linklocal', 'uniquelocal'].includes(e)) return false;
       const [addr, bits, extra] = e.split('/');
@@ -270,7 +277,10 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     if (opts.signsTokens === false) jwtSecret = randomBytes(32).toString('base64url');
     else if (nodeEnv === 'test') jwtSecret = DEFAULT_JWT_SECRET;
     else if (nodeEnv === 'production') r.problems.push('JWT_SECRET must be set to your own secret (at least 16 characters) when NODE_ENV=production');
-    else if (databaseUrlGiven) r.problems.push('JWT_SECRET must be set when DATABASE_URL is set (a real deployment): use a random string of at least 16 characters, the same for every API process');
+    else if (databaseUrlGiven)
+      r.problems.push(
+        'JWT_SECRET must be set when DATABASE_URL is set (a real deployment): use a random string of at least 16 characters, the same for every API process',
+      );
     else jwtSecret = embeddedJwtSecret(dataDir, r.problems);
   } else if (jwtSecret.length < 16) {
     r.problems.push('JWT_SECRET must be at least 16 characters long');
@@ -301,7 +311,10 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     redisUrlExplicit: redisExplicit,
     queuePrefix: r.raw('QUEUE_PREFIX'),
     jwtSecret: jwtSecret ?? '',
-    jwtPreviousSecrets: (r.raw('JWT_PREVIOUS_SECRETS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    jwtPreviousSecrets: (r.raw('JWT_PREVIOUS_SECRETS') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     jwtExpiresInSeconds: r.int('JWT_EXPIRES_IN_SECONDS', 3600, 60, 30 * 24 * 3600),
     schoolTimezone: r.timezone('SCHOOL_TIMEZONE', 'Asia/Shanghai'),
     bootstrapAdmin:
@@ -318,7 +331,10 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     remindersCron: r.cron('REMINDERS_CRON', '10 * * * *'),
     churnInactiveDays: r.int('CHURN_INACTIVE_DAYS', 30, 1, 3650),
     reminderInactiveDays: r.int('REMINDER_INACTIVE_DAYS', 5, 1, 365),
-    corsOrigins: (r.raw('CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (r.raw('CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     logLevel: r.oneOf('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
     syncBodyLimitBytes: r.int('SYNC_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),

@@ -79,9 +79,10 @@ async function ensureDatabase(port: number): Promise<void> {
   await client.connect();
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [EMBEDDED_DATABASE]);
-    if (!rowCount) await client.query(`create database ${EMBEDDED_DATABASE}`).catch((e) => {
-      if (!String(e.message).includes('already exists')) throw e;
-    });
+    if (!rowCount)
+      await client.query(`create database ${EMBEDDED_DATABASE}`).catch((e) => {
+        if (!String(e.message).includes('already exists')) throw e;
+      });
   } finally {
     await client.end();
   }

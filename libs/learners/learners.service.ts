@@ -53,7 +53,10 @@ export class LearnersService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(actor: Actor, f: { q?: string; advisorId?: string; stage?: LifecycleStage; risk?: Risk; limit?: number; cursor?: string }): Promise<Page<LearnerSummary>> {
+  async list(
+    actor: Actor,
+    f: { q?: string; advisorId?: string; stage?: LifecycleStage; risk?: Risk; limit?: number; cursor?: string },
+  ): Promise<Page<LearnerSummary>> {
     const limit = pageLimit(f.limit);
     const after = decodeCursor(f.cursor, 2);
     const rows = await this.repo.list(actor, {
@@ -91,12 +94,19 @@ export class LearnersService {
         courseExternalId: e.course_external_id,
         courseTitle: e.course_title,
         status: e.status,
-        stage: lifecycleStage({ status: e.status, enrolledAt: e.enrolled_at, expiresAt: e.expires_at, lastLoginAt: e.last_login_at }, now, this.config.churnInactiveDays),
+        stage: lifecycleStage(
+          { status: e.status, enrolledAt: e.enrolled_at, expiresAt: e.expires_at, lastLoginAt: e.last_login_at },
+          now,
+          this.config.churnInactiveDays,
+        ),
         enrolledAt: e.enrolled_at.toISOString(),
         expiresAt: e.expires_at?.toISOString() ?? null,
         holdout: e.holdout,
         lastLoginAt: e.last_login_at?.toISOString() ?? null,
-        progress: progress({ completedLessons: e.completed_lessons, totalLessons: e.total_lessons, durationDays: e.duration_days, enrolledAt: e.enrolled_at }, now),
+        progress: progress(
+          { completedLessons: e.completed_lessons, totalLessons: e.total_lessons, durationDays: e.duration_days, enrolledAt: e.enrolled_at },
+          now,
+        ),
       })),
       openAlerts: alerts.map((a) => ({
         id: a.id,
@@ -119,7 +129,8 @@ export class LearnersService {
     const limit = pageLimit(f.limit);
     const c = decodeCursor(f.cursor, 3);
     const before = c ? { at: String(c[0]), kind: String(c[1]), id: String(c[2]) } : undefined;
-    if (before && !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(before.at)) throw DomainError.field('cursor', 'is not a cursor returned by this list');
+    if (before && !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(before.at))
+      throw DomainError.field('cursor', 'is not a cursor returned by this list');
     const rows = await this.repo.timeline(actor, id, limit, before);
     // The cursor keeps the database's exact (microsecond) timestamp text, so paging never skips or repeats a row.
     return toPage(rows, limit, (r) => [r.at_key, r.kind, r.id], toTimelineItem);

@@ -40,7 +40,10 @@ describe('progress', () => {
     });
   });
   it('caps at 100 and survives an empty course', () => {
-    expect(progress({ completedLessons: 50, totalLessons: 40, durationDays: 10, enrolledAt: days(-20) }, now)).toMatchObject({ percent: 100, expectedPercent: 100 });
+    expect(progress({ completedLessons: 50, totalLessons: 40, durationDays: 10, enrolledAt: days(-20) }, now)).toMatchObject({
+      percent: 100,
+      expectedPercent: 100,
+    });
     expect(progress({ completedLessons: 0, totalLessons: 0, durationDays: 10, enrolledAt: days(1) }, now)).toMatchObject({ percent: 0, expectedPercent: 0 });
   });
 });

@@ -249,11 +249,14 @@ export function checkEvent(raw: unknown, index: number): Checked<EventItem> {
   for (const k in o) if (!EVENT_FIELDS.has(k)) fail(k, 'is not a known field');
 
   const eventId = o.eventId;
-  if (typeof eventId !== 'string' || eventId === '' || eventId.length > 200) fail('eventId', eventId == null ? 'is required' : 'must be a non-empty string of at most 200 characters');
+  if (typeof eventId !== 'string' || eventId === '' || eventId.length > 200)
+    fail('eventId', eventId == null ? 'is required' : 'must be a non-empty string of at most 200 characters');
   const learner = o.learnerExternalId;
-  if (typeof learner !== 'string' || learner === '' || learner.length > 200) fail('learnerExternalId', learner == null ? 'is required' : 'must be a non-empty string of at most 200 characters');
+  if (typeof learner !== 'string' || learner === '' || learner.length > 200)
+    fail('learnerExternalId', learner == null ? 'is required' : 'must be a non-empty string of at most 200 characters');
   const course = o.courseExternalId;
-  if (course != null && (typeof course !== 'string' || course === '' || course.length > 200)) fail('courseExternalId', 'must be a non-empty string of at most 200 characters');
+  if (course != null && (typeof course !== 'string' || course === '' || course.length > 200))
+    fail('courseExternalId', 'must be a non-empty string of at most 200 characters');
   const type = o.type;
   if (typeof type !== 'string' || !EVENT_TYPE_SET.has(type)) fail('type', `must be one of ${EVENT_TYPES.join(', ')}`);
   const occurredAt = parseDate(o.occurredAt, true, (m) => fail('occurredAt', m));

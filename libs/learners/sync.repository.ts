@@ -81,7 +81,15 @@ export class SyncRepository {
        select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::uuid[], $7::timestamptz[])
        on conflict (external_id) do nothing
        returning id, external_id`,
-      [col(items, 'externalId'), col(items, 'title'), col(items, 'totalLessons'), col(items, 'durationDays'), col(items, 'category'), col(items, 'teamId'), col(items, 'updatedAt')],
+      [
+        col(items, 'externalId'),
+        col(items, 'title'),
+        col(items, 'totalLessons'),
+        col(items, 'durationDays'),
+        col(items, 'category'),
+        col(items, 'teamId'),
+        col(items, 'updatedAt'),
+      ],
     );
     if (rows.length !== items.length) throw new ConcurrentInsertError();
     return new Map(rows.map((r) => [r.external_id, r.id]));
@@ -95,7 +103,15 @@ export class SyncRepository {
        from unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::text[], $6::uuid[], $7::timestamptz[])
          as x(id, title, total_lessons, duration_days, category, team_id, source_updated_at)
        where c.id = x.id`,
-      [col(rows, 'id'), col(rows, 'title'), col(rows, 'totalLessons'), col(rows, 'durationDays'), col(rows, 'category'), col(rows, 'teamId'), col(rows, 'sourceUpdatedAt')],
+      [
+        col(rows, 'id'),
+        col(rows, 'title'),
+        col(rows, 'totalLessons'),
+        col(rows, 'durationDays'),
+        col(rows, 'category'),
+        col(rows, 'teamId'),
+        col(rows, 'sourceUpdatedAt'),
+      ],
     );
   }
 
@@ -115,7 +131,15 @@ export class SyncRepository {
        select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::timestamptz[])
        on conflict (external_id) do nothing
        returning id, external_id`,
-      [col(items, 'externalId'), col(items, 'name'), col(items, 'phone'), col(items, 'email'), col(items, 'timezone'), col(items, 'holdout'), col(items, 'updatedAt')],
+      [
+        col(items, 'externalId'),
+        col(items, 'name'),
+        col(items, 'phone'),
+        col(items, 'email'),
+        col(items, 'timezone'),
+        col(items, 'holdout'),
+        col(items, 'updatedAt'),
+      ],
     );
     if (rows.length !== items.length) throw new ConcurrentInsertError();
     return new Map(rows.map((r) => [r.external_id, r.id]));
@@ -136,20 +160,24 @@ export class SyncRepository {
   /** Only the source timestamp moves (same content, newer updatedAt): nothing a user can see changes. */
   async touchSourceUpdatedAt(em: EntityManager, table: 'courses' | 'learners' | 'enrollments', rows: Array<{ id: string; at: Date }>): Promise<void> {
     if (!rows.length) return;
-    await em.query(
-      `update ${table} t set source_updated_at = x.at from unnest($1::uuid[], $2::timestamptz[]) as x(id, at) where t.id = x.id`,
-      [rows.map((r) => r.id), rows.map((r) => r.at)],
-    );
+    await em.query(`update ${table} t set source_updated_at = x.at from unnest($1::uuid[], $2::timestamptz[]) as x(id, at) where t.id = x.id`, [
+      rows.map((r) => r.id),
+      rows.map((r) => r.at),
+    ]);
   }
 
   // ---- enrolments ---------------------------------------------------------------------------
   async learnerIdsByExternalId(em: EntityManager, externalIds: string[]): Promise<Map<string, string>> {
-    const rows: Array<{ id: string; external_id: string }> = await em.query(`select id, external_id from learners where external_id = any($1::text[])`, [externalIds]);
+    const rows: Array<{ id: string; external_id: string }> = await em.query(`select id, external_id from learners where external_id = any($1::text[])`, [
+      externalIds,
+    ]);
     return new Map(rows.map((r) => [r.external_id, r.id]));
   }
 
   async courseIdsByExternalId(em: EntityManager, externalIds: string[]): Promise<Map<string, string>> {
-    const rows: Array<{ id: string; external_id: string }> = await em.query(`select id, external_id from courses where external_id = any($1::text[])`, [externalIds]);
+    const rows: Array<{ id: string; external_id: string }> = await em.query(`select id, external_id from courses where external_id = any($1::text[])`, [
+      externalIds,
+    ]);
     return new Map(rows.map((r) => [r.external_id, r.id]));
   }
 
@@ -190,7 +218,10 @@ export class SyncRepository {
     return new Map(rows.map((r) => [r.external_id, r.id]));
   }
 
-  async updateEnrollments(em: EntityManager, rows: Array<EnrollmentItem & { id: string; sourceUpdatedAt: Date | null; statusChanged: boolean }>): Promise<void> {
+  async updateEnrollments(
+    em: EntityManager,
+    rows: Array<EnrollmentItem & { id: string; sourceUpdatedAt: Date | null; statusChanged: boolean }>,
+  ): Promise<void> {
     if (!rows.length) return;
     await em.query(
       `update enrollments e set enrolled_at = x.enrolled_at, expires_at = x.expires_at, status = x.status,
@@ -209,7 +240,16 @@ export class SyncRepository {
    * (prepared) statement on the driver's pool: the big CTE is planned once per connection, not per batch.
    */
   async ingestEvents(c: IngestColumns, timezone: string): Promise<IngestOutcome[]> {
-    return preparedQuery<IngestOutcome>(this.dataSource, 'careloop_ingest_events_v3', INGEST_EVENTS_SQL, [c.i, c.eventId, c.learner, c.course, c.type, c.occurredAt, c.data, timezone]);
+    return preparedQuery<IngestOutcome>(this.dataSource, 'careloop_ingest_events_v3', INGEST_EVENTS_SQL, [
+      c.i,
+      c.eventId,
+      c.learner,
+      c.course,
+      c.type,
+      c.occurredAt,
+      c.data,
+      timezone,
+    ]);
   }
 }
 

@@ -45,7 +45,14 @@ export class SyncService {
     if (valid.length) {
       await this.withRetry(() =>
         this.dataSource.transaction(async (em) => {
-          const stored = new Map((await this.repo.lockCourses(em, valid.map((v) => v.item.externalId))).map((r) => [r.external_id, r]));
+          const stored = new Map(
+            (
+              await this.repo.lockCourses(
+                em,
+                valid.map((v) => v.item.externalId),
+              )
+            ).map((r) => [r.external_id, r]),
+          );
           const teams = await this.repo.existingTeamIds(em, [...new Set(valid.map((v) => v.item.teamId).filter((t): t is string => !!t))]);
           const toInsert: Array<{ index: number; item: CourseItem }> = [];
           const toUpdate: Array<CourseItem & { id: string; sourceUpdatedAt: Date | null }> = [];
@@ -61,10 +68,21 @@ export class SyncService {
               continue;
             }
             const same =
-              s.title === item.title && s.total_lessons === item.totalLessons && s.duration_days === item.durationDays && s.category === item.category && s.team_id === item.teamId;
-            results[index] = this.decide(index, s.id, s.source_updated_at, item.updatedAt, same, toUpdate, touch, { ...item, id: s.id, sourceUpdatedAt: item.updatedAt ?? s.source_updated_at });
+              s.title === item.title &&
+              s.total_lessons === item.totalLessons &&
+              s.duration_days === item.durationDays &&
+              s.category === item.category &&
+              s.team_id === item.teamId;
+            results[index] = this.decide(index, s.id, s.source_updated_at, item.updatedAt, same, toUpdate, touch, {
+              ...item,
+              id: s.id,
+              sourceUpdatedAt: item.updatedAt ?? s.source_updated_at,
+            });
           }
-          const ids = await this.repo.insertCourses(em, toInsert.map((t) => t.item));
+          const ids = await this.repo.insertCourses(
+            em,
+            toInsert.map((t) => t.item),
+          );
           for (const { index, item } of toInsert) results[index] = { index, id: ids.get(item.externalId)!, status: 'created' };
           await this.repo.updateCourses(em, toUpdate);
           await this.repo.touchSourceUpdatedAt(em, 'courses', touch);
@@ -79,7 +97,14 @@ export class SyncService {
     if (valid.length) {
       await this.withRetry(() =>
         this.dataSource.transaction(async (em) => {
-          const stored = new Map((await this.repo.lockLearners(em, valid.map((v) => v.item.externalId))).map((r) => [r.external_id, r]));
+          const stored = new Map(
+            (
+              await this.repo.lockLearners(
+                em,
+                valid.map((v) => v.item.externalId),
+              )
+            ).map((r) => [r.external_id, r]),
+          );
           const toInsert: Array<{ index: number; item: LearnerItem & { holdout: boolean } }> = [];
           const toUpdate: Array<LearnerItem & { id: string; sourceUpdatedAt: Date | null }> = [];
           const touch: Array<{ id: string; at: Date }> = [];
@@ -90,9 +115,16 @@ export class SyncService {
               continue;
             }
             const same = s.name === item.name && s.phone === item.phone && s.email === item.email && s.timezone === item.timezone;
-            results[index] = this.decide(index, s.id, s.source_updated_at, item.updatedAt, same, toUpdate, touch, { ...item, id: s.id, sourceUpdatedAt: item.updatedAt ?? s.source_updated_at });
+            results[index] = this.decide(index, s.id, s.source_updated_at, item.updatedAt, same, toUpdate, touch, {
+              ...item,
+              id: s.id,
+              sourceUpdatedAt: item.updatedAt ?? s.source_updated_at,
+            });
           }
-          const ids = await this.repo.insertLearners(em, toInsert.map((t) => t.item));
+          const ids = await this.repo.insertLearners(
+            em,
+            toInsert.map((t) => t.item),
+          );
           for (const { index, item } of toInsert) results[index] = { index, id: ids.get(item.externalId)!, status: 'created' };
           await this.repo.updateLearners(em, toUpdate);
           await this.repo.touchSourceUpdatedAt(em, 'learners', touch);
@@ -114,7 +146,14 @@ export class SyncService {
         this.dataSource.transaction(async (em) => {
           const learners = await this.repo.learnerIdsByExternalId(em, [...new Set(valid.map((v) => v.item.learnerExternalId))]);
           const courses = await this.repo.courseIdsByExternalId(em, [...new Set(valid.map((v) => v.item.courseExternalId))]);
-          const stored = new Map((await this.repo.lockEnrollments(em, valid.map((v) => v.item.externalId))).map((r) => [r.external_id, r]));
+          const stored = new Map(
+            (
+              await this.repo.lockEnrollments(
+                em,
+                valid.map((v) => v.item.externalId),
+              )
+            ).map((r) => [r.external_id, r]),
+          );
           const toInsert: Array<{ index: number; item: EnrollmentItem & { learnerId: string; courseId: string; holdout: boolean } }> = [];
           const toUpdate: Array<EnrollmentItem & { id: string; sourceUpdatedAt: Date | null; statusChanged: boolean }> = [];
           const touch: Array<{ id: string; at: Date }> = [];
@@ -123,17 +162,30 @@ export class SyncService {
             const learnerId = learners.get(item.learnerExternalId);
             const courseId = courses.get(item.courseExternalId);
             const errors: FieldError[] = [];
-            if (!learnerId) errors.push({ field: `items.${index}.learnerExternalId`, message: `unknown learner ${item.learnerExternalId} (sync it with PUT /sync/learners first)` });
-            if (!courseId) errors.push({ field: `items.${index}.courseExternalId`, message: `unknown course ${item.courseExternalId} (sync it with PUT /sync/courses first)` });
+            if (!learnerId)
+              errors.push({
+                field: `items.${index}.learnerExternalId`,
+                message: `unknown learner ${item.learnerExternalId} (sync it with PUT /sync/learners first)`,
+              });
+            if (!courseId)
+              errors.push({
+                field: `items.${index}.courseExternalId`,
+                message: `unknown course ${item.courseExternalId} (sync it with PUT /sync/courses first)`,
+              });
             const s = stored.get(item.externalId);
-            if (s && learnerId && s.learner_id !== learnerId) errors.push({ field: `items.${index}.learnerExternalId`, message: 'an enrolment cannot move to another learner' });
-            if (s && courseId && s.course_id !== courseId) errors.push({ field: `items.${index}.courseExternalId`, message: 'an enrolment cannot move to another course' });
+            if (s && learnerId && s.learner_id !== learnerId)
+              errors.push({ field: `items.${index}.learnerExternalId`, message: 'an enrolment cannot move to another learner' });
+            if (s && courseId && s.course_id !== courseId)
+              errors.push({ field: `items.${index}.courseExternalId`, message: 'an enrolment cannot move to another course' });
             if (errors.length) {
               results[index] = rejected(index, item.externalId, errors);
               continue;
             }
             if (!s) {
-              toInsert.push({ index, item: { ...item, learnerId: learnerId!, courseId: courseId!, holdout: isHoldout(item.learnerExternalId, this.config.holdoutPercent) } });
+              toInsert.push({
+                index,
+                item: { ...item, learnerId: learnerId!, courseId: courseId!, holdout: isHoldout(item.learnerExternalId, this.config.holdoutPercent) },
+              });
               continue;
             }
             const same = sameTime(s.enrolled_at, item.enrolledAt) && sameTime(s.expires_at, item.expiresAt) && s.status === item.status;
@@ -154,7 +206,10 @@ export class SyncService {
               });
             }
           }
-          const ids = await this.repo.insertEnrollments(em, toInsert.map((t) => t.item));
+          const ids = await this.repo.insertEnrollments(
+            em,
+            toInsert.map((t) => t.item),
+          );
           for (const { index, item } of toInsert) {
             const id = ids.get(item.externalId)!;
             results[index] = { index, id, status: 'created' };
@@ -252,7 +307,12 @@ export class SyncService {
       const k = key(c.value);
       const first = seen.get(k);
       if (first !== undefined) {
-        results[index] = { index, id: null, status: 'duplicate', errors: [{ field: `items.${index}.externalId`, message: `repeats items.${first} in this batch; only the first is applied` }] };
+        results[index] = {
+          index,
+          id: null,
+          status: 'duplicate',
+          errors: [{ field: `items.${index}.externalId`, message: `repeats items.${first} in this batch; only the first is applied` }],
+        };
         return;
       }
       seen.set(k, index);

@@ -19,12 +19,7 @@ export class OutboxService {
     await em.query(
       `insert into outbox (aggregate_type, aggregate_id, event_type, payload)
        select * from unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
-      [
-        events.map((e) => e.aggregateType),
-        events.map((e) => e.aggregateId),
-        events.map((e) => e.eventType),
-        events.map((e) => JSON.stringify(e.payload)),
-      ],
+      [events.map((e) => e.aggregateType), events.map((e) => e.aggregateId), events.map((e) => e.eventType), events.map((e) => JSON.stringify(e.payload))],
     );
   }
 }

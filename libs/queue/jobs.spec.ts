@@ -7,15 +7,36 @@ describe('jobAnchor', () => {
   it('names the rows a job is about', () => {
     expect(jobAnchor('rules.run', { runId: RUN })).toEqual({ table: 'rule_runs', ids: [RUN] });
     // relayed from the outbox, the run id sits in the event payload: the run row still decides
-    expect(jobAnchor('rules.run', { outboxId: '7', eventType: 'rule_run.requested', aggregateType: 'rule_run', aggregateId: RUN, occurredAt: '', payload: { runId: RUN } })).toEqual({ table: 'rule_runs', ids: [RUN] });
+    expect(
+      jobAnchor('rules.run', {
+        outboxId: '7',
+        eventType: 'rule_run.requested',
+        aggregateType: 'rule_run',
+        aggregateId: RUN,
+        occurredAt: '',
+        payload: { runId: RUN },
+      }),
+    ).toEqual({ table: 'rule_runs', ids: [RUN] });
     expect(jobAnchor('tickets.sla-check', { ticketId: RUN, target: 'resolution', kind: 'breach', at: '' })).toEqual({ table: 'tickets', ids: [RUN] });
-    expect(jobAnchor('tasks.first-week', { outboxId: '12', eventType: 'enrollment.created', aggregateType: 'enrollment', aggregateId: AGG, occurredAt: '', payload: {} })).toEqual({
+    expect(
+      jobAnchor('tasks.first-week', {
+        outboxId: '12',
+        eventType: 'enrollment.created',
+        aggregateType: 'enrollment',
+        aggregateId: AGG,
+        occurredAt: '',
+        payload: {},
+      }),
+    ).toEqual({
       table: 'outbox',
       events: [{ id: '12', aggregateId: AGG }],
     });
     expect(jobAnchor('cases.on-alerts-opened', { eventType: 'alert.opened', outboxIds: ['3', '4'], aggregateIds: [AGG, RUN] })).toEqual({
       table: 'outbox',
-      events: [{ id: '3', aggregateId: AGG }, { id: '4', aggregateId: RUN }],
+      events: [
+        { id: '3', aggregateId: AGG },
+        { id: '4', aggregateId: RUN },
+      ],
     });
   });
 

@@ -19,7 +19,9 @@ import { QueueService } from './queue.service.js';
       useFactory: (config: AppConfig, identity: DatabaseIdentity) => {
         if (config.queuePrefix) return config.queuePrefix;
         const prefix = derivedQueuePrefix(identity);
-        new Logger('Queues').log(`queue prefix ${prefix}, derived from database "${identity.database}" (${identity.source} ${identity.cluster}); QUEUE_PREFIX overrides it`);
+        new Logger('Queues').log(
+          `queue prefix ${prefix}, derived from database "${identity.database}" (${identity.source} ${identity.cluster}); QUEUE_PREFIX overrides it`,
+        );
         return prefix;
       },
     },

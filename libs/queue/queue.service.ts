@@ -62,11 +62,7 @@ export class QueueService implements OnModuleDestroy {
       list.push({ name: j.name, data: j.payload, opts: { ...DEFAULT_JOB_OPTIONS, ...j.opts } });
       byQueue.set(q, list);
     }
-    await withTimeout(
-      Promise.all([...byQueue].map(([q, list]) => this.queue(q).addBulk(list))),
-      ENQUEUE_TIMEOUT_MS,
-      'Redis did not accept the jobs in time',
-    );
+    await withTimeout(Promise.all([...byQueue].map(([q, list]) => this.queue(q).addBulk(list))), ENQUEUE_TIMEOUT_MS, 'Redis did not accept the jobs in time');
   }
 
   /**
@@ -75,7 +71,13 @@ export class QueueService implements OnModuleDestroy {
    * fixed default prefix `careloop` that nothing processes any more. Never stops the start: Redis may be down.
    */
   async claimPrefix(): Promise<void> {
-    const client = new Redis({ ...(redisConnectionOptions(this.config.redisUrl) as RedisOptions), lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    const client = new Redis({
+      ...(redisConnectionOptions(this.config.redisUrl) as RedisOptions),
+      lazyConnect: true,
+      connectTimeout: 2000,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+    });
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -99,7 +101,11 @@ export class QueueService implements OnModuleDestroy {
     if (!this.config.queuePrefix) {
       let waiting = 0;
       for (const q of Object.values(QueueName)) {
-        const [wait, delayed, prioritized] = await Promise.all([client.llen(`careloop:${q}:wait`), client.zcard(`careloop:${q}:delayed`), client.zcard(`careloop:${q}:prioritized`)]);
+        const [wait, delayed, prioritized] = await Promise.all([
+          client.llen(`careloop:${q}:wait`),
+          client.zcard(`careloop:${q}:delayed`),
+          client.zcard(`careloop:${q}:prioritized`),
+        ]);
         waiting += wait + delayed + prioritized;
       }
       if (waiting) {

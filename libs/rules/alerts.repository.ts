@@ -112,7 +112,10 @@ export class AlertsRepository {
        returning id`,
       [alertId, staffId, verdict, note],
     );
-    const [row] = await em.query(`select alert_id, staff_id, verdict, note, created_at, updated_at from alert_feedback where alert_id = $1 and staff_id = $2`, [alertId, staffId]);
+    const [row] = await em.query(`select alert_id, staff_id, verdict, note, created_at, updated_at from alert_feedback where alert_id = $1 and staff_id = $2`, [
+      alertId,
+      staffId,
+    ]);
     return { row, changed: rows.length > 0 };
   }
 
@@ -131,7 +134,15 @@ export class AlertsRepository {
     return out;
   }
 
-  async listCohortAlerts(f: { teamIds?: string[]; courseId?: string; ruleKey?: string; from?: string; to?: string; after?: { day: string; id: string }; limit: number }): Promise<CohortAlertRow[]> {
+  async listCohortAlerts(f: {
+    teamIds?: string[];
+    courseId?: string;
+    ruleKey?: string;
+    from?: string;
+    to?: string;
+    after?: { day: string; id: string };
+    limit: number;
+  }): Promise<CohortAlertRow[]> {
     const params: unknown[] = [];
     const where: string[] = ['true'];
     const add = (sql: string, value: unknown) => {

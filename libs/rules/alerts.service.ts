@@ -64,7 +64,10 @@ export class AlertsService {
     return actor.role === 'advisor' ? { advisorId: actor.id } : { teamIds: actor.teamIds };
   }
 
-  async list(actor: Actor, f: { status?: 'open' | 'cleared'; ruleKey?: string; learnerId?: string; enrollmentId?: string; limit?: number; cursor?: string }): Promise<Page<AlertView>> {
+  async list(
+    actor: Actor,
+    f: { status?: 'open' | 'cleared'; ruleKey?: string; learnerId?: string; enrollmentId?: string; limit?: number; cursor?: string },
+  ): Promise<Page<AlertView>> {
     const limit = pageLimit(f.limit);
     const after = decodeCursor(f.cursor, 2);
     const rows = await this.repo.list(this.visibility(actor), {
@@ -76,7 +79,12 @@ export class AlertsService {
       limit,
     });
     const feedback = await this.repo.feedbackCounts(rows.slice(0, limit).map((r) => r.id));
-    return toPage(rows, limit, (r) => [r.opened_at.toISOString(), r.id], (r) => toAlertView(r, feedback.get(r.id)));
+    return toPage(
+      rows,
+      limit,
+      (r) => [r.opened_at.toISOString(), r.id],
+      (r) => toAlertView(r, feedback.get(r.id)),
+    );
   }
 
   async get(actor: Actor, id: string): Promise<AlertView> {
@@ -105,7 +113,10 @@ export class AlertsService {
     });
   }
 
-  async listCohortAlerts(actor: Actor, f: { courseId?: string; ruleKey?: string; from?: string; to?: string; limit?: number; cursor?: string }): Promise<Page<CohortAlertView>> {
+  async listCohortAlerts(
+    actor: Actor,
+    f: { courseId?: string; ruleKey?: string; from?: string; to?: string; limit?: number; cursor?: string },
+  ): Promise<Page<CohortAlertView>> {
     if (actor.kind === 'staff' && actor.role === 'advisor') throw DomainError.forbidden('Cohort alerts are for supervisors and admins');
     if (f.from && f.to && f.from > f.to) throw DomainError.field('to', 'must not be before from');
     const limit = pageLimit(f.limit);

@@ -27,7 +27,13 @@ const ACTIVE_WINDOW = (statuses: string, courseParam: string, teamsParam: string
  * which the rule fires at the end of the day, one per alert (clipped to each enrolment's active days and to
  * [from − 1, to]; an island starting at from − 1 was already open when the period began).
  */
-function islandsCtes(kind: RuleKind, params: ParamsByKind[RuleKind], period: { from: string; to: string }, courseId: string | null, teamIds: string[] | null): { ctes: string; values: unknown[]; serial: boolean } {
+function islandsCtes(
+  kind: RuleKind,
+  params: ParamsByKind[RuleKind],
+  period: { from: string; to: string },
+  courseId: string | null,
+  teamIds: string[] | null,
+): { ctes: string; values: unknown[]; serial: boolean } {
   const spec = KINDS[kind] as RuleKindSpec<RuleKind>;
   const b = spec.backtest.intervals(params as never, { from: dayNumber(period.from), to: dayNumber(period.to) });
   const courseParam = `$${4 + b.values.length}`;

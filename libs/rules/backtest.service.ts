@@ -95,12 +95,15 @@ export class BacktestService {
       }
       // Each backtest is one big read with a lot of memory: at most BACKTEST_CONCURRENCY at a time, across
       // every API process (a transaction-level advisory lock per slot, released at commit or rollback).
-      const [slot] = await em.query(
-        `select s from generate_series(0, $2::int - 1) s where pg_try_advisory_xact_lock($1::int, s) limit 1`,
-        [BACKTEST_LOCK_KEY, this.config.backtestConcurrency],
-      );
+      const [slot] = await em.query(`select s from generate_series(0, $2::int - 1) s where pg_try_advisory_xact_lock($1::int, s) limit 1`, [
+        BACKTEST_LOCK_KEY,
+        this.config.backtestConcurrency,
+      ]);
       if (!slot) {
-        throw DomainError.rateLimited(`${this.config.backtestConcurrency === 1 ? 'A backtest is' : 'Backtests are'} already running; try again in a few seconds`, BACKTEST_RETRY_AFTER_SECONDS);
+        throw DomainError.rateLimited(
+          `${this.config.backtestConcurrency === 1 ? 'A backtest is' : 'Backtests are'} already running; try again in a few seconds`,
+          BACKTEST_RETRY_AFTER_SECONDS,
+        );
       }
       // Sort in memory (bounded by BACKTEST_WORK_MEM_MB per sort or hash), read the rollups sequentially (they are
       // stored day by day, so walking an (enrolment, day) index is random I/O), and skip JIT compilation.

@@ -31,7 +31,11 @@ describe('rule parameters', () => {
 
   it('validates actions and cohort thresholds', () => {
     expect(validateAction({ taskKind: 'care_call', dueWithinHours: 24 })).toEqual([]);
-    expect(validateAction({ taskKind: 'nap', dueWithinHours: 0, x: 1 }).map((e) => e.field).sort()).toEqual(['action.dueWithinHours', 'action.taskKind', 'action.x']);
+    expect(
+      validateAction({ taskKind: 'nap', dueWithinHours: 0, x: 1 })
+        .map((e) => e.field)
+        .sort(),
+    ).toEqual(['action.dueWithinHours', 'action.taskKind', 'action.x']);
     expect(validateAction('care_call')[0].field).toBe('action');
     expect(validateCohortThreshold(0.05)).toEqual([]);
     expect(validateCohortThreshold(null)).toEqual([]);
@@ -54,12 +58,26 @@ describe('evidence summary', () => {
     expect(describeEvidence('inactive_days', { inactiveDays: 9, thresholdDays: 7, lastLoginAt: '2026-02-23T04:00:00.000Z' })).toBe(
       'No login for 9 days (threshold 7); last login 2026-02-23T04:00:00.000Z.',
     );
-    expect(describeEvidence('low_completion', { completedLessons: 2, expectedLessons: 12.5, elapsedDays: 12.5, durationDays: 100, paceRatio: 0.16, thresholdRatio: 0.2 })).toBe(
-      'Completed 2 of 12.5 lessons expected after 12.5 of 100 days (16% of pace; threshold 20%).',
-    );
-    expect(describeEvidence('study_time_drop', { weeks: [{ weekStart: '2026-02-09', minutes: 300 }, { weekStart: '2026-02-16', minutes: 140 }, { weekStart: '2026-02-23', minutes: 60 }], dropRatio: 0.5 })).toBe(
-      'Weekly study minutes 300 → 140 → 60 (weeks from 2026-02-09): each week at most 50% of the one before.',
-    );
+    expect(
+      describeEvidence('low_completion', {
+        completedLessons: 2,
+        expectedLessons: 12.5,
+        elapsedDays: 12.5,
+        durationDays: 100,
+        paceRatio: 0.16,
+        thresholdRatio: 0.2,
+      }),
+    ).toBe('Completed 2 of 12.5 lessons expected after 12.5 of 100 days (16% of pace; threshold 20%).');
+    expect(
+      describeEvidence('study_time_drop', {
+        weeks: [
+          { weekStart: '2026-02-09', minutes: 300 },
+          { weekStart: '2026-02-16', minutes: 140 },
+          { weekStart: '2026-02-23', minutes: 60 },
+        ],
+        dropRatio: 0.5,
+      }),
+    ).toBe('Weekly study minutes 300 → 140 → 60 (weeks from 2026-02-09): each week at most 50% of the one before.');
     expect(describeEvidence('complaints', { complaints: 2, month: '2026-03', thresholdCount: 2 })).toBe('2 complaints in 2026-03 (threshold 2).');
   });
 

@@ -17,11 +17,24 @@ export interface RuleAction {
   dueWithinHours: number;
 }
 
-export interface InactiveDaysParams { days: number }
-export interface LowCompletionParams { ratio: number; graceDays: number }
-export interface LateAssignmentsParams { lateDays: number; count: number }
-export interface ComplaintsParams { count: number }
-export interface StudyTimeDropParams { dropRatio: number; weeks: number }
+export interface InactiveDaysParams {
+  days: number;
+}
+export interface LowCompletionParams {
+  ratio: number;
+  graceDays: number;
+}
+export interface LateAssignmentsParams {
+  lateDays: number;
+  count: number;
+}
+export interface ComplaintsParams {
+  count: number;
+}
+export interface StudyTimeDropParams {
+  dropRatio: number;
+  weeks: number;
+}
 
 export interface ParamsByKind {
   inactive_days: InactiveDaysParams;
@@ -45,7 +58,9 @@ export interface RuleDefinition<K extends RuleKind = RuleKind> {
 }
 
 /** Each kind's parameters, their ranges and the defaults a missing parameter takes (from libs/rules/kinds/<kind>.ts). */
-export const PARAM_SPECS = Object.fromEntries(Object.values(KINDS).map((k) => [k.kind, k.params])) as { [K in RuleKind]: Record<keyof ParamsByKind[K] & string, ParamSpec> };
+export const PARAM_SPECS = Object.fromEntries(Object.values(KINDS).map((k) => [k.kind, k.params])) as {
+  [K in RuleKind]: Record<keyof ParamsByKind[K] & string, ParamSpec>;
+};
 
 export function isRuleKind(v: unknown): v is RuleKind {
   return typeof v === 'string' && (RULE_KINDS as readonly string[]).includes(v);
@@ -91,9 +106,11 @@ export function validateAction(action: unknown, field = 'action'): FieldError[] 
   const a = action as Record<string, unknown>;
   const errors: FieldError[] = [];
   for (const k of Object.keys(a)) if (k !== 'taskKind' && k !== 'dueWithinHours') errors.push({ field: `${field}.${k}`, message: 'is not a known field' });
-  if (!(RULE_TASK_KINDS as readonly string[]).includes(a.taskKind as string)) errors.push({ field: `${field}.taskKind`, message: `must be one of ${RULE_TASK_KINDS.join(', ')}` });
+  if (!(RULE_TASK_KINDS as readonly string[]).includes(a.taskKind as string))
+    errors.push({ field: `${field}.taskKind`, message: `must be one of ${RULE_TASK_KINDS.join(', ')}` });
   const h = a.dueWithinHours;
-  if (typeof h !== 'number' || !Number.isInteger(h) || h < 1 || h > 720) errors.push({ field: `${field}.dueWithinHours`, message: 'must be a whole number of hours from 1 to 720' });
+  if (typeof h !== 'number' || !Number.isInteger(h) || h < 1 || h > 720)
+    errors.push({ field: `${field}.dueWithinHours`, message: 'must be a whole number of hours from 1 to 720' });
   return errors;
 }
 

@@ -82,8 +82,9 @@ export class RuleRunsService {
     // A run as of the past clears every alert whose condition did not hold then (and fires alert.cleared
     // webhooks for each): staff may look back only a little, and only admins. The schedule runs as of now.
     if (actor.kind === 'staff' && asOf.getTime() < now.getTime() - 60_000) {
-      if (actor.role !== 'admin') throw DomainError.forbidden('Only admins can evaluate as of a past time; a supervisor\'s run is as of now');
-      if (asOf.getTime() < now.getTime() - MAX_PAST_AS_OF_DAYS * 86_400_000) throw DomainError.field('asOf', `must be within the last ${MAX_PAST_AS_OF_DAYS} days`);
+      if (actor.role !== 'admin') throw DomainError.forbidden("Only admins can evaluate as of a past time; a supervisor's run is as of now");
+      if (asOf.getTime() < now.getTime() - MAX_PAST_AS_OF_DAYS * 86_400_000)
+        throw DomainError.field('asOf', `must be within the last ${MAX_PAST_AS_OF_DAYS} days`);
     }
     return this.dataSource.transaction(async (em) => {
       const abandoned = await this.repo.abandonStaleRuns(em, RUN_STALE_AFTER_MS);
@@ -121,7 +122,9 @@ export class RuleRunsService {
     const cohort = await this.applyCohorts(rules, run.as_of);
     await this.dataSource.transaction((em) => this.repo.completeRun(em, runId, this.clock.now(), { cohortAlerts: cohort, durationMs: Date.now() - started }));
     const done = (await this.repo.findRun(runId))!;
-    this.logger.log(`rule run ${runId}: opened ${done.alerts_opened}, refreshed ${done.alerts_refreshed}, cleared ${done.alerts_cleared} in ${Date.now() - started} ms`);
+    this.logger.log(
+      `rule run ${runId}: opened ${done.alerts_opened}, refreshed ${done.alerts_refreshed}, cleared ${done.alerts_cleared} in ${Date.now() - started} ms`,
+    );
     return toRuleRunView(done);
   }
 
@@ -174,5 +177,4 @@ export class RuleRunsService {
   async requestScheduled(): Promise<{ runId: string; created: boolean }> {
     return this.request({ kind: 'system', id: 'careloop' }, { trigger: 'schedule' });
   }
-
 }

@@ -158,10 +158,11 @@ export class RulesRepository {
   }
 
   async failRun(id: string, at: Date, error: string): Promise<void> {
-    await this.dataSource.query(
-      `update rule_runs set status = 'failed', finished_at = $2, error = $3 where id = $1 and status in ('queued','running')`,
-      [id, at, error.slice(0, 2000)],
-    );
+    await this.dataSource.query(`update rule_runs set status = 'failed', finished_at = $2, error = $3 where id = $1 and status in ('queued','running')`, [
+      id,
+      at,
+      error.slice(0, 2000),
+    ]);
   }
 
   async noteRunError(id: string, error: string): Promise<void> {
@@ -230,7 +231,12 @@ export class RulesRepository {
    * Cohort alerts: per course, the share of active enrolments with an open alert of this rule; above the
    * threshold, one cohort alert per (rule, course, school day), refreshed with the latest numbers.
    */
-  async applyCohort(em: EntityManager, rule: RuleRow, asOf: Date, timezone: string): Promise<Array<{ id: string; course_id: string; inserted: boolean; affected: number; population: number; share: string }>> {
+  async applyCohort(
+    em: EntityManager,
+    rule: RuleRow,
+    asOf: Date,
+    timezone: string,
+  ): Promise<Array<{ id: string; course_id: string; inserted: boolean; affected: number; population: number; share: string }>> {
     return em.query(
       `insert into cohort_alerts (rule_key, course_id, day, affected, population, share, threshold)
        select $3::text, e.course_id, ($1::timestamptz at time zone $2::text)::date, count(a.id), count(*),

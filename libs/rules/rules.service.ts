@@ -91,7 +91,8 @@ export class RulesService {
   validateDefinition(input: CreateRuleInput, prefix = ''): RuleDefinition {
     const f = (name: string) => (prefix ? `${prefix}.${name}` : name);
     const errors: FieldError[] = [];
-    if (typeof input.key !== 'string' || !RULE_KEY_PATTERN.test(input.key)) errors.push({ field: f('key'), message: 'must be 2–63 lowercase letters, digits or _ and start with a letter' });
+    if (typeof input.key !== 'string' || !RULE_KEY_PATTERN.test(input.key))
+      errors.push({ field: f('key'), message: 'must be 2–63 lowercase letters, digits or _ and start with a letter' });
     if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 200) errors.push({ field: f('name'), message: 'must be 1–200 characters' });
     if (!isRuleKind(input.kind)) {
       errors.push({ field: f('kind'), message: `must be one of ${RULE_KINDS.join(', ')}` });
@@ -145,13 +146,22 @@ export class RulesService {
         params: patch.params === undefined ? before.params : mergeParams(before.params, patch.params),
         severity: patch.severity ?? before.severity,
         action: patch.action === undefined ? before.action : mergeAction(before.action, patch.action),
-        cohortThreshold: patch.cohortThreshold === undefined ? (before.cohort_threshold === null ? null : Number(before.cohort_threshold)) : patch.cohortThreshold,
+        cohortThreshold:
+          patch.cohortThreshold === undefined ? (before.cohort_threshold === null ? null : Number(before.cohort_threshold)) : patch.cohortThreshold,
         enabled: patch.enabled ?? before.enabled,
       });
       if (sameDefinition(before, merged)) return toRuleView(before);
       const after = await this.repo.updateRule(em, merged);
       const [b, a] = [toRuleView(before), toRuleView(after)];
-      await this.audit.record(em, { actor, action: 'rule.updated', entity: 'rule', entityId: key, before: auditShape(b), after: auditShape(a), reason: reason ?? null });
+      await this.audit.record(em, {
+        actor,
+        action: 'rule.updated',
+        entity: 'rule',
+        entityId: key,
+        before: auditShape(b),
+        after: auditShape(a),
+        reason: reason ?? null,
+      });
       return a;
     });
   }

@@ -32,11 +32,7 @@ export class StaffRepository {
 
   /** The only query that loads password_hash. */
   async findByEmailWithPassword(email: string): Promise<StaffEntity | null> {
-    return this.staff()
-      .createQueryBuilder('s')
-      .addSelect('s.passwordHash')
-      .where('lower(s.email) = lower(:email)', { email })
-      .getOne();
+    return this.staff().createQueryBuilder('s').addSelect('s.passwordHash').where('lower(s.email) = lower(:email)', { email }).getOne();
   }
 
   async emailTaken(email: string, em?: EntityManager): Promise<boolean> {
@@ -57,7 +53,11 @@ export class StaffRepository {
   }
 
   list(f: StaffListFilter): Promise<StaffEntity[]> {
-    const qb = this.staff().createQueryBuilder('s').orderBy('s.createdAt', 'ASC').addOrderBy('s.id', 'ASC').limit(f.limit + 1);
+    const qb = this.staff()
+      .createQueryBuilder('s')
+      .orderBy('s.createdAt', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .limit(f.limit + 1);
     if (f.teamIds) qb.andWhere('s.teamId = any(:teamIds)', { teamIds: f.teamIds });
     if (f.role) qb.andWhere('s.role = :role', { role: f.role });
     if (f.status) qb.andWhere('s.status = :status', { status: f.status });
@@ -69,7 +69,9 @@ export class StaffRepository {
    * What authenticating a request needs, in one round trip (every request pays for it): the person's role, status,
    * team and token version, and the teams they may see (their own plus those they supervise).
    */
-  async findForAuth(id: string): Promise<{ id: string; role: StaffRole; status: StaffStatus; teamId: string | null; tokenVersion: number; teamIds: string[] } | undefined> {
+  async findForAuth(
+    id: string,
+  ): Promise<{ id: string; role: StaffRole; status: StaffStatus; teamId: string | null; tokenVersion: number; teamIds: string[] } | undefined> {
     const [row] = await this.dataSource.query(
       `select s.id, s.role, s.status, s.team_id, s.token_version,
               array(select t.id from teams t where t.supervisor_id = s.id union select s.team_id where s.team_id is not null) as team_ids
@@ -84,7 +86,10 @@ export class StaffRepository {
   }
 
   async teamNameTaken(name: string, em?: EntityManager, exceptId?: string): Promise<boolean> {
-    const rows: unknown[] = await (em ?? this.dataSource.manager).query(`select 1 from teams where name = $1 and ($2::uuid is null or id <> $2::uuid) limit 1`, [name, exceptId ?? null]);
+    const rows: unknown[] = await (em ?? this.dataSource.manager).query(
+      `select 1 from teams where name = $1 and ($2::uuid is null or id <> $2::uuid) limit 1`,
+      [name, exceptId ?? null],
+    );
     return rows.length > 0;
   }
 
@@ -115,7 +120,10 @@ export class StaffRepository {
   /** Makes `supervisorId` the team's supervisor only if it has none (race-safe: one guarded UPDATE). */
   async claimTeamSupervisor(em: EntityManager, teamId: string, supervisorId: string): Promise<boolean> {
     // TypeORM's postgres driver answers [rows, affected] for UPDATE.
-    const [, affected] = (await em.query(`update teams set supervisor_id = $2 where id = $1 and supervisor_id is null`, [teamId, supervisorId])) as [unknown[], number];
+    const [, affected] = (await em.query(`update teams set supervisor_id = $2 where id = $1 and supervisor_id is null`, [teamId, supervisorId])) as [
+      unknown[],
+      number,
+    ];
     return affected > 0;
   }
 }

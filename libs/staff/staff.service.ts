@@ -77,7 +77,15 @@ export class StaffService {
       if (!Object.keys(changes).length) return toTeamView(before);
       await this.repo.updateTeam(em, id, changes);
       const after = (await this.repo.teamView(id, em))!;
-      await this.audit.record(em, { actor, action: 'team.updated', entity: 'team', entityId: id, before: toTeamView(before), after: toTeamView(after), reason: reason ?? null });
+      await this.audit.record(em, {
+        actor,
+        action: 'team.updated',
+        entity: 'team',
+        entityId: id,
+        before: toTeamView(before),
+        after: toTeamView(after),
+        reason: reason ?? null,
+      });
       return toTeamView(after);
     });
   }
@@ -121,7 +129,7 @@ export class StaffService {
       if (!isAdmin(actor)) {
         // Someone the caller cannot see (another team's member) does not exist for them, as on GET /staff/:id.
         if (actor.kind === 'staff' && actor.id !== id && !canSeeTeam(actor, before.teamId)) throw DomainError.notFound('staff', id);
-        if (!isSupervisorOf(actor, before.teamId)) throw DomainError.forbidden('Only admins, or the supervisor of this person\'s team, can change staff');
+        if (!isSupervisorOf(actor, before.teamId)) throw DomainError.forbidden("Only admins, or the supervisor of this person's team, can change staff");
         // Supervisors manage their advisors, never a fellow supervisor, an admin or themselves.
         if (before.role !== 'advisor') throw DomainError.forbidden('Supervisors can change advisors only; ask an admin');
         const denied = Object.keys(patch).filter((k) => !SUPERVISOR_EDITABLE.has(k));
@@ -163,7 +171,10 @@ export class StaffService {
     });
   }
 
-  async listStaff(actor: Actor, f: { teamId?: string; role?: StaffRole; status?: StaffStatus; limit?: number; cursor?: string }): Promise<{ items: StaffView[]; nextCursor: string | null }> {
+  async listStaff(
+    actor: Actor,
+    f: { teamId?: string; role?: StaffRole; status?: StaffStatus; limit?: number; cursor?: string },
+  ): Promise<{ items: StaffView[]; nextCursor: string | null }> {
     if (f.teamId && !canSeeTeam(actor, f.teamId)) return { items: [], nextCursor: null };
     const limit = pageLimit(f.limit);
     const after = decodeCursor(f.cursor, 2);
@@ -205,7 +216,9 @@ export class StaffService {
       });
       await this.audit.record(em, { actor: SYSTEM, action: 'staff.bootstrapped', entity: 'staff', entityId: staff.id, after: toStaffView(staff) });
       if (admin.isDefault) {
-        this.logger.warn(`created the development admin ${admin.email} with password "${admin.password}"; set BOOTSTRAP_ADMIN_EMAIL/PASSWORD or change it (PATCH /api/v1/staff/${staff.id})`);
+        this.logger.warn(
+          `created the development admin ${admin.email} with password "${admin.password}"; set BOOTSTRAP_ADMIN_EMAIL/PASSWORD or change it (PATCH /api/v1/staff/${staff.id})`,
+        );
       } else {
         this.logger.log(`created bootstrap admin ${admin.email}`);
       }
@@ -214,7 +227,8 @@ export class StaffService {
 
   private validate(input: UpdateStaffInput): void {
     const errors: FieldError[] = [];
-    if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) errors.push({ field: 'timezone', message: 'must be an IANA time zone such as Asia/Shanghai' });
+    if (input.timezone !== undefined && !isValidTimeZone(input.timezone))
+      errors.push({ field: 'timezone', message: 'must be an IANA time zone such as Asia/Shanghai' });
     if (input.workingHours !== undefined) errors.push(...validateWeeklyHours(input.workingHours, 'workingHours'));
     if (errors.length) throw DomainError.validation(errors);
   }

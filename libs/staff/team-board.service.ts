@@ -42,7 +42,8 @@ export class TeamBoardService {
   ) {}
 
   async board(actor: Actor, teamId: string): Promise<TeamBoard> {
-    if (!isAdmin(actor) && !(actor.kind === 'staff' && actor.role === 'supervisor')) throw DomainError.forbidden('The team board is for supervisors and admins');
+    if (!isAdmin(actor) && !(actor.kind === 'staff' && actor.role === 'supervisor'))
+      throw DomainError.forbidden('The team board is for supervisors and admins');
     const team = await this.staff.teamView(teamId);
     // Another team's supervisor: the team does not exist for them.
     if (!team || !isSupervisorOf(actor, teamId)) throw DomainError.notFound('team', teamId);

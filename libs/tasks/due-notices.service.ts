@@ -123,7 +123,16 @@ export class DueNoticesService {
           aggregateType: 'task',
           aggregateId: r.id,
           eventType: 'task.due',
-          payload: { taskId: r.id, kind: r.kind, dayIndex: r.day_index, assigneeId: r.assignee_id, learnerId: r.learner_id, enrollmentId: r.enrollment_id, caseId: r.case_id, dueAt: new Date(r.due_at).toISOString() },
+          payload: {
+            taskId: r.id,
+            kind: r.kind,
+            dayIndex: r.day_index,
+            assigneeId: r.assignee_id,
+            learnerId: r.learner_id,
+            enrollmentId: r.enrollment_id,
+            caseId: r.case_id,
+            dueAt: new Date(r.due_at).toISOString(),
+          },
         })),
       );
       return rows.length;

@@ -1,8 +1,22 @@
 import { DateTime } from 'luxon';
 import { learnerDayWindow, planFirstWeek, SlotBook, workingSlots, type PlannerAdvisor, type PlannerEnrollment } from './first-week-planner.js';
 
-const EVERY_DAY = { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']], sat: [['09:00', '17:00']], sun: [['09:00', '17:00']] } as PlannerAdvisor['workingHours'];
-const WEEKDAYS_ONLY = { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] } as PlannerAdvisor['workingHours'];
+const EVERY_DAY = {
+  mon: [['09:00', '17:00']],
+  tue: [['09:00', '17:00']],
+  wed: [['09:00', '17:00']],
+  thu: [['09:00', '17:00']],
+  fri: [['09:00', '17:00']],
+  sat: [['09:00', '17:00']],
+  sun: [['09:00', '17:00']],
+} as PlannerAdvisor['workingHours'];
+const WEEKDAYS_ONLY = {
+  mon: [['09:00', '17:00']],
+  tue: [['09:00', '17:00']],
+  wed: [['09:00', '17:00']],
+  thu: [['09:00', '17:00']],
+  fri: [['09:00', '17:00']],
+} as PlannerAdvisor['workingHours'];
 
 function advisor(id: string, over: Partial<PlannerAdvisor> = {}): PlannerAdvisor {
   return { id, teamId: 't1', timezone: 'Europe/London', workingHours: EVERY_DAY, active: true, ...over };
@@ -16,7 +30,7 @@ const iso = (d: Date) => d.toISOString();
 describe('first-week planner', () => {
   const now = new Date('2026-11-30T07:00:00Z');
 
-  it('places seven 15-minute calls, one per day, at the owner\'s first free slot from the learner\'s preferred hour', () => {
+  it("places seven 15-minute calls, one per day, at the owner's first free slot from the learner's preferred hour", () => {
     const plan = planFirstWeek([enrollment()], new SlotBook([advisor('a1')]), now);
     expect(plan.map((p) => p.dayIndex)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     // From 10:00 learner time when free (earlier slots stay open for learners with narrow windows).
@@ -52,7 +66,7 @@ describe('first-week planner', () => {
     expect(plan[5].placement).toBe('cover');
   });
 
-  it('falls back to the owner\'s next working slot when nobody works that day', () => {
+  it("falls back to the owner's next working slot when nobody works that day", () => {
     const book = new SlotBook([advisor('a1', { workingHours: WEEKDAYS_ONLY })]);
     const plan = planFirstWeek([enrollment()], book, now);
     expect(plan).toHaveLength(7);
@@ -65,12 +79,18 @@ describe('first-week planner', () => {
   it('never books more calls in an advisor-day than fit the hours, counting existing tasks', () => {
     const hour = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['09:00', '10:00']]]));
     const short = advisor('a1', { workingHours: hour as PlannerAdvisor['workingHours'] });
-    const existing = [{ assigneeId: 'a1', dueAt: new Date('2026-11-30T09:00:00Z') }, { assigneeId: 'a1', dueAt: new Date('2026-11-30T12:00:00Z') }];
+    const existing = [
+      { assigneeId: 'a1', dueAt: new Date('2026-11-30T09:00:00Z') },
+      { assigneeId: 'a1', dueAt: new Date('2026-11-30T12:00:00Z') },
+    ];
     const many = Array.from({ length: 4 }, (_, i) => enrollment({ enrollmentId: `e${i}`, learnerId: `l${i}` }));
     const plan = planFirstWeek(many, new SlotBook([short], existing), now);
     const dayOne = plan.filter((p) => p.dayIndex === 1);
     // 4 slots on Monday, 2 already taken (one outside the grid still counts): 2 more fit.
-    expect(dayOne.filter((p) => iso(p.dueAt).startsWith('2026-11-30')).map((p) => iso(p.dueAt))).toEqual(['2026-11-30T09:15:00.000Z', '2026-11-30T09:30:00.000Z']);
+    expect(dayOne.filter((p) => iso(p.dueAt).startsWith('2026-11-30')).map((p) => iso(p.dueAt))).toEqual([
+      '2026-11-30T09:15:00.000Z',
+      '2026-11-30T09:30:00.000Z',
+    ]);
     expect(dayOne.filter((p) => p.placement === 'next_slot')).toHaveLength(2);
     const perDay = new Map<string, number>([['2026-11-30', 2]]);
     for (const p of plan) if (p.assigneeId) perDay.set(iso(p.dueAt).slice(0, 10), (perDay.get(iso(p.dueAt).slice(0, 10)) ?? 0) + 1);
@@ -86,7 +106,7 @@ describe('first-week planner', () => {
     expect(plan.every((p) => p.dueAt >= lateNow)).toBe(true);
   });
 
-  it('moves day 1 of an enrolment that arrives after the learner\'s contact hours to the next working slot', () => {
+  it("moves day 1 of an enrolment that arrives after the learner's contact hours to the next working slot", () => {
     const evening = new Date('2026-11-30T21:30:00Z');
     const plan = planFirstWeek([enrollment({ enrolledAt: evening })], new SlotBook([advisor('a1')]), evening);
     expect(plan).toHaveLength(7);
@@ -102,7 +122,18 @@ describe('first-week planner', () => {
   });
 
   it('cuts working hours into 15-minute slots', () => {
-    const slots = workingSlots({ timezone: 'UTC', workingHours: { mon: [['09:00', '09:40'], ['13:00', '13:30']] } }, '2026-11-30');
+    const slots = workingSlots(
+      {
+        timezone: 'UTC',
+        workingHours: {
+          mon: [
+            ['09:00', '09:40'],
+            ['13:00', '13:30'],
+          ],
+        },
+      },
+      '2026-11-30',
+    );
     expect(slots.map((s) => new Date(s).toISOString().slice(11, 16))).toEqual(['09:00', '09:15', '13:00', '13:15']);
   });
 });

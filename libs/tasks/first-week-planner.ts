@@ -99,7 +99,7 @@ export class SlotBook {
   }
 
   teamOf(teamId: string | null): PlannerAdvisor[] {
-    return teamId === null ? [] : this.teams.get(teamId) ?? [];
+    return teamId === null ? [] : (this.teams.get(teamId) ?? []);
   }
 
   /** Scheduled tasks of this advisor on the advisor-local date containing `at`. */
@@ -125,7 +125,7 @@ export class SlotBook {
   private scan(a: PlannerAdvisor, from: number, to: number, notBefore: number, book: boolean): number | undefined {
     if (!a.active) return undefined;
     const start = Math.max(from, notBefore);
-    for (let cursor = start; cursor < to; ) {
+    for (let cursor = start; cursor < to;) {
       const day = this.dayAt(a, cursor);
       if (day.count < day.slots.length) {
         for (let i = 0; i < day.slots.length; i++) {
@@ -198,7 +198,9 @@ export const LEARNER_CONTACT_HOURS = { from: 8, preferred: 10, to: 21 } as const
  * learner's zone: that local date between LEARNER_CONTACT_HOURS.from and .to.
  */
 export function learnerDayWindow(enrolledAt: Date, timezone: string, dayIndex: number): DayWindow {
-  const day = DateTime.fromMillis(enrolledAt.getTime(), { zone: timezone }).startOf('day').plus({ days: dayIndex - 1 });
+  const day = DateTime.fromMillis(enrolledAt.getTime(), { zone: timezone })
+    .startOf('day')
+    .plus({ days: dayIndex - 1 });
   return {
     start: day.set({ hour: LEARNER_CONTACT_HOURS.from }).toMillis(),
     preferred: day.set({ hour: LEARNER_CONTACT_HOURS.preferred }).toMillis(),
@@ -265,7 +267,15 @@ export function planFirstWeek(enrollments: PlannerEnrollment[], book: SlotBook, 
         placement = 'unassigned';
         dueAt = Math.max(DateTime.fromMillis(w.start, { zone: e.timezone }).set({ hour: 12 }).toMillis(), nowMs);
       }
-      out.push({ enrollmentId: e.enrollmentId, learnerId: e.learnerId, dayIndex, assigneeId, dueAt: new Date(dueAt), windowEndAt: new Date(dueAt + SLOT_MS), placement });
+      out.push({
+        enrollmentId: e.enrollmentId,
+        learnerId: e.learnerId,
+        dayIndex,
+        assigneeId,
+        dueAt: new Date(dueAt),
+        windowEndAt: new Date(dueAt + SLOT_MS),
+        placement,
+      });
     }
   }
   return out;

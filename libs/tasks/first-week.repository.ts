@@ -53,7 +53,10 @@ export class FirstWeekRepository {
 
   /** Current owners of these learners (after a concurrent job may have set them first). */
   async owners(em: EntityManager, learnerIds: string[]): Promise<Map<string, string | null>> {
-    const rows: Array<{ id: string; owner_advisor_id: string | null }> = await em.query(`select id, owner_advisor_id from learners where id = any($1::uuid[])`, [learnerIds]);
+    const rows: Array<{ id: string; owner_advisor_id: string | null }> = await em.query(
+      `select id, owner_advisor_id from learners where id = any($1::uuid[])`,
+      [learnerIds],
+    );
     return new Map(rows.map((r) => [r.id, r.owner_advisor_id]));
   }
 

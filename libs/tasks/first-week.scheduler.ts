@@ -80,7 +80,10 @@ export class FirstWeekScheduler {
     phase('lock');
     const holdout = rows.filter((r) => r.holdout);
     result.holdout = holdout.length;
-    await this.repo.markHoldout(em, holdout.map((r) => r.id));
+    await this.repo.markHoldout(
+      em,
+      holdout.map((r) => r.id),
+    );
     const treated = rows.filter((r) => !r.holdout);
     phase('holdout');
     if (!treated.length) return result;
@@ -90,12 +93,25 @@ export class FirstWeekScheduler {
     for (const r of treated) if (!r.owner_advisor_id && !needOwner.has(r.learner_id)) needOwner.set(r.learner_id, r);
     if (needOwner.size) {
       const reqs = [...needOwner.values()];
-      const decisions = await this.ownerAssignment.chooseMany(em, 'owner', reqs.map((r) => ({ teamId: r.team_id, skill: r.category })));
-      const owners = reqs.flatMap((r, i) => (decisions[i].advisorId ? [{ learnerId: r.learner_id, advisorId: decisions[i].advisorId!, enrollmentId: r.id, reason: decisions[i].reason }] : []));
+      const decisions = await this.ownerAssignment.chooseMany(
+        em,
+        'owner',
+        reqs.map((r) => ({ teamId: r.team_id, skill: r.category })),
+      );
+      const owners = reqs.flatMap((r, i) =>
+        decisions[i].advisorId ? [{ learnerId: r.learner_id, advisorId: decisions[i].advisorId!, enrollmentId: r.id, reason: decisions[i].reason }] : [],
+      );
       const changed = await this.repo.setOwners(em, owners);
       const entries: AuditRecord[] = owners
         .filter((o) => changed.has(o.learnerId))
-        .map((o) => ({ actor: SYSTEM, action: 'learner.owner_assigned', entity: 'enrollment', entityId: o.enrollmentId, after: { learnerId: o.learnerId, ownerAdvisorId: o.advisorId }, reason: o.reason }));
+        .map((o) => ({
+          actor: SYSTEM,
+          action: 'learner.owner_assigned',
+          entity: 'enrollment',
+          entityId: o.enrollmentId,
+          after: { learnerId: o.learnerId, ownerAdvisorId: o.advisorId },
+          reason: o.reason,
+        }));
       await this.audit.record(em, entries);
       result.ownersAssigned = entries.length;
       const byLearner = new Map(owners.filter((o) => changed.has(o.learnerId)).map((o) => [o.learnerId, o.advisorId]));
@@ -110,7 +126,7 @@ export class FirstWeekScheduler {
     let advisors = await this.repo.advisors(em, [...new Set(treated.map((r) => r.team_id).filter((x): x is string => !!x))], ownerIds);
     // A course without a team plans within its owner's team.
     const ownerTeam = new Map(advisors.map((a) => [a.id, a.teamId]));
-    const teamOf = (r: (typeof treated)[number]) => r.team_id ?? (r.owner_advisor_id ? ownerTeam.get(r.owner_advisor_id) ?? null : null);
+    const teamOf = (r: (typeof treated)[number]) => r.team_id ?? (r.owner_advisor_id ? (ownerTeam.get(r.owner_advisor_id) ?? null) : null);
     const teams = [...new Set(treated.map(teamOf).filter((x): x is string => !!x))];
     await this.repo.lockTeams(em, teams.length ? teams : ['none']);
     const missingTeams = teams.filter((t) => !treated.some((r) => r.team_id === t));
@@ -119,8 +135,19 @@ export class FirstWeekScheduler {
     const times = treated.map((r) => new Date(r.enrolled_at).getTime());
     const from = new Date(Math.min(...times) - 2 * DAY_MS);
     const to = new Date(Math.max(...times, now.getTime()) + (FIRST_WEEK_DAYS + NEXT_SLOT_HORIZON_DAYS + 2) * DAY_MS);
-    const book = new SlotBook(advisors, await this.repo.scheduledTasks(em, advisors.map((a) => a.id), from, to));
-    const existing = await this.repo.existingDays(em, treated.map((r) => r.id));
+    const book = new SlotBook(
+      advisors,
+      await this.repo.scheduledTasks(
+        em,
+        advisors.map((a) => a.id),
+        from,
+        to,
+      ),
+    );
+    const existing = await this.repo.existingDays(
+      em,
+      treated.map((r) => r.id),
+    );
     const input: PlannerEnrollment[] = treated.map((r) => ({
       enrollmentId: r.id,
       learnerId: r.learner_id,

@@ -33,7 +33,16 @@ export class RemindersService {
     for (;;) {
       const n = await this.dataSource.transaction(async (em) => {
         const now = this.clock.now();
-        const rows: Array<{ id: string; external_id: string; name: string; phone: string | null; email: string | null; owner_advisor_id: string | null; basis: Date; last_login_at: Date | null }> = await em.query(
+        const rows: Array<{
+          id: string;
+          external_id: string;
+          name: string;
+          phone: string | null;
+          email: string | null;
+          owner_advisor_id: string | null;
+          basis: Date;
+          last_login_at: Date | null;
+        }> = await em.query(
           `with due as (
              select l.id, coalesce(l.last_login_at, min(e.enrolled_at)) as basis
                from learners l join enrollments e on e.learner_id = l.id and e.status = 'active' and not e.holdout

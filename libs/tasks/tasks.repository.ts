@@ -97,7 +97,18 @@ export class TasksRepository {
   async recordOutcome(
     em: EntityManager,
     id: string,
-    o: { status: string; result: string; durationMinutes: number | null; note: string | null; riskRead: string | null; churnReason: string | null; completedAt: Date | null; completedBy: string | null; dueAt?: Date; windowEndAt?: Date },
+    o: {
+      status: string;
+      result: string;
+      durationMinutes: number | null;
+      note: string | null;
+      riskRead: string | null;
+      churnReason: string | null;
+      completedAt: Date | null;
+      completedBy: string | null;
+      dueAt?: Date;
+      windowEndAt?: Date;
+    },
   ): Promise<void> {
     await em.query(
       `update tasks set status = $2, result = $3, duration_minutes = coalesce($4, duration_minutes), note = coalesce($5, note),
@@ -122,7 +133,12 @@ export class TasksRepository {
   }
 
   /** First reached contact and open → in progress; returns the case before/after when it changed. */
-  async touchCase(em: EntityManager, caseId: string, reached: boolean, at: Date): Promise<{ before: Record<string, unknown>; after: Record<string, unknown> } | undefined> {
+  async touchCase(
+    em: EntityManager,
+    caseId: string,
+    reached: boolean,
+    at: Date,
+  ): Promise<{ before: Record<string, unknown>; after: Record<string, unknown> } | undefined> {
     const [before] = await em.query(`select id, status, first_contact_at from cases where id = $1 for update`, [caseId]);
     if (!before || before.status === 'resolved') return undefined;
     const status = before.status === 'open' ? 'in_progress' : before.status;
@@ -238,5 +254,4 @@ export class TasksRepository {
     );
     return row;
   }
-
 }

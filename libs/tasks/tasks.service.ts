@@ -98,7 +98,14 @@ export class TasksService {
     // Overdue: due before now on today's queue, before the day itself on another day's.
     const overdueBefore = new Date(Math.min(Math.max(now.getTime(), dayStart.getTime()), dayEnd.getTime()));
     const casesLimit = Math.min(Math.max(q.casesLimit ?? 50, 1), 500);
-    const { tasks, cases, done: doneToday } = await this.repo.queueDay(advisorId, { start: dayStart, end: dayEnd, overdueBefore }, now, this.config.churnInactiveDays, { tasks: QUEUE_TASK_LIMIT, cases: casesLimit });
+    const {
+      tasks,
+      cases,
+      done: doneToday,
+    } = await this.repo.queueDay(advisorId, { start: dayStart, end: dayEnd, overdueBefore }, now, this.config.churnInactiveDays, {
+      tasks: QUEUE_TASK_LIMIT,
+      cases: casesLimit,
+    });
     const taskItems = tasks.map((r): QueueTask => ({
       id: r.id,
       kind: r.kind,
@@ -134,18 +141,21 @@ export class TasksService {
     };
   }
 
-  async list(actor: Actor, f: { assigneeId?: string; teamId?: string; status?: string; kind?: string; learnerId?: string; due?: 'overdue' | 'today'; limit?: number; cursor?: string }): Promise<Page<TaskListItem>> {
+  async list(
+    actor: Actor,
+    f: { assigneeId?: string; teamId?: string; status?: string; kind?: string; learnerId?: string; due?: 'overdue' | 'today'; limit?: number; cursor?: string },
+  ): Promise<Page<TaskListItem>> {
     const limit = pageLimit(f.limit);
     const after = decodeCursor(f.cursor, 2);
-    const visibility =
-      actor.kind !== 'staff' || seesAllTeams(actor)
-        ? {}
-        : actor.role === 'advisor'
-          ? { ownerOnly: actor.id }
-          : { teamIds: actor.teamIds };
+    const visibility = actor.kind !== 'staff' || seesAllTeams(actor) ? {} : actor.role === 'advisor' ? { ownerOnly: actor.id } : { teamIds: actor.teamIds };
     const due = f.due ? this.dueWindow(f.due) : undefined;
     const rows = await this.repo.list({ ...f, ...visibility, due, after: after ? { dueAt: String(after[0]), id: String(after[1]) } : undefined, limit });
-    return toPage(rows, limit, (r) => [new Date(r.due_at).toISOString(), r.id], (r) => ({ ...toTaskView(r), learnerName: r.learner_name, learnerExternalId: r.learner_external_id }));
+    return toPage(
+      rows,
+      limit,
+      (r) => [new Date(r.due_at).toISOString(), r.id],
+      (r) => ({ ...toTaskView(r), learnerName: r.learner_name, learnerExternalId: r.learner_external_id }),
+    );
   }
 
   /** `overdue`: due before now; `today`: due before the end of today in the school's time zone (overdue included). */
@@ -199,14 +209,38 @@ export class TasksService {
       const after = toTaskView((await this.repo.findById(task.id, em))!);
       await this.audit.record(em, [
         { actor, action: 'task.outcome_logged', entity: 'task', entityId: task.id, before: toTaskView(task), after: { ...after, followUpTaskId } },
-        ...(caseChange && task.case_id ? [{ actor, action: 'case.contacted', entity: 'case' as const, entityId: task.case_id, before: caseChange.before, after: caseChange.after, reason: `outcome ${input.result} on task ${task.id}` }] : []),
+        ...(caseChange && task.case_id
+          ? [
+              {
+                actor,
+                action: 'case.contacted',
+                entity: 'case' as const,
+                entityId: task.case_id,
+                before: caseChange.before,
+                after: caseChange.after,
+                reason: `outcome ${input.result} on task ${task.id}`,
+              },
+            ]
+          : []),
       ]);
       await this.outbox.publish(em, [
         {
           aggregateType: 'task',
           aggregateId: task.id,
           eventType: 'task.outcome_logged',
-          payload: { taskId: task.id, kind: task.kind, learnerId: task.learner_id, enrollmentId: task.enrollment_id, caseId: task.case_id, result: input.result, status, riskRead: input.riskRead ?? null, churnReason: input.churnReason ?? null, followUpTaskId, at: now.toISOString() },
+          payload: {
+            taskId: task.id,
+            kind: task.kind,
+            learnerId: task.learner_id,
+            enrollmentId: task.enrollment_id,
+            caseId: task.case_id,
+            result: input.result,
+            status,
+            riskRead: input.riskRead ?? null,
+            churnReason: input.churnReason ?? null,
+            followUpTaskId,
+            at: now.toISOString(),
+          },
         },
       ]);
       return { ...after, followUpTaskId };
@@ -224,7 +258,15 @@ export class TasksService {
       if (new Date(t!.due_at).getTime() === dueAt.getTime()) return toTaskView(t!);
       await this.repo.reschedule(em, id, dueAt);
       const after = toTaskView((await this.repo.findById(id, em))!);
-      await this.audit.record(em, { actor, action: 'task.rescheduled', entity: 'task', entityId: id, before: { dueAt: new Date(t!.due_at).toISOString() }, after: { dueAt: after.dueAt, assigneeId: after.assigneeId }, reason: input.reason ?? null });
+      await this.audit.record(em, {
+        actor,
+        action: 'task.rescheduled',
+        entity: 'task',
+        entityId: id,
+        before: { dueAt: new Date(t!.due_at).toISOString() },
+        after: { dueAt: after.dueAt, assigneeId: after.assigneeId },
+        reason: input.reason ?? null,
+      });
       return after;
     });
   }
@@ -284,7 +326,15 @@ export class TasksService {
 
   private async moveTo(em: EntityManager, actor: Actor, t: TaskAccessRow, target: { id: string; team_id: string | null }, reason: string): Promise<void> {
     await this.repo.reassign(em, t.id, target.id);
-    await this.audit.record(em, { actor, action: 'task.reassigned', entity: 'task', entityId: t.id, before: { assigneeId: t.assignee_id }, after: { assigneeId: target.id, teamId: target.team_id }, reason });
+    await this.audit.record(em, {
+      actor,
+      action: 'task.reassigned',
+      entity: 'task',
+      entityId: t.id,
+      before: { assigneeId: t.assignee_id },
+      after: { assigneeId: target.id, teamId: target.team_id },
+      reason,
+    });
   }
 
   /** Later the same working day of the assignee, at least an hour on; none left → undefined (then missed). */
@@ -309,7 +359,8 @@ export class TasksService {
 }
 
 function requireReassigner(actor: Actor): void {
-  if (actor.kind !== 'staff' || (actor.role !== 'admin' && actor.role !== 'supervisor')) throw DomainError.forbidden('Only supervisors and admins can reassign tasks');
+  if (actor.kind !== 'staff' || (actor.role !== 'admin' && actor.role !== 'supervisor'))
+    throw DomainError.forbidden('Only supervisors and admins can reassign tasks');
 }
 
 /** The team a task belongs to: its assignee's, else its case's. */
@@ -333,7 +384,15 @@ function learnerOf(r: SqlRow, now: Date): QueueLearner {
     timezone: r.learner_timezone,
     stage: r.stage,
     progress: r.progress_enrollment_id
-      ? progress({ completedLessons: r.e_completed_lessons, totalLessons: r.co_total_lessons, durationDays: r.co_duration_days, enrolledAt: new Date(r.e_enrolled_at) }, now)
+      ? progress(
+          {
+            completedLessons: r.e_completed_lessons,
+            totalLessons: r.co_total_lessons,
+            durationDays: r.co_duration_days,
+            enrolledAt: new Date(r.e_enrolled_at),
+          },
+          now,
+        )
       : null,
     openAlerts: r.open_alerts ?? [],
   };

@@ -5,7 +5,16 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core';
  * installs it before `npm test`), or CHROMIUM_PATH. The flags keep it off the network (without them it keeps
  * trying Google's hosts, which this machine refuses). Playwright gives every launch a fresh, empty profile.
  */
-export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 export interface LaunchedChromium {
   browser: Browser;
@@ -20,7 +29,8 @@ export async function launchChromium(): Promise<LaunchedChromium> {
   });
   return {
     browser,
-    newContext: (opts = {}) => browser.newContext({ locale: opts.locale ?? 'en-US', timezoneId: opts.timezoneId ?? 'Asia/Shanghai', viewport: { width: 1400, height: 900 } }),
+    newContext: (opts = {}) =>
+      browser.newContext({ locale: opts.locale ?? 'en-US', timezoneId: opts.timezoneId ?? 'Asia/Shanghai', viewport: { width: 1400, height: 900 } }),
     close: () => browser.close().catch(() => undefined),
   };
 }

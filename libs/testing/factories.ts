@@ -61,7 +61,15 @@ export class StaffFactory {
       ],
     );
     const { accessToken } = this.tokens.sign({ sub: row.id, role });
-    return { id: row.id, email, password: TEST_PASSWORD, role, teamId: opts.teamId ?? null, token: accessToken, auth: { Authorization: `Bearer ${accessToken}` } };
+    return {
+      id: row.id,
+      email,
+      password: TEST_PASSWORD,
+      role,
+      teamId: opts.teamId ?? null,
+      token: accessToken,
+      auth: { Authorization: `Bearer ${accessToken}` },
+    };
   }
 
   /** A team with a supervisor (set as the team's supervisor) and `advisors` advisors. */

@@ -34,20 +34,38 @@ export class LearningDataFactory {
     readonly timezone = 'Asia/Shanghai',
   ) {}
 
-  async course(opts: { totalLessons?: number; durationDays?: number; teamId?: string | null; category?: string | null; title?: string } = {}): Promise<{ id: string; externalId: string }> {
+  async course(
+    opts: { totalLessons?: number; durationDays?: number; teamId?: string | null; category?: string | null; title?: string } = {},
+  ): Promise<{ id: string; externalId: string }> {
     const externalId = `course-${randomUUID().slice(0, 12)}`;
     const [row] = await this.db.query(
       `insert into courses (external_id, title, total_lessons, duration_days, category, team_id) values ($1, $2, $3, $4, $5, $6) returning id`,
-      [externalId, opts.title ?? `Course ${externalId.slice(7)}`, opts.totalLessons ?? 100, opts.durationDays ?? 100, opts.category ?? null, opts.teamId ?? null],
+      [
+        externalId,
+        opts.title ?? `Course ${externalId.slice(7)}`,
+        opts.totalLessons ?? 100,
+        opts.durationDays ?? 100,
+        opts.category ?? null,
+        opts.teamId ?? null,
+      ],
     );
     return { id: row.id, externalId };
   }
 
-  async learner(opts: { name?: string; ownerAdvisorId?: string | null; holdout?: boolean; lastLoginAt?: Date | string | null; timezone?: string | null } = {}): Promise<{ id: string; externalId: string }> {
+  async learner(
+    opts: { name?: string; ownerAdvisorId?: string | null; holdout?: boolean; lastLoginAt?: Date | string | null; timezone?: string | null } = {},
+  ): Promise<{ id: string; externalId: string }> {
     const externalId = `learner-${randomUUID().slice(0, 12)}`;
     const [row] = await this.db.query(
       `insert into learners (external_id, name, owner_advisor_id, holdout, last_login_at, timezone) values ($1, $2, $3, $4, $5, $6) returning id`,
-      [externalId, opts.name ?? `Learner ${externalId.slice(8, 14)}`, opts.ownerAdvisorId ?? null, opts.holdout ?? false, opts.lastLoginAt ?? null, opts.timezone ?? null],
+      [
+        externalId,
+        opts.name ?? `Learner ${externalId.slice(8, 14)}`,
+        opts.ownerAdvisorId ?? null,
+        opts.holdout ?? false,
+        opts.lastLoginAt ?? null,
+        opts.timezone ?? null,
+      ],
     );
     return { id: row.id, externalId };
   }
@@ -73,7 +91,17 @@ export class LearningDataFactory {
     const [row] = await this.db.query(
       `insert into enrollments (external_id, learner_id, course_id, enrolled_at, expires_at, status, status_changed_at, completed_lessons, last_login_at)
        values ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()), $8, $9) returning id`,
-      [externalId, learner.id, courseId, opts.enrolledAt, opts.expiresAt ?? null, opts.status ?? 'active', opts.statusChangedAt ?? null, opts.completedLessons ?? 0, opts.lastLoginAt ?? null],
+      [
+        externalId,
+        learner.id,
+        courseId,
+        opts.enrolledAt,
+        opts.expiresAt ?? null,
+        opts.status ?? 'active',
+        opts.statusChangedAt ?? null,
+        opts.completedLessons ?? 0,
+        opts.lastLoginAt ?? null,
+      ],
     );
     return { id: row.id, externalId, learnerId: learner.id, learnerExternalId: learner.externalId, courseId };
   }
@@ -105,7 +133,10 @@ export class LearningDataFactory {
     const when = new Date(at);
     const day = DateTime.fromJSDate(when, { zone: this.timezone }).toISODate();
     await this.db.query(`update enrollments set last_login_at = greatest(last_login_at, $2) where id = $1`, [enrollmentId, when]);
-    await this.db.query(`update learners set last_login_at = greatest(last_login_at, $2) where id = (select learner_id from enrollments where id = $1)`, [enrollmentId, when]);
+    await this.db.query(`update learners set last_login_at = greatest(last_login_at, $2) where id = (select learner_id from enrollments where id = $1)`, [
+      enrollmentId,
+      when,
+    ]);
     await this.db.query(
       `insert into enrollment_daily (enrollment_id, day, logins) values ($1, $2, 1)
        on conflict (enrollment_id, day) do update set logins = enrollment_daily.logins + 1`,
@@ -115,7 +146,10 @@ export class LearningDataFactory {
 
   /** Weekly study minutes, spread on the Monday of each week (weekStart: a Monday, YYYY-MM-DD). */
   async studyWeeks(enrollmentId: string, weeks: Array<{ weekStart: string; minutes: number }>): Promise<void> {
-    await this.daily(enrollmentId, weeks.map((w) => ({ day: w.weekStart, studyMinutes: w.minutes, logins: 1 })));
+    await this.daily(
+      enrollmentId,
+      weeks.map((w) => ({ day: w.weekStart, studyMinutes: w.minutes, logins: 1 })),
+    );
   }
 
   /** A complaint on `day` (adds to the day's count). */

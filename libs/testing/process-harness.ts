@@ -84,7 +84,10 @@ export class CareloopProcess {
       if (!this.running) throw new Error(`${this.kind} exited during start (code ${child.exitCode}): ${this.output.slice(-2000)}`);
       if (this.kind === 'worker' && this.output.includes('[careloop worker] running')) return;
       if (this.kind === 'api' && this.output.includes('listening on')) {
-        const ok = await fetch(`${this.baseUrl}/health/live`).then((r) => r.ok, () => false);
+        const ok = await fetch(`${this.baseUrl}/health/live`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) return;
       }
       if (Date.now() > deadline) throw new Error(`${this.kind} not ready after ${timeoutMs} ms: ${this.output.slice(-2000)}`);
@@ -240,7 +243,13 @@ export async function api(
 }
 
 /** The common environment of a careloop process against the given database and Redis. */
-export function careloopEnv(opts: { databaseUrl: string; redisUrl: string; queuePrefix: string; port?: number; extra?: Record<string, string> }): Record<string, string> {
+export function careloopEnv(opts: {
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  port?: number;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
     NODE_ENV: 'development',
     DATABASE_URL: opts.databaseUrl,

@@ -1,5 +1,5 @@
 import { LearningDataFactory } from './learning-data.factory.js';
-import type { TestApp, } from './test-app.js';
+import type { TestApp } from './test-app.js';
 import type { TestStaff } from './factories.js';
 
 /** Ids of one of each record, all in team A (the learner is owned by team A's first advisor). */
@@ -44,7 +44,11 @@ export async function seedTeamFixture(app: TestApp): Promise<TeamFixture> {
   const a = await app.staff.teamWithPeople(2);
   const b = await app.staff.teamWithPeople(1);
   const key = async (scopes: string[]) => {
-    const res = await app.http().post('/api/v1/api-clients').set(admin.auth).send({ name: `fixture ${scopes.join(',')}`, scopes });
+    const res = await app
+      .http()
+      .post('/api/v1/api-clients')
+      .set(admin.auth)
+      .send({ name: `fixture ${scopes.join(',')}`, scopes });
     if (res.status !== 201) throw new Error(`api client: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { id: string; key: string };
   };
@@ -56,7 +60,11 @@ export async function seedTeamFixture(app: TestApp): Promise<TeamFixture> {
 
   const advisorA = a.advisors[0].id;
   const course = await data.course({ teamId: a.team.id });
-  const enr = await data.enrollment({ courseId: course.id, enrolledAt: new Date(Date.now() - 40 * 86_400_000), learner: { name: 'Team A learner', ownerAdvisorId: advisorA } });
+  const enr = await data.enrollment({
+    courseId: course.id,
+    enrolledAt: new Date(Date.now() - 40 * 86_400_000),
+    learner: { name: 'Team A learner', ownerAdvisorId: advisorA },
+  });
   const caseId = await data.openCase(enr.learnerId, advisorA, a.team.id);
   const [task] = await app.db.query(
     `insert into tasks (kind, assignee_id, learner_id, enrollment_id, case_id, due_at, window_end_at, status)
@@ -72,21 +80,62 @@ export async function seedTeamFixture(app: TestApp): Promise<TeamFixture> {
   );
   await app.db.query(`insert into case_alerts (case_id, alert_id) values ($1, $2)`, [caseId, alert.id]);
   const [run] = await app.db.query(`insert into rule_runs (status, trigger, as_of, finished_at) values ('completed', 'manual', now(), now()) returning id`);
-  const ticket = await app.http().post('/api/v1/tickets').set(admin.auth).send({ learnerId: enr.learnerId, category: 'technical', subject: 'Video stops', body: 'At 2 minutes.' });
+  const ticket = await app
+    .http()
+    .post('/api/v1/tickets')
+    .set(admin.auth)
+    .send({ learnerId: enr.learnerId, category: 'technical', subject: 'Video stops', body: 'At 2 minutes.' });
   if (ticket.status !== 201) throw new Error(`ticket: ${ticket.status} ${JSON.stringify(ticket.body)}`);
   await app.db.query(`update tickets set team_id = $2, assignee_id = $3, assigned_at = now() where id = $1`, [ticket.body.id, a.team.id, advisorA]);
-  const webhook = await app.http().post('/api/v1/webhooks').set(admin.auth).send({ url: 'https://hooks.example/careloop', events: ['learner.reminder'], secret: 'a-webhook-secret-0001' }).expect(201);
+  const webhook = await app
+    .http()
+    .post('/api/v1/webhooks')
+    .set(admin.auth)
+    .send({ url: 'https://hooks.example/careloop', events: ['learner.reminder'], secret: 'a-webhook-secret-0001' })
+    .expect(201);
   const [delivery] = await app.db.query(
     `insert into webhook_deliveries (webhook_id, outbox_id, event_type, occurred_at, payload, status, attempts, last_error)
      values ($1, 990000000 + floor(random() * 9000000)::int, 'learner.reminder', now(), '{}', 'failed', 6, 'HTTP 500') returning id`,
     [webhook.body.id],
   );
-  const kb = await app.http().post('/api/v1/kb/articles').set(admin.auth).send({ title: 'Reset a password', body: 'Use the link on the login page.' }).expect(201);
-  const cal = await app.http().post('/api/v1/calendars').set(admin.auth).send({ name: `Fixture hours ${a.team.id.slice(0, 6)}`, timezone: 'Asia/Shanghai', hours: WEEKDAYS }).expect(201);
+  const kb = await app
+    .http()
+    .post('/api/v1/kb/articles')
+    .set(admin.auth)
+    .send({ title: 'Reset a password', body: 'Use the link on the login page.' })
+    .expect(201);
+  const cal = await app
+    .http()
+    .post('/api/v1/calendars')
+    .set(admin.auth)
+    .send({ name: `Fixture hours ${a.team.id.slice(0, 6)}`, timezone: 'Asia/Shanghai', hours: WEEKDAYS })
+    .expect(201);
   // Positions are unique across the database, which test files on one Jest worker share: pick a free one.
-  let sla = await app.http().post('/api/v1/sla-policies').set(admin.auth).send({ name: `Fixture SLA ${a.team.id.slice(0, 8)}`, position: 1000 + Math.floor(Math.random() * 90_000), match: {}, calendarId: cal.body.id, firstResponseMinutes: 60, resolutionMinutes: 600 });
+  let sla = await app
+    .http()
+    .post('/api/v1/sla-policies')
+    .set(admin.auth)
+    .send({
+      name: `Fixture SLA ${a.team.id.slice(0, 8)}`,
+      position: 1000 + Math.floor(Math.random() * 90_000),
+      match: {},
+      calendarId: cal.body.id,
+      firstResponseMinutes: 60,
+      resolutionMinutes: 600,
+    });
   for (let i = 0; i < 5 && sla.status === 409; i++) {
-    sla = await app.http().post('/api/v1/sla-policies').set(admin.auth).send({ name: `Fixture SLA ${a.team.id.slice(0, 8)}`, position: 1000 + Math.floor(Math.random() * 90_000), match: {}, calendarId: cal.body.id, firstResponseMinutes: 60, resolutionMinutes: 600 });
+    sla = await app
+      .http()
+      .post('/api/v1/sla-policies')
+      .set(admin.auth)
+      .send({
+        name: `Fixture SLA ${a.team.id.slice(0, 8)}`,
+        position: 1000 + Math.floor(Math.random() * 90_000),
+        match: {},
+        calendarId: cal.body.id,
+        firstResponseMinutes: 60,
+        resolutionMinutes: 600,
+      });
   }
   if (sla.status !== 201) throw new Error(`fixture SLA policy: ${sla.status} ${JSON.stringify(sla.body)}`);
   return {

@@ -43,7 +43,12 @@ describe('addBusinessMinutes', () => {
   });
 
   it('respects the time zone, including daylight saving changes', () => {
-    const ny: BusinessCalendar = { timezone: 'America/New_York', hours: { sat: [['09:00', '17:00']], sun: [['09:00', '17:00']], mon: [['09:00', '17:00']] }, holidays: [], workdays: [] };
+    const ny: BusinessCalendar = {
+      timezone: 'America/New_York',
+      hours: { sat: [['09:00', '17:00']], sun: [['09:00', '17:00']], mon: [['09:00', '17:00']] },
+      holidays: [],
+      workdays: [],
+    };
     // DST ended 2026-11-01 (Sunday) at 02:00: Saturday is UTC-4, Sunday UTC-5.
     expect(addBusinessMinutes(ny, new Date('2026-10-31T20:00:00Z'), 120)).toEqual(new Date('2026-11-01T15:00:00Z'));
   });
@@ -83,7 +88,13 @@ describe('businessMinutesBetween', () => {
 
 describe('validateCalendar', () => {
   it('names the bad fields', () => {
-    const errors = validateCalendar({ timezone: 'Mars/Base', hours: { mon: [['12:00', '09:00']] }, holidays: ['2026-13-01'], workdays: ['x'], makeUpHoursFrom: 'xyz' as never });
+    const errors = validateCalendar({
+      timezone: 'Mars/Base',
+      hours: { mon: [['12:00', '09:00']] },
+      holidays: ['2026-13-01'],
+      workdays: ['x'],
+      makeUpHoursFrom: 'xyz' as never,
+    });
     expect(errors.map((e) => e.field).sort()).toEqual(['holidays.0', 'hours.mon.0', 'makeUpHoursFrom', 'timezone', 'workdays.0']);
   });
   it('refuses a week without hours and a date that is both holiday and workday', () => {

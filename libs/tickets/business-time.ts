@@ -55,9 +55,7 @@ class CompiledCalendar {
     if (this.holidays.has(key)) spec = [];
     else if (this.workdays.has(key)) spec = this.cal.hours[this.makeUp] ?? [];
     else spec = this.cal.hours[WEEKDAYS[day.weekday - 1]] ?? [];
-    hit = spec
-      .map(([s, e]) => ({ start: atMinute(day, toMinutes(s)), end: atMinute(day, toMinutes(e)) }))
-      .filter((iv) => iv.end > iv.start);
+    hit = spec.map(([s, e]) => ({ start: atMinute(day, toMinutes(s)), end: atMinute(day, toMinutes(e)) })).filter((iv) => iv.end > iv.start);
     if (this.cache.size > 4000) this.cache.clear();
     this.cache.set(key, hit);
     return hit;
@@ -127,13 +125,16 @@ export function businessMinutesBetween(cal: BusinessCalendar, a: Date, b: Date):
 /** True when `at` falls inside business hours. */
 export function isBusinessTime(cal: BusinessCalendar, at: Date): boolean {
   const t = at.getTime();
-  return compile(cal).intervalsOn(localDay(cal, t)).some((iv) => t >= iv.start && t < iv.end);
+  return compile(cal)
+    .intervalsOn(localDay(cal, t))
+    .some((iv) => t >= iv.start && t < iv.end);
 }
 
 /** Field errors for a calendar as the API receives it (prefixes match the request body). */
 export function validateCalendar(input: Partial<BusinessCalendar>): Array<{ field: string; message: string }> {
   const errors: Array<{ field: string; message: string }> = [];
-  if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) errors.push({ field: 'timezone', message: 'must be an IANA time zone such as Asia/Shanghai' });
+  if (input.timezone !== undefined && !isValidTimeZone(input.timezone))
+    errors.push({ field: 'timezone', message: 'must be an IANA time zone such as Asia/Shanghai' });
   if (input.hours !== undefined) {
     const hourErrors = validateWeeklyHours(input.hours, 'hours');
     errors.push(...hourErrors);
@@ -156,7 +157,7 @@ export function validateCalendar(input: Partial<BusinessCalendar>): Array<{ fiel
   }
   if (input.makeUpHoursFrom !== undefined && !(WEEKDAYS as readonly string[]).includes(input.makeUpHoursFrom)) {
     errors.push({ field: 'makeUpHoursFrom', message: `must be one of ${WEEKDAYS.join(', ')}` });
-  } else if (input.makeUpHoursFrom !== undefined && input.hours && !(input.hours[input.makeUpHoursFrom]?.length)) {
+  } else if (input.makeUpHoursFrom !== undefined && input.hours && !input.hours[input.makeUpHoursFrom]?.length) {
     errors.push({ field: 'makeUpHoursFrom', message: 'has no business hours to lend to make-up days' });
   }
   return errors;

@@ -5,9 +5,12 @@
  * words with a light plural/verb suffix strip, minus stop words. Both sides of a search use the same function.
  */
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-const TOKEN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[\p{L}\p{N}])+/gu;
+const TOKEN =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[\p{L}\p{N}])+/gu;
 const STOP = new Set(
-  'a an and are as at be but by can do does for from how i if in is it its my no not of on or our so that the this to was we what when where which who why will with you your'.split(' '),
+  'a an and are as at be but by can do does for from how i if in is it its my no not of on or our so that the this to was we what when where which who why will with you your'.split(
+    ' ',
+  ),
 );
 /** Very common CJK function-word bigrams that would match everything. */
 const CJK_STOP = new Set(['怎么', '什么', '如何', '为什', '么我', '我的', '一个', '可以', '没有', '请问', '你们']);

@@ -20,7 +20,10 @@ const COLS = 'a.id, a.title, a.body, a.tags, a.created_by, a.created_at, a.updat
 export class KbRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(em: EntityManager, a: { title: string; body: string; tags: string[]; titleTerms: string[]; terms: string[]; createdBy: string | null; at: Date }): Promise<KbArticleRow> {
+  async insert(
+    em: EntityManager,
+    a: { title: string; body: string; tags: string[]; titleTerms: string[]; terms: string[]; createdBy: string | null; at: Date },
+  ): Promise<KbArticleRow> {
     const [row] = await em.query(
       `insert into kb_articles as a (title, body, tags, title_terms, terms, created_by, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $7) returning ${COLS}`,
@@ -29,7 +32,11 @@ export class KbRepository {
     return row;
   }
 
-  async update(em: EntityManager, id: string, a: { title: string; body: string; tags: string[]; titleTerms: string[]; terms: string[]; at: Date }): Promise<KbArticleRow> {
+  async update(
+    em: EntityManager,
+    id: string,
+    a: { title: string; body: string; tags: string[]; titleTerms: string[]; terms: string[]; at: Date },
+  ): Promise<KbArticleRow> {
     const [[row]] = await em.query(
       `update kb_articles a set title = $2, body = $3, tags = $4, title_terms = $5, terms = $6, updated_at = $7 where id = $1 returning ${COLS}`,
       [id, a.title, a.body, a.tags, a.titleTerms, a.terms, a.at],
@@ -80,7 +87,10 @@ export class KbRepository {
     );
   }
 
-  async recordUse(em: EntityManager, u: { articleId: string; ticketId: string; messageId: string; staffId: string | null; category: string; questionTerms: string[]; at: Date }): Promise<void> {
+  async recordUse(
+    em: EntityManager,
+    u: { articleId: string; ticketId: string; messageId: string; staffId: string | null; category: string; questionTerms: string[]; at: Date },
+  ): Promise<void> {
     await em.query(
       `insert into kb_article_uses (article_id, ticket_id, message_id, staff_id, category, question_terms, created_at) values ($1, $2, $3, $4, $5, $6, $7)
        on conflict (message_id) do nothing`,

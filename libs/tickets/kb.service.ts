@@ -79,7 +79,16 @@ export class KbService {
       const title = patch.title?.trim() ?? current.title;
       const body = patch.body ?? current.body;
       const tags = patch.tags ? normalizeTags(patch.tags) : current.tags;
-      return toView(await this.repo.update(em, id, { title, body, tags, titleTerms: searchTerms(title), terms: searchTerms(title, body, tags.join(' ')), at: this.clock.now() }));
+      return toView(
+        await this.repo.update(em, id, {
+          title,
+          body,
+          tags,
+          titleTerms: searchTerms(title),
+          terms: searchTerms(title, body, tags.join(' ')),
+          at: this.clock.now(),
+        }),
+      );
     });
   }
 

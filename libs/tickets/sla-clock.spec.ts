@@ -54,7 +54,7 @@ describe('slaStatus', () => {
     expect(slaStatus(ticket({ first_responded_at: sh('2026-11-30T14:01:00') }), sh('2026-11-30T14:02:00')).firstResponse).toBe('breached');
     expect(slaStatus(ticket({ status: 'resolved', resolved_at: sh('2026-12-01T10:00:00') }), sh('2026-12-30T00:00:00')).resolution).toBe('met');
   });
-  it('reads a pending ticket\'s resolution clock as of when it stopped', () => {
+  it("reads a pending ticket's resolution clock as of when it stopped", () => {
     const pending = ticket({ status: 'pending', pending_since: sh('2026-11-30T09:00:00') });
     expect(slaStatus(pending, sh('2026-12-30T00:00:00')).resolution).toBe('on_track');
   });
@@ -72,6 +72,8 @@ describe('pendingChecks', () => {
     expect(names(ticket({ first_responded_at: sh('2026-11-30T09:00:00') }))).toEqual(['resolution/warning', 'resolution/breach']);
     expect(names(ticket({ status: 'pending', first_responded_at: sh('2026-11-30T09:00:00') }))).toEqual([]);
     expect(names(ticket({ status: 'resolved', resolved_at: sh('2026-11-30T09:00:00') }))).toEqual([]);
-    expect(names(ticket({ first_response_warned_at: sh('2026-11-30T11:42:00'), resolution_breached_at: sh('2026-12-02T10:30:00') }))).toEqual(['first_response/breach']);
+    expect(names(ticket({ first_response_warned_at: sh('2026-11-30T11:42:00'), resolution_breached_at: sh('2026-12-02T10:30:00') }))).toEqual([
+      'first_response/breach',
+    ]);
   });
 });

@@ -31,7 +31,14 @@ export function computeTargets(
 
 type SlaFields = Pick<
   TicketRow,
-  'status' | 'first_response_due_at' | 'first_response_warn_at' | 'first_responded_at' | 'resolution_due_at' | 'resolution_warn_at' | 'resolved_at' | 'pending_since'
+  | 'status'
+  | 'first_response_due_at'
+  | 'first_response_warn_at'
+  | 'first_responded_at'
+  | 'resolution_due_at'
+  | 'resolution_warn_at'
+  | 'resolved_at'
+  | 'pending_since'
 >;
 
 function state(due: Date | null, warn: Date | null, doneAt: Date | null, clockAt: Date): SlaState | null {
@@ -44,7 +51,7 @@ function state(due: Date | null, warn: Date | null, doneAt: Date | null, clockAt
 
 /** Where each clock stands at `now`. A pending ticket's resolution clock reads as of when it stopped. */
 export function slaStatus(t: SlaFields, now: Date): { firstResponse: SlaState | null; resolution: SlaState | null } {
-  const resolutionDone = t.status === 'resolved' || t.status === 'closed' ? t.resolved_at ?? now : null;
+  const resolutionDone = t.status === 'resolved' || t.status === 'closed' ? (t.resolved_at ?? now) : null;
   const resolutionClock = t.status === 'pending' && t.pending_since ? t.pending_since : now;
   return {
     firstResponse: state(t.first_response_due_at, t.first_response_warn_at, t.first_responded_at, now),
@@ -69,11 +76,13 @@ export function pendingChecks(t: CheckFields): SlaCheck[] {
   const out: SlaCheck[] = [];
   const finished = t.status === 'resolved' || t.status === 'closed';
   if (!t.first_responded_at && !finished) {
-    if (t.first_response_warn_at && !t.first_response_warned_at && !t.first_response_breached_at) out.push({ target: 'first_response', kind: 'warning', at: t.first_response_warn_at });
+    if (t.first_response_warn_at && !t.first_response_warned_at && !t.first_response_breached_at)
+      out.push({ target: 'first_response', kind: 'warning', at: t.first_response_warn_at });
     if (t.first_response_due_at && !t.first_response_breached_at) out.push({ target: 'first_response', kind: 'breach', at: t.first_response_due_at });
   }
   if (!finished && t.status !== 'pending') {
-    if (t.resolution_warn_at && !t.resolution_warned_at && !t.resolution_breached_at) out.push({ target: 'resolution', kind: 'warning', at: t.resolution_warn_at });
+    if (t.resolution_warn_at && !t.resolution_warned_at && !t.resolution_breached_at)
+      out.push({ target: 'resolution', kind: 'warning', at: t.resolution_warn_at });
     if (t.resolution_due_at && !t.resolution_breached_at) out.push({ target: 'resolution', kind: 'breach', at: t.resolution_due_at });
   }
   return out;

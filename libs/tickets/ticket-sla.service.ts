@@ -77,10 +77,19 @@ export class TicketSlaService {
       if (now.getTime() < current.at.getTime()) return 'not_due';
       const prefix = job.target === 'first_response' ? 'first_response' : 'resolution';
       const dueAt = (job.target === 'first_response' ? t.first_response_due_at : t.resolution_due_at)!;
-      const base = { ticketId: t.id, learnerId: t.learner_id, learnerExternalId: t.learner_external_id, target: job.target, dueAt: new Date(dueAt).toISOString(), teamId: t.team_id };
+      const base = {
+        ticketId: t.id,
+        learnerId: t.learner_id,
+        learnerExternalId: t.learner_external_id,
+        target: job.target,
+        dueAt: new Date(dueAt).toISOString(),
+        teamId: t.team_id,
+      };
       if (job.kind === 'warning') {
         await this.repo.update(em, t.id, { [`${prefix}_warned_at`]: now }, now);
-        await this.outbox.publish(em, [{ aggregateType: 'ticket', aggregateId: t.id, eventType: 'ticket.sla_warning', payload: { ...base, assigneeId: t.assignee_id } }]);
+        await this.outbox.publish(em, [
+          { aggregateType: 'ticket', aggregateId: t.id, eventType: 'ticket.sla_warning', payload: { ...base, assigneeId: t.assignee_id } },
+        ]);
         return 'warned';
       }
       const target = await this.repo.escalationTarget(em, t.team_id);
@@ -101,7 +110,12 @@ export class TicketSlaService {
         reason: `${job.target === 'first_response' ? 'first-response' : 'resolution'} SLA breached (due ${base.dueAt})${target.toAdmins ? `; ${NO_SUPERVISOR_REASON}` : ''}`,
       });
       await this.outbox.publish(em, [
-        { aggregateType: 'ticket', aggregateId: t.id, eventType: 'ticket.escalated', payload: { ...base, supervisorId, escalatedToAdmins: target.toAdmins, assigneeId: t.assignee_id } },
+        {
+          aggregateType: 'ticket',
+          aggregateId: t.id,
+          eventType: 'ticket.escalated',
+          payload: { ...base, supervisorId, escalatedToAdmins: target.toAdmins, assigneeId: t.assignee_id },
+        },
       ]);
       if (!supervisorId) this.logger.warn(`ticket ${t.id} breached its ${job.target} SLA, its team has no supervisor and no admin is active`);
       return 'escalated';

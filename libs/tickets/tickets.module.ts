@@ -14,7 +14,17 @@ import { TicketsService } from './tickets.service.js';
 /** An advisor's ticket load: their open tickets, against their capacity. */
 export const TICKET_LOAD_SQL = `(select count(*) from tickets t where t.assignee_id = s.id and t.status in ('new','open','pending'))`;
 
-const PROVIDERS = [DeskConfigRepository, TicketsRepository, KbRepository, CalendarsService, SlaPoliciesService, TicketRoutesService, KbService, TicketsService, TicketSlaService];
+const PROVIDERS = [
+  DeskConfigRepository,
+  TicketsRepository,
+  KbRepository,
+  CalendarsService,
+  SlaPoliciesService,
+  TicketRoutesService,
+  KbService,
+  TicketsService,
+  TicketSlaService,
+];
 
 /** The support desk: tickets, calendars, SLA policies, routing, escalation and the knowledge base. */
 @Module({ imports: [AssignmentModule], providers: PROVIDERS, exports: PROVIDERS })

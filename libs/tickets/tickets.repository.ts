@@ -67,7 +67,10 @@ export class TicketsRepository {
       [assigneeId],
     );
     if (!rows.length) return [];
-    const full: TicketRow[] = await this.lockMany(em, rows.map((r) => r.id));
+    const full: TicketRow[] = await this.lockMany(
+      em,
+      rows.map((r) => r.id),
+    );
     return full.sort((x, y) => new Date(x.created_at).getTime() - new Date(y.created_at).getTime() || x.id.localeCompare(y.id));
   }
 
@@ -77,7 +80,11 @@ export class TicketsRepository {
   }
 
   /** The learner, when it exists and the caller may see it (one answer for both, so nothing leaks). */
-  async findLearner(em: EntityManager, actor: Actor, by: { id?: string; externalId?: string }): Promise<{ id: string; owner_advisor_id: string | null } | null> {
+  async findLearner(
+    em: EntityManager,
+    actor: Actor,
+    by: { id?: string; externalId?: string },
+  ): Promise<{ id: string; owner_advisor_id: string | null } | null> {
     const params: unknown[] = [by.id ?? by.externalId];
     const match = by.id ? 'l.id = $1' : 'l.external_id = $1';
     const [row] = await em.query(`select l.id, l.owner_advisor_id from learners l where ${match} and ${learnerVisibilitySql(actor, params, 'l')}`, params);
@@ -110,7 +117,8 @@ export class TicketsRepository {
       return `$${params.length}`;
     };
     if (f.scope && 'assigneeId' in f.scope) where.push(`t.assignee_id = ${p(f.scope.assigneeId)}`);
-    else if (f.scope) where.push(`(t.team_id = any(${p(f.scope.teamIds)}::uuid[]) or t.assignee_id = ${p(f.scope.staffId)} or t.escalated_to_id = $${params.length})`);
+    else if (f.scope)
+      where.push(`(t.team_id = any(${p(f.scope.teamIds)}::uuid[]) or t.assignee_id = ${p(f.scope.staffId)} or t.escalated_to_id = $${params.length})`);
     if (f.status) where.push(`t.status = ${p(f.status)}`);
     if (f.assigneeId) where.push(`t.assignee_id = ${p(f.assigneeId)}`);
     if (f.teamId) where.push(`t.team_id = ${p(f.teamId)}`);
@@ -138,7 +146,16 @@ export class TicketsRepository {
 
   async insertMessage(
     em: EntityManager,
-    m: { ticketId: string; authorType: 'staff' | 'learner' | 'system'; authorId: string | null; body: string; internal: boolean; kbArticleId: string | null; externalId: string | null; at: Date },
+    m: {
+      ticketId: string;
+      authorType: 'staff' | 'learner' | 'system';
+      authorId: string | null;
+      body: string;
+      internal: boolean;
+      kbArticleId: string | null;
+      externalId: string | null;
+      at: Date;
+    },
   ): Promise<string | null> {
     const [row] = await em.query(
       `insert into ticket_messages (ticket_id, author_type, author_id, body, internal, kb_article_id, external_id, created_at)
@@ -154,7 +171,19 @@ export class TicketsRepository {
     return row?.id ?? null;
   }
 
-  messages(ticketId: string): Promise<Array<{ id: string; author_type: 'staff' | 'learner' | 'system'; author_id: string | null; body: string; internal: boolean; kb_article_id: string | null; created_at: Date }>> {
+  messages(
+    ticketId: string,
+  ): Promise<
+    Array<{
+      id: string;
+      author_type: 'staff' | 'learner' | 'system';
+      author_id: string | null;
+      body: string;
+      internal: boolean;
+      kb_article_id: string | null;
+      created_at: Date;
+    }>
+  > {
     return this.dataSource.query(
       `select id, author_type, author_id, body, internal, kb_article_id, created_at from ticket_messages where ticket_id = $1 order by created_at, id`,
       [ticketId],
@@ -192,7 +221,10 @@ export class TicketsRepository {
    */
   async recordComplaint(em: EntityManager, c: { ticketId: string; learnerId: string; occurredAt: Date; timezone: string }): Promise<boolean> {
     const eventId = `ticket:${c.ticketId}:complaint`;
-    const fresh = await em.query(`insert into activity_event_ids (event_id, occurred_at) values ($1, $2) on conflict do nothing returning event_id`, [eventId, c.occurredAt]);
+    const fresh = await em.query(`insert into activity_event_ids (event_id, occurred_at) values ($1, $2) on conflict do nothing returning event_id`, [
+      eventId,
+      c.occurredAt,
+    ]);
     if (!fresh.length) return false;
     await em.query(`insert into activity_events (event_id, learner_id, type, occurred_at, data) values ($1, $2, 'complaint', $3, $4)`, [
       eventId,

@@ -139,7 +139,12 @@ export class TicketsService {
         const other = (await this.repo.findByExternalId(input.externalId!, em))!;
         return this.replayed(actor, other, now);
       }
-      await this.repo.update(em, id, await this.slaPatch(em, { category: input.category, priority: input.priority ?? 'medium', createdAt: now, pausedMinutes: 0 }), now);
+      await this.repo.update(
+        em,
+        id,
+        await this.slaPatch(em, { category: input.category, priority: input.priority ?? 'medium', createdAt: now, pausedMinutes: 0 }),
+        now,
+      );
       // Continuity only within the responsible team: the owner answers a billing question only if they are on billing.
       const ownerTeam = learner.owner_advisor_id ? await this.repo.teamOf(em, learner.owner_advisor_id) : null;
       const decision = await this.assignment.choose(em, {
@@ -151,9 +156,18 @@ export class TicketsService {
       const row = (await this.repo.findById(id, em))!;
       const view = toTicketView(row, now);
       const audits: AuditRecord[] = [{ actor, action: 'ticket.created', entity: 'ticket', entityId: id, after: view }];
-      audits.push({ actor, action: decision.advisorId ? 'ticket.assigned' : 'ticket.pooled', entity: 'ticket', entityId: id, after: { assigneeId: decision.advisorId, teamId }, reason: decision.reason });
+      audits.push({
+        actor,
+        action: decision.advisorId ? 'ticket.assigned' : 'ticket.pooled',
+        entity: 'ticket',
+        entityId: id,
+        after: { assigneeId: decision.advisorId, teamId },
+        reason: decision.reason,
+      });
       await this.audit.record(em, audits);
-      const events: DomainEvent[] = [this.event(row, 'ticket.created', { category: row.category, priority: row.priority, teamId, assigneeId: row.assignee_id })];
+      const events: DomainEvent[] = [
+        this.event(row, 'ticket.created', { category: row.category, priority: row.priority, teamId, assigneeId: row.assignee_id }),
+      ];
       if (row.category === 'complaint') await this.recordComplaint(em, row);
       await this.outbox.publish(em, events);
       return { ...view, created: true };
@@ -169,14 +183,40 @@ export class TicketsService {
 
   async list(
     actor: Actor,
-    f: { status?: TicketStatus; assigneeId?: string; teamId?: string; learnerId?: string; category?: TicketCategory; unassigned?: boolean; sla?: 'breached' | 'warning'; limit?: number; cursor?: string },
+    f: {
+      status?: TicketStatus;
+      assigneeId?: string;
+      teamId?: string;
+      learnerId?: string;
+      category?: TicketCategory;
+      unassigned?: boolean;
+      sla?: 'breached' | 'warning';
+      limit?: number;
+      cursor?: string;
+    },
   ): Promise<Page<TicketView>> {
     const limit = pageLimit(f.limit);
     const after = decodeCursor(f.cursor, 2);
-    const scope = seesAllTeams(actor) || actor.kind !== 'staff' ? null : actor.role === 'advisor' ? { assigneeId: actor.id } : { teamIds: actor.teamIds, staffId: actor.id };
+    const scope =
+      seesAllTeams(actor) || actor.kind !== 'staff'
+        ? null
+        : actor.role === 'advisor'
+          ? { assigneeId: actor.id }
+          : { teamIds: actor.teamIds, staffId: actor.id };
     const now = this.clock.now();
-    const rows = await this.repo.list({ ...f, sla: f.sla ? { state: f.sla, now } : undefined, scope, after: after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined, limit });
-    return toPage(rows, limit, (t) => [new Date(t.created_at).toISOString(), t.id], (t) => toTicketView(t, now));
+    const rows = await this.repo.list({
+      ...f,
+      sla: f.sla ? { state: f.sla, now } : undefined,
+      scope,
+      after: after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined,
+      limit,
+    });
+    return toPage(
+      rows,
+      limit,
+      (t) => [new Date(t.created_at).toISOString(), t.id],
+      (t) => toTicketView(t, now),
+    );
   }
 
   async get(actor: Actor, id: string): Promise<TicketDetailView> {
@@ -185,7 +225,15 @@ export class TicketsService {
     const isStaff = actor.kind === 'staff' || actor.kind === 'system';
     const messages = (await this.repo.messages(id))
       .filter((m) => isStaff || !m.internal)
-      .map((m) => ({ id: m.id, authorType: m.author_type, authorId: m.author_id, body: m.body, internal: m.internal, kbArticleId: m.kb_article_id, createdAt: new Date(m.created_at).toISOString() }));
+      .map((m) => ({
+        id: m.id,
+        authorType: m.author_type,
+        authorId: m.author_id,
+        body: m.body,
+        internal: m.internal,
+        kbArticleId: m.kb_article_id,
+        createdAt: new Date(m.created_at).toISOString(),
+      }));
     const suggestedArticles = await this.kb.suggest(`${row.subject}\n${row.body}`, row.category);
     return { ...toTicketView(row, this.clock.now()), messages, suggestedArticles };
   }
@@ -203,13 +251,18 @@ export class TicketsService {
    * Timeline entries for a learner (newest first), of the tickets the caller may see: each ticket's opening,
    * first response, resolution and any SLA breach, with the SLA outcome. `at` is ISO time; `type` is stable.
    */
-  async timelineEntriesFor(actor: Actor, learnerId: string, limit = 200): Promise<Array<{ at: string; type: string; ticketId: string; summary: string; data: Record<string, unknown> }>> {
+  async timelineEntriesFor(
+    actor: Actor,
+    learnerId: string,
+    limit = 200,
+  ): Promise<Array<{ at: string; type: string; ticketId: string; summary: string; data: Record<string, unknown> }>> {
     const now = this.clock.now();
     const entries: Array<{ at: string; type: string; ticketId: string; summary: string; data: Record<string, unknown> }> = [];
     for (const t of (await this.repo.allForLearner(learnerId, limit)).filter((row) => canSee(actor, row))) {
       const sla = slaStatus(t, now);
       const data = { category: t.category, priority: t.priority, status: t.status, slaStatus: sla };
-      const push = (at: Date | null, type: string, summary: string) => at && entries.push({ at: new Date(at).toISOString(), type, ticketId: t.id, summary, data });
+      const push = (at: Date | null, type: string, summary: string) =>
+        at && entries.push({ at: new Date(at).toISOString(), type, ticketId: t.id, summary, data });
       push(t.created_at, 'ticket.opened', `Ticket opened (${t.category}, ${t.priority}): ${t.subject}`);
       push(t.first_responded_at, 'ticket.first_response', `First response ${sla.firstResponse === 'met' ? 'within' : 'outside'} SLA`);
       push(t.first_response_breached_at, 'ticket.sla_breached', 'First-response SLA breached');
@@ -276,7 +329,15 @@ export class TicketsService {
         if (t.status === 'pending' || t.status === 'resolved') {
           Object.assign(patch, await this.resume(em, t, now), { status: 'open' });
           if (t.status === 'resolved') {
-            audits.push({ actor, action: 'ticket.reopened', entity: 'ticket', entityId: id, before: { status: t.status }, after: { status: 'open' }, reason: 'learner replied' });
+            audits.push({
+              actor,
+              action: 'ticket.reopened',
+              entity: 'ticket',
+              entityId: id,
+              before: { status: t.status },
+              after: { status: 'open' },
+              reason: 'learner replied',
+            });
           }
         }
       } else if (!input.internal) {
@@ -305,7 +366,8 @@ export class TicketsService {
     return this.dataSource.transaction(async (em) => {
       const t = await this.repo.lock(em, id);
       if (!t || !canSee(actor, t)) throw DomainError.notFound('ticket', id);
-      if (t.status === 'closed' && input.status !== undefined && input.status !== 'closed') throw DomainError.conflict('This ticket is closed; open a new ticket instead');
+      if (t.status === 'closed' && input.status !== undefined && input.status !== 'closed')
+        throw DomainError.conflict('This ticket is closed; open a new ticket instead');
       const patch: Record<string, unknown> = {};
       if (input.subject !== undefined && input.subject.trim() !== t.subject) patch.subject = input.subject.trim();
       const category = input.category ?? t.category;
@@ -346,12 +408,29 @@ export class TicketsService {
       if (t.status === 'resolved') return toTicketView(t, now);
       if (t.status === 'closed') throw DomainError.conflict('This ticket is already closed');
       if (note?.trim()) {
-        await this.repo.insertMessage(em, { ticketId: id, authorType: 'staff', authorId: actor.id, body: note, internal: true, kbArticleId: null, externalId: null, at: now });
+        await this.repo.insertMessage(em, {
+          ticketId: id,
+          authorType: 'staff',
+          authorId: actor.id,
+          body: note,
+          internal: true,
+          kbArticleId: null,
+          externalId: null,
+          at: now,
+        });
       }
       await this.repo.update(em, id, await this.statusPatch(em, t, 'resolved', now), now);
       const after = (await this.repo.findById(id, em))!;
       const sla = slaStatus(after, now);
-      await this.audit.record(em, { actor, action: 'ticket.resolved', entity: 'ticket', entityId: id, before: { status: t.status }, after: { status: 'resolved', slaStatus: sla }, reason: note ?? null });
+      await this.audit.record(em, {
+        actor,
+        action: 'ticket.resolved',
+        entity: 'ticket',
+        entityId: id,
+        before: { status: t.status },
+        after: { status: 'resolved', slaStatus: sla },
+        reason: note ?? null,
+      });
       await this.outbox.publish(em, [this.event(after, 'ticket.resolved', { slaStatus: sla }), ...this.slaChanged(t, after)]);
       await this.backfillTeam(em, after.team_id);
       return toTicketView(after, now);
@@ -375,7 +454,8 @@ export class TicketsService {
     input: { ticketIds?: string[]; fromAssigneeId?: string; toAssigneeId?: string; reason: string },
     targetField = 'toAssigneeId',
   ): Promise<TicketView[]> {
-    if (!(isAdmin(actor) || (actor.kind === 'staff' && actor.role === 'supervisor'))) throw DomainError.forbidden('Only supervisors and admins can reassign tickets');
+    if (!(isAdmin(actor) || (actor.kind === 'staff' && actor.role === 'supervisor')))
+      throw DomainError.forbidden('Only supervisors and admins can reassign tickets');
     if (!input.ticketIds === !input.fromAssigneeId) throw DomainError.field('ticketIds', 'give either ticketIds or fromAssigneeId (exactly one)');
     if (input.fromAssigneeId && input.fromAssigneeId === input.toAssigneeId) throw DomainError.field('toAssigneeId', 'must differ from fromAssigneeId');
     const now = this.clock.now();
@@ -409,7 +489,11 @@ export class TicketsService {
         // Moving a ticket to someone in another team hands it to that team as well.
         moves = rows.filter((t) => t.assignee_id !== target.id).map((t) => ({ t, to: target.id, teamId: target.team_id ?? t.team_id, why: input.reason }));
       } else {
-        const decisions = await this.assignment.chooseMany(em, 'ticket', rows.map((t) => ({ teamId: t.team_id, excludeAdvisorIds: t.assignee_id ? [t.assignee_id] : [] })));
+        const decisions = await this.assignment.chooseMany(
+          em,
+          'ticket',
+          rows.map((t) => ({ teamId: t.team_id, excludeAdvisorIds: t.assignee_id ? [t.assignee_id] : [] })),
+        );
         moves = rows.map((t, i) => ({ t, to: decisions[i].advisorId, teamId: t.team_id, why: `${input.reason} (policy: ${decisions[i].reason})` }));
       }
       const audits: AuditRecord[] = [];
@@ -418,8 +502,21 @@ export class TicketsService {
       for (const m of moves) {
         await this.repo.update(em, m.t.id, { assignee_id: m.to, assigned_at: m.to ? now : null, team_id: m.teamId }, now);
         if (m.t.team_id && m.t.assignee_id) freedTeams.add(m.t.team_id);
-        audits.push({ actor, action: 'ticket.reassigned', entity: 'ticket', entityId: m.t.id, before: { assigneeId: m.t.assignee_id, teamId: m.t.team_id }, after: { assigneeId: m.to, teamId: m.teamId }, reason: m.why });
-        events.push({ aggregateType: 'ticket', aggregateId: m.t.id, eventType: 'ticket.assigned', payload: { ticketId: m.t.id, assigneeId: m.to, previousAssigneeId: m.t.assignee_id, teamId: m.teamId, reason: input.reason } });
+        audits.push({
+          actor,
+          action: 'ticket.reassigned',
+          entity: 'ticket',
+          entityId: m.t.id,
+          before: { assigneeId: m.t.assignee_id, teamId: m.t.team_id },
+          after: { assigneeId: m.to, teamId: m.teamId },
+          reason: m.why,
+        });
+        events.push({
+          aggregateType: 'ticket',
+          aggregateId: m.t.id,
+          eventType: 'ticket.assigned',
+          payload: { ticketId: m.t.id, assigneeId: m.to, previousAssigneeId: m.t.assignee_id, teamId: m.teamId, reason: input.reason },
+        });
       }
       await this.audit.record(em, audits);
       await this.outbox.publish(em, events);
@@ -442,15 +539,31 @@ export class TicketsService {
     if (!teamId) return 0;
     const pool = await this.repo.lockPool(em, teamId, BACKFILL_BATCH);
     if (!pool.length) return 0;
-    const decisions = await this.assignment.chooseMany(em, 'ticket', pool.map(() => ({ teamId })));
+    const decisions = await this.assignment.chooseMany(
+      em,
+      'ticket',
+      pool.map(() => ({ teamId })),
+    );
     const now = this.clock.now();
     const audits: AuditRecord[] = [];
     const events: DomainEvent[] = [];
     pool.forEach((p, i) => {
       const d = decisions[i];
       if (!d.advisorId) return;
-      audits.push({ actor: { kind: 'system', id: 'careloop' }, action: 'ticket.assigned', entity: 'ticket', entityId: p.id, after: { assigneeId: d.advisorId, teamId }, reason: `backfill (${why}): ${d.reason}` });
-      events.push({ aggregateType: 'ticket', aggregateId: p.id, eventType: 'ticket.assigned', payload: { ticketId: p.id, assigneeId: d.advisorId, previousAssigneeId: null, teamId, reason: 'backfill' } });
+      audits.push({
+        actor: { kind: 'system', id: 'careloop' },
+        action: 'ticket.assigned',
+        entity: 'ticket',
+        entityId: p.id,
+        after: { assigneeId: d.advisorId, teamId },
+        reason: `backfill (${why}): ${d.reason}`,
+      });
+      events.push({
+        aggregateType: 'ticket',
+        aggregateId: p.id,
+        eventType: 'ticket.assigned',
+        payload: { ticketId: p.id, assigneeId: d.advisorId, previousAssigneeId: null, teamId, reason: 'backfill' },
+      });
     });
     const chosen = pool.map((p, i) => ({ id: p.id, advisorId: decisions[i].advisorId })).filter((x) => x.advisorId);
     if (chosen.length) {
@@ -468,10 +581,20 @@ export class TicketsService {
   // ---- SLA helpers -------------------------------------------------------------------------------
 
   /** Policy match and deadlines for a ticket (no policy: no SLA). */
-  private async slaPatch(em: EntityManager, t: { category: TicketCategory; priority: TicketPriority; createdAt: Date; pausedMinutes: number }): Promise<Record<string, unknown>> {
+  private async slaPatch(
+    em: EntityManager,
+    t: { category: TicketCategory; priority: TicketPriority; createdAt: Date; pausedMinutes: number },
+  ): Promise<Record<string, unknown>> {
     const match = await this.config.matchPolicy(em, t.category, t.priority);
     if (!match) {
-      return { sla_policy_id: null, calendar_id: null, first_response_due_at: null, first_response_warn_at: null, resolution_due_at: null, resolution_warn_at: null };
+      return {
+        sla_policy_id: null,
+        calendar_id: null,
+        first_response_due_at: null,
+        first_response_warn_at: null,
+        resolution_due_at: null,
+        resolution_warn_at: null,
+      };
     }
     const targets = computeTargets(
       toBusinessCalendar(match.calendar),
@@ -499,7 +622,12 @@ export class TicketsService {
     const policy = await this.config.findPolicy(t.sla_policy_id, em);
     if (!calendar || !policy) return patch;
     const paused = Number(t.paused_minutes) + Math.max(0, businessMinutesBetween(toBusinessCalendar(calendar), new Date(stoppedAt), now));
-    const targets = computeTargets(toBusinessCalendar(calendar), { firstResponseMinutes: policy.first_response_minutes, resolutionMinutes: policy.resolution_minutes }, new Date(t.created_at), paused);
+    const targets = computeTargets(
+      toBusinessCalendar(calendar),
+      { firstResponseMinutes: policy.first_response_minutes, resolutionMinutes: policy.resolution_minutes },
+      new Date(t.created_at),
+      paused,
+    );
     return { ...patch, paused_minutes: paused, resolution_due_at: targets.resolutionDueAt, resolution_warn_at: targets.resolutionWarnAt };
   }
 
@@ -541,7 +669,12 @@ export class TicketsService {
   }
 
   private async recordComplaint(em: EntityManager, t: TicketRow): Promise<void> {
-    await this.repo.recordComplaint(em, { ticketId: t.id, learnerId: t.learner_id, occurredAt: new Date(t.created_at), timezone: this.appConfig.schoolTimezone });
+    await this.repo.recordComplaint(em, {
+      ticketId: t.id,
+      learnerId: t.learner_id,
+      occurredAt: new Date(t.created_at),
+      timezone: this.appConfig.schoolTimezone,
+    });
   }
 
   private event(t: TicketRow, eventType: string, extra: Record<string, unknown>): DomainEvent {

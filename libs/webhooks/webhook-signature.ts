@@ -10,7 +10,13 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
 }
 
 /** For receivers (and tests): constant-time check, optionally refusing timestamps older than `toleranceSeconds`. */
-export function verifyWebhook(secret: string, timestamp: number, body: string, signature: string, opts: { now?: number; toleranceSeconds?: number } = {}): boolean {
+export function verifyWebhook(
+  secret: string,
+  timestamp: number,
+  body: string,
+  signature: string,
+  opts: { now?: number; toleranceSeconds?: number } = {},
+): boolean {
   if (opts.toleranceSeconds !== undefined) {
     const now = Math.floor((opts.now ?? Date.now()) / 1000);
     if (Math.abs(now - timestamp) > opts.toleranceSeconds) return false;

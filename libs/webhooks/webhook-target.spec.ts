@@ -3,10 +3,24 @@ import { addressAllowed, checkWebhookUrl, type WebhookTargetPolicy } from './web
 const OPEN: WebhookTargetPolicy = { allowedHosts: [], allowedCidrs: [], httpsOnly: false };
 
 describe('webhook targets', () => {
-  it.each(['127.0.0.1', '10.1.2.3', '172.31.255.255', '192.168.0.1', '169.254.169.254', '100.64.1.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1', 'fd12::1', '::ffff:10.0.0.1', '::ffff:a9fe:a9fe', '64:ff9b::7f00:1'])(
-    'refuses %s',
-    (address) => expect(addressAllowed(address, OPEN)).toBe(false),
-  );
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.31.255.255',
+    '192.168.0.1',
+    '169.254.169.254',
+    '100.64.1.1',
+    '0.0.0.0',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fe80::1',
+    'fd12::1',
+    '::ffff:10.0.0.1',
+    '::ffff:a9fe:a9fe',
+    '64:ff9b::7f00:1',
+  ])('refuses %s', (address) => expect(addressAllowed(address, OPEN)).toBe(false));
 
   it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700::1111'])('allows the public %s', (address) => expect(addressAllowed(address, OPEN)).toBe(true));
 

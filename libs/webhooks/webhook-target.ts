@@ -76,7 +76,9 @@ export function addressAllowed(address: string, policy: WebhookTargetPolicy): bo
   const v4 = isIP(address) === 6 ? embeddedIpv4(address) : undefined;
   const candidates = v4 ? [address, v4] : [address];
   const allowed = allowList(policy);
-  return candidates.some((a) => allowed.check(a, isIP(a) === 6 ? 'ipv6' : 'ipv4')) || !candidates.some((a) => NOT_PUBLIC.check(a, isIP(a) === 6 ? 'ipv6' : 'ipv4'));
+  return (
+    candidates.some((a) => allowed.check(a, isIP(a) === 6 ? 'ipv6' : 'ipv4')) || !candidates.some((a) => NOT_PUBLIC.check(a, isIP(a) === 6 ? 'ipv6' : 'ipv4'))
+  );
 }
 
 function hostAllowed(hostname: string, policy: WebhookTargetPolicy): boolean {
@@ -88,7 +90,8 @@ function hostOf(u: URL): string {
   return u.hostname.replace(/^\[|\]$/g, '');
 }
 
-export const TARGET_REFUSED = 'must not point at a loopback, private, link-local or reserved address (an operator can allow on-premise receivers with WEBHOOK_ALLOWED_TARGETS)';
+export const TARGET_REFUSED =
+  'must not point at a loopback, private, link-local or reserved address (an operator can allow on-premise receivers with WEBHOOK_ALLOWED_TARGETS)';
 
 /**
  * Registration check of a webhook URL: a problem for the `url` field, or undefined. A name that does not resolve
@@ -105,7 +108,8 @@ export async function checkWebhookUrl(url: string, policy: WebhookTargetPolicy):
 }
 
 /** The error classes a delivery attempt stores: generic on purpose, so the log tells nobody which internal ports answer. */
-export type DeliveryErrorClass = 'blocked_target' | 'dns_error' | 'connection_refused' | 'connection_reset' | 'unreachable' | 'timeout' | 'tls_error' | 'network_error';
+export type DeliveryErrorClass =
+  'blocked_target' | 'dns_error' | 'connection_refused' | 'connection_reset' | 'unreachable' | 'timeout' | 'tls_error' | 'network_error';
 
 class BlockedTargetError extends Error {
   readonly code = 'ECARELOOP_BLOCKED_TARGET';

@@ -40,11 +40,17 @@ export class WebhooksRepository {
     return em ?? this.dataSource.manager;
   }
 
-  async insert(em: EntityManager, w: { url: string; events: string[]; secret: string; disableAfterFailures: number; createdBy: string | null }): Promise<WebhookRow> {
-    const [row] = await em.query(
-      `insert into webhooks (url, events, secret, disable_after_failures, created_by) values ($1, $2, $3, $4, $5) returning *`,
-      [w.url, w.events, w.secret, w.disableAfterFailures, w.createdBy],
-    );
+  async insert(
+    em: EntityManager,
+    w: { url: string; events: string[]; secret: string; disableAfterFailures: number; createdBy: string | null },
+  ): Promise<WebhookRow> {
+    const [row] = await em.query(`insert into webhooks (url, events, secret, disable_after_failures, created_by) values ($1, $2, $3, $4, $5) returning *`, [
+      w.url,
+      w.events,
+      w.secret,
+      w.disableAfterFailures,
+      w.createdBy,
+    ]);
     return row;
   }
 
@@ -57,7 +63,11 @@ export class WebhooksRepository {
     return this.dataSource.query(`select * from webhooks order by created_at, id`);
   }
 
-  async update(em: EntityManager, id: string, patch: { url?: string; events?: string[]; secret?: string; enabled?: boolean; disableAfterFailures?: number }): Promise<void> {
+  async update(
+    em: EntityManager,
+    id: string,
+    patch: { url?: string; events?: string[]; secret?: string; enabled?: boolean; disableAfterFailures?: number },
+  ): Promise<void> {
     await em.query(
       `update webhooks set url = coalesce($2, url), events = coalesce($3, events), secret = coalesce($4, secret),
               disable_after_failures = coalesce($6, disable_after_failures),
@@ -80,7 +90,9 @@ export class WebhooksRepository {
          on conflict (webhook_id, outbox_id) do nothing`,
         [ev.outboxId, ev.eventType, ev.occurredAt, JSON.stringify(ev.payload)],
       );
-      const rows: Array<{ id: string }> = await em.query(`select id from webhook_deliveries where outbox_id = $1 and status = 'pending' order by id`, [ev.outboxId]);
+      const rows: Array<{ id: string }> = await em.query(`select id from webhook_deliveries where outbox_id = $1 and status = 'pending' order by id`, [
+        ev.outboxId,
+      ]);
       return rows.map((r) => r.id);
     });
   }
@@ -90,14 +102,24 @@ export class WebhooksRepository {
     return rows[0];
   }
 
-  async recordAttempt(em: EntityManager, a: { deliveryId: string; attempt: number; statusCode: number | null; error: string | null; durationMs: number }): Promise<void> {
-    await em.query(
-      `insert into webhook_delivery_attempts (delivery_id, attempt, status_code, error, duration_ms) values ($1, $2, $3, $4, $5)`,
-      [a.deliveryId, a.attempt, a.statusCode, a.error, a.durationMs],
-    );
+  async recordAttempt(
+    em: EntityManager,
+    a: { deliveryId: string; attempt: number; statusCode: number | null; error: string | null; durationMs: number },
+  ): Promise<void> {
+    await em.query(`insert into webhook_delivery_attempts (delivery_id, attempt, status_code, error, duration_ms) values ($1, $2, $3, $4, $5)`, [
+      a.deliveryId,
+      a.attempt,
+      a.statusCode,
+      a.error,
+      a.durationMs,
+    ]);
   }
 
-  async updateDelivery(em: EntityManager, id: string, d: { status: DeliveryRow['status']; attempts: number; statusCode: number | null; error: string | null; deliveredAt: Date | null }): Promise<void> {
+  async updateDelivery(
+    em: EntityManager,
+    id: string,
+    d: { status: DeliveryRow['status']; attempts: number; statusCode: number | null; error: string | null; deliveredAt: Date | null },
+  ): Promise<void> {
     await em.query(
       `update webhook_deliveries set status = $2, attempts = $3, last_status_code = $4, last_error = $5, delivered_at = $6, updated_at = now() where id = $1`,
       [id, d.status, d.attempts, d.statusCode, d.error, d.deliveredAt],
@@ -125,7 +147,12 @@ export class WebhooksRepository {
   }
 
   /** A webhook's deliveries with their attempt logs, newest first (or the one delivery `onlyId`). */
-  listDeliveries(webhookId: string, after: { createdAt: string; id: string } | undefined, limit: number, onlyId?: string): Promise<Array<DeliveryRow & { attempt_log: unknown }>> {
+  listDeliveries(
+    webhookId: string,
+    after: { createdAt: string; id: string } | undefined,
+    limit: number,
+    onlyId?: string,
+  ): Promise<Array<DeliveryRow & { attempt_log: unknown }>> {
     const params: unknown[] = [webhookId, limit + 1];
     const where = ['d.webhook_id = $1'];
     if (after) {

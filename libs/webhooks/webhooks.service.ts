@@ -67,7 +67,11 @@ export class WebhooksService {
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.targets = { allowedHosts: config.webhookAllowedTargets.hosts, allowedCidrs: config.webhookAllowedTargets.cidrs, httpsOnly: config.nodeEnv === 'production' };
+    this.targets = {
+      allowedHosts: config.webhookAllowedTargets.hosts,
+      allowedCidrs: config.webhookAllowedTargets.cidrs,
+      httpsOnly: config.nodeEnv === 'production',
+    };
   }
 
   private readonly targets: WebhookTargetPolicy;
@@ -84,7 +88,11 @@ export class WebhooksService {
     const clean = validate(input, true) as Required<WebhookInput>;
     await this.checkTarget(clean.url);
     return this.dataSource.transaction(async (em) => {
-      const row = await this.repo.insert(em, { ...clean, disableAfterFailures: clean.disableAfterFailures ?? DEFAULT_DISABLE_AFTER_FAILURES, createdBy: actor.kind === 'staff' ? actor.id : null });
+      const row = await this.repo.insert(em, {
+        ...clean,
+        disableAfterFailures: clean.disableAfterFailures ?? DEFAULT_DISABLE_AFTER_FAILURES,
+        createdBy: actor.kind === 'staff' ? actor.id : null,
+      });
       const view = toView(row);
       await this.audit.record(em, { actor, action: 'webhook.created', entity: 'webhook', entityId: row.id, after: view });
       return view;
@@ -136,11 +144,23 @@ export class WebhooksService {
       if (d.status === 'pending') return { queued: false, attempts: d.attempts };
       if (!webhook.enabled) throw DomainError.conflict('The webhook is disabled; re-enable it before redelivering');
       await em.query(`update webhook_deliveries set status = 'pending', updated_at = now() where id = $1`, [deliveryId]);
-      await this.audit.record(em, { actor, action: 'webhook.delivery_redelivered', entity: 'webhook', entityId: webhookId, before: { deliveryId, status: d.status, attempts: d.attempts }, after: { deliveryId, status: 'pending', attempts: d.attempts }, reason: reason ?? null });
+      await this.audit.record(em, {
+        actor,
+        action: 'webhook.delivery_redelivered',
+        entity: 'webhook',
+        entityId: webhookId,
+        before: { deliveryId, status: d.status, attempts: d.attempts },
+        after: { deliveryId, status: 'pending', attempts: d.attempts },
+        reason: reason ?? null,
+      });
       return { queued: true, attempts: d.attempts };
     });
     // Keyed by the attempts made so far: each redelivery gets its own job, a replay of the same one the same job.
-    await this.queues.enqueue('webhooks.deliver', { deliveryId }, { jobId: jobId('whd', deliveryId, 'r', outcome.attempts), attempts: WEBHOOK_DELIVERY_ATTEMPTS });
+    await this.queues.enqueue(
+      'webhooks.deliver',
+      { deliveryId },
+      { jobId: jobId('whd', deliveryId, 'r', outcome.attempts), attempts: WEBHOOK_DELIVERY_ATTEMPTS },
+    );
     const [row] = await this.repo.listDeliveries(webhookId, undefined, 1, deliveryId);
     return { delivery: toDeliveryView(row), queued: outcome.queued };
   }
@@ -149,7 +169,13 @@ export class WebhooksService {
   async fanOut(evt: DomainEventJob): Promise<number> {
     const ids = await this.repo.createDeliveries({ outboxId: evt.outboxId, eventType: evt.eventType, occurredAt: evt.occurredAt, payload: evt.payload });
     if (ids.length) {
-      await this.queues.enqueueMany(ids.map((deliveryId) => ({ name: 'webhooks.deliver' as const, payload: { deliveryId }, opts: { jobId: jobId('whd', deliveryId), attempts: WEBHOOK_DELIVERY_ATTEMPTS } })));
+      await this.queues.enqueueMany(
+        ids.map((deliveryId) => ({
+          name: 'webhooks.deliver' as const,
+          payload: { deliveryId },
+          opts: { jobId: jobId('whd', deliveryId), attempts: WEBHOOK_DELIVERY_ATTEMPTS },
+        })),
+      );
     }
     return ids.length;
   }
@@ -163,10 +189,23 @@ export class WebhooksService {
     if (!delivery || delivery.status !== 'pending') return 'skipped';
     const webhook = await this.repo.findById(delivery.webhook_id);
     if (!webhook || !webhook.enabled) {
-      await this.dataSource.transaction((em) => this.repo.updateDelivery(em, deliveryId, { status: 'skipped', attempts: delivery.attempts, statusCode: null, error: 'webhook disabled', deliveredAt: null }));
+      await this.dataSource.transaction((em) =>
+        this.repo.updateDelivery(em, deliveryId, {
+          status: 'skipped',
+          attempts: delivery.attempts,
+          statusCode: null,
+          error: 'webhook disabled',
+          deliveredAt: null,
+        }),
+      );
       return 'skipped';
     }
-    const body = JSON.stringify({ id: String(delivery.outbox_id), type: delivery.event_type, occurredAt: new Date(delivery.occurred_at).toISOString(), data: delivery.payload });
+    const body = JSON.stringify({
+      id: String(delivery.outbox_id),
+      type: delivery.event_type,
+      occurredAt: new Date(delivery.occurred_at).toISOString(),
+      data: delivery.payload,
+    });
     const timestamp = Math.floor(Date.now() / 1000);
     const started = Date.now();
     let statusCode: number | null = null;
@@ -201,7 +240,13 @@ export class WebhooksService {
       // Numbered by the delivery's attempts, which go on across redeliveries (the job's own count starts again).
       await this.repo.recordAttempt(em, { deliveryId, attempt: current.attempts + 1, statusCode, error, durationMs });
       if (ok) {
-        await this.repo.updateDelivery(em, deliveryId, { status: 'delivered', attempts: current.attempts + 1, statusCode, error: null, deliveredAt: new Date() });
+        await this.repo.updateDelivery(em, deliveryId, {
+          status: 'delivered',
+          attempts: current.attempts + 1,
+          statusCode,
+          error: null,
+          deliveredAt: new Date(),
+        });
         await this.repo.resetFailures(em, webhook.id);
         return 'delivered';
       }
@@ -213,7 +258,15 @@ export class WebhooksService {
       const change = await this.repo.countFailure(em, webhook.id, `${webhook.disable_after_failures} consecutive failed deliveries (last: ${error})`);
       if (change && change.before.enabled && !change.after.enabled) {
         this.logger.warn(`webhook ${webhook.id} disabled after ${change.after.consecutive_failures} consecutive failed deliveries`);
-        await this.audit.record(em, { actor: SYSTEM, action: 'webhook.disabled', entity: 'webhook', entityId: webhook.id, before: toView(change.before), after: toView(change.after), reason: change.after.disabled_reason });
+        await this.audit.record(em, {
+          actor: SYSTEM,
+          action: 'webhook.disabled',
+          entity: 'webhook',
+          entityId: webhook.id,
+          before: toView(change.before),
+          after: toView(change.after),
+          reason: change.after.disabled_reason,
+        });
       }
       return 'failed';
     });

@@ -10,7 +10,12 @@ export class ApiError extends Error {
     readonly body: unknown,
   ) {
     const b = body as { message?: string; details?: Array<{ field: string; message: string }> } | undefined;
-    const details = b?.details?.length ? ` (${b.details.slice(0, 3).map((d) => `${d.field} ${d.message}`).join('; ')})` : '';
+    const details = b?.details?.length
+      ? ` (${b.details
+          .slice(0, 3)
+          .map((d) => `${d.field} ${d.message}`)
+          .join('; ')})`
+      : '';
     super(`${method} ${path} answered ${status}: ${b?.message ?? JSON.stringify(body)}${details}`);
     this.name = 'ApiError';
   }
@@ -41,7 +46,11 @@ export class CareloopHttp {
       try {
         res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
       } catch (e) {
-        if (attempt >= 4) throw new Error(`${method} ${url} failed: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`, { cause: e });
+        if (attempt >= 4)
+          throw new Error(
+            `${method} ${url} failed: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`,
+            { cause: e },
+          );
         await sleep(500 * attempt);
         continue;
       }
@@ -77,7 +86,10 @@ export class CareloopHttp {
     let cursor: string | undefined;
     do {
       const sep = path.includes('?') ? '&' : '?';
-      const page = await this.get<{ items: T[]; nextCursor: string | null }>(`${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, token);
+      const page = await this.get<{ items: T[]; nextCursor: string | null }>(
+        `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        token,
+      );
       out.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

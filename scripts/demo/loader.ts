@@ -130,7 +130,10 @@ export async function loadDemo(opts: DemoOptions): Promise<DemoResult> {
   }
 
   // ---- learner data (API key, as the school's platform would) --------------------------------
-  const client = await http.send<{ id: string; key: string }>('POST', '/api-clients', admin, { name: `Demo LMS sync ${new Date().toISOString().slice(0, 10)}`, scopes: ['sync:write', 'read'] });
+  const client = await http.send<{ id: string; key: string }>('POST', '/api-clients', admin, {
+    name: `Demo LMS sync ${new Date().toISOString().slice(0, 10)}`,
+    scopes: ['sync:write', 'read'],
+  });
   result.apiKey = client.key;
   const key = client.key;
 
@@ -143,8 +146,30 @@ export async function loadDemo(opts: DemoOptions): Promise<DemoResult> {
   const sync = { courses: { ...EMPTY }, learners: { ...EMPTY }, enrollments: { ...EMPTY }, events: { ...EMPTY } };
   const courses = DEMO_COURSES.map(({ team, ...c }) => ({ ...c, teamId: teams[team] }));
   await syncBatches(http, key, 'PUT', '/sync/courses', 'courses', courses, opts, sync.courses, result, log);
-  await syncBatches(http, key, 'PUT', '/sync/learners', 'learners', school.learners.map((l) => l.learner), opts, sync.learners, result, log);
-  await syncBatches(http, key, 'PUT', '/sync/enrollments', 'enrollments', school.learners.map((l) => l.enrollment), opts, sync.enrollments, result, log);
+  await syncBatches(
+    http,
+    key,
+    'PUT',
+    '/sync/learners',
+    'learners',
+    school.learners.map((l) => l.learner),
+    opts,
+    sync.learners,
+    result,
+    log,
+  );
+  await syncBatches(
+    http,
+    key,
+    'PUT',
+    '/sync/enrollments',
+    'enrollments',
+    school.learners.map((l) => l.enrollment),
+    opts,
+    sync.enrollments,
+    result,
+    log,
+  );
   // Each learner's history in time order, learner after learner (a platform backfilling its history would do
   // the same); a batch then touches few enrolments, which keeps the rollup upserts cheap.
   const events = school.learners.flatMap((l) => l.events);
@@ -181,7 +206,10 @@ async function checkReachable(http: CareloopHttp): Promise<void> {
 }
 
 async function loginAdmin(http: CareloopHttp, opts: DemoOptions): Promise<string> {
-  const res = await http.request<{ accessToken: string; staff: { role: string } }>('POST', '/auth/login', { body: { email: opts.adminEmail, password: opts.adminPassword }, accept: [401] });
+  const res = await http.request<{ accessToken: string; staff: { role: string } }>('POST', '/auth/login', {
+    body: { email: opts.adminEmail, password: opts.adminPassword },
+    accept: [401],
+  });
   if (res.status === 401) {
     throw new DemoSetupError(
       `The demo logs in as the bootstrap admin, but ${opts.adminEmail} could not log in at ${http.baseUrl}.\n` +
@@ -192,12 +220,23 @@ async function loginAdmin(http: CareloopHttp, opts: DemoOptions): Promise<string
         `  BOOTSTRAP_ADMIN_EMAIL=you@school.example BOOTSTRAP_ADMIN_PASSWORD='…' npm run demo`,
     );
   }
-  if (res.body.staff?.role !== 'admin') throw new DemoSetupError(`${opts.adminEmail} is a ${res.body.staff?.role}, not an admin: the demo needs an admin login.`);
+  if (res.body.staff?.role !== 'admin')
+    throw new DemoSetupError(`${opts.adminEmail} is a ${res.body.staff?.role}, not an admin: the demo needs an admin login.`);
   return res.body.accessToken;
 }
 
 async function createStaff(http: CareloopHttp, admin: string, s: (typeof DEMO_STAFF)[number], teamId: string | null): Promise<string> {
-  const body = { email: s.email, name: s.name, password: DEMO_PASSWORD, role: s.role, ...(teamId ? { teamId } : {}), capacity: s.capacity, skills: s.skills, timezone: s.timezone, workingHours: s.workingHours };
+  const body = {
+    email: s.email,
+    name: s.name,
+    password: DEMO_PASSWORD,
+    role: s.role,
+    ...(teamId ? { teamId } : {}),
+    capacity: s.capacity,
+    skills: s.skills,
+    timezone: s.timezone,
+    workingHours: s.workingHours,
+  };
   return (await http.send<{ id: string }>('POST', '/staff', admin, body)).id;
 }
 
@@ -227,9 +266,12 @@ async function syncBatches(
       if (from >= items.length) return;
       next += opts.batchSize;
       const batch = items.slice(from, from + opts.batchSize);
-      const reply = await http.send<{ results: Array<{ index: number; status: string; errors?: unknown }>; summary: SyncSummary }>(method, path, key, { items: batch });
+      const reply = await http.send<{ results: Array<{ index: number; status: string; errors?: unknown }>; summary: SyncSummary }>(method, path, key, {
+        items: batch,
+      });
       for (const k of Object.keys(into) as Array<keyof SyncSummary>) into[k] += reply.summary?.[k] ?? 0;
-      for (const r of reply.results ?? []) if (r.status === 'rejected' && result.rejected.length < 20) result.rejected.push({ kind, index: from + r.index, errors: r.errors });
+      for (const r of reply.results ?? [])
+        if (r.status === 'rejected' && result.rejected.length < 20) result.rejected.push({ kind, index: from + r.index, errors: r.errors });
       done += batch.length;
       if (done === items.length || Date.now() - lastLog > 2000) {
         lastLog = Date.now();
@@ -239,16 +281,28 @@ async function syncBatches(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
-  log(`  ${kind.padEnd(11)} ${Object.entries(into).filter(([, n]) => n).map(([s, n]) => `${s} ${n}`).join(', ') || 'nothing to send'}`);
+  log(
+    `  ${kind.padEnd(11)} ${
+      Object.entries(into)
+        .filter(([, n]) => n)
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', ') || 'nothing to send'
+    }`,
+  );
 }
 
 async function runRules(http: CareloopHttp, admin: string, deadline: number, log: (l: string) => void): Promise<DemoResult['ruleRun']> {
   log('Evaluating the warning rules (POST /rules/evaluate)');
   const { runId } = await http.send<{ runId: string }>('POST', '/rules/evaluate', admin, {});
   for (;;) {
-    const run = await http.get<{ id: string; status: string; alertsOpened?: number; alertsRefreshed?: number; alertsCleared?: number; error?: string }>(`/rule-runs/${runId}`, admin);
+    const run = await http.get<{ id: string; status: string; alertsOpened?: number; alertsRefreshed?: number; alertsCleared?: number; error?: string }>(
+      `/rule-runs/${runId}`,
+      admin,
+    );
     if (run.status === 'completed' || run.status === 'failed') {
-      log(`  rule run ${run.id} ${run.status}: ${run.alertsOpened ?? 0} alerts opened, ${run.alertsRefreshed ?? 0} refreshed, ${run.alertsCleared ?? 0} cleared${run.error ? ` (${run.error})` : ''}`);
+      log(
+        `  rule run ${run.id} ${run.status}: ${run.alertsOpened ?? 0} alerts opened, ${run.alertsRefreshed ?? 0} refreshed, ${run.alertsCleared ?? 0} cleared${run.error ? ` (${run.error})` : ''}`,
+      );
       return { id: run.id, status: run.status, alertsOpened: run.alertsOpened, alertsRefreshed: run.alertsRefreshed, alertsCleared: run.alertsCleared };
     }
     if (Date.now() > deadline) {
@@ -307,7 +361,10 @@ async function morningWork(http: CareloopHttp, result: DemoResult, opts: DemoOpt
   let resolved = 0;
   try {
     for (const s of result.staff.filter((x) => x.role === 'advisor')) {
-      const login = await http.request<{ accessToken: string }>('POST', '/auth/login', { body: { email: s.email, password: DEMO_PASSWORD }, accept: [401, 429] });
+      const login = await http.request<{ accessToken: string }>('POST', '/auth/login', {
+        body: { email: s.email, password: DEMO_PASSWORD },
+        accept: [401, 429],
+      });
       if (login.status !== 200) continue;
       const token = login.body.accessToken;
       const cases = await http.get<{ items: Array<{ id: string }> }>(`/cases?advisorId=${s.id}&status=open&limit=4`, token);
@@ -316,12 +373,25 @@ async function morningWork(http: CareloopHttp, result: DemoResult, opts: DemoOpt
         const task = (detail.tasks ?? []).find((t) => t.status === 'scheduled');
         const reason = rng.pick(CHURN_REASONS);
         if (task) {
-          await http.send('POST', `/tasks/${task.id}/outcome`, token, { result: 'reached', durationMinutes: rng.int(8, 20), note: CALL_NOTES[reason], riskRead: rng.pick(['low', 'medium', 'high'] as const), churnReason: reason });
+          await http.send('POST', `/tasks/${task.id}/outcome`, token, {
+            result: 'reached',
+            durationMinutes: rng.int(8, 20),
+            note: CALL_NOTES[reason],
+            riskRead: rng.pick(['low', 'medium', 'high'] as const),
+            churnReason: reason,
+          });
           calls++;
         }
         if (i % 2 === 1) {
           const churned = rng.chance(0.3);
-          await http.send('POST', `/cases/${c.id}/resolve`, token, churned ? { outcome: 'churned', churnReason: reason, note: 'Decided to stop after the call.' } : { outcome: 'retained', churnReason: reason, note: 'Back on track after the call.' });
+          await http.send(
+            'POST',
+            `/cases/${c.id}/resolve`,
+            token,
+            churned
+              ? { outcome: 'churned', churnReason: reason, note: 'Decided to stop after the call.' }
+              : { outcome: 'retained', churnReason: reason, note: 'Back on track after the call.' },
+          );
           resolved++;
         }
       }
@@ -388,7 +458,15 @@ async function pickShowcase(http: CareloopHttp, result: DemoResult, opts: DemoOp
     result.notes.push('No advisor has anything in their queue yet: is the worker running?');
     return;
   }
-  result.showcase = { advisor: { id: best.s.id, email: best.s.email, name: best.s.name }, queueDate: best.date, queueTasks: best.tasks, queueCases: best.cases, caseId: null, caseAlerts: 0, learnerId: null };
+  result.showcase = {
+    advisor: { id: best.s.id, email: best.s.email, name: best.s.name },
+    queueDate: best.date,
+    queueTasks: best.tasks,
+    queueCases: best.cases,
+    caseId: null,
+    caseAlerts: 0,
+    learnerId: null,
+  };
   const cases = await http.get<{ items: Array<{ id: string; learnerId: string }> }>(`/cases?advisorId=${best.s.id}&limit=20`, best.token);
   for (const c of cases.items) {
     const detail = await http.get<{ id: string; learnerId: string; alerts?: Array<{ evidence?: unknown }> }>(`/cases/${c.id}`, best.token);
@@ -415,15 +493,23 @@ export function renderSummary(r: DemoResult, opts: Pick<DemoOptions, 'adminEmail
   out.push(`  admin       ${opts.adminEmail.padEnd(34)} ${opts.adminPassword}`);
   for (const s of r.staff) {
     const def = DEMO_STAFF.find((d) => d.email === s.email)!;
-    out.push(`  ${s.role.padEnd(11)} ${s.email.padEnd(34)} ${DEMO_PASSWORD}   ${DEMO_TEAMS[s.team]}${s.role === 'supervisor' ? ' + Demo South' : `, skills ${def.skills.join(', ')}`}`);
+    out.push(
+      `  ${s.role.padEnd(11)} ${s.email.padEnd(34)} ${DEMO_PASSWORD}   ${DEMO_TEAMS[s.team]}${s.role === 'supervisor' ? ' + Demo South' : `, skills ${def.skills.join(', ')}`}`,
+    );
   }
   if (r.apiKey) out.push('', `API key of the demo LMS (sync:write, read; shown only now): ${r.apiKey}`);
   if (r.counts) out.push('', `Learners by archetype: ${ARCHETYPES.map((a) => `${a} ${r.counts![a]}`).join(', ')}`);
   out.push(`Open alerts ${r.openAlerts}, open cases ${r.openCases}, first-week check-ins ${r.firstWeekCheckins}.`);
   if (r.holdoutEnrolments)
-    out.push(`Holdout: ${r.holdoutEnrolments} enrolments are held out (HOLDOUT_PERCENT is set on the server): they get alerts but no calls,`, '  and GET /analytics/first-week compares their churn with the treated learners (the uplift).');
+    out.push(
+      `Holdout: ${r.holdoutEnrolments} enrolments are held out (HOLDOUT_PERCENT is set on the server): they get alerts but no calls,`,
+      '  and GET /analytics/first-week compares their churn with the treated learners (the uplift).',
+    );
   else
-    out.push('Holdout: none. Start the server with HOLDOUT_PERCENT=10 (before loading) and that share of learners gets alerts but no calls;', '  GET /analytics/first-week then reports the uplift of the program.');
+    out.push(
+      'Holdout: none. Start the server with HOLDOUT_PERCENT=10 (before loading) and that share of learners gets alerts but no calls;',
+      '  GET /analytics/first-week then reports the uplift of the program.',
+    );
   const login = (email: string, password: string) =>
     `curl -s -X POST ${api}/auth/login -H 'content-type: application/json' -d '{"email":"${email}","password":"${password}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken'`;
   out.push('', 'Try it:', '');

@@ -59,13 +59,112 @@ export interface DemoStaff {
 
 /** One supervisor over both teams, three advisors a team; between them every weekday is covered. */
 export const DEMO_STAFF: DemoStaff[] = [
-  { email: 'mei.chen@demo-school.example', name: 'Mei Chen', role: 'supervisor', team: 'north', skills: [], capacity: 0, timezone: 'Asia/Shanghai', workingHours: { mon: day('09:00', '18:00'), tue: day('09:00', '18:00'), wed: day('09:00', '18:00'), thu: day('09:00', '18:00'), fri: day('09:00', '18:00') } },
-  { email: 'wang.fang@demo-school.example', name: 'Wang Fang', role: 'advisor', team: 'north', skills: ['programming', 'data'], capacity: 100, timezone: 'Asia/Shanghai', workingHours: { mon: split(['09:00', '12:00'], ['13:30', '18:00']), tue: split(['09:00', '12:00'], ['13:30', '18:00']), wed: split(['09:00', '12:00'], ['13:30', '18:00']), thu: split(['09:00', '12:00'], ['13:30', '18:00']), fri: split(['09:00', '12:00'], ['13:30', '18:00']) } },
-  { email: 'zhao.lei@demo-school.example', name: 'Zhao Lei', role: 'advisor', team: 'north', skills: ['programming'], capacity: 100, timezone: 'Asia/Shanghai', workingHours: { tue: day('09:00', '17:30'), wed: day('09:00', '17:30'), thu: day('09:00', '17:30'), fri: day('09:00', '17:30'), sat: day('09:00', '17:30') } },
-  { email: 'liu.yang@demo-school.example', name: 'Liu Yang', role: 'advisor', team: 'north', skills: ['data', 'programming'], capacity: 100, timezone: 'Asia/Shanghai', workingHours: { wed: day('12:00', '20:30'), thu: day('12:00', '20:30'), fri: day('12:00', '20:30'), sat: day('09:00', '17:30'), sun: day('09:00', '17:30') } },
-  { email: 'chen.jing@demo-school.example', name: 'Chen Jing', role: 'advisor', team: 'south', skills: ['language', 'design'], capacity: 100, timezone: 'Asia/Shanghai', workingHours: { mon: day('09:00', '17:30'), tue: day('09:00', '17:30'), wed: day('09:00', '17:30'), thu: day('09:00', '17:30'), fri: day('09:00', '17:30') } },
-  { email: 'sun.hao@demo-school.example', name: 'Sun Hao', role: 'advisor', team: 'south', skills: ['language', 'exam_prep'], capacity: 100, timezone: 'Asia/Shanghai', workingHours: { mon: split(['09:00', '12:00'], ['13:00', '17:00']), tue: split(['09:00', '12:00'], ['13:00', '17:00']), thu: split(['09:00', '12:00'], ['13:00', '17:00']), fri: split(['09:00', '12:00'], ['13:00', '17:00']), sat: split(['09:00', '12:00'], ['13:00', '17:00']) } },
-  { email: 'zhou.min@demo-school.example', name: 'Zhou Min', role: 'advisor', team: 'south', skills: ['design', 'exam_prep', 'language'], capacity: 100, timezone: 'Asia/Shanghai', workingHours: { mon: day('09:00', '17:30'), wed: day('13:00', '21:00'), sat: day('09:00', '17:30'), sun: day('09:00', '17:30') } },
+  {
+    email: 'mei.chen@demo-school.example',
+    name: 'Mei Chen',
+    role: 'supervisor',
+    team: 'north',
+    skills: [],
+    capacity: 0,
+    timezone: 'Asia/Shanghai',
+    workingHours: {
+      mon: day('09:00', '18:00'),
+      tue: day('09:00', '18:00'),
+      wed: day('09:00', '18:00'),
+      thu: day('09:00', '18:00'),
+      fri: day('09:00', '18:00'),
+    },
+  },
+  {
+    email: 'wang.fang@demo-school.example',
+    name: 'Wang Fang',
+    role: 'advisor',
+    team: 'north',
+    skills: ['programming', 'data'],
+    capacity: 100,
+    timezone: 'Asia/Shanghai',
+    workingHours: {
+      mon: split(['09:00', '12:00'], ['13:30', '18:00']),
+      tue: split(['09:00', '12:00'], ['13:30', '18:00']),
+      wed: split(['09:00', '12:00'], ['13:30', '18:00']),
+      thu: split(['09:00', '12:00'], ['13:30', '18:00']),
+      fri: split(['09:00', '12:00'], ['13:30', '18:00']),
+    },
+  },
+  {
+    email: 'zhao.lei@demo-school.example',
+    name: 'Zhao Lei',
+    role: 'advisor',
+    team: 'north',
+    skills: ['programming'],
+    capacity: 100,
+    timezone: 'Asia/Shanghai',
+    workingHours: {
+      tue: day('09:00', '17:30'),
+      wed: day('09:00', '17:30'),
+      thu: day('09:00', '17:30'),
+      fri: day('09:00', '17:30'),
+      sat: day('09:00', '17:30'),
+    },
+  },
+  {
+    email: 'liu.yang@demo-school.example',
+    name: 'Liu Yang',
+    role: 'advisor',
+    team: 'north',
+    skills: ['data', 'programming'],
+    capacity: 100,
+    timezone: 'Asia/Shanghai',
+    workingHours: {
+      wed: day('12:00', '20:30'),
+      thu: day('12:00', '20:30'),
+      fri: day('12:00', '20:30'),
+      sat: day('09:00', '17:30'),
+      sun: day('09:00', '17:30'),
+    },
+  },
+  {
+    email: 'chen.jing@demo-school.example',
+    name: 'Chen Jing',
+    role: 'advisor',
+    team: 'south',
+    skills: ['language', 'design'],
+    capacity: 100,
+    timezone: 'Asia/Shanghai',
+    workingHours: {
+      mon: day('09:00', '17:30'),
+      tue: day('09:00', '17:30'),
+      wed: day('09:00', '17:30'),
+      thu: day('09:00', '17:30'),
+      fri: day('09:00', '17:30'),
+    },
+  },
+  {
+    email: 'sun.hao@demo-school.example',
+    name: 'Sun Hao',
+    role: 'advisor',
+    team: 'south',
+    skills: ['language', 'exam_prep'],
+    capacity: 100,
+    timezone: 'Asia/Shanghai',
+    workingHours: {
+      mon: split(['09:00', '12:00'], ['13:00', '17:00']),
+      tue: split(['09:00', '12:00'], ['13:00', '17:00']),
+      thu: split(['09:00', '12:00'], ['13:00', '17:00']),
+      fri: split(['09:00', '12:00'], ['13:00', '17:00']),
+      sat: split(['09:00', '12:00'], ['13:00', '17:00']),
+    },
+  },
+  {
+    email: 'zhou.min@demo-school.example',
+    name: 'Zhou Min',
+    role: 'advisor',
+    team: 'south',
+    skills: ['design', 'exam_prep', 'language'],
+    capacity: 100,
+    timezone: 'Asia/Shanghai',
+    workingHours: { mon: day('09:00', '17:30'), wed: day('13:00', '21:00'), sat: day('09:00', '17:30'), sun: day('09:00', '17:30') },
+  },
 ];
 
 export interface DemoCourse {
@@ -155,8 +254,80 @@ export function archetypeSequence(n: number): Archetype[] {
   return out;
 }
 
-const SURNAMES = ['Li', 'Wang', 'Zhang', 'Liu', 'Chen', 'Yang', 'Huang', 'Zhao', 'Wu', 'Zhou', 'Xu', 'Sun', 'Ma', 'Zhu', 'Hu', 'Guo', 'He', 'Lin', 'Gao', 'Luo', 'Zheng', 'Liang', 'Xie', 'Song', 'Tang', 'Han', 'Feng', 'Deng', 'Cao', 'Peng'];
-const GIVEN = ['Wei', 'Fang', 'Na', 'Min', 'Jing', 'Li', 'Qiang', 'Lei', 'Jun', 'Yang', 'Yong', 'Yan', 'Jie', 'Tao', 'Ming', 'Chao', 'Xiu', 'Hui', 'Xia', 'Ping', 'Gang', 'Hua', 'Dan', 'Bo', 'Yu', 'Xin', 'Hao', 'Ting', 'Lin', 'Kai', 'Rui', 'Yue', 'Xuan', 'Zhen', 'Ning', 'Shan', 'Yi', 'Qing', 'Feng', 'Lan'];
+const SURNAMES = [
+  'Li',
+  'Wang',
+  'Zhang',
+  'Liu',
+  'Chen',
+  'Yang',
+  'Huang',
+  'Zhao',
+  'Wu',
+  'Zhou',
+  'Xu',
+  'Sun',
+  'Ma',
+  'Zhu',
+  'Hu',
+  'Guo',
+  'He',
+  'Lin',
+  'Gao',
+  'Luo',
+  'Zheng',
+  'Liang',
+  'Xie',
+  'Song',
+  'Tang',
+  'Han',
+  'Feng',
+  'Deng',
+  'Cao',
+  'Peng',
+];
+const GIVEN = [
+  'Wei',
+  'Fang',
+  'Na',
+  'Min',
+  'Jing',
+  'Li',
+  'Qiang',
+  'Lei',
+  'Jun',
+  'Yang',
+  'Yong',
+  'Yan',
+  'Jie',
+  'Tao',
+  'Ming',
+  'Chao',
+  'Xiu',
+  'Hui',
+  'Xia',
+  'Ping',
+  'Gang',
+  'Hua',
+  'Dan',
+  'Bo',
+  'Yu',
+  'Xin',
+  'Hao',
+  'Ting',
+  'Lin',
+  'Kai',
+  'Rui',
+  'Yue',
+  'Xuan',
+  'Zhen',
+  'Ning',
+  'Shan',
+  'Yi',
+  'Qing',
+  'Feng',
+  'Lan',
+];
 /** Fixed-offset zones only (the day arithmetic below relies on it). */
 const TIMEZONES: Record<string, number> = { 'Asia/Shanghai': 80, 'Asia/Singapore': 8, 'Asia/Hong_Kong': 6, 'Asia/Taipei': 6 };
 
@@ -203,15 +374,21 @@ function buildLearner(i: number, archetype: Archetype, opts: DemoSchoolOptions):
   };
   const course = rng.pick(DEMO_COURSES);
   const plan = planFor(archetype, course, rng);
-  const enrolledAt =
-    plan.ageDays === 0 ? now - rng.int(30, 300) * MIN_MS : now - plan.ageDays * DAY_MS - rng.int(0, 10 * 60) * MIN_MS;
+  const enrolledAt = plan.ageDays === 0 ? now - rng.int(30, 300) * MIN_MS : now - plan.ageDays * DAY_MS - rng.int(0, 10 * 60) * MIN_MS;
   let expiresAt = enrolledAt + course.durationDays * DAY_MS;
   const events: EventItem[] = [];
   const enrollmentExternalId = `DEMO-E${no}`;
   const base = { learnerExternalId: learner.externalId };
   const push = (eventId: string, type: EventItem['type'], at: number, withCourse: boolean, data?: Record<string, unknown>) => {
     if (at > now - MIN_MS || at < enrolledAt) return;
-    events.push({ eventId: `${enrollmentExternalId}-${eventId}`, ...base, ...(withCourse ? { courseExternalId: course.externalId } : {}), type, occurredAt: new Date(at).toISOString(), ...(data ? { data } : {}) });
+    events.push({
+      eventId: `${enrollmentExternalId}-${eventId}`,
+      ...base,
+      ...(withCourse ? { courseExternalId: course.externalId } : {}),
+      type,
+      occurredAt: new Date(at).toISOString(),
+      ...(data ? { data } : {}),
+    });
   };
 
   let renewedAt: number | undefined;
@@ -286,7 +463,12 @@ function buildLearner(i: number, archetype: Archetype, opts: DemoSchoolOptions):
     const hi = now - 2 * MIN_MS;
     const lo = Math.min(hi - MIN_MS, Math.max(monthStart + MIN_MS, now - 20 * DAY_MS, enrolledAt + MIN_MS));
     const times = Array.from({ length: complaints }, () => lo + rng.next() * (hi - lo)).sort((a, b) => a - b);
-    const topics = ['no answer to my question for three days', 'video lessons keep buffering', 'homework feedback never arrived', 'course is not what was promised'];
+    const topics = [
+      'no answer to my question for three days',
+      'video lessons keep buffering',
+      'homework feedback never arrived',
+      'course is not what was promised',
+    ];
     times.forEach((t, j) => push(`complaint-${j + 1}`, 'complaint', Math.round(t), false, { topic: rng.pick(topics) }));
   }
 
@@ -294,11 +476,15 @@ function buildLearner(i: number, archetype: Archetype, opts: DemoSchoolOptions):
   // The last status change: cancelled a few days after the last visit, paused the day after, completed on the
   // last lesson, expired at the end of the term; active ones changed when they enrolled (or renewed).
   const changedAt =
-    status === 'cancelled' ? Math.min(now - MIN_MS, lastActive + rng.int(1, 4) * DAY_MS)
-    : status === 'paused' ? Math.min(now - MIN_MS, lastActive + DAY_MS)
-    : status === 'completed' ? lastActive
-    : status === 'expired' ? expiresAt
-    : (renewedAt ?? enrolledAt);
+    status === 'cancelled'
+      ? Math.min(now - MIN_MS, lastActive + rng.int(1, 4) * DAY_MS)
+      : status === 'paused'
+        ? Math.min(now - MIN_MS, lastActive + DAY_MS)
+        : status === 'completed'
+          ? lastActive
+          : status === 'expired'
+            ? expiresAt
+            : (renewedAt ?? enrolledAt);
   const enrollment: EnrollmentItem = {
     externalId: enrollmentExternalId,
     learnerExternalId: learner.externalId,

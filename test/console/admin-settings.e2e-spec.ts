@@ -35,7 +35,13 @@ describe('console: admin settings (Chromium)', () => {
     const policies = page.getByRole('table', { name: 'SLA policies' });
     await policies.waitFor();
     const login0 = await school.app.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
-    const apiPolicies = (await school.app.http().get('/api/v1/sla-policies').set({ Authorization: `Bearer ${login0.body.accessToken}` }).expect(200)).body as Array<{ name: string; position: number }>;
+    const apiPolicies = (
+      await school.app
+        .http()
+        .get('/api/v1/sla-policies')
+        .set({ Authorization: `Bearer ${login0.body.accessToken}` })
+        .expect(200)
+    ).body as Array<{ name: string; position: number }>;
     expect(apiPolicies.length).toBeGreaterThan(0);
     const shown = await policies.locator('tbody tr td:nth-child(2)').allTextContents();
     expect(shown).toEqual([...apiPolicies].sort((a, b) => a.position - b.position).map((p) => p.name));
@@ -63,7 +69,13 @@ describe('console: admin settings (Chromium)', () => {
     // What the page shows is what the API holds.
     const id = page.url().split('/').pop()!.split('?')[0];
     const login = await school.app.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
-    const cal = (await school.app.http().get(`/api/v1/calendars/${id}`).set({ Authorization: `Bearer ${login.body.accessToken}` }).expect(200)).body;
+    const cal = (
+      await school.app
+        .http()
+        .get(`/api/v1/calendars/${id}`)
+        .set({ Authorization: `Bearer ${login.body.accessToken}` })
+        .expect(200)
+    ).body;
     expect(cal.holidays).toEqual(expect.arrayContaining(['2026-10-01', '2026-10-07', '2026-09-25']));
     expect(cal.workdays).toEqual(expect.arrayContaining(['2026-09-20', '2026-10-10']));
   }, 120_000);
@@ -114,9 +126,24 @@ describe('console: admin settings (Chromium)', () => {
     await page.waitForFunction(`document.querySelector('input[aria-label="Hours on Monday"]')?.value === '09:00-12:00, 14:00-18:00'`);
     const id = page.url().split('/').pop()!;
     const login = await school.app.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
-    const staff = (await school.app.http().get(`/api/v1/staff/${id}`).set({ Authorization: `Bearer ${login.body.accessToken}` }).expect(200)).body;
-    expect(staff.workingHours.mon).toEqual([['09:00', '12:00'], ['14:00', '18:00']]);
-    const audit = (await school.app.http().get(`/api/v1/audit?entity=staff&entityId=${id}`).set({ Authorization: `Bearer ${login.body.accessToken}` }).expect(200)).body.items as Array<{ reason: string | null }>;
+    const staff = (
+      await school.app
+        .http()
+        .get(`/api/v1/staff/${id}`)
+        .set({ Authorization: `Bearer ${login.body.accessToken}` })
+        .expect(200)
+    ).body;
+    expect(staff.workingHours.mon).toEqual([
+      ['09:00', '12:00'],
+      ['14:00', '18:00'],
+    ]);
+    const audit = (
+      await school.app
+        .http()
+        .get(`/api/v1/audit?entity=staff&entityId=${id}`)
+        .set({ Authorization: `Bearer ${login.body.accessToken}` })
+        .expect(200)
+    ).body.items as Array<{ reason: string | null }>;
     expect(audit.some((a) => a.reason === 'split shift from Monday')).toBe(true);
     await screenshot(page, 'person-en');
   }, 120_000);
@@ -137,7 +164,12 @@ describe('console: admin settings (Chromium)', () => {
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(key);
     expect(await seriousA11yViolations(page)).toEqual([]);
     // The key works for what it was made for.
-    await school.app.http().put('/api/v1/sync/courses').set({ Authorization: `Bearer ${key}` }).send({ items: [] }).expect(200);
+    await school.app
+      .http()
+      .put('/api/v1/sync/courses')
+      .set({ Authorization: `Bearer ${key}` })
+      .send({ items: [] })
+      .expect(200);
     // Once dismissed, and after a reload, only its prefix is shown.
     await once.getByRole('button', { name: /I have stored it/ }).click();
     await page.reload();
@@ -146,7 +178,7 @@ describe('console: admin settings (Chromium)', () => {
     expect(await page.content()).not.toContain(key);
   }, 120_000);
 
-  it("adds a webhook, shows its delivery log as the API has it (status, attempts, last answer or error), and redelivers a failed event", async () => {
+  it('adds a webhook, shows its delivery log as the API has it (status, attempts, last answer or error), and redelivers a failed event', async () => {
     const login = await school.app.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
     const auth = { Authorization: `Bearer ${login.body.accessToken}` };
     const page = await adminPage('/console/');
@@ -166,7 +198,12 @@ describe('console: admin settings (Chromium)', () => {
     await form.getByRole('button', { name: 'Create webhook' }).click();
     const hooks = page.getByRole('table', { name: 'Webhooks' });
     await waitForText(hooks, 'https://hooks.example/careloop');
-    const listed = (await school.app.http().get('/api/v1/webhooks').set(auth).expect(200)).body as Array<{ id: string; url: string; events: string[]; secretHint: string }>;
+    const listed = (await school.app.http().get('/api/v1/webhooks').set(auth).expect(200)).body as Array<{
+      id: string;
+      url: string;
+      events: string[];
+      secretHint: string;
+    }>;
     const hook = listed.find((w) => w.url === 'https://hooks.example/careloop')!;
     expect(hook).toMatchObject({ events: ['case.escalated'], secretHint: '…cret' });
 
@@ -175,9 +212,18 @@ describe('console: admin settings (Chromium)', () => {
       `insert into webhook_deliveries (webhook_id, outbox_id, event_type, occurred_at, payload) values ($1, 910000001, 'case.escalated', now(), '{}'), ($1, 910000002, 'case.escalated', now(), '{}') returning id`,
       [hook.id],
     );
-    await school.app.db.query(`update webhook_deliveries set status = 'delivered', attempts = 1, last_status_code = 200, delivered_at = now() where id = $1`, [ok.id]);
-    await school.app.db.query(`update webhook_deliveries set status = 'failed', attempts = 3, last_status_code = null, last_error = 'connection refused' where id = $1`, [bad.id]);
-    const api = (await school.app.http().get(`/api/v1/webhooks/${hook.id}/deliveries`).set(auth).expect(200)).body.items as Array<{ id: string; status: string; attempts: number }>;
+    await school.app.db.query(`update webhook_deliveries set status = 'delivered', attempts = 1, last_status_code = 200, delivered_at = now() where id = $1`, [
+      ok.id,
+    ]);
+    await school.app.db.query(
+      `update webhook_deliveries set status = 'failed', attempts = 3, last_status_code = null, last_error = 'connection refused' where id = $1`,
+      [bad.id],
+    );
+    const api = (await school.app.http().get(`/api/v1/webhooks/${hook.id}/deliveries`).set(auth).expect(200)).body.items as Array<{
+      id: string;
+      status: string;
+      attempts: number;
+    }>;
     expect(api.map((d) => d.status).sort()).toEqual(['delivered', 'failed']);
 
     await page.reload();
@@ -196,9 +242,13 @@ describe('console: admin settings (Chromium)', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     await badRow.getByRole('button', { name: 'Redeliver case.escalated #910000002' }).click();
     await waitForText(page.getByRole('status').filter({ hasText: 'Sent again' }), 'new attempts are on their way');
-    const after = (await school.app.http().get(`/api/v1/webhooks/${hook.id}/deliveries`).set(auth).expect(200)).body.items.find((d: { id: string }) => d.id === bad.id);
+    const after = (await school.app.http().get(`/api/v1/webhooks/${hook.id}/deliveries`).set(auth).expect(200)).body.items.find(
+      (d: { id: string }) => d.id === bad.id,
+    );
     expect(after.status === 'pending' || after.attempts > 3).toBe(true);
-    const audit = (await school.app.http().get(`/api/v1/audit?entity=webhook&entityId=${hook.id}`).set(auth).expect(200)).body.items as Array<{ action: string }>;
+    const audit = (await school.app.http().get(`/api/v1/audit?entity=webhook&entityId=${hook.id}`).set(auth).expect(200)).body.items as Array<{
+      action: string;
+    }>;
     expect(audit.map((a) => a.action)).toContain('webhook.delivery_redelivered');
     await screenshot(page, 'webhooks-en');
   }, 120_000);

@@ -39,7 +39,7 @@ function planDays(perDay: Map<string, number>, keep: number, tests: Map<number, 
   return { queueDate, days };
 }
 
-describe('console: the advisor\'s day (Chromium)', () => {
+describe("console: the advisor's day (Chromium)", () => {
   let school: ConsoleSchool;
   let advisorEmail: string;
   let queueDate: string;
@@ -74,7 +74,12 @@ describe('console: the advisor\'s day (Chromium)', () => {
   /** The text of the element that describes a control (its error and hint, via aria-describedby). */
   const description = async (control: Locator) => {
     const ids = (await control.getAttribute('aria-describedby')) ?? '';
-    const parts = await Promise.all(ids.split(' ').filter(Boolean).map((id) => control.page().locator(`[id="${id}"]`).textContent()));
+    const parts = await Promise.all(
+      ids
+        .split(' ')
+        .filter(Boolean)
+        .map((id) => control.page().locator(`[id="${id}"]`).textContent()),
+    );
     return parts.join(' ');
   };
 
@@ -87,7 +92,8 @@ describe('console: the advisor\'s day (Chromium)', () => {
     advisorAuth = await login(advisorEmail, 'careloop-demo');
     adminAuth = await login(ADMIN.email, ADMIN.password);
     const me = (await school.app.http().get('/api/v1/me').set(advisorAuth).expect(200)).body;
-    const scheduled = (await school.app.http().get(`/api/v1/tasks?assigneeId=${me.id}&status=scheduled&limit=500`).set(advisorAuth).expect(200)).body.items as Array<{ dueAt: string }>;
+    const scheduled = (await school.app.http().get(`/api/v1/tasks?assigneeId=${me.id}&status=scheduled&limit=500`).set(advisorAuth).expect(200)).body
+      .items as Array<{ dueAt: string }>;
     const perDay = new Map<string, number>();
     for (const t of scheduled) {
       const day = new Date(new Date(t.dueAt).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -187,7 +193,13 @@ describe('console: the advisor\'s day (Chromium)', () => {
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
     const saved = (await school.app.http().get(`/api/v1/tasks/${task.id}`).set(advisorAuth).expect(200)).body;
-    expect(saved).toMatchObject({ status: 'done', result: 'reached', durationMinutes: 12, riskRead: 'low', note: 'Settled into a routine: 20 minutes after dinner.' });
+    expect(saved).toMatchObject({
+      status: 'done',
+      result: 'reached',
+      durationMinutes: 12,
+      riskRead: 'low',
+      note: 'Settled into a routine: 20 minutes after dinner.',
+    });
   }, 60_000);
 
   it('"Save and next" logs the call and opens the next one', async () => {
@@ -272,10 +284,16 @@ describe('console: the advisor\'s day (Chromium)', () => {
     await screenshot(page, 'queue-zh');
     await page.keyboard.press('o');
     await waitForText(page.getByRole('dialog'), '的通话');
-    expect(await page.getByRole('dialog').getByRole('button', { name: /^保存 Save$/ }).textContent()).toBe('保存');
+    expect(
+      await page
+        .getByRole('dialog')
+        .getByRole('button', { name: /^保存 Save$/ })
+        .textContent(),
+    ).toBe('保存');
     await screenshot(page, 'outcome-zh');
     await page.keyboard.press('Escape');
-    const caseId = (await school.app.http().get('/api/v1/cases?status=open&limit=1').set(advisorAuth).expect(200)).body.items[0]?.id ?? school.demo.showcase.caseId;
+    const caseId =
+      (await school.app.http().get('/api/v1/cases?status=open&limit=1').set(advisorAuth).expect(200)).body.items[0]?.id ?? school.demo.showcase.caseId;
     await page.goto(`${school.baseUrl}/console/cases/${caseId}`);
     await waitForText(page.getByRole('region', { name: '动态' }), /登录|学习|完成|回访|预警/);
     await waitForText(page.getByRole('complementary', { name: '学员' }), '报名课程');

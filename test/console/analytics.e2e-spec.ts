@@ -40,7 +40,10 @@ describe('console: rules and analytics (Chromium)', () => {
   async function seedFirstWeekPilot(teamId: string, advisorId: string) {
     const sql = (text: string, params: unknown[] = []) => school.app.db.query(text, params);
     const enrolled = new Date(Date.now() - 100 * DAY);
-    const [course] = await sql(`insert into courses (external_id, title, total_lessons, duration_days, team_id) values ('FW-PILOT', 'First-week pilot', 20, 120, $1) returning id`, [teamId]);
+    const [course] = await sql(
+      `insert into courses (external_id, title, total_lessons, duration_days, team_id) values ('FW-PILOT', 'First-week pilot', 20, 120, $1) returning id`,
+      [teamId],
+    );
     const groups = [
       { group: 'covered', n: 160, churned: 16, reached: 6, missed: 1, holdout: false },
       { group: 'not-covered', n: 40, churned: 12, reached: 2, missed: 5, holdout: false },
@@ -117,10 +120,19 @@ describe('console: rules and analytics (Chromium)', () => {
     await page.getByRole('button', { name: 'Run backtest' }).click();
     const table = page.getByRole('table', { name: 'Backtest' });
     await table.waitFor({ timeout: 60_000 });
-    const api = async (params: Record<string, number>) => (await http().post('/api/v1/rules/backtest').set(auth).send({ rule: { kind: 'inactive_days', params }, from, to }).expect(200)).body;
+    const api = async (params: Record<string, number>) =>
+      (
+        await http()
+          .post('/api/v1/rules/backtest')
+          .set(auth)
+          .send({ rule: { kind: 'inactive_days', params }, from, to })
+          .expect(200)
+      ).body;
     const current = await api({ days: 7 });
     const draft = await api({ days: 10 });
-    expect(await cells(table.locator('tr[data-measure="alertsOpened"]'))).toEqual([current.totals.alertsOpened, draft.totals.alertsOpened].map((n: number) => n.toLocaleString('en-US')));
+    expect(await cells(table.locator('tr[data-measure="alertsOpened"]'))).toEqual(
+      [current.totals.alertsOpened, draft.totals.alertsOpened].map((n: number) => n.toLocaleString('en-US')),
+    );
     expect(await cells(table.locator('tr[data-measure="precision"]'))).toEqual([pctText(current.quality.precision), pctText(draft.quality.precision)]);
     expect(await cells(table.locator('tr[data-measure="recall"]'))).toEqual([pctText(current.quality.recall), pctText(draft.quality.recall)]);
     // The chart draws each day's workload of both.
@@ -145,7 +157,7 @@ describe('console: rules and analytics (Chromium)', () => {
     expect(await save.isDisabled()).toBe(true);
   }, 180_000);
 
-  it('retention: the curves, the churn per cohort and the tables hold the API report; cohort size and period live in the URL; the CSV is the API\'s', async () => {
+  it("retention: the curves, the churn per cohort and the tables hold the API report; cohort size and period live in the URL; the CSV is the API's", async () => {
     const page = await adminPage('/console/analytics');
     await page.waitForURL(/\/console\/analytics\/retention/);
     const report = await get('/analytics/retention');
@@ -153,11 +165,20 @@ describe('console: rules and analytics (Chromium)', () => {
     const cohorts = page.getByRole('table', { name: 'Cohorts' });
     await cohorts.waitFor();
     for (const c of [...report.cohorts, report.total]) {
-      expect(await cells(cohorts.locator(`tr[data-cohort="${c.cohort}"]`))).toEqual([c.enrolments.toLocaleString('en-US'), pctText(c.churnRate30), pctText(c.churnRate60), pctText(c.churnRate90), pctText(c.renewalRate)]);
+      expect(await cells(cohorts.locator(`tr[data-cohort="${c.cohort}"]`))).toEqual([
+        c.enrolments.toLocaleString('en-US'),
+        pctText(c.churnRate30),
+        pctText(c.churnRate60),
+        pctText(c.churnRate90),
+        pctText(c.renewalRate),
+      ]);
     }
     const curves = await figures(page.getByRole('figure', { name: 'Retention curves' }));
     // Each cohort's share still active by week, where at least 10 of its enrolments were observed that long.
-    const curve = (c: { cohort: string; curve: Array<{ week: number; enrolments: number; activeShare: number | null }> }) => ({ cohort: c.cohort, points: c.curve.filter((p) => p.activeShare !== null && p.enrolments >= 10).map((p) => [p.week, pct(p.activeShare)]) });
+    const curve = (c: { cohort: string; curve: Array<{ week: number; enrolments: number; activeShare: number | null }> }) => ({
+      cohort: c.cohort,
+      points: c.curve.filter((p) => p.activeShare !== null && p.enrolments >= 10).map((p) => [p.week, pct(p.activeShare)]),
+    });
     expect(curves).toEqual(report.cohorts.map(curve));
     expect(curves.some((c: { points: unknown[] }) => c.points.length > 4)).toBe(true);
     const churn = await figures(page.getByRole('figure', { name: 'Churn and renewal by cohort' }));
@@ -180,15 +201,27 @@ describe('console: rules and analytics (Chromium)', () => {
     await page.getByLabel('From', { exact: true }).fill(from);
     await page.waitForURL((u) => u.searchParams.get('cohort') === 'week' && u.searchParams.get('from') === from);
     const weekly = await get(`/analytics/retention?cohort=week&from=${from}`);
-    await waitUntil(async () => (await cohorts.locator('tbody tr').count()) === weekly.cohorts.length + 1, `${weekly.cohorts.length} weekly cohorts and the total`);
-    expect(await cells(cohorts.locator('tr[data-cohort="total"]'))).toEqual([weekly.total.enrolments.toLocaleString('en-US'), pctText(weekly.total.churnRate30), pctText(weekly.total.churnRate60), pctText(weekly.total.churnRate90), pctText(weekly.total.renewalRate)]);
+    await waitUntil(
+      async () => (await cohorts.locator('tbody tr').count()) === weekly.cohorts.length + 1,
+      `${weekly.cohorts.length} weekly cohorts and the total`,
+    );
+    expect(await cells(cohorts.locator('tr[data-cohort="total"]'))).toEqual([
+      weekly.total.enrolments.toLocaleString('en-US'),
+      pctText(weekly.total.churnRate30),
+      pctText(weekly.total.churnRate60),
+      pctText(weekly.total.churnRate90),
+      pctText(weekly.total.renewalRate),
+    ]);
     // The same URL opened fresh shows the same view.
     const again = await adminPage(new URL(page.url()).pathname + new URL(page.url()).search);
-    await waitUntil(async () => (await again.getByRole('table', { name: 'Cohorts' }).locator('tbody tr').count()) === weekly.cohorts.length + 1, 'the bookmarked view');
+    await waitUntil(
+      async () => (await again.getByRole('table', { name: 'Cohorts' }).locator('tbody tr').count()) === weekly.cohorts.length + 1,
+      'the bookmarked view',
+    );
     expect(await again.getByRole('combobox', { name: 'Cohort by' }).inputValue()).toBe('week');
   }, 180_000);
 
-  it('first week: churn of covered, not covered and holdout, the uplift drawn as its interval, and the API\'s verdict — in English and in Chinese', async () => {
+  it("first week: churn of covered, not covered and holdout, the uplift drawn as its interval, and the API's verdict — in English and in Chinese", async () => {
     const report = await get(`/analytics/first-week?courseId=${pilotCourse}`);
     expect(report.uplift.conclusive).toBe(true);
     expect(report.groups.holdout.enrolments).toBe(60);
@@ -199,7 +232,12 @@ describe('console: rules and analytics (Chromium)', () => {
     const groups = page.getByRole('table', { name: 'Groups' });
     for (const g of ['covered', 'notCovered', 'holdout'] as const) {
       const f = report.groups[g];
-      expect(await cells(groups.locator(`tr[data-group="${g}"]`))).toEqual([String(f.enrolments), pctText(f.churnRate30), pctText(f.churnRate60), pctText(f.churnRate90)]);
+      expect(await cells(groups.locator(`tr[data-group="${g}"]`))).toEqual([
+        String(f.enrolments),
+        pctText(f.churnRate30),
+        pctText(f.churnRate60),
+        pctText(f.churnRate90),
+      ]);
     }
     const bars = await figures(page.getByRole('figure', { name: 'Churn by group' }));
     expect(bars.holdout).toEqual([pct(report.groups.holdout.churnRate30), pct(report.groups.holdout.churnRate60), pct(report.groups.holdout.churnRate90)]);
@@ -241,7 +279,8 @@ describe('console: rules and analytics (Chromium)', () => {
     const rt = page.getByRole('table', { name: 'Churn reasons', exact: true });
     if (reasons.total > 0) {
       await rt.waitFor();
-      for (const r of reasons.reasons) expect(await cells(rt.locator(`tr[data-reason="${r.reason}"]`))).toEqual([String(r.count), pctText(r.share), String(r.fromCases), String(r.fromCalls)]);
+      for (const r of reasons.reasons)
+        expect(await cells(rt.locator(`tr[data-reason="${r.reason}"]`))).toEqual([String(r.count), pctText(r.share), String(r.fromCases), String(r.fromCalls)]);
       const chart = await figures(page.getByRole('figure', { name: 'Reasons' }));
       expect(chart.fromCases).toEqual(reasons.reasons.map((r: { fromCases: number }) => r.fromCases));
     } else {
@@ -251,7 +290,10 @@ describe('console: rules and analytics (Chromium)', () => {
     const byCourse = page.getByRole('table', { name: 'Churn reasons by course' });
     await byCourse.waitFor();
     const oneCourse = await get(`/analytics/churn-reasons?courseId=${pilotCourse}`);
-    await waitUntil(async () => ((await cells(byCourse.locator(`tr[data-course="${pilotCourse}"]`)))[0] ?? '') === String(oneCourse.total), 'the pilot course row');
+    await waitUntil(
+      async () => ((await cells(byCourse.locator(`tr[data-course="${pilotCourse}"]`)))[0] ?? '') === String(oneCourse.total),
+      'the pilot course row',
+    );
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     await tabs.getByRole('link', { name: 'Advisors' }).click();
@@ -285,7 +327,11 @@ describe('console: rules and analytics (Chromium)', () => {
     const teams = (await get('/teams')) as Array<{ id: string; name: string }>;
     expect(teams.length).toBeGreaterThan(1);
     const sup = { email: 'one.team.supervisor@demo-school.example', password: 'supervisor pass 1' };
-    await http().post('/api/v1/staff').set(auth).send({ ...sup, name: 'One Team', role: 'supervisor', teamId: teams[0].id }).expect(201);
+    await http()
+      .post('/api/v1/staff')
+      .set(auth)
+      .send({ ...sup, name: 'One Team', role: 'supervisor', teamId: teams[0].id })
+      .expect(201);
     const supLogin = await http().post('/api/v1/auth/login').send(sup).expect(200);
     const supAuth = { Authorization: `Bearer ${supLogin.body.accessToken}` };
     const theirs = await get('/analytics/retention', supAuth);

@@ -8,7 +8,8 @@ import { TestApp } from '../../libs/testing/index.js';
  * `npm run console:api` (which runs this file with CONSOLE_API_UPDATE=1) and commit the result.
  */
 const SCHEMA_FILE = 'apps/console/src/api/schema.d.ts';
-const HEADER = '/**\n * Generated from the API\'s OpenAPI document (/docs-json) by `npm run console:api`. Do not edit by hand:\n * test/console/api-types.e2e-spec.ts fails when this file and the running API differ.\n */\n\n';
+const HEADER =
+  "/**\n * Generated from the API's OpenAPI document (/docs-json) by `npm run console:api`. Do not edit by hand:\n * test/console/api-types.e2e-spec.ts fails when this file and the running API differ.\n */\n\n";
 
 describe('console API types', () => {
   let app: TestApp;

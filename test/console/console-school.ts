@@ -67,7 +67,11 @@ export async function waitForText(locator: Locator, pattern: RegExp | string, ti
   const deadline = Date.now() + timeoutMs;
   let last: string;
   for (;;) {
-    last = (await locator.first().textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => '')) ?? '';
+    last =
+      (await locator
+        .first()
+        .textContent({ timeout: Math.max(1, deadline - Date.now()) })
+        .catch(() => '')) ?? '';
     if (typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last)) return last;
     if (Date.now() > deadline) throw new Error(`text ${JSON.stringify(last.slice(0, 300))} never matched ${pattern}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -87,7 +91,13 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
 }
 
 /**

@@ -39,9 +39,12 @@ describe('console: supervisor and support desk (Chromium)', () => {
   });
   const app = () => school.app;
 
-  it('moves three cases at once with a reason, shows the result per case, and the advisors\' work changes', async () => {
+  it("moves three cases at once with a reason, shows the result per case, and the advisors' work changes", async () => {
     const north = school.demo.teams.north;
-    const advisors = (await http().get(`/api/v1/staff?teamId=${north}&role=advisor`).set(supAuth).expect(200)).body.items as Array<{ id: string; name: string }>;
+    const advisors = (await http().get(`/api/v1/staff?teamId=${north}&role=advisor`).set(supAuth).expect(200)).body.items as Array<{
+      id: string;
+      name: string;
+    }>;
     const target = advisors[advisors.length - 1];
     const page = await pageAs(SUPERVISOR, `/console/board/cases?teamId=${north}&priority=high`);
     const table = page.getByRole('table', { name: 'Cases' });
@@ -51,7 +54,8 @@ describe('console: supervisor and support desk (Chromium)', () => {
     const rows = table.locator('tbody').getByRole('row');
     // Three cases not already with the target: click the first, shift-click the third.
     const candidates: number[] = [];
-    for (let i = 0; candidates.length < 3 && i < (await rows.count()); i++) if (!((await rows.nth(i).textContent()) ?? '').includes(target.name)) candidates.push(i);
+    for (let i = 0; candidates.length < 3 && i < (await rows.count()); i++)
+      if (!((await rows.nth(i).textContent()) ?? '').includes(target.name)) candidates.push(i);
     expect(candidates).toHaveLength(3);
     const names: string[] = [];
     for (const i of candidates) names.push((await rows.nth(i).getByRole('link').first().textContent())!);
@@ -68,7 +72,9 @@ describe('console: supervisor and support desk (Chromium)', () => {
     await results.waitFor();
     for (const n of names) await waitForText(results, n);
     expect(await results.textContent()).toMatch(new RegExp(`moved from .+ to ${target.name}`));
-    const theirs = (await http().get(`/api/v1/cases?advisorId=${target.id}&limit=500`).set(supAuth).expect(200)).body.items.map((c: { learnerName: string }) => c.learnerName);
+    const theirs = (await http().get(`/api/v1/cases?advisorId=${target.id}&limit=500`).set(supAuth).expect(200)).body.items.map(
+      (c: { learnerName: string }) => c.learnerName,
+    );
     for (const n of names) expect(theirs).toContain(n);
     const audit = (await http().get('/api/v1/audit?entity=case&limit=50').set(adminAuth).expect(200)).body.items as Array<{ reason: string | null }>;
     expect(audit.some((a) => (a.reason ?? '').includes('balancing the team before the holiday'))).toBe(true);
@@ -94,15 +100,26 @@ describe('console: supervisor and support desk (Chromium)', () => {
     await dialog.getByRole('textbox', { name: 'Reason' }).fill('on sick leave this week');
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await waitForText(dialog.getByRole('status'), /\d+ moved/);
-    await waitUntil(async () => (await http().get(`/api/v1/cases?advisorId=${away.id}&open=true&limit=5`).set(supAuth).expect(200)).body.items.length === 0, 'no open case left with the away advisor');
+    await waitUntil(
+      async () => (await http().get(`/api/v1/cases?advisorId=${away.id}&open=true&limit=5`).set(supAuth).expect(200)).body.items.length === 0,
+      'no open case left with the away advisor',
+    );
     await dialog.getByRole('button', { name: 'Close' }).click();
     await waitForText(advisors.getByRole('row').filter({ hasText: away.name }), /0 of \d+/);
   }, 90_000);
 
   it('moves selected calls to another advisor from the Calls view (the receiver is required), and the list refreshes without them', async () => {
     const north = school.demo.teams.north;
-    const staff = (await http().get(`/api/v1/staff?teamId=${north}&role=advisor`).set(supAuth).expect(200)).body.items as Array<{ id: string; name: string; status: string }>;
-    const scheduled = (await http().get(`/api/v1/tasks?teamId=${north}&status=scheduled&limit=500`).set(supAuth).expect(200)).body.items as Array<{ id: string; assigneeId: string; learnerName: string }>;
+    const staff = (await http().get(`/api/v1/staff?teamId=${north}&role=advisor`).set(supAuth).expect(200)).body.items as Array<{
+      id: string;
+      name: string;
+      status: string;
+    }>;
+    const scheduled = (await http().get(`/api/v1/tasks?teamId=${north}&status=scheduled&limit=500`).set(supAuth).expect(200)).body.items as Array<{
+      id: string;
+      assigneeId: string;
+      learnerName: string;
+    }>;
     const counts = new Map<string, number>();
     for (const x of scheduled) counts.set(x.assigneeId, (counts.get(x.assigneeId) ?? 0) + 1);
     const source = staff.filter((a) => (counts.get(a.id) ?? 0) >= 2).sort((a, b) => counts.get(b.id)! - counts.get(a.id)!)[0];
@@ -131,7 +148,9 @@ describe('console: supervisor and support desk (Chromium)', () => {
     const results = dialog.getByRole('list', { name: 'Results' });
     for (const n of names) await waitForText(results, n);
     expect(await results.textContent()).toContain(`moved from ${source.name} to ${target.name}`);
-    const after = (await http().get(`/api/v1/tasks?assigneeId=${target.id}&status=scheduled&limit=500`).set(supAuth).expect(200)).body.items.map((x: { learnerName: string }) => x.learnerName);
+    const after = (await http().get(`/api/v1/tasks?assigneeId=${target.id}&status=scheduled&limit=500`).set(supAuth).expect(200)).body.items.map(
+      (x: { learnerName: string }) => x.learnerName,
+    );
     for (const n of names) expect(after).toContain(n);
     await dialog.getByRole('button', { name: 'Close' }).click();
     // The list refreshes without the moved calls.
@@ -140,9 +159,13 @@ describe('console: supervisor and support desk (Chromium)', () => {
 
   it("tells another team's supervisor that the team is not theirs, and shows none of its cases", async () => {
     const team = (await http().post('/api/v1/teams').set(adminAuth).send({ name: 'Evening desk' }).expect(201)).body;
-    await http().post('/api/v1/staff').set(adminAuth).send({ email: 'night.sup@demo-school.example', name: 'Night Supervisor', password: 'night supervisor pw', role: 'supervisor', teamId: team.id }).expect(201);
+    await http()
+      .post('/api/v1/staff')
+      .set(adminAuth)
+      .send({ email: 'night.sup@demo-school.example', name: 'Night Supervisor', password: 'night supervisor pw', role: 'supervisor', teamId: team.id })
+      .expect(201);
     const page = await pageAs('night.sup@demo-school.example', `/console/board/cases?teamId=${school.demo.teams.north}`, 'night supervisor pw');
-    await waitForText(page.getByRole('alert'), "This team is not one of yours");
+    await waitForText(page.getByRole('alert'), 'This team is not one of yours');
     await waitForText(page.getByRole('main'), 'No open cases match these filters.');
   }, 60_000);
 
@@ -150,7 +173,10 @@ describe('console: supervisor and support desk (Chromium)', () => {
     const page = await pageAs(SUPERVISOR, '/console/tickets');
     const table = page.getByRole('table', { name: 'Tickets' });
     await table.waitFor();
-    const first = (await http().get('/api/v1/tickets?limit=200').set(supAuth).expect(200)).body.items.sort((a: { firstResponseDueAt: string; createdAt: string }, b: { firstResponseDueAt: string; createdAt: string }) => a.firstResponseDueAt.localeCompare(b.firstResponseDueAt) || a.createdAt.localeCompare(b.createdAt))[0];
+    const first = (await http().get('/api/v1/tickets?limit=200').set(supAuth).expect(200)).body.items.sort(
+      (a: { firstResponseDueAt: string; createdAt: string }, b: { firstResponseDueAt: string; createdAt: string }) =>
+        a.firstResponseDueAt.localeCompare(b.firstResponseDueAt) || a.createdAt.localeCompare(b.createdAt),
+    )[0];
     await waitForText(table.locator('tbody').getByRole('row').first(), first.subject);
     expect(await table.locator('tbody').getByRole('row').first().textContent()).toMatch(/First response: \d+ (minutes?|hours?) left/);
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -173,7 +199,11 @@ describe('console: supervisor and support desk (Chromium)', () => {
   }, 90_000);
 
   it('an internal note leaves the first-response clock running; a reply stops it', async () => {
-    const tickets = (await http().get('/api/v1/tickets?limit=200').set(supAuth).expect(200)).body.items as Array<{ id: string; subject: string; firstRespondedAt: string | null }>;
+    const tickets = (await http().get('/api/v1/tickets?limit=200').set(supAuth).expect(200)).body.items as Array<{
+      id: string;
+      subject: string;
+      firstRespondedAt: string | null;
+    }>;
     const ticket = tickets.find((t) => !t.firstRespondedAt && t.subject.includes('Assignment 3'))!;
     const page = await pageAs(SUPERVISOR, `/console/tickets/${ticket.id}`);
     await waitForText(page.getByRole('heading', { level: 1 }), ticket.subject);

@@ -36,11 +36,14 @@ describe('mixed load at a steady rate', () => {
       const { teamId } = await sys.teamOwningAllCourses(ADVISORS);
       const tokens: string[] = [];
       for (let i = 0; i < ADVISORS; i++) {
-        const r = await api(sys.baseUrl, 'POST', '/api/v1/auth/login', { body: { email: `advisor${i}-${sys.name}@resilience.test`, password: 'resilience-advisor-password' } });
+        const r = await api(sys.baseUrl, 'POST', '/api/v1/auth/login', {
+          body: { email: `advisor${i}-${sys.name}@resilience.test`, password: 'resilience-advisor-password' },
+        });
         expect(r.status).toBe(200);
         tokens.push(r.body.accessToken);
       }
-      const sync = (p: string, items: unknown[]) => api(sys.baseUrl, p === 'events' ? 'POST' : 'PUT', `/api/v1/sync/${p}`, { token: sys.token, body: { items }, timeoutMs: 60_000 });
+      const sync = (p: string, items: unknown[]) =>
+        api(sys.baseUrl, p === 'events' ? 'POST' : 'PUT', `/api/v1/sync/${p}`, { token: sys.token, body: { items }, timeoutMs: 60_000 });
       const courses = Array.from({ length: 6 }, (_, i) => ({ externalId: `LD-C${i}`, title: `Course ${i}`, totalLessons: 40, durationDays: 120, teamId }));
       expect((await sync('courses', courses)).status).toBe(200);
 
@@ -60,7 +63,10 @@ describe('mixed load at a steady rate', () => {
           run: async () => {
             const from = learnersMade;
             learnersMade += 20;
-            const r = await sync('learners', Array.from({ length: 20 }, (_, i) => ({ externalId: `LD-L${from + i}`, name: `Learner ${from + i}`, timezone: 'Asia/Shanghai' })));
+            const r = await sync(
+              'learners',
+              Array.from({ length: 20 }, (_, i) => ({ externalId: `LD-L${from + i}`, name: `Learner ${from + i}`, timezone: 'Asia/Shanghai' })),
+            );
             if (r.status === 200) synced.push(from);
             return r;
           },
@@ -74,13 +80,16 @@ describe('mixed load at a steady rate', () => {
             if (from === undefined) return { status: 200, ms: 0 };
             enrolled += 20;
             // Most enrolments are older (no first-week program), one in four is new (seven check-ins each).
-            const r = await sync('enrollments', Array.from({ length: 20 }, (_, i) => ({
-              externalId: `LD-E${from + i}`,
-              learnerExternalId: `LD-L${from + i}`,
-              courseExternalId: `LD-C${(from + i) % courses.length}`,
-              enrolledAt: (from + i) % 4 === 0 ? day(3_600_000) : day(((from + i) % 60 + 10) * 86_400_000),
-              status: 'active',
-            })));
+            const r = await sync(
+              'enrollments',
+              Array.from({ length: 20 }, (_, i) => ({
+                externalId: `LD-E${from + i}`,
+                learnerExternalId: `LD-L${from + i}`,
+                courseExternalId: `LD-C${(from + i) % courses.length}`,
+                enrolledAt: (from + i) % 4 === 0 ? day(3_600_000) : day((((from + i) % 60) + 10) * 86_400_000),
+                status: 'active',
+              })),
+            );
             if (r.status === 200) enrolledBatches.push(from);
             return r;
           },
@@ -100,7 +109,11 @@ describe('mixed load at a steady rate', () => {
                 courseExternalId: `LD-C${l % courses.length}`,
                 type,
                 occurredAt: day((k % 20) * 3_600_000),
-                ...(type === 'study_session' ? { data: { minutes: 10 + (k % 50) } } : type === 'lesson_completed' ? { data: { lessonId: `lesson-${k % 40}` } } : {}),
+                ...(type === 'study_session'
+                  ? { data: { minutes: 10 + (k % 50) } }
+                  : type === 'lesson_completed'
+                    ? { data: { lessonId: `lesson-${k % 40}` } }
+                    : {}),
               };
             });
             return sync('events', items);
@@ -118,7 +131,10 @@ describe('mixed load at a steady rate', () => {
               noTask++;
               return { status: q.status, ms: 0 };
             }
-            return api(sys.baseUrl, 'POST', `/api/v1/tasks/${task.id}/outcome`, { token, body: { result: t % 3 ? 'reached' : 'no_answer', durationMinutes: 12, note: 'load', riskRead: 'low' } });
+            return api(sys.baseUrl, 'POST', `/api/v1/tasks/${task.id}/outcome`, {
+              token,
+              body: { result: t % 3 ? 'reached' : 'no_answer', durationMinutes: 12, note: 'load', riskRead: 'low' },
+            });
           },
           ok: [200, 409], // two ticks may pick the same task: the second is a conflict, not an error
         },
@@ -128,7 +144,14 @@ describe('mixed load at a steady rate', () => {
       const lat = new Map<string, number[]>(ops.map((o) => [o.name, []]));
       const errors: string[] = [];
       const samples: Array<{ s: number; outbox: number; queue: number; apiRss: number; workerRss: number }> = [];
-      const sample = async () => samples.push({ s: Math.round((Date.now() - started) / 1000), outbox: await sys.outboxBacklog(), queue: await sys.queueBacklog(), apiRss: sys.apiProc.rssMiB(), workerRss: sys.worker.rssMiB() });
+      const sample = async () =>
+        samples.push({
+          s: Math.round((Date.now() - started) / 1000),
+          outbox: await sys.outboxBacklog(),
+          queue: await sys.queueBacklog(),
+          apiRss: sys.apiProc.rssMiB(),
+          workerRss: sys.worker.rssMiB(),
+        });
       await sample();
 
       const inFlight = new Set<Promise<void>>();
@@ -190,7 +213,10 @@ describe('mixed load at a steady rate', () => {
       figures.late_ticks = late;
       figures.rule_run = `${ruleRun?.status ?? 'none'}/${ruleRunStatus}`;
       figures.dup_first_week = state['dup.first_week'];
-      figures.tasks = Object.entries(state).filter(([k]) => k.startsWith('tasks.')).map(([k, v]) => `${k.slice(6)}:${v}`).join(',');
+      figures.tasks = Object.entries(state)
+        .filter(([k]) => k.startsWith('tasks.'))
+        .map(([k, v]) => `${k.slice(6)}:${v}`)
+        .join(',');
       figures.outcome_ticks_without_a_task = noTask;
       figures.learners = learnersMade;
       figures.enrolments = enrolled;
@@ -200,8 +226,23 @@ describe('mixed load at a steady rate', () => {
       const workerGrowth = last.workerRss / mid.workerRss;
       const maxOutbox = figures.max_outbox_backlog as number;
       const lagHeld = maxOutbox <= MAX_OUTBOX_BACKLOG && drainS <= MAX_DRAIN_S;
-      const held = errors.length === 0 && apiGrowth < 1.25 && workerGrowth < 1.25 && ruleRun?.status === 202 && ruleRunStatus === 'completed' && lagHeld && state['dup.first_week'] === 0;
-      recordResult(`mixed load ${SECONDS} s`, held, figures, `bounds: outbox backlog <= ${MAX_OUTBOX_BACKLOG}, drained within ${MAX_DRAIN_S} s, rule run completed; lag samples (s:outbox/queue): ${samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 12)) === 0).map((x) => `${x.s}:${x.outbox}/${x.queue}`).join(' ')}`);
+      const held =
+        errors.length === 0 &&
+        apiGrowth < 1.25 &&
+        workerGrowth < 1.25 &&
+        ruleRun?.status === 202 &&
+        ruleRunStatus === 'completed' &&
+        lagHeld &&
+        state['dup.first_week'] === 0;
+      recordResult(
+        `mixed load ${SECONDS} s`,
+        held,
+        figures,
+        `bounds: outbox backlog <= ${MAX_OUTBOX_BACKLOG}, drained within ${MAX_DRAIN_S} s, rule run completed; lag samples (s:outbox/queue): ${samples
+          .filter((_, i) => i % Math.max(1, Math.floor(samples.length / 12)) === 0)
+          .map((x) => `${x.s}:${x.outbox}/${x.queue}`)
+          .join(' ')}`,
+      );
       expect(errors.slice(0, 20)).toEqual([]);
       expect(ruleRun?.status).toBe(202);
       expect(ruleRunStatus).toBe('completed');

@@ -30,7 +30,9 @@ describe('backing services down under traffic', () => {
     const sys = await System.start('redis-outage', { redisUrl: redis.url });
     try {
       const { teamId } = await sys.teamOwningAllCourses(4);
-      const adv = await api(sys.baseUrl, 'POST', '/api/v1/auth/login', { body: { email: `advisor0-${sys.name}@resilience.test`, password: 'resilience-advisor-password' } });
+      const adv = await api(sys.baseUrl, 'POST', '/api/v1/auth/login', {
+        body: { email: `advisor0-${sys.name}@resilience.test`, password: 'resilience-advisor-password' },
+      });
       expect(adv.status).toBe(200);
       const sync = (p: string, items: unknown[]) => api(sys.baseUrl, 'PUT', `/api/v1/sync/${p}`, { token: sys.token, body: { items } });
       expect((await sync('courses', [{ externalId: 'RO-C', title: 'Outage course', totalLessons: 30, durationDays: 90, teamId }])).status).toBe(200);
@@ -38,16 +40,26 @@ describe('backing services down under traffic', () => {
       let n = 0;
       const syncBatch = async (size: number) => {
         const items = Array.from({ length: size }, () => n++);
-        const l = await sync('learners', items.map((i) => ({ externalId: `RO-L${i}`, name: `Learner ${i}` })));
+        const l = await sync(
+          'learners',
+          items.map((i) => ({ externalId: `RO-L${i}`, name: `Learner ${i}` })),
+        );
         if (l.status !== 200) return { status: l.status, ids: [] as string[] };
-        const e = await sync('enrollments', items.map((i) => ({ externalId: `RO-E${i}`, learnerExternalId: `RO-L${i}`, courseExternalId: 'RO-C', enrolledAt, status: 'active' })));
+        const e = await sync(
+          'enrollments',
+          items.map((i) => ({ externalId: `RO-E${i}`, learnerExternalId: `RO-L${i}`, courseExternalId: 'RO-C', enrolledAt, status: 'active' })),
+        );
         return { status: e.status, ids: e.status === 200 ? items.map((i) => `RO-E${i}`) : [] };
       };
       // Before the outage: 40 enrolments, scheduled, so advisor 0 has check-ins to log outcomes on.
       const before = await syncBatch(40);
       expect(before.status).toBe(200);
       await sys.settle(() => endState(sys));
-      const tasks: string[] = (await sys.q(`select id from tasks where assignee_id = (select id from staff where email = $1) and status = 'scheduled' order by due_at`, [`advisor0-${sys.name}@resilience.test`])).map((r) => r.id);
+      const tasks: string[] = (
+        await sys.q(`select id from tasks where assignee_id = (select id from staff where email = $1) and status = 'scheduled' order by due_at`, [
+          `advisor0-${sys.name}@resilience.test`,
+        ])
+      ).map((r) => r.id);
       expect(tasks.length).toBeGreaterThan(20);
 
       await redis.down();
@@ -59,7 +71,12 @@ describe('backing services down under traffic', () => {
         const next = t0 + ++tick * TICK_MS;
         const [s, o] = await Promise.all([
           tick % 4 === 0 ? syncBatch(3) : Promise.resolve(undefined),
-          tasks.length ? api(sys.baseUrl, 'POST', `/api/v1/tasks/${tasks[0]}/outcome`, { token: adv.body.accessToken, body: { result: 'reached', durationMinutes: 15, note: 'during the Redis outage', riskRead: 'low' } }) : Promise.resolve(undefined),
+          tasks.length
+            ? api(sys.baseUrl, 'POST', `/api/v1/tasks/${tasks[0]}/outcome`, {
+                token: adv.body.accessToken,
+                body: { result: 'reached', durationMinutes: 15, note: 'during the Redis outage', riskRead: 'low' },
+              })
+            : Promise.resolve(undefined),
         ]);
         if (s) {
           statuses.push(s.status);
@@ -77,10 +94,9 @@ describe('backing services down under traffic', () => {
       await redis.up();
       await sys.settle(() => endState(sys), { quietMs: 4000 });
 
-      const missing = await sys.q(
-        `select x from unnest($1::text[]) x where not exists (select 1 from enrollments e where e.external_id = x)`,
-        [accepted.enrolments],
-      );
+      const missing = await sys.q(`select x from unnest($1::text[]) x where not exists (select 1 from enrollments e where e.external_id = x)`, [
+        accepted.enrolments,
+      ]);
       const wrongCheckins = await sys.q(
         `select e.external_id, count(t.id)::int as n from enrollments e left join tasks t on t.enrollment_id = e.id and t.kind = 'first_week_checkin'
           where e.external_id = any($1) group by 1 having count(t.id) <> 7`,
@@ -137,8 +153,13 @@ describe('backing services down under traffic', () => {
           const ids = Array.from({ length: 5 }, () => `PG-L${n++}`);
           const p = phase;
           inFlight.push(
-            sync('learners', ids.map((id) => ({ externalId: id, name: `Learner ${id}` }))).then((r) => void log.push({ at: Date.now(), phase: p, status: r.status, kind: 'sync', ids })),
-            api(sys.baseUrl, 'GET', '/api/v1/learners?limit=20', { token: sys.token }).then((r) => void log.push({ at: Date.now(), phase: p, status: r.status, kind: 'read', ids: [] })),
+            sync(
+              'learners',
+              ids.map((id) => ({ externalId: id, name: `Learner ${id}` })),
+            ).then((r) => void log.push({ at: Date.now(), phase: p, status: r.status, kind: 'sync', ids })),
+            api(sys.baseUrl, 'GET', '/api/v1/learners?limit=20', { token: sys.token }).then(
+              (r) => void log.push({ at: Date.now(), phase: p, status: r.status, kind: 'read', ids: [] }),
+            ),
           );
           await sleep(Math.max(0, next - Date.now()));
         }
@@ -155,11 +176,16 @@ describe('backing services down under traffic', () => {
       phase = 'after';
       // Recovery: the same API process answers 200 again.
       let recoveredMs = -1;
-      await until('the API to recover', async () => {
-        const r = await api(sys.baseUrl, 'GET', '/api/v1/learners?limit=1', { token: sys.token });
-        if (r.status === 200) recoveredMs = Date.now() - upAt;
-        return r.status === 200;
-      }, 120_000, 200);
+      await until(
+        'the API to recover',
+        async () => {
+          const r = await api(sys.baseUrl, 'GET', '/api/v1/learners?limit=1', { token: sys.token });
+          if (r.status === 200) recoveredMs = Date.now() - upAt;
+          return r.status === 200;
+        },
+        120_000,
+        200,
+      );
       await sleep(5000);
       stop = true;
       await traffic;

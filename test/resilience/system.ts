@@ -30,7 +30,17 @@ export class System {
     private readonly scratch: ScratchDatabase | undefined,
   ) {}
 
-  static async start(name: string, opts: { redisUrl?: string; databaseUrl?: string; template?: string; env?: Record<string, string>; worker?: boolean; poolFactory?: (url: string) => pg.Pool } = {}): Promise<System> {
+  static async start(
+    name: string,
+    opts: {
+      redisUrl?: string;
+      databaseUrl?: string;
+      template?: string;
+      env?: Record<string, string>;
+      worker?: boolean;
+      poolFactory?: (url: string) => pg.Pool;
+    } = {},
+  ): Promise<System> {
     mkdirSync(LOG_DIR, { recursive: true });
     const scratch = opts.databaseUrl ? undefined : await ScratchDatabase.create(`resil_${name.replace(/-/g, '_')}`, { template: opts.template });
     const databaseUrl = opts.databaseUrl ?? scratch!.url;
@@ -38,8 +48,16 @@ export class System {
     const queuePrefix = `clres-${name}-${randomUUID().slice(0, 6)}`;
     const port = await freePort();
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const apiProc = new CareloopProcess('api', careloopEnv({ databaseUrl, redisUrl, queuePrefix, port, extra: opts.env }), path.join(LOG_DIR, `${stamp}-${name}-api.log`));
-    const worker = new CareloopProcess('worker', careloopEnv({ databaseUrl, redisUrl, queuePrefix, extra: opts.env }), path.join(LOG_DIR, `${stamp}-${name}-worker.log`));
+    const apiProc = new CareloopProcess(
+      'api',
+      careloopEnv({ databaseUrl, redisUrl, queuePrefix, port, extra: opts.env }),
+      path.join(LOG_DIR, `${stamp}-${name}-api.log`),
+    );
+    const worker = new CareloopProcess(
+      'worker',
+      careloopEnv({ databaseUrl, redisUrl, queuePrefix, extra: opts.env }),
+      path.join(LOG_DIR, `${stamp}-${name}-worker.log`),
+    );
     const pgMod = (await import('pg')).default;
     const pool = opts.poolFactory ? opts.poolFactory(databaseUrl) : new pgMod.Pool({ connectionString: databaseUrl, max: 3 });
     pool.on('error', () => undefined);

@@ -26,7 +26,6 @@ async function until<T>(what: string, check: () => Promise<T>, timeoutMs = 300_0
 }
 
 describe('worker killed with kill -9 mid-work, then restarted', () => {
-
   describe('a rule run (and the case intake it triggers)', () => {
     let expected: Record<string, number>;
     let template: ScratchDatabase;
@@ -51,7 +50,9 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
     // (with the default 1,000 one transaction takes them all and a kill lands before or after it, never inside).
     const INTAKE_ENV = { CASE_INTAKE_BATCH: '100' };
 
-    async function runRules(kill: boolean): Promise<{ state: Record<string, number>; kills: string[]; ms: number; afterKillMs: number; runStatusAtKill?: string; takenAtKill?: number }> {
+    async function runRules(
+      kill: boolean,
+    ): Promise<{ state: Record<string, number>; kills: string[]; ms: number; afterKillMs: number; runStatusAtKill?: string; takenAtKill?: number }> {
       const sys = await System.start(kill ? 'rules-kill' : 'rules-clean', { template: template.name, env: INTAKE_ENV });
       const kills: string[] = [];
       let runStatusAtKill: string | undefined;
@@ -101,7 +102,19 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
       recordResult(
         'worker kill -9 during a rule run and its case intake',
         same && faulty.state['dup.open_cases'] === 0 && midRun && midIntake,
-        { learners: LEARNERS, alerts_open: Object.entries(clean.state).filter(([k]) => /^alerts\..*\.open$/.test(k)).reduce((a, [, v]) => a + v, 0), case_alerts: clean.state['case_alerts'], tasks: Object.entries(clean.state).filter(([k]) => k.startsWith('tasks.')).reduce((a, [, v]) => a + v, 0), clean_ms: clean.ms, killed_ms: faulty.ms, first_kill_to_done_ms: faulty.afterKillMs },
+        {
+          learners: LEARNERS,
+          alerts_open: Object.entries(clean.state)
+            .filter(([k]) => /^alerts\..*\.open$/.test(k))
+            .reduce((a, [, v]) => a + v, 0),
+          case_alerts: clean.state['case_alerts'],
+          tasks: Object.entries(clean.state)
+            .filter(([k]) => k.startsWith('tasks.'))
+            .reduce((a, [, v]) => a + v, 0),
+          clean_ms: clean.ms,
+          killed_ms: faulty.ms,
+          first_kill_to_done_ms: faulty.afterKillMs,
+        },
         `kills at: ${faulty.kills.join('; ')} (intake 100 alerts per transaction; mid-run ${midRun ? 'yes' : 'NO'}, mid-intake ${midIntake ? 'yes' : 'NO'})`,
       );
       expect(faulty.runStatusAtKill).toBe('running');
@@ -123,7 +136,13 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
         const now = new Date(Date.now() - 3_600_000).toISOString();
         const learners = Array.from({ length: ENROLMENTS }, (_, i) => ({ externalId: `FW-L${i}`, name: `New learner ${i}`, timezone: 'Asia/Shanghai' }));
         expect((await sync('learners', learners)).status).toBe(200);
-        const enrolments = learners.map((l, i) => ({ externalId: `FW-E${i}`, learnerExternalId: l.externalId, courseExternalId: 'FW-C', enrolledAt: now, status: 'active' }));
+        const enrolments = learners.map((l, i) => ({
+          externalId: `FW-E${i}`,
+          learnerExternalId: l.externalId,
+          courseExternalId: 'FW-C',
+          enrolledAt: now,
+          status: 'active',
+        }));
         const t0 = Date.now();
         const res = await sync('enrollments', enrolments);
         expect(res.status).toBe(200);
@@ -131,17 +150,29 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
         // Kill twice while the program is being scheduled.
         const kills: number[] = [];
         for (const share of [0.2, 0.6]) {
-          await until(`${share * 100}% scheduled`, async () => Number((await sys.one(`select count(*)::int as n from tasks where kind = 'first_week_checkin'`)).n) >= ENROLMENTS * 7 * share, 600_000, 20);
+          await until(
+            `${share * 100}% scheduled`,
+            async () => Number((await sys.one(`select count(*)::int as n from tasks where kind = 'first_week_checkin'`)).n) >= ENROLMENTS * 7 * share,
+            600_000,
+            20,
+          );
           await sys.worker.kill9();
           kills.push(Number((await sys.one(`select count(*)::int as n from tasks where kind = 'first_week_checkin'`)).n));
           await sys.worker.start();
         }
         await sys.settle(() => endState(sys), { quietMs: 4000 });
         const state = await endState(sys);
-        const perEnrolment = await sys.q(`select e.external_id, count(t.id)::int as n from enrollments e left join tasks t on t.enrollment_id = e.id and t.kind = 'first_week_checkin' group by 1 having count(t.id) <> 7`);
+        const perEnrolment = await sys.q(
+          `select e.external_id, count(t.id)::int as n from enrollments e left join tasks t on t.enrollment_id = e.id and t.kind = 'first_week_checkin' group by 1 having count(t.id) <> 7`,
+        );
         const owners = await sys.one(`select count(*)::int as n from learners where owner_advisor_id is null`);
         const held = perEnrolment.length === 0 && state['dup.first_week'] === 0 && owners.n === 0;
-        recordResult('worker kill -9 during first-week scheduling', held, { enrolments: ENROLMENTS, checkins: state['tasks.first_week_checkin.scheduled'] ?? 0, expected: ENROLMENTS * 7, ms: Date.now() - t0 }, `killed at ${kills.join(' and ')} check-ins`);
+        recordResult(
+          'worker kill -9 during first-week scheduling',
+          held,
+          { enrolments: ENROLMENTS, checkins: state['tasks.first_week_checkin.scheduled'] ?? 0, expected: ENROLMENTS * 7, ms: Date.now() - t0 },
+          `killed at ${kills.join(' and ')} check-ins`,
+        );
         expect(perEnrolment).toEqual([]);
         expect(state['dup.first_week']).toBe(0);
         expect(owners.n).toBe(0);
@@ -180,7 +211,10 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
       const sys = await System.start('webhook-kill');
       try {
         const port = (server.address() as { port: number }).port;
-        const hook = await api(sys.baseUrl, 'POST', '/api/v1/webhooks', { token: sys.token, body: { url: `http://127.0.0.1:${port}/hook`, events: ['alert.opened', 'case.opened'], secret: 'resilience-webhook-secret' } });
+        const hook = await api(sys.baseUrl, 'POST', '/api/v1/webhooks', {
+          token: sys.token,
+          body: { url: `http://127.0.0.1:${port}/hook`, events: ['alert.opened', 'case.opened'], secret: 'resilience-webhook-secret' },
+        });
         expect(hook.status).toBe(201);
         await seedRulesSchool(sys.pool, { learners: 300, courses: 3, days: 40, timezone: 'Asia/Shanghai', asOf: AS_OF }, () => undefined);
         await sys.teamOwningAllCourses(2);
@@ -192,7 +226,12 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
         hold = false;
         await sys.worker.start();
         await sys.settle(() => endState(sys), { quietMs: 5000 });
-        await until('every delivery to finish', async () => Number((await sys.one(`select count(*)::int as n from webhook_deliveries where status = 'pending'`)).n) === 0, 600_000, 250);
+        await until(
+          'every delivery to finish',
+          async () => Number((await sys.one(`select count(*)::int as n from webhook_deliveries where status = 'pending'`)).n) === 0,
+          600_000,
+          250,
+        );
         const deliveries = await sys.q(`select id, outbox_id::text as outbox_id, status, attempts from webhook_deliveries`);
         const state = await endState(sys);
         // Every event of a subscribed type (not only those that got a delivery row) must have been delivered once.
@@ -202,11 +241,25 @@ describe('worker killed with kill -9 mid-work, then restarted', () => {
         const failed = deliveries.filter((d) => d.status !== 'delivered');
         const ids = new Set(received.map((r) => r.id));
         const neverReceived = deliveries.filter((d) => !ids.has(String(d.id)));
-        const held = subscribed.length > 0 && undelivered.length === 0 && failed.length === 0 && neverReceived.length === 0 && state['dup.deliveries'] === 0 && deliveries.length === subscribed.length;
+        const held =
+          subscribed.length > 0 &&
+          undelivered.length === 0 &&
+          failed.length === 0 &&
+          neverReceived.length === 0 &&
+          state['dup.deliveries'] === 0 &&
+          deliveries.length === subscribed.length;
         recordResult(
           'worker kill -9 during a webhook delivery',
           held,
-          { events: subscribed.length, deliveries: deliveries.length, undelivered: undelivered.length, received: received.length, distinct_received: ids.size, never_received: neverReceived.length, in_flight_when_killed: inFlight },
+          {
+            events: subscribed.length,
+            deliveries: deliveries.length,
+            undelivered: undelivered.length,
+            received: received.length,
+            distinct_received: ids.size,
+            never_received: neverReceived.length,
+            in_flight_when_killed: inFlight,
+          },
           'events = every outbox row of a subscribed type; at-least-once to the receiver: a request cut off in flight is sent again with the same delivery id',
         );
         expect(subscribed.length).toBeGreaterThan(0);

@@ -54,14 +54,17 @@ export async function createApiApp(config: AppConfig, opts: { logStream?: NodeJS
   app.useLogger(app.get(Logger));
   const routes: RegisteredRoute[] = [];
   ROUTES.set(app, routes);
-  app.getHttpAdapter().getInstance().addHook('onRoute', (r) => {
-    // Per-route body limits: sync batches are large, the unauthenticated login tiny, everything else small.
-    if (r.url.startsWith(`/${API_PREFIX}/sync/`)) r.bodyLimit = config.syncBodyLimitBytes;
-    else if (r.url === `/${API_PREFIX}/auth/login`) r.bodyLimit = Math.min(LOGIN_BODY_LIMIT_BYTES, config.bodyLimitBytes);
-    for (const method of Array.isArray(r.method) ? r.method : [r.method]) {
-      if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method, url: r.url });
-    }
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (r) => {
+      // Per-route body limits: sync batches are large, the unauthenticated login tiny, everything else small.
+      if (r.url.startsWith(`/${API_PREFIX}/sync/`)) r.bodyLimit = config.syncBodyLimitBytes;
+      else if (r.url === `/${API_PREFIX}/auth/login`) r.bodyLimit = Math.min(LOGIN_BODY_LIMIT_BYTES, config.bodyLimitBytes);
+      for (const method of Array.isArray(r.method) ? r.method : [r.method]) {
+        if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method, url: r.url });
+      }
+    });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   await app.register(helmet as never, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
   // Per client address per minute: a tight limit on login, a generous one elsewhere (RATE_LIMIT_PER_MINUTE).
@@ -85,9 +88,12 @@ export async function createApiApp(config: AppConfig, opts: { logStream?: NodeJS
     limiterRedis.once('ready', done);
     limiterRedis.once('error', done);
   });
-  app.getHttpAdapter().getInstance().addHook('onClose', async () => {
-    limiterRedis.disconnect();
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onClose', async () => {
+      limiterRedis.disconnect();
+    });
   await app.register(rateLimit as never, {
     global: true,
     redis: limiterRedis,

@@ -5,7 +5,13 @@ const doc = (): OpenAPIObject => ({
   openapi: '3.0.0',
   info: { title: 't', version: '1' },
   paths: {
-    '/api/v1/auth/login': { post: { operationId: 'AuthController_login', requestBody: { content: {} }, responses: { '200': { description: '' }, '401': { description: 'Email or password is wrong' } } } },
+    '/api/v1/auth/login': {
+      post: {
+        operationId: 'AuthController_login',
+        requestBody: { content: {} },
+        responses: { '200': { description: '' }, '401': { description: 'Email or password is wrong' } },
+      },
+    },
     '/api/v1/cases/{id}/assign': {
       post: {
         operationId: 'CasesController_assign',
@@ -17,7 +23,14 @@ const doc = (): OpenAPIObject => ({
     '/api/v1/teams': { get: { operationId: 'StaffController_listTeams', responses: { '200': { description: '' } } } },
     '/metrics': { get: { operationId: 'MetricsController_scrape', responses: { '200': { description: 'Prometheus' } } } },
   },
-  components: { schemas: { CaseViewDto: { type: 'object', properties: { advisorId: { type: 'string', format: 'uuid' }, dueAt: { type: 'string', format: 'date-time', example: 'kept' } } } } },
+  components: {
+    schemas: {
+      CaseViewDto: {
+        type: 'object',
+        properties: { advisorId: { type: 'string', format: 'uuid' }, dueAt: { type: 'string', format: 'date-time', example: 'kept' } },
+      },
+    },
+  },
 });
 
 const access = new Map<string, OperationAccess>([

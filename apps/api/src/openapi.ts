@@ -15,7 +15,12 @@ export function ApiConflict(description: string): MethodDecorator & ClassDecorat
 export function pageOf<T>(item: Type<T>, name: string): Type<{ items: T[]; nextCursor: string | null }> {
   class Page {
     @ApiProperty({ type: [item] }) items: T[];
-    @ApiProperty({ type: String, nullable: true, example: 'WyIyMDI2LTExLTI1VDA4OjAwOjAwLjAwMFoiLCI5ZjFjIl0', description: 'pass as ?cursor= for the next page; null on the last page' })
+    @ApiProperty({
+      type: String,
+      nullable: true,
+      example: 'WyIyMDI2LTExLTI1VDA4OjAwOjAwLjAwMFoiLCI5ZjFjIl0',
+      description: 'pass as ?cursor= for the next page; null on the last page',
+    })
     nextCursor: string | null;
   }
   Object.defineProperty(Page, 'name', { value: name });
@@ -61,12 +66,24 @@ const STANDARD_ERRORS: Record<string, { description: string; example: Record<str
     description: 'Bad input: the body, query or a path id is invalid (`details` names each field)',
     example: { statusCode: 400, error: 'Bad Request', message: 'Validation failed', details: [{ field: 'limit', message: 'must not be greater than 500' }] },
   },
-  '401': { description: 'No credentials, or an invalid or expired token or API key', example: { statusCode: 401, error: 'Unauthorized', message: 'Authentication required: send Authorization: Bearer <token or API key>' } },
-  '403': { description: 'Authenticated, but the role or API-key scope does not allow this', example: { statusCode: 403, error: 'Forbidden', message: 'You are not allowed to do this' } },
+  '401': {
+    description: 'No credentials, or an invalid or expired token or API key',
+    example: { statusCode: 401, error: 'Unauthorized', message: 'Authentication required: send Authorization: Bearer <token or API key>' },
+  },
+  '403': {
+    description: 'Authenticated, but the role or API-key scope does not allow this',
+    example: { statusCode: 403, error: 'Forbidden', message: 'You are not allowed to do this' },
+  },
   '404': { description: 'No such record, or not visible to the caller', example: { statusCode: 404, error: 'Not Found', message: 'case 3f0c… not found' } },
   '409': { description: 'Conflicts with the current state', example: { statusCode: 409, error: 'Conflict', message: 'Conflicts with the current state' } },
-  '413': { description: 'The request body is larger than BODY_LIMIT_BYTES', example: { statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' } },
-  '429': { description: 'Too many requests from this address; retry after the time given', example: { statusCode: 429, error: 'Too Many Requests', message: 'Too many requests; retry in 1 minute' } },
+  '413': {
+    description: 'The request body is larger than BODY_LIMIT_BYTES',
+    example: { statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' },
+  },
+  '429': {
+    description: 'Too many requests from this address; retry after the time given',
+    example: { statusCode: 429, error: 'Too Many Requests', message: 'Too many requests; retry in 1 minute' },
+  },
 };
 
 /** Who may call an operation, read from the same metadata the AuthGuard checks. */
@@ -152,7 +169,20 @@ function addFormatExamples(document: OpenAPIObject): void {
   }
   for (const item of Object.values(document.paths)) {
     for (const method of METHODS) {
-      for (const p of ((item as Record<string, { parameters?: Array<{ name: string; in: string; description?: string; example?: unknown; schema?: { example?: unknown; enum?: unknown; format?: string } }> }>)[method]?.parameters ?? [])) {
+      for (const p of (
+        item as Record<
+          string,
+          {
+            parameters?: Array<{
+              name: string;
+              in: string;
+              description?: string;
+              example?: unknown;
+              schema?: { example?: unknown; enum?: unknown; format?: string };
+            }>;
+          }
+        >
+      )[method]?.parameters ?? []) {
         const known = p.in === 'path' ? PATH_PARAMS[p.name] : undefined;
         if (known && p.schema) {
           if (known.format) p.schema.format = known.format;

@@ -35,7 +35,15 @@ import { TicketsModule } from '../../../libs/tickets/tickets.module.js';
 import { TicketsProcessor } from './processors/tickets.processor.js';
 
 /** Processor classes, one per queue; each is added here and to JOB_PROCESSORS below. */
-const PROCESSORS: Array<new (...args: never[]) => JobProcessor> = [TasksProcessor, WebhooksProcessor, CasesProcessor, MaintenanceProcessor, AnalyticsProcessor, TicketsProcessor, RulesProcessor];
+const PROCESSORS: Array<new (...args: never[]) => JobProcessor> = [
+  TasksProcessor,
+  WebhooksProcessor,
+  CasesProcessor,
+  MaintenanceProcessor,
+  AnalyticsProcessor,
+  TicketsProcessor,
+  RulesProcessor,
+];
 
 /** No HTTP: BullMQ processors, the outbox relay and the cron schedules (which only enqueue). */
 @Module({})

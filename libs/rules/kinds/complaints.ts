@@ -11,7 +11,13 @@ export const complaints: RuleKindSpec<'complaints'> = {
   params: {
     count: { integer: true, min: 1, max: 1000, default: 2, meaning: 'complaints in one calendar month (school time zone) needed to fire' },
   },
-  defaultRule: { key: 'complaints', name: 'Two complaints in one calendar month', severity: 'high', action: { taskKind: 'escalation', dueWithinHours: 8 }, cohortThreshold: null },
+  defaultRule: {
+    key: 'complaints',
+    name: 'Two complaints in one calendar month',
+    severity: 'high',
+    action: { taskKind: 'escalation', dueWithinHours: 8 },
+    cohortThreshold: null,
+  },
   // Month to date in the school time zone: a new month starts from zero.
   live: (p) => ({
     values: [p.count],

@@ -11,7 +11,13 @@ export const inactiveDays: RuleKindSpec<'inactive_days'> = {
   params: {
     days: { integer: true, min: 1, max: 365, default: 7, meaning: 'days without a login, counted from max(last login, enrolment)' },
   },
-  defaultRule: { key: 'inactive_7d', name: 'No login for 7 days', severity: 'medium', action: { taskKind: 'care_call', dueWithinHours: 24 }, cohortThreshold: 0.05 },
+  defaultRule: {
+    key: 'inactive_7d',
+    name: 'No login for 7 days',
+    severity: 'medium',
+    action: { taskKind: 'care_call', dueWithinHours: 24 },
+    cohortThreshold: 0.05,
+  },
   // Counted from max(last login, enrolment). Last login as of $1: the stored time when it is not after $1,
   // otherwise (evaluating the past, or sync never set it) the start of the last rollup day with a login. Then, as the
   // backtest counts whole days, the rule holds at the end of the N-th day without a login (the stored time, when

@@ -37,8 +37,13 @@ export function defaultRules() {
  */
 export function defaultRulesTable(): string {
   const rows = defaultRules().map((r) => {
-    const params = Object.entries(r.params).map(([k, v]) => `${k}: ${v}`).join(', ');
-    const cohort = r.cohortThreshold === null ? '' : `; cohort alert when > ${r.cohortThreshold * 100}% of a course's active learners fire (\`cohortThreshold: ${r.cohortThreshold}\`)`;
+    const params = Object.entries(r.params)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
+    const cohort =
+      r.cohortThreshold === null
+        ? ''
+        : `; cohort alert when > ${r.cohortThreshold * 100}% of a course's active learners fire (\`cohortThreshold: ${r.cohortThreshold}\`)`;
     return `| \`${r.key}\` | \`${r.kind}\` | \`${params}\`${cohort} | ${r.severity} | \`${r.action.taskKind}\`, ${r.action.dueWithinHours} h |`;
   });
   return ['| key | kind | params (defaults) | severity | action (task kind, due within) |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');

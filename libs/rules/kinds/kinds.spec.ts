@@ -16,7 +16,9 @@ describe('rule kinds (libs/rules/kinds)', () => {
   it('gives every parameter a default inside its own range, and the validator takes the defaults from there', () => {
     for (const k of RULE_KINDS) {
       const defaults: Record<string, number> = {};
-      for (const [name, spec] of Object.entries(PARAM_SPECS[k] as Record<string, { min: number; max: number; minExclusive?: boolean; default: number; integer: boolean }>)) {
+      for (const [name, spec] of Object.entries(
+        PARAM_SPECS[k] as Record<string, { min: number; max: number; minExclusive?: boolean; default: number; integer: boolean }>,
+      )) {
         expect(spec.default).toBeLessThanOrEqual(spec.max);
         expect(spec.minExclusive ? spec.default > spec.min : spec.default >= spec.min).toBe(true);
         if (spec.integer) expect(Number.isInteger(spec.default)).toBe(true);
@@ -29,7 +31,12 @@ describe('rule kinds (libs/rules/kinds)', () => {
   it('ships one default rule per kind, with the default parameters', () => {
     const rules = defaultRules();
     expect(rules.map((r) => r.kind).sort()).toEqual([...RULE_KINDS].sort());
-    expect(rules.find((r) => r.key === 'inactive_7d')).toMatchObject({ kind: 'inactive_days', params: { days: 7 }, cohortThreshold: 0.05, action: { taskKind: 'care_call', dueWithinHours: 24 } });
+    expect(rules.find((r) => r.key === 'inactive_7d')).toMatchObject({
+      kind: 'inactive_days',
+      params: { days: 7 },
+      cohortThreshold: 0.05,
+      action: { taskKind: 'care_call', dueWithinHours: 24 },
+    });
   });
 
   it('describes parameters and evidence through the kind', () => {
@@ -44,6 +51,7 @@ describe('rule kinds (libs/rules/kinds)', () => {
     expect(doc).toMatch(BLOCK);
     const generated = doc.replace(BLOCK, `$1${defaultRulesTable()}$2`);
     if (process.env.DOCS_UPDATE === '1') writeFileSync(DOC, generated);
-    if (generated !== doc) throw new Error(`${DOC}: the default rules table differs from libs/rules/kinds; run DOCS_UPDATE=1 npx jest libs/rules/kinds and commit it`);
+    if (generated !== doc)
+      throw new Error(`${DOC}: the default rules table differs from libs/rules/kinds; run DOCS_UPDATE=1 npx jest libs/rules/kinds and commit it`);
   });
 });

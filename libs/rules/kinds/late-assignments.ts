@@ -21,10 +21,22 @@ function lateAssignmentsSummary(e: Evidence): string {
 export const lateAssignments: RuleKindSpec<'late_assignments'> = {
   kind: 'late_assignments',
   params: {
-    lateDays: { integer: true, min: 1, max: 365, default: 3, meaning: 'an assignment counts when submitted, or still missing, more than this many days after its due time' },
+    lateDays: {
+      integer: true,
+      min: 1,
+      max: 365,
+      default: 3,
+      meaning: 'an assignment counts when submitted, or still missing, more than this many days after its due time',
+    },
     count: { integer: true, min: 1, max: 1000, default: 2, meaning: 'late or missing assignments (cumulative per enrolment) needed to fire' },
   },
-  defaultRule: { key: 'late_assignments', name: 'Two assignments more than 3 days late', severity: 'medium', action: { taskKind: 'obstacle_call', dueWithinHours: 48 }, cohortThreshold: null },
+  defaultRule: {
+    key: 'late_assignments',
+    name: 'Two assignments more than 3 days late',
+    severity: 'medium',
+    action: { taskKind: 'obstacle_call', dueWithinHours: 48 },
+    cohortThreshold: null,
+  },
   // Each assignment is one row of enrollment_assignments (keyed by assignment id), so a replayed submission
   // is counted once, and an assignment counted while missing is the same one counted once submitted. It counts
   // when submitted more than lateDays after its due time, or when still missing (not submitted as of $1, or set

@@ -31,7 +31,13 @@ export const lowCompletion: RuleKindSpec<'low_completion'> = {
     ratio: { integer: false, min: 0, max: 1, minExclusive: true, default: 0.2, meaning: 'fires when completed ÷ expected lessons is below this' },
     graceDays: { integer: true, min: 0, max: 365, default: 7, meaning: 'days after enrolment before the pace is judged' },
   },
-  defaultRule: { key: 'low_completion', name: 'Completion below 20% of the expected pace', severity: 'medium', action: { taskKind: 'advisor_contact', dueWithinHours: 48 }, cohortThreshold: null },
+  defaultRule: {
+    key: 'low_completion',
+    name: 'Completion below 20% of the expected pace',
+    severity: 'medium',
+    action: { taskKind: 'advisor_contact', dueWithinHours: 48 },
+    cohortThreshold: null,
+  },
   // expected = total × min(elapsed, duration) ÷ duration; fires after the grace period when
   // completed < ratio × expected. Elapsed is rounded to 0.1 day so evidence is stable between hourly runs.
   live: (p) => ({

@@ -7,7 +7,7 @@
 import { CLOCK, pct, type Evidence, type RuleKindSpec } from './kind.js';
 
 /** The Monday of a day number's week (1970-01-01 was a Thursday). */
-const mondayOf = (day: number): number => day - (((day + 3) % 7) + 7) % 7;
+const mondayOf = (day: number): number => day - ((((day + 3) % 7) + 7) % 7);
 /**
  * The Monday of the week of a date parameter, in date arithmetic only (2000-01-03 was a Monday): unlike
  * date_trunc, which goes through timestamptz, the planner folds it into a constant.
@@ -17,10 +17,23 @@ const MONDAY = (param: string) => `(${param}::date - ((${param}::date - date '20
 export const studyTimeDrop: RuleKindSpec<'study_time_drop'> = {
   kind: 'study_time_drop',
   params: {
-    dropRatio: { integer: false, min: 0, max: 1, minExclusive: true, default: 0.5, meaning: 'a week counts as a drop when its minutes are at most this share of the week before' },
+    dropRatio: {
+      integer: false,
+      min: 0,
+      max: 1,
+      minExclusive: true,
+      default: 0.5,
+      meaning: 'a week counts as a drop when its minutes are at most this share of the week before',
+    },
     weeks: { integer: true, min: 1, max: 8, default: 2, meaning: 'consecutive dropping full weeks needed to fire' },
   },
-  defaultRule: { key: 'study_time_drop', name: 'Weekly study time halved two weeks running', severity: 'low', action: { taskKind: 'survey', dueWithinHours: 72 }, cohortThreshold: null },
+  defaultRule: {
+    key: 'study_time_drop',
+    name: 'Weekly study time halved two weeks running',
+    severity: 'low',
+    action: { taskKind: 'survey', dueWithinHours: 72 },
+    cohortThreshold: null,
+  },
   // Full weeks (Monday to Sunday, school time zone) before the current one: w1 is the last full week.
   // Fires when w1 <= r·w2, w2 <= r·w3, … for `weeks` consecutive drops, from a baseline week with minutes.
   live: (p) => {
@@ -29,8 +42,14 @@ export const studyTimeDrop: RuleKindSpec<'study_time_drop'> = {
     const sums = cols
       .map((i) => `coalesce(sum(d.study_minutes) filter (where d.day >= c.week0 - ${7 * i} and d.day < c.week0 - ${7 * (i - 1)}), 0)::int as w${i}`)
       .join(',\n          ');
-    const drops = cols.slice(0, -1).map((i) => `w.w${i} <= $3::numeric * w.w${i + 1}`).join(' and ');
-    const weeks = [...cols].reverse().map((i) => `jsonb_build_object('weekStart', c.week0 - ${7 * i}, 'minutes', w.w${i})`).join(', ');
+    const drops = cols
+      .slice(0, -1)
+      .map((i) => `w.w${i} <= $3::numeric * w.w${i + 1}`)
+      .join(' and ');
+    const weeks = [...cols]
+      .reverse()
+      .map((i) => `jsonb_build_object('weekStart', c.week0 - ${7 * i}, 'minutes', w.w${i})`)
+      .join(', ');
     return {
       values: [p.dropRatio, p.weeks],
       sql: `
@@ -67,7 +86,10 @@ export const studyTimeDrop: RuleKindSpec<'study_time_drop'> = {
       const weeks = (mondayOf(period.to) - mondayOf(period.from)) / 7 + n;
       const w0 = `(${MONDAY('$1')} - ${7 * n})`;
       // Each week's first and next Monday are constants (folded), so each filter is two comparisons.
-      const sums = Array.from({ length: weeks }, (_, i) => `coalesce(sum(d.study_minutes) filter (where d.day >= ${w0} + ${7 * i} and d.day < ${w0} + ${7 * i + 7}), 0)::int`).join(', ');
+      const sums = Array.from(
+        { length: weeks },
+        (_, i) => `coalesce(sum(d.study_minutes) filter (where d.day >= ${w0} + ${7 * i} and d.day < ${w0} + ${7 * i + 7}), 0)::int`,
+      ).join(', ');
       // Week i + j has minutes at most the ratio of week i + j − 1, for j = 1 … n − 1.
       const drops = Array.from({ length: n - 1 }, (_, j) => `w.m[g.i + ${j + 2}] <= $4::numeric * w.m[g.i + ${j + 1}]`).join(' and ');
       return {

@@ -40,7 +40,7 @@ export class AlertsController {
 
   @Get('cohort-alerts')
   @Scopes('read')
-  @ApiOperation({ summary: 'Courses where too many active learners are flagged (supervisors: their teams\' courses)' })
+  @ApiOperation({ summary: "Courses where too many active learners are flagged (supervisors: their teams' courses)" })
   @ApiOkResponse({ type: CohortAlertPageDto })
   listCohort(@CurrentActor() actor: Actor, @Query() q: ListCohortAlertsQueryDto) {
     return this.alerts.listCohortAlerts(actor, q);

@@ -21,8 +21,20 @@ export class AlertViewDto {
   @ApiProperty({ format: 'uuid' }) courseId: string;
   @ApiProperty({ example: 'Python from zero' }) courseTitle: string;
   @ApiProperty({ enum: ['open', 'cleared'] }) status: string;
-  @ApiProperty({ example: 'No login for 9 days (threshold 7); last login 2026-11-16T01:12:00.000Z.', description: 'the evidence in plain words' }) summary: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { inactiveDays: 9, thresholdDays: 7, lastLoginAt: '2026-11-16T01:12:00.000Z', enrolledAt: '2026-09-01T02:00:00.000Z', window: { from: '2026-11-16T01:12:00.000Z', to: '2026-11-25T08:00:00.000Z' } }, description: 'the metric values that fired, refreshed on every evaluation' })
+  @ApiProperty({ example: 'No login for 9 days (threshold 7); last login 2026-11-16T01:12:00.000Z.', description: 'the evidence in plain words' })
+  summary: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: {
+      inactiveDays: 9,
+      thresholdDays: 7,
+      lastLoginAt: '2026-11-16T01:12:00.000Z',
+      enrolledAt: '2026-09-01T02:00:00.000Z',
+      window: { from: '2026-11-16T01:12:00.000Z', to: '2026-11-25T08:00:00.000Z' },
+    },
+    description: 'the metric values that fired, refreshed on every evaluation',
+  })
   evidence: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) openedAt: string;
   @ApiProperty({ format: 'date-time', description: 'last evaluation that confirmed it' }) refreshedAt: string;

@@ -39,7 +39,12 @@ export class AnalyticsController {
   @ApiProduces('application/json', 'text/csv')
   @ApiJsonOrCsv(RetentionReportDto, CSV_EXAMPLES.retention)
   @ApiOperation({ summary: 'Churn (30/60/90 days, mature enrolments only), renewal rate and retention curve per enrolment cohort' })
-  retention(@CurrentActor() actor: Actor, @Query() q: RetentionQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  retention(
+    @CurrentActor() actor: Actor,
+    @Query() q: RetentionQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return respond(accept, reply, 'retention', this.analytics.retention(actor, q), retentionCsv);
   }
 
@@ -48,7 +53,12 @@ export class AnalyticsController {
   @ApiProduces('application/json', 'text/csv')
   @ApiJsonOrCsv(FirstWeekReportDto, CSV_EXAMPLES.firstWeek)
   @ApiOperation({ summary: 'First-week program: coverage, churn of covered vs not covered vs holdout, holdout uplift with 95% CI' })
-  firstWeek(@CurrentActor() actor: Actor, @Query() q: FirstWeekQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  firstWeek(
+    @CurrentActor() actor: Actor,
+    @Query() q: FirstWeekQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return respond(accept, reply, 'first-week', this.analytics.firstWeek(actor, q), firstWeekCsv);
   }
 
@@ -57,7 +67,12 @@ export class AnalyticsController {
   @ApiProduces('application/json', 'text/csv')
   @ApiJsonOrCsv(RulesReportDto, CSV_EXAMPLES.rules)
   @ApiOperation({ summary: 'Per rule: alerts, precision, recall, median lead time, feedback (period = alert and churn dates)' })
-  rules(@CurrentActor() actor: Actor, @Query() q: PeriodQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  rules(
+    @CurrentActor() actor: Actor,
+    @Query() q: PeriodQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return respond(accept, reply, 'rules', this.analytics.rules(actor, q), rulesCsv);
   }
 
@@ -66,7 +81,12 @@ export class AnalyticsController {
   @ApiProduces('application/json', 'text/csv')
   @ApiJsonOrCsv(ChurnReasonsReportDto, CSV_EXAMPLES.churnReasons)
   @ApiOperation({ summary: 'Distribution of recorded churn reasons (resolved cases and call outcomes)' })
-  churnReasons(@CurrentActor() actor: Actor, @Query() q: PeriodQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  churnReasons(
+    @CurrentActor() actor: Actor,
+    @Query() q: PeriodQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return respond(accept, reply, 'churn-reasons', this.analytics.churnReasons(actor, q), churnReasonsCsv);
   }
 
@@ -75,7 +95,12 @@ export class AnalyticsController {
   @ApiProduces('application/json', 'text/csv')
   @ApiJsonOrCsv(AdvisorsReportDto, CSV_EXAMPLES.advisors)
   @ApiOperation({ summary: 'Per advisor: open cases, tasks done and overdue, median time to first contact, case outcomes' })
-  advisors(@CurrentActor() actor: Actor, @Query() q: AdvisorsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  advisors(
+    @CurrentActor() actor: Actor,
+    @Query() q: AdvisorsQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return respond(accept, reply, 'advisors', this.analytics.advisors(actor, q), advisorsCsv);
   }
 
@@ -84,7 +109,12 @@ export class AnalyticsController {
   @ApiProduces('application/json', 'text/csv')
   @ApiJsonOrCsv(TicketsReportDto, CSV_EXAMPLES.tickets)
   @ApiOperation({ summary: 'Tickets: first response and resolution p50/p90 in business minutes, SLA compliance; overall, per category and priority' })
-  tickets(@CurrentActor() actor: Actor, @Query() q: TicketsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  tickets(
+    @CurrentActor() actor: Actor,
+    @Query() q: TicketsQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return respond(accept, reply, 'tickets', this.analytics.ticketsReport(actor, q), ticketsCsv);
   }
 

@@ -1,11 +1,27 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { AdvisorsReport, ChurnFigures, ChurnReasonsReport, FirstWeekReport, RetentionReport, RulesReport, SlaClockFigures, TicketsReport } from '../../../../libs/analytics/analytics.types.js';
+import type {
+  AdvisorsReport,
+  ChurnFigures,
+  ChurnReasonsReport,
+  FirstWeekReport,
+  RetentionReport,
+  RulesReport,
+  SlaClockFigures,
+  TicketsReport,
+} from '../../../../libs/analytics/analytics.types.js';
 import { CHURN_REASONS } from '../../../../libs/analytics/analytics.types.js';
 import { advisorsCsv, churnReasonsCsv, firstWeekCsv, retentionCsv, rulesCsv, ticketsCsv } from '../../../../libs/analytics/report-csv.js';
 import { holdoutUplift } from '../../../../libs/analytics/stats.js';
 
 // Rates are fractions in 0..1, null when there is nothing to divide by (never a misleading 0).
-const rate = (example: number, description?: string) => ({ type: Number, nullable: true, example, minimum: 0, maximum: 1, ...(description ? { description } : {}) });
+const rate = (example: number, description?: string) => ({
+  type: Number,
+  nullable: true,
+  example,
+  minimum: 0,
+  maximum: 1,
+  ...(description ? { description } : {}),
+});
 const day = { type: String, nullable: true, example: '2026-01-01' };
 
 export class ChurnFiguresDto {
@@ -70,9 +86,17 @@ export class FirstWeekGroupsDto {
 }
 
 export class UpliftDto {
-  @ApiProperty({ type: Number, nullable: true, example: 0.12, description: 'churn(holdout) − churn(treated): positive means the calls keep learners' }) difference: number | null;
-  @ApiProperty({ type: Number, nullable: true, example: 0.04, description: 'unpooled standard error of the difference, for reference; the interval does not use it' }) standardError: number | null;
-  @ApiProperty({ type: Number, nullable: true, example: 0.04, description: "95% confidence interval (Newcombe's hybrid score interval), low end" }) ciLow: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 0.12, description: 'churn(holdout) − churn(treated): positive means the calls keep learners' })
+  difference: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 0.04,
+    description: 'unpooled standard error of the difference, for reference; the interval does not use it',
+  })
+  standardError: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 0.04, description: "95% confidence interval (Newcombe's hybrid score interval), low end" }) ciLow:
+    number | null;
   @ApiProperty({ type: Number, nullable: true, example: 0.2 }) ciHigh: number | null;
   @ApiProperty({ example: 30 }) horizonDays: number;
   @ApiProperty({ example: 120 }) holdoutN: number;
@@ -82,7 +106,8 @@ export class UpliftDto {
   @ApiProperty(rate(0.333333)) holdoutChurn: number | null;
   @ApiProperty(rate(0.212963)) treatedChurn: number | null;
   @ApiProperty({ example: true, description: 'both groups are large enough and the interval excludes zero' }) conclusive: boolean;
-  @ApiProperty({ example: 'Interventions reduce 30-day churn by 12.0 points (95% CI 4.0 points to 20.0 points; holdout n=120, treated n=1080).' }) verdict: string;
+  @ApiProperty({ example: 'Interventions reduce 30-day churn by 12.0 points (95% CI 4.0 points to 20.0 points; holdout n=120, treated n=1080).' })
+  verdict: string;
 }
 
 export class CourseFirstWeekDto {
@@ -207,7 +232,8 @@ export class TicketPriorityFiguresDto extends TicketGroupFiguresDto {
 
 export class TicketsReportDto {
   @ApiProperty({ format: 'date-time' }) asOf: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when business-minute durations were last computed' }) durationsAsOf: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when business-minute durations were last computed' }) durationsAsOf:
+    string | null;
   @ApiProperty({ example: 0, description: 'tickets changed since durationsAsOf' }) staleDurations: number;
   @ApiProperty(day) from: string | null;
   @ApiProperty({ ...day, example: '2026-03-31' }) to: string | null;
@@ -233,30 +259,118 @@ export class RefreshAcceptedDto {
 }
 
 // CSV examples rendered by the same functions the endpoints use, from small example reports.
-const figures: ChurnFigures = { enrolments: 120, mature30: 100, churned30: 18, churnRate30: 0.18, mature60: 80, churned60: 20, churnRate60: 0.25, mature90: 60, churned90: 18, churnRate90: 0.3 };
-const cohort = { ...figures, churnedToDate: 22, renewed: 10, renewalDue: 25, renewalRate: 0.4, curve: [{ week: 1, enrolments: 120, activeShare: 0.95 }, { week: 2, enrolments: 110, activeShare: 0.9 }] };
+const figures: ChurnFigures = {
+  enrolments: 120,
+  mature30: 100,
+  churned30: 18,
+  churnRate30: 0.18,
+  mature60: 80,
+  churned60: 20,
+  churnRate60: 0.25,
+  mature90: 60,
+  churned90: 18,
+  churnRate90: 0.3,
+};
+const cohort = {
+  ...figures,
+  churnedToDate: 22,
+  renewed: 10,
+  renewalDue: 25,
+  renewalRate: 0.4,
+  curve: [
+    { week: 1, enrolments: 120, activeShare: 0.95 },
+    { week: 2, enrolments: 110, activeShare: 0.9 },
+  ],
+};
 const retention: RetentionReport = {
-  asOf: null, refreshedAt: null, cohortBy: 'month', churnInactiveDays: 30, from: null, to: null, courseId: null,
-  cohorts: [{ cohort: '2026-09', ...cohort }], total: { cohort: 'total', ...cohort }, byCourse: [],
+  asOf: null,
+  refreshedAt: null,
+  cohortBy: 'month',
+  churnInactiveDays: 30,
+  from: null,
+  to: null,
+  courseId: null,
+  cohorts: [{ cohort: '2026-09', ...cohort }],
+  total: { cohort: 'total', ...cohort },
+  byCourse: [],
 };
 const uplift = holdoutUplift({ holdoutChurned: 40, holdoutN: 120, treatedChurned: 230, treatedN: 1080 });
 const firstWeek: FirstWeekReport = {
-  asOf: null, horizonDays: 30, from: null, to: null, courseId: null, coverage: { eligible: 300, covered: 240, share: 0.8 }, inFirstWeek: 35,
-  groups: { covered: figures, notCovered: figures, holdout: figures }, uplift, byCourse: [],
+  asOf: null,
+  horizonDays: 30,
+  from: null,
+  to: null,
+  courseId: null,
+  coverage: { eligible: 300, covered: 240, share: 0.8 },
+  inFirstWeek: 35,
+  groups: { covered: figures, notCovered: figures, holdout: figures },
+  uplift,
+  byCourse: [],
 };
 const rules: RulesReport = {
-  asOf: null, from: null, to: null, courseId: null, churnedEnrolments: 90,
-  rules: [{ ruleKey: 'inactive_7d', name: 'No login for 7 days', enabled: true, alerts: 210, alertedEnrolments: 190, precisionN: 150, churnedWithin30: 48, precision: 0.32, recallN: 90, alertedBeforeChurn: 63, recall: 0.7, medianLeadDays: 11, feedback: { useful: 12, not_useful: 3, incorrect: 1 } }],
+  asOf: null,
+  from: null,
+  to: null,
+  courseId: null,
+  churnedEnrolments: 90,
+  rules: [
+    {
+      ruleKey: 'inactive_7d',
+      name: 'No login for 7 days',
+      enabled: true,
+      alerts: 210,
+      alertedEnrolments: 190,
+      precisionN: 150,
+      churnedWithin30: 48,
+      precision: 0.32,
+      recallN: 90,
+      alertedBeforeChurn: 63,
+      recall: 0.7,
+      medianLeadDays: 11,
+      feedback: { useful: 12, not_useful: 3, incorrect: 1 },
+    },
+  ],
 };
-const reasons: ChurnReasonsReport = { from: null, to: null, courseId: null, total: 20, reasons: [{ reason: 'life_circumstances', count: 12, share: 0.6, fromCases: 8, fromCalls: 4 }, { reason: 'slow_service', count: 8, share: 0.4, fromCases: 5, fromCalls: 3 }] };
+const reasons: ChurnReasonsReport = {
+  from: null,
+  to: null,
+  courseId: null,
+  total: 20,
+  reasons: [
+    { reason: 'life_circumstances', count: 12, share: 0.6, fromCases: 8, fromCalls: 4 },
+    { reason: 'slow_service', count: 8, share: 0.4, fromCases: 5, fromCalls: 3 },
+  ],
+};
 const advisors: AdvisorsReport = {
-  asOf: '2026-11-25T08:00:00.000Z', from: null, to: null,
-  advisors: [{ advisorId: '5d1e8f7a-9b2c-4e3d-8a1f-6c7b9e0d2a34', name: 'Li Wei', teamId: null, status: 'active', openCases: 18, tasksDone: 140, tasksOverdue: 3, callsReached: 96, medianFirstContactMinutes: 185, firstContactN: 33, outcomes: { retained: 20, churned: 4, unreachable: 3, not_at_risk: 6 } }],
+  asOf: '2026-11-25T08:00:00.000Z',
+  from: null,
+  to: null,
+  advisors: [
+    {
+      advisorId: '5d1e8f7a-9b2c-4e3d-8a1f-6c7b9e0d2a34',
+      name: 'Li Wei',
+      teamId: null,
+      status: 'active',
+      openCases: 18,
+      tasksDone: 140,
+      tasksOverdue: 3,
+      callsReached: 96,
+      medianFirstContactMinutes: 185,
+      firstContactN: 33,
+      outcomes: { retained: 20, churned: 4, unreachable: 3, not_at_risk: 6 },
+    },
+  ],
 };
 const clock: SlaClockFigures = { measured: 180, p50Minutes: 42, p90Minutes: 210, met: 160, breached: 20, open: 12, compliance: 0.888889 };
 const tickets: TicketsReport = {
-  asOf: '2026-11-25T08:00:00.000Z', durationsAsOf: null, staleDurations: 0, from: null, to: null,
-  overall: { tickets: 192, firstResponse: clock, resolution: clock }, byCategory: [{ category: 'technical', tickets: 192, firstResponse: clock, resolution: clock }], byPriority: [],
+  asOf: '2026-11-25T08:00:00.000Z',
+  durationsAsOf: null,
+  staleDurations: 0,
+  from: null,
+  to: null,
+  overall: { tickets: 192, firstResponse: clock, resolution: clock },
+  byCategory: [{ category: 'technical', tickets: 192, firstResponse: clock, resolution: clock }],
+  byPriority: [],
 };
 export const CSV_EXAMPLES = {
   retention: retentionCsv(retention),

@@ -11,7 +11,10 @@ import { ApiClientCreatedDto, ApiClientViewDto } from './api-clients.responses.j
 export class CreateApiClientDto {
   @ApiProperty({ example: 'LMS sync' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
   @ApiProperty({ enum: API_SCOPES, isArray: true, example: ['sync:write', 'read'] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2) @IsIn(API_SCOPES, { each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(2)
+  @IsIn(API_SCOPES, { each: true })
   scopes: ApiScope[];
 }
 

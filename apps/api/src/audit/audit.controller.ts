@@ -9,7 +9,11 @@ import { AuditPageDto } from './audit.responses.js';
 
 export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: AUDIT_ENTITIES }) @IsOptional() @IsIn(AUDIT_ENTITIES) entity?: string;
-  @ApiPropertyOptional({ example: '3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01', description: 'id of the record (a rule key for rules)' }) @IsOptional() @IsString() @MaxLength(100) entityId?: string;
+  @ApiPropertyOptional({ example: '3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01', description: 'id of the record (a rule key for rules)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  entityId?: string;
   @ApiPropertyOptional({ example: 'case.assigned' }) @IsOptional() @IsString() @MaxLength(100) action?: string;
 }
 

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthService } from '../../../../libs/auth/auth.service.js';
 import { CurrentActor, Public, StaffOnly } from '../http/decorators.js';
@@ -19,7 +27,10 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in as staff; returns a bearer access token' })
   @ApiOkResponse({ type: LoginResultDto })
   @ApiUnauthorizedResponse({ description: 'Email or password is wrong' })
-  @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this email from this address (or from this address at all); wait the Retry-After seconds (backoff doubles with each further failure)' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'Too many failed logins for this email from this address (or from this address at all); wait the Retry-After seconds (backoff doubles with each further failure)',
+  })
   login(@Body() dto: LoginDto, @Req() req: FastifyRequest) {
     return this.auth.login(dto.email, dto.password, req.ip);
   }

@@ -15,7 +15,7 @@ export class CaseViewDto {
   @ApiProperty({ enum: PRIORITIES }) priority: string;
   @ApiProperty({ example: 640, description: 'sort key behind priority (higher first)' }) priorityScore: number;
   @ApiProperty({ enum: ['open', 'in_progress', 'resolved'] }) status: string;
-  @ApiProperty({ enum: ['advisor', 'escalation'], description: 'escalation: in the supervisors\' queue' }) queue: string;
+  @ApiProperty({ enum: ['advisor', 'escalation'], description: "escalation: in the supervisors' queue" }) queue: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'first contact is due by then' }) dueAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) firstContactAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) escalatedAt: string | null;
@@ -44,7 +44,8 @@ export class CaseAlertDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) enrollmentId: string | null;
   @ApiProperty({ enum: ['open', 'cleared'] }) status: string;
   @ApiProperty({ enum: ['low', 'medium', 'high'] }) severity: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { inactiveDays: 9, thresholdDays: 7, lastLoginAt: '2026-11-16T01:12:00.000Z' } }) evidence: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { inactiveDays: 9, thresholdDays: 7, lastLoginAt: '2026-11-16T01:12:00.000Z' } })
+  evidence: Record<string, unknown>;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) openedAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) clearedAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when the alert joined this case' }) attachedAt: string | null;

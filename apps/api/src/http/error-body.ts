@@ -72,7 +72,10 @@ export function toErrorBody(e: unknown): { body: ErrorBody; unexpected: boolean 
     return { body: body(400, `A value has the wrong format: ${err.message ?? ''}`), unexpected: false };
   }
   if (pgCode === '23505') return { body: body(409, 'This conflicts with an existing record'), unexpected: false };
-  if ((err?.code && UNAVAILABLE_NET.has(err.code)) || /Connection terminated|timeout exceeded when trying to connect|Connection refused/i.test(err?.message ?? '')) {
+  if (
+    (err?.code && UNAVAILABLE_NET.has(err.code)) ||
+    /Connection terminated|timeout exceeded when trying to connect|Connection refused/i.test(err?.message ?? '')
+  ) {
     return { body: body(503, 'A backing service is unavailable; retry shortly'), unexpected: false };
   }
   return { body: body(500, 'Internal server error'), unexpected: true };

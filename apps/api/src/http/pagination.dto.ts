@@ -6,10 +6,16 @@ import { Optional } from './optional.js';
 /** `?limit=&cursor=` shared by every list endpoint. */
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @Optional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
-  @Optional() @IsString() @MaxLength(2000)
+  @Optional()
+  @IsString()
+  @MaxLength(2000)
   cursor?: string;
 }

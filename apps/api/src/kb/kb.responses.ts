@@ -16,7 +16,12 @@ export class KbArticleViewDto {
 export class KbArticlePageDto extends pageOf(KbArticleViewDto, 'KbArticlePageBase') {}
 
 export class KbArticleDetailDto extends KbArticleViewDto {
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { account: 5, technical: 2 }, description: 'ticket replies per ticket category' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { account: 5, technical: 2 },
+    description: 'ticket replies per ticket category',
+  })
   usesByCategory: Record<string, number>;
 }
 

@@ -8,19 +8,24 @@ const RISKS = ['low', 'medium', 'high'] as const;
 
 export class ListLearnersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'Wang', description: 'search by name, phone, email or external id' })
-  @Optional() @IsString() @MaxLength(200)
+  @Optional()
+  @IsString()
+  @MaxLength(200)
   q?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'owner advisor' })
-  @Optional() @IsUUID()
+  @Optional()
+  @IsUUID()
   advisorId?: string;
 
   @ApiPropertyOptional({ enum: LIFECYCLE_STAGES })
-  @Optional() @IsIn(LIFECYCLE_STAGES)
+  @Optional()
+  @IsIn(LIFECYCLE_STAGES)
   stage?: (typeof LIFECYCLE_STAGES)[number];
 
   @ApiPropertyOptional({ enum: RISKS, description: 'highest severity of open alerts (none: low)' })
-  @Optional() @IsIn(RISKS)
+  @Optional()
+  @IsIn(RISKS)
   risk?: (typeof RISKS)[number];
 }
 

@@ -76,7 +76,13 @@ export class TimelineItemDto {
   @ApiProperty({ example: 'login', description: 'event type, rule key, task kind or ticket category' }) type: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) enrollmentId: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) courseId: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { minutes: 35 }, description: 'event data, or the alert/task/ticket state' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { minutes: 35 },
+    description: 'event data, or the alert/task/ticket state',
+  })
   detail: Record<string, unknown> | null;
 }
 

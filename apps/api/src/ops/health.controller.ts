@@ -31,7 +31,11 @@ export class HealthController {
   async ready() {
     const checks = [
       () => this.db.pingCheck('database').withTimeout(2000),
-      () => this.indicators.check('redis').attempt(() => this.redis.ping()).withTimeout(2000),
+      () =>
+        this.indicators
+          .check('redis')
+          .attempt(() => this.redis.ping())
+          .withTimeout(2000),
     ];
     try {
       const result = await this.health.check(checks);

@@ -15,7 +15,16 @@ export class MetricsController {
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics (admin token or an API key with read)' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' }, example: '# HELP http_request_duration_seconds HTTP request duration\n# TYPE http_request_duration_seconds histogram\nhttp_request_duration_seconds_bucket{le="0.05",method="GET",route="/api/v1/me/queue",status="200"} 42\n' } } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format',
+    content: {
+      'text/plain': {
+        schema: { type: 'string' },
+        example:
+          '# HELP http_request_duration_seconds HTTP request duration\n# TYPE http_request_duration_seconds histogram\nhttp_request_duration_seconds_bucket{le="0.05",method="GET",route="/api/v1/me/queue",status="200"} 42\n',
+      },
+    },
+  })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

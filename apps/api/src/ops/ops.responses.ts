@@ -6,6 +6,10 @@ export class LiveDto {
 
 export class ReadyDto {
   @ApiProperty({ enum: ['ok'], example: 'ok' }) status: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string', example: 'up' } } }, example: { database: { status: 'up' }, redis: { status: 'up' } } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'object', properties: { status: { type: 'string', example: 'up' } } },
+    example: { database: { status: 'up' }, redis: { status: 'up' } },
+  })
   checks: Record<string, { status: string }>;
 }

@@ -39,7 +39,9 @@ export class RulesController {
   kinds(): RuleKindDto[] {
     return RULE_KINDS.map((kind) => ({
       kind,
-      params: Object.entries(PARAM_SPECS[kind] as Record<string, { integer: boolean; min: number; max: number; minExclusive?: boolean; default: number; meaning: string }>).map(([name, spec]) => ({
+      params: Object.entries(
+        PARAM_SPECS[kind] as Record<string, { integer: boolean; min: number; max: number; minExclusive?: boolean; default: number; meaning: string }>,
+      ).map(([name, spec]) => ({
         name,
         integer: spec.integer,
         min: spec.min,

@@ -10,11 +10,15 @@ export class RuleViewDto {
   @ApiProperty({ example: 'inactive_7d' }) key: string;
   @ApiProperty({ example: 'No login for 7 days' }) name: string;
   @ApiProperty({ enum: RULE_KINDS, example: 'inactive_days' }) kind: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { days: 7 }, description: 'the numbers of the kind' }) params: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { days: 7 }, description: 'the numbers of the kind' }) params: Record<
+    string,
+    number
+  >;
   @ApiProperty({ example: 'No login for 7 days, counted from the later of the last login and the enrolment (active enrolments only).' }) description: string;
   @ApiProperty({ enum: SEVERITIES }) severity: string;
   @ApiProperty({ type: RuleActionDto }) action: RuleActionDto;
-  @ApiProperty({ type: Number, nullable: true, example: 0.05, description: 'share of a course\'s active enrolments that raises a cohort alert' }) cohortThreshold: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 0.05, description: "share of a course's active enrolments that raises a cohort alert" })
+  cohortThreshold: number | null;
   @ApiProperty({ example: true }) enabled: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
@@ -59,7 +63,8 @@ export class RuleRunViewDto {
 
 export class BacktestRuleDto {
   @ApiProperty({ enum: RULE_KINDS, example: 'inactive_days' }) kind: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { days: 10 }, description: 'the parameters used, defaults filled in' }) params: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { days: 10 }, description: 'the parameters used, defaults filled in' })
+  params: Record<string, number>;
 }
 
 export class BacktestDayDto {
@@ -80,11 +85,13 @@ export class BacktestTotalsDto {
 }
 
 export class AlertQualityDto {
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'outcomes used (last analytics refresh); null before the first refresh' }) asOf: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'outcomes used (last analytics refresh); null before the first refresh' })
+  asOf: string | null;
   @ApiProperty({ example: 262 }) alertedEnrolments: number;
   @ApiProperty({ example: 200, description: 'flagged enrolments whose first flag is at least 30 days before asOf' }) precisionN: number;
   @ApiProperty({ example: 58 }) churnedWithin30: number;
-  @ApiProperty({ type: Number, nullable: true, example: 0.29, description: 'share of flagged enrolments that churned within 30 days' }) precision: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 0.29, description: 'share of flagged enrolments that churned within 30 days' }) precision:
+    number | null;
   @ApiProperty({ example: 80, description: 'enrolments that churned in the period' }) recallN: number;
   @ApiProperty({ example: 52 }) alertedBeforeChurn: number;
   @ApiProperty({ type: Number, nullable: true, example: 0.65, description: 'share of churned enrolments flagged before they churned' }) recall: number | null;
@@ -99,7 +106,8 @@ export class BacktestResultDto {
   @ApiProperty({ example: 'Asia/Shanghai' }) timezone: string;
   @ApiProperty({ type: [BacktestDayDto] }) days: BacktestDayDto[];
   @ApiProperty({ type: BacktestTotalsDto }) totals: BacktestTotalsDto;
-  @ApiProperty({ type: AlertQualityDto, description: 'how well the draft would have predicted churn (GET /analytics/rules definitions)' }) quality: AlertQualityDto;
+  @ApiProperty({ type: AlertQualityDto, description: 'how well the draft would have predicted churn (GET /analytics/rules definitions)' })
+  quality: AlertQualityDto;
   @ApiProperty({ example: 1200 }) elapsedMs: number;
 }
 

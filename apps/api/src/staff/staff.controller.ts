@@ -37,7 +37,7 @@ export class StaffController {
 
   @Patch('teams/:id')
   @Roles('admin')
-  @ApiOperation({ summary: "Rename a team or set its supervisor, who receives its escalations (admin; null clears it)" })
+  @ApiOperation({ summary: 'Rename a team or set its supervisor, who receives its escalations (admin; null clears it)' })
   @ApiOkResponse({ type: TeamViewDto })
   @ApiConflict('A team with this name exists')
   updateTeam(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: UpdateTeamDto) {
@@ -49,7 +49,7 @@ export class StaffController {
   @Roles('admin', 'supervisor')
   @ApiOperation({
     summary: "A team's board: advisors' load and day, the unassigned pool, escalations, cohort alerts (the team's supervisor, admins)",
-    description: 'Another team\'s supervisor gets 404. Lists hold at most 50 cases each; `total` gives the full count.',
+    description: "Another team's supervisor gets 404. Lists hold at most 50 cases each; `total` gives the full count.",
   })
   @ApiOkResponse({ type: TeamBoardDto })
   board(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
@@ -66,7 +66,7 @@ export class StaffController {
   }
 
   @Get('staff')
-  @ApiOperation({ summary: 'Staff of the caller\'s teams (admins: everyone)' })
+  @ApiOperation({ summary: "Staff of the caller's teams (admins: everyone)" })
   @ApiOkResponse({ type: StaffPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: ListStaffQueryDto) {
     return this.staff.listStaff(actor, q);

@@ -6,7 +6,13 @@ import { Optional } from '../http/optional.js';
 
 const ROLES = ['admin', 'supervisor', 'advisor'] as const;
 const STATUSES = ['active', 'away', 'inactive'] as const;
-const HOURS_EXAMPLE = { mon: [['09:00', '12:00'], ['13:30', '17:30']], tue: [['09:00', '17:30']] };
+const HOURS_EXAMPLE = {
+  mon: [
+    ['09:00', '12:00'],
+    ['13:30', '17:30'],
+  ],
+  tue: [['09:00', '17:30']],
+};
 
 export class CreateTeamDto {
   @ApiProperty({ example: 'Team North' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
@@ -20,12 +26,16 @@ export class UpdateTeamDto {
     format: 'uuid',
     nullable: true,
     example: '7c3d9e21-5a4b-4f6e-8d2c-1b0a9f8e7d65',
-    description: 'a supervisor (not inactive) who receives the team\'s escalations; null clears it (escalations then go to the admins)',
+    description: "a supervisor (not inactive) who receives the team's escalations; null clears it (escalations then go to the admins)",
   })
   @IsOptional()
   @IsUUID()
   supervisorId?: string | null;
-  @ApiPropertyOptional({ example: 'Chen Jing takes over the team', description: 'why (kept in the audit log)' }) @Optional() @IsString() @MaxLength(1000) reason?: string;
+  @ApiPropertyOptional({ example: 'Chen Jing takes over the team', description: 'why (kept in the audit log)' })
+  @Optional()
+  @IsString()
+  @MaxLength(1000)
+  reason?: string;
 }
 
 export class CreateStaffDto {
@@ -35,7 +45,13 @@ export class CreateStaffDto {
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: (typeof ROLES)[number];
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() teamId?: string;
   @ApiPropertyOptional({ example: 60, default: 60, description: 'open cases this person can hold' }) @Optional() @IsInt() @Min(0) @Max(10000) capacity?: number;
-  @ApiPropertyOptional({ type: [String], example: ['programming'] }) @Optional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true }) skills?: string[];
+  @ApiPropertyOptional({ type: [String], example: ['programming'] })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  skills?: string[];
   @ApiPropertyOptional({ example: 'Asia/Shanghai' }) @Optional() @IsString() @MaxLength(64) timezone?: string;
   @ApiPropertyOptional({ example: HOURS_EXAMPLE }) @Optional() @IsObject() workingHours?: WeeklyHours;
   @ApiPropertyOptional({ enum: STATUSES }) @Optional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
@@ -48,11 +64,21 @@ export class UpdateStaffDto {
   @ApiPropertyOptional({ enum: ROLES }) @Optional() @IsIn(ROLES) role?: (typeof ROLES)[number];
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() teamId?: string;
   @ApiPropertyOptional({ example: 45 }) @Optional() @IsInt() @Min(0) @Max(10000) capacity?: number;
-  @ApiPropertyOptional({ example: ['programming', 'english'], type: [String] }) @Optional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true }) skills?: string[];
+  @ApiPropertyOptional({ example: ['programming', 'english'], type: [String] })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  skills?: string[];
   @ApiPropertyOptional({ example: 'Asia/Shanghai' }) @Optional() @IsString() @MaxLength(64) timezone?: string;
   @ApiPropertyOptional({ example: HOURS_EXAMPLE }) @Optional() @IsObject() workingHours?: WeeklyHours;
   @ApiPropertyOptional({ enum: STATUSES }) @Optional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
-  @ApiPropertyOptional({ example: 'moved to the evening shift', description: 'why (kept in the audit log)' }) @Optional() @IsString() @MaxLength(1000) reason?: string;
+  @ApiPropertyOptional({ example: 'moved to the evening shift', description: 'why (kept in the audit log)' })
+  @Optional()
+  @IsString()
+  @MaxLength(1000)
+  reason?: string;
 }
 
 export class ListStaffQueryDto extends PageQueryDto {
@@ -70,7 +96,12 @@ export class StaffViewDto {
   @ApiProperty({ example: 60, description: 'open cases this person can hold' }) capacity: number;
   @ApiProperty({ type: [String], example: ['programming'] }) skills: string[];
   @ApiProperty({ example: 'Asia/Shanghai' }) timezone: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'array', items: { type: 'array', items: { type: 'string' } } }, example: HOURS_EXAMPLE, description: 'working hours per weekday, local to timezone' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+    example: HOURS_EXAMPLE,
+    description: 'working hours per weekday, local to timezone',
+  })
   workingHours: object;
   @ApiProperty({ enum: STATUSES }) status: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

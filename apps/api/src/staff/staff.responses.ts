@@ -10,7 +10,13 @@ const SUPERVISOR_ID = '7c3d9e21-5a4b-4f6e-8d2c-1b0a9f8e7d65';
 export class TeamViewDto {
   @ApiProperty({ format: 'uuid', example: TEAM_ID }) id: string;
   @ApiProperty({ example: 'Team North' }) name: string;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: SUPERVISOR_ID, description: 'the supervisor who receives escalations; null: escalations go to the admins' })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    example: SUPERVISOR_ID,
+    description: 'the supervisor who receives escalations; null: escalations go to the admins',
+  })
   supervisorId: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'Chen Jing', description: "the supervisor's name" }) supervisorName: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-11-25T08:00:00.000Z' }) createdAt: string;
@@ -21,7 +27,13 @@ export class StaffPageDto extends pageOf(StaffViewDto, 'StaffPageBase') {}
 export class BoardTeamDto {
   @ApiProperty({ format: 'uuid', example: TEAM_ID }) id: string;
   @ApiProperty({ example: 'Team North' }) name: string;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: SUPERVISOR_ID, description: 'null: the team has no supervisor and escalates to the admins' })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    example: SUPERVISOR_ID,
+    description: 'null: the team has no supervisor and escalates to the admins',
+  })
   supervisorId: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'Chen Jing' }) supervisorName: string | null;
 }

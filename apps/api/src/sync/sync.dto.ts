@@ -36,7 +36,11 @@ export class EventSyncItemDto {
   @ApiPropertyOptional({ example: 'course-101', description: 'required except for login and complaint (learner-level events)' }) courseExternalId?: string;
   @ApiProperty({ enum: ['login', 'lesson_completed', 'study_session', 'assignment_assigned', 'assignment_submitted', 'complaint', 'renewal'] }) type: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
-  @ApiPropertyOptional({ example: { minutes: 35 }, description: 'study_session {minutes}; lesson_completed {lessonId}; assignment_assigned {assignmentId, dueAt}; assignment_submitted {assignmentId, dueAt, submittedAt}' })
+  @ApiPropertyOptional({
+    example: { minutes: 35 },
+    description:
+      'study_session {minutes}; lesson_completed {lessonId}; assignment_assigned {assignmentId, dueAt}; assignment_submitted {assignmentId, dueAt, submittedAt}',
+  })
   data?: Record<string, unknown>;
 }
 export class CourseSyncBodyDto {

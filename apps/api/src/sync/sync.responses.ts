@@ -8,8 +8,15 @@ export class FieldErrorDto {
 
 export class SyncResultDto {
   @ApiProperty({ example: 0, description: 'position of the item in the request' }) index: number;
-  @ApiProperty({ type: String, nullable: true, example: '4a5b6c7d-8e9f-4a0b-9c1d-2e3f4a5b6c7d', description: 'careloop id of the record; for events the eventId; for rejected items the externalId or eventId sent (null if none)' }) id: string | null;
-  @ApiProperty({ enum: SYNC_STATUSES, example: 'created', description: 'stale: older than the stored updatedAt, ignored; duplicate: event id seen before' }) status: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '4a5b6c7d-8e9f-4a0b-9c1d-2e3f4a5b6c7d',
+    description: 'careloop id of the record; for events the eventId; for rejected items the externalId or eventId sent (null if none)',
+  })
+  id: string | null;
+  @ApiProperty({ enum: SYNC_STATUSES, example: 'created', description: 'stale: older than the stored updatedAt, ignored; duplicate: event id seen before' })
+  status: string;
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'why the item was rejected' }) errors?: FieldErrorDto[];
 }
 

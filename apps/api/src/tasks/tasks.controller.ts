@@ -16,7 +16,9 @@ export class TasksController {
 
   @Get('me/queue')
   @StaffOnly()
-  @ApiOperation({ summary: 'The daily queue: tasks due that day and overdue (overdue first, then due time, then case priority), open cases without a task, counts' })
+  @ApiOperation({
+    summary: 'The daily queue: tasks due that day and overdue (overdue first, then due time, then case priority), open cases without a task, counts',
+  })
   @ApiOkResponse({ type: QueueViewDto })
   queue(@CurrentActor() actor: Actor, @Query() q: QueueQueryDto) {
     return this.tasks.queue(actor, q);
@@ -24,7 +26,7 @@ export class TasksController {
 
   @Get('tasks')
   @Scopes('read')
-  @ApiOperation({ summary: 'Tasks (advisors: their own; supervisors: their teams\')' })
+  @ApiOperation({ summary: "Tasks (advisors: their own; supervisors: their teams')" })
   @ApiOkResponse({ type: TaskPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: ListTasksQueryDto) {
     return this.tasks.list(actor, q);

@@ -6,16 +6,23 @@ import { PageQueryDto } from '../http/pagination.dto.js';
 import { Optional } from '../http/optional.js';
 
 export class QueueQueryDto {
-  @ApiPropertyOptional({ example: '2026-11-30', description: 'the day (in the advisor\'s time zone); default today' })
-  @Optional() @IsString() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a date as YYYY-MM-DD' })
+  @ApiPropertyOptional({ example: '2026-11-30', description: "the day (in the advisor's time zone); default today" })
+  @Optional()
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a date as YYYY-MM-DD' })
   date?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'supervisors: a team member\'s queue (default: your own)' })
-  @Optional() @IsUUID()
+  @ApiPropertyOptional({ format: 'uuid', description: "supervisors: a team member's queue (default: your own)" })
+  @Optional()
+  @IsUUID()
   advisorId?: string;
 
   @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 500, default: 50, description: 'how many open cases without a task to list' })
-  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @Optional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   casesLimit?: number;
 }
 
@@ -27,18 +34,29 @@ export class ListTasksQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: TASK_KINDS }) @Optional() @IsIn(TASK_KINDS) kind?: (typeof TASK_KINDS)[number];
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() learnerId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: "one team's tasks (its people's; unassigned: its cases')" }) @Optional() @IsUUID() teamId?: string;
-  @ApiPropertyOptional({ enum: DUE, description: 'scheduled and due before now (overdue) or before the end of today, school time zone (today, overdue included)' })
-  @Optional() @IsIn(DUE) due?: (typeof DUE)[number];
+  @ApiPropertyOptional({
+    enum: DUE,
+    description: 'scheduled and due before now (overdue) or before the end of today, school time zone (today, overdue included)',
+  })
+  @Optional()
+  @IsIn(DUE)
+  due?: (typeof DUE)[number];
 }
 
 export class OutcomeDto {
   @ApiProperty({ enum: CALL_RESULTS }) @IsIn(CALL_RESULTS) result: (typeof CALL_RESULTS)[number];
   @ApiPropertyOptional({ example: 12, minimum: 0, maximum: 600 }) @Optional() @IsInt() @Min(0) @Max(600) durationMinutes?: number;
-  @ApiPropertyOptional({ example: 'Busy with a new job; agreed on 20 minutes a day on weekdays.', maxLength: 5000 }) @Optional() @IsString() @MaxLength(5000) note?: string;
+  @ApiPropertyOptional({ example: 'Busy with a new job; agreed on 20 minutes a day on weekdays.', maxLength: 5000 })
+  @Optional()
+  @IsString()
+  @MaxLength(5000)
+  note?: string;
   @ApiPropertyOptional({ enum: RISK_READS }) @Optional() @IsIn(RISK_READS) riskRead?: (typeof RISK_READS)[number];
   @ApiPropertyOptional({ enum: CHURN_REASONS }) @Optional() @IsIn(CHURN_REASONS) churnReason?: (typeof CHURN_REASONS)[number];
   @ApiPropertyOptional({ example: '2026-12-01T02:00:00Z', description: 'creates a follow_up task due then' })
-  @Optional() @IsISO8601({ strict: true }) followUpAt?: string;
+  @Optional()
+  @IsISO8601({ strict: true })
+  followUpAt?: string;
 }
 
 export class RescheduleDto {
@@ -53,7 +71,10 @@ export class ReassignDto {
 
 export class ReassignTasksDto {
   @ApiProperty({ type: [String], format: 'uuid', description: 'the scheduled tasks to move (1–500)' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsUUID('all', { each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
   taskIds: string[];
   @ApiProperty({ format: 'uuid', description: 'the receiver: an active advisor or supervisor of a team you supervise' }) @IsUUID() assigneeId: string;
   @ApiProperty({ example: 'advisor on leave until 12-01', maxLength: 1000 }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;

@@ -104,7 +104,7 @@ export class QueueTaskDto {
   @ApiProperty({ example: false }) overdue: boolean;
   @ApiProperty({ type: QueueLearnerDto }) learner: QueueLearnerDto;
   @ApiProperty({ type: QueueCaseRefDto, nullable: true }) case: QueueCaseRefDto | null;
-  @ApiProperty({ type: LastOutcomeDto, nullable: true, description: 'the learner\'s most recent call outcome' }) lastOutcome: LastOutcomeDto | null;
+  @ApiProperty({ type: LastOutcomeDto, nullable: true, description: "the learner's most recent call outcome" }) lastOutcome: LastOutcomeDto | null;
 }
 
 /** An open case of the advisor (the queue's `advisorId`) without a scheduled call; the learner is `learner.id`. */

@@ -6,7 +6,16 @@ import { CurrentActor, Roles, Scopes, StaffOnly } from '../http/decorators.js';
 import { TicketRoutesService } from '../../../../libs/tickets/ticket-routes.service.js';
 import { TicketsService } from '../../../../libs/tickets/tickets.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
-import { AddMessageDto, AssignTicketDto, CreateTicketDto, ListTicketsQueryDto, PutTicketRoutesDto, ReassignTicketsDto, ResolveTicketDto, UpdateTicketDto } from './tickets.dto.js';
+import {
+  AddMessageDto,
+  AssignTicketDto,
+  CreateTicketDto,
+  ListTicketsQueryDto,
+  PutTicketRoutesDto,
+  ReassignTicketsDto,
+  ResolveTicketDto,
+  UpdateTicketDto,
+} from './tickets.dto.js';
 import { TicketDetailDto, TicketListDto, TicketPageDto, TicketRouteViewDto, TicketViewDto } from './tickets.responses.js';
 import { ApiConflict } from '../openapi.js';
 
@@ -51,7 +60,7 @@ export class TicketsController {
   @HttpCode(201)
   @Roles('admin', 'supervisor', 'advisor')
   @Scopes('sync:write')
-  @ApiOperation({ summary: 'Reply or add an internal note (staff), or post the learner\'s reply (integration, sync:write)' })
+  @ApiOperation({ summary: "Reply or add an internal note (staff), or post the learner's reply (integration, sync:write)" })
   @ApiCreatedResponse({ type: TicketDetailDto })
   @ApiConflict('The ticket is closed')
   addMessage(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: AddMessageDto) {

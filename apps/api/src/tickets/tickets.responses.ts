@@ -31,7 +31,8 @@ export class TicketViewDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolutionDueAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolvedAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'set while the resolution clock is stopped (pending on the learner)' }) slaPausedSince: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'set while the resolution clock is stopped (pending on the learner)' })
+  slaPausedSince: string | null;
   @ApiProperty({ example: 0, description: 'business minutes the resolution clock was paused' }) pausedBusinessMinutes: number;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) escalatedAt: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) escalatedToId: string | null;

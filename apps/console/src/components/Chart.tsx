@@ -21,7 +21,19 @@ export const CHART_COLORS = ['#0f766e', '#b45309', '#6d28d9', '#be123c', '#1d4ed
  * numbers drawn, kept on the element as JSON (`data-figures`) so a test can check the chart against the API;
  * every chart on a page also has its numbers in a table next to it.
  */
-export function Chart({ option, label, description, figures, height = 300 }: { option: ChartOption; label: string; description?: string; figures: unknown; height?: number }) {
+export function Chart({
+  option,
+  label,
+  description,
+  figures,
+  height = 300,
+}: {
+  option: ChartOption;
+  label: string;
+  description?: string;
+  figures: unknown;
+  height?: number;
+}) {
   const { locale } = useI18n();
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);

@@ -5,7 +5,19 @@ import { useI18n } from '../i18n/i18n';
  * A labelled form control with its error right below it, tied to the control (aria-describedby, aria-invalid),
  * so a screen reader reads the error with the field.
  */
-export function Field({ label, accessibleName, error, hint, children }: { label: string; accessibleName?: string; error?: string; hint?: string; children: ReactElement<Record<string, unknown>> }) {
+export function Field({
+  label,
+  accessibleName,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  accessibleName?: string;
+  error?: string;
+  hint?: string;
+  children: ReactElement<Record<string, unknown>>;
+}) {
   const { a11y } = useI18n();
   const id = useId();
   const name = accessibleName ? a11y(label, accessibleName) : undefined;

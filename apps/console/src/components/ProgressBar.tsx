@@ -5,7 +5,10 @@ export function ProgressBar({ percent, expectedPercent, label }: { percent: numb
   const { t, fmt } = useI18n();
   // Flag only a real gap: under half the expected share, once at least 5% of the course should be done.
   const behind = expectedPercent >= 5 && percent < expectedPercent * 0.5;
-  const text = t('progress.text', { percent: fmt.number(percent, { maximumFractionDigits: 0 }), expected: fmt.number(expectedPercent, { maximumFractionDigits: 0 }) });
+  const text = t('progress.text', {
+    percent: fmt.number(percent, { maximumFractionDigits: 0 }),
+    expected: fmt.number(expectedPercent, { maximumFractionDigits: 0 }),
+  });
   return (
     <div className={behind ? 'progress progress-behind' : 'progress'}>
       <div

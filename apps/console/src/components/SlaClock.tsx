@@ -16,7 +16,10 @@ export function SlaClock({ label, state, dueAt, doneAt }: { label: string; state
   else if (!dueAt) text = t(`sla.state.${state}`);
   else {
     const ms = new Date(dueAt).getTime() - now.getTime();
-    text = ms >= 0 ? t(`sla.left.${state === 'breached' ? 'warning' : state}`, { label, duration: fmt.duration(ms) }) : t('sla.breached', { label, duration: fmt.duration(-ms) });
+    text =
+      ms >= 0
+        ? t(`sla.left.${state === 'breached' ? 'warning' : state}`, { label, duration: fmt.duration(ms) })
+        : t('sla.breached', { label, duration: fmt.duration(-ms) });
     if (state === 'breached' && ms >= 0) text = t('sla.breached.state', { label });
   }
   return (

@@ -18,13 +18,15 @@ describe('catalogs', () => {
     expect(Object.entries(en).filter(([, v]) => !v.trim())).toEqual([]);
     expect(Object.entries(zhCN).filter(([, v]) => !v.trim())).toEqual([]);
     // Every Chinese entry has Chinese in it, except ones that are only placeholders, numbers or the brand.
-    const english = Object.entries(zhCN).filter(([, v]) => !/[\u4e00-\u9fff]/.test(v.replace(/\{\w+\}/g, '')) && /[A-Za-z]{3,}/.test(v.replace(/\{\w+\}|careloop/g, '')));
+    const english = Object.entries(zhCN).filter(
+      ([, v]) => !/[\u4e00-\u9fff]/.test(v.replace(/\{\w+\}/g, '')) && /[A-Za-z]{3,}/.test(v.replace(/\{\w+\}|careloop/g, '')),
+    );
     expect(english).toEqual([]);
   });
 });
 
 describe('translate', () => {
-  const messages = { 'a.b': 'Hello {name}', 'n': '{count} calls', 'n.one': '{count} call', 'n.other': '{count} calls' } as unknown as Messages;
+  const messages = { 'a.b': 'Hello {name}', n: '{count} calls', 'n.one': '{count} call', 'n.other': '{count} calls' } as unknown as Messages;
   it('fills placeholders and picks the plural form', () => {
     expect(translate(messages, 'en', 'a.b' as never, { name: 'Li' })).toBe('Hello Li');
     expect(translate(messages, 'en', 'n' as never, { count: 1 })).toBe('1 call');
@@ -65,7 +67,7 @@ describe('formatters', () => {
     expect(en.duration(3 * 86_400_000)).toBe('3 days');
     expect(zh.duration(3 * 86_400_000)).toBe('3天');
   });
-  it('shows times in the viewer\'s zone and names the zone', () => {
+  it("shows times in the viewer's zone and names the zone", () => {
     const en = makeFormatters('en', 'Asia/Shanghai');
     expect(en.time('2026-12-05T01:00:00Z')).toBe('09:00');
     expect(en.zoneLabel).toBe('Asia/Shanghai (GMT+8)');
@@ -82,9 +84,9 @@ describe('server messages in Chinese', () => {
 });
 
 describe('assignment reasons in Chinese', () => {
-  it('says the policy\'s reasons in Chinese and keeps what a person typed', () => {
+  it("says the policy's reasons in Chinese and keeps what a person typed", () => {
     expect(localizeAssignmentReason('zh-CN', 'least loaded in team (13/100 open, skill "data")')).toBe('团队中负担最轻（13/100 个未结，技能“data”）');
-    expect(localizeAssignmentReason('zh-CN', "owner is away; least loaded in team (2/60 open)")).toBe('负责顾问不在岗；团队中负担最轻（2/60 个未结）');
+    expect(localizeAssignmentReason('zh-CN', 'owner is away; least loaded in team (2/60 open)')).toBe('负责顾问不在岗；团队中负担最轻（2/60 个未结）');
     expect(localizeAssignmentReason('zh-CN', "continuity: learner's owner has room (3/100 open)")).toBe('延续负责关系：学员的负责顾问还有余量（3/100 个未结）');
     expect(localizeAssignmentReason('zh-CN', 'manual assignment: 会说粤语')).toBe('手动分配：会说粤语');
     expect(localizeAssignmentReason('en', 'least loaded in team (13/100 open)')).toBe('least loaded in team (13/100 open)');

@@ -78,13 +78,33 @@ function pickUnit(ms: number): [Intl.RelativeTimeFormatUnit, number] {
 
 export function makeFormatters(locale: Locale, timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone): Formatters {
   const d = (iso: string | Date) => (iso instanceof Date ? iso : new Date(iso));
-  const dateTimeFmt = new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const dateTimeZoneFmt = new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+  const dateTimeFmt = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    month: 'short',
+    day: 'numeric',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const dateTimeZoneFmt = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  });
   const dateFmt = new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: 'short', day: 'numeric' });
   const timeFmt = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   const dayFmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   const rel = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  const shortZone = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value;
+  const shortZone = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+    .formatToParts(new Date())
+    .find((p) => p.type === 'timeZoneName')?.value;
   const numberFormats = new Map<string, Intl.NumberFormat>();
   const numberFormat = (opts?: Intl.NumberFormatOptions) => memo(numberFormats, opts ? JSON.stringify(opts) : '', () => new Intl.NumberFormat(locale, opts));
   return {
@@ -151,7 +171,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, [locale]);
   const value = useMemo<I18nValue>(() => {
     const messages = CATALOGS[locale];
-    return { locale, setLocale, t: (key, vars) => translate(messages, locale, key, vars), fmt: makeFormatters(locale), a11y: (visible, english) => stableName(locale, visible, english) };
+    return {
+      locale,
+      setLocale,
+      t: (key, vars) => translate(messages, locale, key, vars),
+      fmt: makeFormatters(locale),
+      a11y: (visible, english) => stableName(locale, visible, english),
+    };
   }, [locale, setLocale]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

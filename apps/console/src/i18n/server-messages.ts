@@ -48,7 +48,8 @@ function zhReasonPart(part: string): string {
   }
   if (part === 'pool: no responsible team') return '进入待分配池：没有负责的团队';
   if (part === 'pool: no active advisor in the team') return '进入待分配池：团队中没有在岗的顾问';
-  if ((m = part.match(/^pool: all (\d+) eligible advisor\(s\) of the team are at capacity(?: \(nobody active has skill "([^"]+)"\))?$/))) return `进入待分配池：团队中 ${m[1]} 位合适的顾问都已满额${m[2] ? `（无人具备技能“${m[2]}”）` : ''}`;
+  if ((m = part.match(/^pool: all (\d+) eligible advisor\(s\) of the team are at capacity(?: \(nobody active has skill "([^"]+)"\))?$/)))
+    return `进入待分配池：团队中 ${m[1]} 位合适的顾问都已满额${m[2] ? `（无人具备技能“${m[2]}”）` : ''}`;
   if (part === 'owner unknown') return '负责顾问未知';
   if (part === 'owner excluded') return '负责顾问被排除';
   if (part === 'owner is an admin') return '负责人是管理员';

@@ -15,11 +15,20 @@ export class CasesSweepSchedule implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     try {
-      await this.queues.queue(QueueName.Cases).upsertJobScheduler(CASES_SWEEP_SCHEDULER_ID, { every: CASES_SWEEP_EVERY_MS }, {
-        name: 'cases.sweep',
-        data: {},
-        opts: { attempts: 3, backoff: DEFAULT_JOB_OPTIONS.backoff, removeOnComplete: DEFAULT_JOB_OPTIONS.removeOnComplete, removeOnFail: DEFAULT_JOB_OPTIONS.removeOnFail },
-      });
+      await this.queues.queue(QueueName.Cases).upsertJobScheduler(
+        CASES_SWEEP_SCHEDULER_ID,
+        { every: CASES_SWEEP_EVERY_MS },
+        {
+          name: 'cases.sweep',
+          data: {},
+          opts: {
+            attempts: 3,
+            backoff: DEFAULT_JOB_OPTIONS.backoff,
+            removeOnComplete: DEFAULT_JOB_OPTIONS.removeOnComplete,
+            removeOnFail: DEFAULT_JOB_OPTIONS.removeOnFail,
+          },
+        },
+      );
     } catch (e) {
       this.logger.warn(`could not register the cases sweep: ${(e as Error).message}`);
     }

@@ -32,7 +32,10 @@ export class OutboxRelaySchedule implements OnApplicationBootstrap, BeforeApplic
   ) {}
 
   onApplicationBootstrap(): void {
-    this.scheduler.addInterval('outbox-relay', setInterval(() => void this.tick(), this.config.outboxPollMs));
+    this.scheduler.addInterval(
+      'outbox-relay',
+      setInterval(() => void this.tick(), this.config.outboxPollMs),
+    );
     void this.listen();
   }
 
@@ -110,7 +113,9 @@ export class OutboxRelaySchedule implements OnApplicationBootstrap, BeforeApplic
 
   private retryListen(e: Error): void {
     if (this.stopped) return;
-    this.logger.warn(`not listening for outbox notifications (${e.message}); polling every ${this.config.outboxPollMs} ms, retrying in ${RELISTEN_MS / 1000} s`);
+    this.logger.warn(
+      `not listening for outbox notifications (${e.message}); polling every ${this.config.outboxPollMs} ms, retrying in ${RELISTEN_MS / 1000} s`,
+    );
     if (this.relisten) clearTimeout(this.relisten);
     this.relisten = setTimeout(() => {
       this.relisten = null;

@@ -20,13 +20,20 @@ export class PartitionsSchedule implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const opts = { attempts: 5, backoff: { type: 'exponential' as const, delay: 10_000 }, removeOnComplete: { age: 24 * 3600, count: 100 }, removeOnFail: { age: 14 * 24 * 3600 } };
+    const opts = {
+      attempts: 5,
+      backoff: { type: 'exponential' as const, delay: 10_000 },
+      removeOnComplete: { age: 24 * 3600, count: 100 },
+      removeOnFail: { age: 14 * 24 * 3600 },
+    };
     try {
-      await this.queues.queue(QueueName.Maintenance).upsertJobScheduler(
-        PARTITIONS_SCHEDULER_ID,
-        { pattern: this.config.partitionsCron, tz: this.config.schoolTimezone },
-        { name: 'maintenance.partitions', data: {}, opts },
-      );
+      await this.queues
+        .queue(QueueName.Maintenance)
+        .upsertJobScheduler(
+          PARTITIONS_SCHEDULER_ID,
+          { pattern: this.config.partitionsCron, tz: this.config.schoolTimezone },
+          { name: 'maintenance.partitions', data: {}, opts },
+        );
       await this.queues.enqueue('maintenance.partitions', {}, { jobId: jobId('partitions-boot', new Date().toISOString().slice(0, 10)) });
     } catch (e) {
       this.logger.warn(`could not register the partitions schedule: ${(e as Error).message}`);

@@ -10,7 +10,12 @@ export const DUE_SWEEP_SCHEDULER_ID = 'tasks-due-sweep';
 /** task.due sweep period (5 minutes): half the horizon it schedules ahead, so each notice is enqueued before it is due. */
 export const DUE_SWEEP_EVERY_MS = DUE_NOTICE_HORIZON_MS / 2;
 
-const SWEEP_OPTS = { attempts: 3, backoff: { type: 'exponential' as const, delay: 5000 }, removeOnComplete: { age: 24 * 3600, count: 100 }, removeOnFail: { age: 14 * 24 * 3600 } };
+const SWEEP_OPTS = {
+  attempts: 3,
+  backoff: { type: 'exponential' as const, delay: 5000 },
+  removeOnComplete: { age: 24 * 3600, count: 100 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+};
 
 /**
  * REMINDERS_CRON (default hourly at :10, school time zone) → tasks.reminders and tasks.renewal-calls; every five

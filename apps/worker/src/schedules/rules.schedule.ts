@@ -20,13 +20,20 @@ export class RulesSchedule implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     try {
-      await this.queues
-        .queue(QueueName.Rules)
-        .upsertJobScheduler(RULES_SCHEDULER_ID, { pattern: this.config.rulesCron, tz: this.config.schoolTimezone }, {
+      await this.queues.queue(QueueName.Rules).upsertJobScheduler(
+        RULES_SCHEDULER_ID,
+        { pattern: this.config.rulesCron, tz: this.config.schoolTimezone },
+        {
           name: 'rules.schedule',
           data: {},
-          opts: { attempts: 3, backoff: DEFAULT_JOB_OPTIONS.backoff, removeOnComplete: DEFAULT_JOB_OPTIONS.removeOnComplete, removeOnFail: DEFAULT_JOB_OPTIONS.removeOnFail },
-        });
+          opts: {
+            attempts: 3,
+            backoff: DEFAULT_JOB_OPTIONS.backoff,
+            removeOnComplete: DEFAULT_JOB_OPTIONS.removeOnComplete,
+            removeOnFail: DEFAULT_JOB_OPTIONS.removeOnFail,
+          },
+        },
+      );
     } catch (e) {
       // Redis down at boot: the scheduler is upserted again on the next start; runs can still be requested.
       this.logger.warn(`could not register the rules schedule (${this.config.rulesCron}): ${(e as Error).message}`);

@@ -3,11 +3,22 @@ import { dayKind, intervalsText, monthDays, parseIntervals, shiftMonth } from '.
 
 describe('calendar helpers', () => {
   it('reads split shifts as text and back', () => {
-    expect(parseIntervals('09:00-12:00, 13:30-17:30')).toEqual([['09:00', '12:00'], ['13:30', '17:30']]);
-    expect(parseIntervals('9:00–12:00，13:30~17:30')).toEqual([['09:00', '12:00'], ['13:30', '17:30']]);
+    expect(parseIntervals('09:00-12:00, 13:30-17:30')).toEqual([
+      ['09:00', '12:00'],
+      ['13:30', '17:30'],
+    ]);
+    expect(parseIntervals('9:00–12:00，13:30~17:30')).toEqual([
+      ['09:00', '12:00'],
+      ['13:30', '17:30'],
+    ]);
     expect(parseIntervals('')).toEqual([]);
     expect(parseIntervals('morning')).toBeUndefined();
-    expect(intervalsText([['09:00', '12:00'], ['13:30', '17:30']])).toBe('09:00-12:00, 13:30-17:30');
+    expect(
+      intervalsText([
+        ['09:00', '12:00'],
+        ['13:30', '17:30'],
+      ]),
+    ).toBe('09:00-12:00, 13:30-17:30');
   });
 
   it('says what a date is: holiday, make-up working day, working day, day off', () => {

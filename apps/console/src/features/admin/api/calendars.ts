@@ -41,7 +41,10 @@ export function intervalsText(intervals: string[][] | undefined): string {
 }
 
 export function parseIntervals(text: string): string[][] | undefined {
-  const parts = text.split(/[,，;；]/).map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .split(/[,，;；]/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const out: string[][] = [];
   for (const p of parts) {
     const m = /^(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})$/.exec(p);

@@ -50,7 +50,8 @@ export function useDeliveries(webhookId: string | undefined) {
 export function useRedeliver(webhookId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (deliveryId: string) => call(api.POST('/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver', { params: { path: { id: webhookId, deliveryId } }, body: {} })),
+    mutationFn: (deliveryId: string) =>
+      call(api.POST('/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver', { params: { path: { id: webhookId, deliveryId } }, body: {} })),
     onSettled: () => void client.invalidateQueries({ queryKey: ['webhooks', webhookId, 'deliveries'] }),
   });
 }
@@ -58,9 +59,19 @@ export function useRedeliver(webhookId: string) {
 export type WebhookEvent = Schemas['CreateWebhookDto']['events'][number];
 /** Every event a webhook can subscribe to: a record over the API's enum, so a missing or unknown one fails to compile. */
 const EVENTS: Record<WebhookEvent, true> = {
-  'alert.opened': true, 'alert.cleared': true, 'case.opened': true, 'case.assigned': true, 'case.escalated': true, 'case.resolved': true,
-  'task.due': true, 'learner.reminder': true, 'ticket.created': true, 'ticket.sla_warning': true, 'ticket.escalated': true,
-  'enrollment.created': true, 'enrollment.status_changed': true,
+  'alert.opened': true,
+  'alert.cleared': true,
+  'case.opened': true,
+  'case.assigned': true,
+  'case.escalated': true,
+  'case.resolved': true,
+  'task.due': true,
+  'learner.reminder': true,
+  'ticket.created': true,
+  'ticket.sla_warning': true,
+  'ticket.escalated': true,
+  'enrollment.created': true,
+  'enrollment.status_changed': true,
 };
 export const WEBHOOK_EVENTS = Object.keys(EVENTS) as WebhookEvent[];
 

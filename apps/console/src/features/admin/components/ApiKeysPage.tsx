@@ -90,7 +90,13 @@ export function ApiKeysPage() {
                 <td>{c.revokedAt ? t('keys.revoked') : c.lastUsedAt ? <RelativeTime at={c.lastUsedAt} /> : t('keys.neverUsed')}</td>
                 <td className="cell-actions">
                   {!c.revokedAt && (
-                    <button type="button" className="small" disabled={revoke.isPending} onClick={() => window.confirm(t('keys.revoke.confirm', { name: c.name })) && revoke.mutate(c.id)} aria-label={a11y(t('keys.revoke'), `Revoke ${c.name}`) ?? t('keys.revoke')}>
+                    <button
+                      type="button"
+                      className="small"
+                      disabled={revoke.isPending}
+                      onClick={() => window.confirm(t('keys.revoke.confirm', { name: c.name })) && revoke.mutate(c.id)}
+                      aria-label={a11y(t('keys.revoke'), `Revoke ${c.name}`) ?? t('keys.revoke')}
+                    >
                       {t('keys.revoke')}
                     </button>
                   )}
@@ -109,7 +115,11 @@ export function ApiKeysPage() {
           <legend>{t('keys.scopes')}</legend>
           {SCOPES.map((s) => (
             <label key={s} className="check">
-              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s] : cur.filter((x) => x !== s)))} />{' '}
+              <input
+                type="checkbox"
+                checked={scopes.includes(s)}
+                onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s] : cur.filter((x) => x !== s)))}
+              />{' '}
               {t(`keys.scope.${s === 'sync:write' ? 'sync' : 'read'}`)}
             </label>
           ))}

@@ -24,7 +24,13 @@ export function CalendarPage() {
   const cal = calendar.data;
   const load = (years: number[]) => {
     const before = { h: cal.holidays.length, w: cal.workdays.length };
-    update.mutate({ preset: 'cn', years }, { onSuccess: (v) => setLoaded(t('calendar.preset.loaded', { years: years.join(', '), holidays: v.holidays.length - before.h, workdays: v.workdays.length - before.w })) });
+    update.mutate(
+      { preset: 'cn', years },
+      {
+        onSuccess: (v) =>
+          setLoaded(t('calendar.preset.loaded', { years: years.join(', '), holidays: v.holidays.length - before.h, workdays: v.workdays.length - before.w })),
+      },
+    );
   };
   return (
     <section className="page" aria-labelledby="calendar-title">

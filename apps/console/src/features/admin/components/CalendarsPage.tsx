@@ -9,7 +9,15 @@ import { hoursFromTexts, HoursEditor } from './HoursEditor';
 import { parseYears, yearsError } from './PresetBox';
 import { SlaPolicies } from './SlaPolicies';
 
-const OFFICE: Record<Weekday, string> = { mon: '09:00-18:00', tue: '09:00-18:00', wed: '09:00-18:00', thu: '09:00-18:00', fri: '09:00-18:00', sat: '', sun: '' };
+const OFFICE: Record<Weekday, string> = {
+  mon: '09:00-18:00',
+  tue: '09:00-18:00',
+  wed: '09:00-18:00',
+  thu: '09:00-18:00',
+  fri: '09:00-18:00',
+  sat: '',
+  sun: '',
+};
 
 /** Admin: the support desk's business-hours calendars, and a new one (optionally with China's public holidays). */
 export function CalendarsPage() {
@@ -77,7 +85,10 @@ function NewCalendar() {
     if (withPreset && !y) errors.years = t('calendar.preset.years.invalid');
     setLocal(errors);
     if (Object.keys(errors).length) return;
-    create.mutate({ name: name.trim(), timezone, hours: hours as CreateCalendarBody['hours'], makeUpHoursFrom: 'mon', ...(y ? { preset: 'cn' as const, years: y } : {}) }, { onSuccess: (c) => navigate(`/admin/calendars/${c.id}`) });
+    create.mutate(
+      { name: name.trim(), timezone, hours: hours as CreateCalendarBody['hours'], makeUpHoursFrom: 'mon', ...(y ? { preset: 'cn' as const, years: y } : {}) },
+      { onSuccess: (c) => navigate(`/admin/calendars/${c.id}`) },
+    );
   };
   const hoursApiError = apiError?.details.find((d) => d.field.startsWith('hours'));
   return (
@@ -94,7 +105,12 @@ function NewCalendar() {
         <input type="checkbox" checked={withPreset} onChange={(e) => setWithPreset(e.target.checked)} /> {t('calendar.preset.include')}
       </label>
       {withPreset && (
-        <Field label={t('calendar.preset.years')} accessibleName="Years" error={local.years ?? yearsError(t, create.error)} hint={t('calendar.preset.years.hint')}>
+        <Field
+          label={t('calendar.preset.years')}
+          accessibleName="Years"
+          error={local.years ?? yearsError(t, create.error)}
+          hint={t('calendar.preset.years.hint')}
+        >
           <input type="text" inputMode="numeric" value={years} onChange={(e) => setYears(e.target.value)} />
         </Field>
       )}

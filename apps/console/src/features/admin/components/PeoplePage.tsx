@@ -86,7 +86,11 @@ function TeamRow({ team, candidates }: { team: TeamView; candidates: StaffView[]
     <tr>
       <td>{team.name}</td>
       <td className="team-supervisor">
-        <select value={choice} onChange={(e) => setChoice(e.target.value)} aria-label={a11y(t('people.supervisorOf', { team: team.name }), `Supervisor of ${team.name}`)}>
+        <select
+          value={choice}
+          onChange={(e) => setChoice(e.target.value)}
+          aria-label={a11y(t('people.supervisorOf', { team: team.name }), `Supervisor of ${team.name}`)}
+        >
           <option value="">{t('people.noSupervisor')}</option>
           {candidates.map((c) => (
             <option key={c.id} value={c.id}>
@@ -94,7 +98,12 @@ function TeamRow({ team, candidates }: { team: TeamView; candidates: StaffView[]
             </option>
           ))}
         </select>{' '}
-        <button type="button" className="small" disabled={!changed || update.isPending} onClick={() => update.mutate({ id: team.id, supervisorId: choice || null, reason: t('people.supervisorReason') })}>
+        <button
+          type="button"
+          className="small"
+          disabled={!changed || update.isPending}
+          onClick={() => update.mutate({ id: team.id, supervisorId: choice || null, reason: t('people.supervisorReason') })}
+        >
           {t('action.save')}
         </button>
         {update.isError && (

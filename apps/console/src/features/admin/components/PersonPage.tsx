@@ -46,7 +46,10 @@ function PersonForm({ person }: { person: StaffView }) {
         role: form.role,
         ...(form.teamId ? { teamId: form.teamId } : {}),
         capacity,
-        skills: form.skills.split(/[,，]/).map((s) => s.trim()).filter(Boolean),
+        skills: form.skills
+          .split(/[,，]/)
+          .map((s) => s.trim())
+          .filter(Boolean),
         status: form.status,
         timezone: form.timezone.trim(),
         workingHours: workingHours as never,
@@ -103,9 +106,19 @@ function PersonForm({ person }: { person: StaffView }) {
         <Field label={t('calendar.timezone')} accessibleName="Time zone" error={fieldError('timezone')}>
           <input type="text" value={form.timezone} onChange={(e) => set('timezone', e.target.value)} />
         </Field>
-        <HoursEditor texts={form.hours} onChange={(h) => set('hours', h)} error={local.workingHours ?? (hoursApiError ? `${hoursApiError.field}: ${hoursApiError.message}` : undefined)} />
+        <HoursEditor
+          texts={form.hours}
+          onChange={(h) => set('hours', h)}
+          error={local.workingHours ?? (hoursApiError ? `${hoursApiError.field}: ${hoursApiError.message}` : undefined)}
+        />
         <Field label={t('reschedule.reason')} accessibleName="Reason" error={fieldError('reason')}>
-          <input type="text" maxLength={1000} value={form.reason} onChange={(e) => set('reason', e.target.value)} placeholder={t('people.reason.placeholder')} />
+          <input
+            type="text"
+            maxLength={1000}
+            value={form.reason}
+            onChange={(e) => set('reason', e.target.value)}
+            placeholder={t('people.reason.placeholder')}
+          />
         </Field>
         {update.error && !fieldsNamed && (
           <p className="form-error" role="alert">

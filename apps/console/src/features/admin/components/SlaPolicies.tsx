@@ -37,7 +37,12 @@ export function SlaPolicies({ calendars }: { calendars: CalendarView[] }) {
                   <td>{p.position}</td>
                   <td>{p.name}</td>
                   <td>
-                    {[p.match.category && enumLabel(t, 'ticket.category', p.match.category), p.match.priority && enumLabel(t, 'case.priority', p.match.priority)].filter(Boolean).join(' · ') || t('slaPolicies.matchAll')}
+                    {[
+                      p.match.category && enumLabel(t, 'ticket.category', p.match.category),
+                      p.match.priority && enumLabel(t, 'case.priority', p.match.priority),
+                    ]
+                      .filter(Boolean)
+                      .join(' · ') || t('slaPolicies.matchAll')}
                   </td>
                   <td>{calendarName.get(p.calendarId) ?? '—'}</td>
                   <td>{hours(p.firstResponseMinutes)}</td>

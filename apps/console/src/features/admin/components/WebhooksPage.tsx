@@ -6,7 +6,16 @@ import { Empty, ErrorState, Loading } from '../../../components/ErrorState';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { useI18n } from '../../../i18n/i18n';
 import { ApiError } from '../../../api/client';
-import { useCreateWebhook, useDeliveries, useRedeliver, useUpdateWebhook, useWebhooks, WEBHOOK_EVENTS, type WebhookEvent, type WebhookView } from '../api/integrations';
+import {
+  useCreateWebhook,
+  useDeliveries,
+  useRedeliver,
+  useUpdateWebhook,
+  useWebhooks,
+  WEBHOOK_EVENTS,
+  type WebhookEvent,
+  type WebhookView,
+} from '../api/integrations';
 
 /**
  * Admin: the webhooks (receiver, event types, state) and, for the one chosen (`?webhook=` in the URL), its delivery
@@ -55,14 +64,22 @@ export function WebhooksPage() {
                 <td>{h.events.join(', ')}</td>
                 <td>{stateText(t, h)}</td>
                 <td className="cell-actions">
-                  <button type="button" className="small" aria-pressed={h.id === chosen} onClick={() => setParams({ webhook: h.id })} aria-label={a11y(t('webhooks.showLog'), `Delivery log of ${h.url}`)}>
+                  <button
+                    type="button"
+                    className="small"
+                    aria-pressed={h.id === chosen}
+                    onClick={() => setParams({ webhook: h.id })}
+                    aria-label={a11y(t('webhooks.showLog'), `Delivery log of ${h.url}`)}
+                  >
                     {t('webhooks.showLog')}
                   </button>{' '}
                   <button
                     type="button"
                     className="small"
                     disabled={update.isPending}
-                    onClick={() => (h.enabled ? window.confirm(t('webhooks.disable.confirm', { url: h.url })) : true) && update.mutate({ id: h.id, enabled: !h.enabled })}
+                    onClick={() =>
+                      (h.enabled ? window.confirm(t('webhooks.disable.confirm', { url: h.url })) : true) && update.mutate({ id: h.id, enabled: !h.enabled })
+                    }
                     aria-label={a11y(h.enabled ? t('webhooks.disable') : t('webhooks.enable'), `${h.enabled ? 'Disable' : 'Enable'} ${h.url}`)}
                   >
                     {h.enabled ? t('webhooks.disable') : t('webhooks.enable')}
@@ -99,7 +116,10 @@ function NewWebhook({ onCreated }: { onCreated: (id: string) => void }) {
     if (!Number.isInteger(n) || n < 1 || n > 1000) errors.disableAfterFailures = t('webhooks.new.offAfter.range');
     setLocal(errors);
     if (Object.keys(errors).length) return;
-    create.mutate({ url: url.trim(), events, secret, disableAfterFailures: n }, { onSuccess: (w) => (setUrl(''), setEvents([]), setSecret(''), onCreated(w.id)) });
+    create.mutate(
+      { url: url.trim(), events, secret, disableAfterFailures: n },
+      { onSuccess: (w) => (setUrl(''), setEvents([]), setSecret(''), onCreated(w.id)) },
+    );
   };
   const eventsError = local.events ?? fieldError('events');
   return (
@@ -112,7 +132,12 @@ function NewWebhook({ onCreated }: { onCreated: (id: string) => void }) {
         <legend>{t('webhooks.events')}</legend>
         {WEBHOOK_EVENTS.map((ev) => (
           <label key={ev} className="check">
-            <input type="checkbox" checked={events.includes(ev)} onChange={(e) => setEvents((cur) => (e.target.checked ? [...cur, ev] : cur.filter((x) => x !== ev)))} /> <code>{ev}</code>
+            <input
+              type="checkbox"
+              checked={events.includes(ev)}
+              onChange={(e) => setEvents((cur) => (e.target.checked ? [...cur, ev] : cur.filter((x) => x !== ev)))}
+            />{' '}
+            <code>{ev}</code>
           </label>
         ))}
         {eventsError && (
@@ -128,7 +153,12 @@ function NewWebhook({ onCreated }: { onCreated: (id: string) => void }) {
         <input type="number" min={1} max={1000} step={1} value={offAfter} onChange={(e) => setOffAfter(e.target.value)} />
       </Field>
       <div className="dialog-actions">
-        <button type="submit" className="primary" disabled={create.isPending} aria-label={a11y(t('webhooks.new.create'), 'Create webhook') ?? t('webhooks.new.create')}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={create.isPending}
+          aria-label={a11y(t('webhooks.new.create'), 'Create webhook') ?? t('webhooks.new.create')}
+        >
           {create.isPending ? t('state.saving') : t('webhooks.new.create')}
         </button>
       </div>
@@ -145,7 +175,12 @@ function DeliveryLog({ webhook }: { webhook: WebhookView }) {
   const { t, fmt } = useI18n();
   const log = useDeliveries(webhook.id);
   const redeliver = useRedeliver(webhook.id);
-  const redeliverError = redeliver.error instanceof ApiError && redeliver.error.status === 409 ? t('webhooks.redeliver.refused') : redeliver.error ? t('webhooks.redeliver.failed') : null;
+  const redeliverError =
+    redeliver.error instanceof ApiError && redeliver.error.status === 409
+      ? t('webhooks.redeliver.refused')
+      : redeliver.error
+        ? t('webhooks.redeliver.failed')
+        : null;
   return (
     <section className="card" aria-labelledby="log-title">
       <h2 id="log-title">{t('webhooks.log')}</h2>

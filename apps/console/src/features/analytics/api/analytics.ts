@@ -54,27 +54,51 @@ export async function report<T>(request: Promise<unknown>): Promise<Exclude<T, s
 }
 
 export function useRetention(q: Filters & { cohort?: 'week' | 'month'; weeks?: number }) {
-  return useQuery({ queryKey: ['analytics', 'retention', q], queryFn: ({ signal }) => report<RetentionReport>(api.GET('/api/v1/analytics/retention', { params: { query: q }, signal })), ...opts });
+  return useQuery({
+    queryKey: ['analytics', 'retention', q],
+    queryFn: ({ signal }) => report<RetentionReport>(api.GET('/api/v1/analytics/retention', { params: { query: q }, signal })),
+    ...opts,
+  });
 }
 
 export function useFirstWeek(q: Filters & { horizonDays?: 30 | 60 | 90 }) {
-  return useQuery({ queryKey: ['analytics', 'first-week', q], queryFn: ({ signal }) => report<FirstWeekReport>(api.GET('/api/v1/analytics/first-week', { params: { query: q }, signal })), ...opts });
+  return useQuery({
+    queryKey: ['analytics', 'first-week', q],
+    queryFn: ({ signal }) => report<FirstWeekReport>(api.GET('/api/v1/analytics/first-week', { params: { query: q }, signal })),
+    ...opts,
+  });
 }
 
 export function useRuleQuality(q: Filters) {
-  return useQuery({ queryKey: ['analytics', 'rules', q], queryFn: ({ signal }) => report<RulesReport>(api.GET('/api/v1/analytics/rules', { params: { query: q }, signal })), ...opts });
+  return useQuery({
+    queryKey: ['analytics', 'rules', q],
+    queryFn: ({ signal }) => report<RulesReport>(api.GET('/api/v1/analytics/rules', { params: { query: q }, signal })),
+    ...opts,
+  });
 }
 
 export function useChurnReasons(q: Filters) {
-  return useQuery({ queryKey: ['analytics', 'churn-reasons', q], queryFn: ({ signal }) => report<ChurnReasonsReport>(api.GET('/api/v1/analytics/churn-reasons', { params: { query: q }, signal })), ...opts });
+  return useQuery({
+    queryKey: ['analytics', 'churn-reasons', q],
+    queryFn: ({ signal }) => report<ChurnReasonsReport>(api.GET('/api/v1/analytics/churn-reasons', { params: { query: q }, signal })),
+    ...opts,
+  });
 }
 
 export function useAdvisorsReport(q: Pick<Filters, 'from' | 'to' | 'teamId'>) {
-  return useQuery({ queryKey: ['analytics', 'advisors', q], queryFn: ({ signal }) => report<AdvisorsReport>(api.GET('/api/v1/analytics/advisors', { params: { query: q }, signal })), ...opts });
+  return useQuery({
+    queryKey: ['analytics', 'advisors', q],
+    queryFn: ({ signal }) => report<AdvisorsReport>(api.GET('/api/v1/analytics/advisors', { params: { query: q }, signal })),
+    ...opts,
+  });
 }
 
 export function useTicketsReport(q: Pick<Filters, 'from' | 'to' | 'teamId'>) {
-  return useQuery({ queryKey: ['analytics', 'tickets', q], queryFn: ({ signal }) => report<TicketsReport>(api.GET('/api/v1/analytics/tickets', { params: { query: q }, signal })), ...opts });
+  return useQuery({
+    queryKey: ['analytics', 'tickets', q],
+    queryFn: ({ signal }) => report<TicketsReport>(api.GET('/api/v1/analytics/tickets', { params: { query: q }, signal })),
+    ...opts,
+  });
 }
 
 export function useAnalyticsStatus() {
@@ -85,7 +109,11 @@ export function useAnalyticsStatus() {
 export function useCourses() {
   return useQuery({
     queryKey: ['analytics', 'courses'],
-    queryFn: async ({ signal }) => (await report<RetentionReport>(api.GET('/api/v1/analytics/retention', { params: { query: { weeks: 1 } }, signal }))).byCourse.map((c) => ({ id: c.courseId, title: c.courseTitle })),
+    queryFn: async ({ signal }) =>
+      (await report<RetentionReport>(api.GET('/api/v1/analytics/retention', { params: { query: { weeks: 1 } }, signal }))).byCourse.map((c) => ({
+        id: c.courseId,
+        title: c.courseTitle,
+      })),
     staleTime: 5 * 60_000,
   });
 }
@@ -101,9 +129,15 @@ export type ReportPath = 'retention' | 'first-week' | 'rules' | 'churn-reasons' 
  * report and its filters.
  */
 export async function downloadCsv(report: ReportPath, query: Record<string, string | number | undefined>): Promise<void> {
-  const qs = new URLSearchParams(Object.entries(query).filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '').map(([k, v]) => [k, String(v)]));
+  const qs = new URLSearchParams(
+    Object.entries(query)
+      .filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '')
+      .map(([k, v]) => [k, String(v)]),
+  );
   const token = session.token();
-  const res = await fetch(`/api/v1/analytics/${report}${qs.size ? `?${qs}` : ''}`, { headers: { Accept: 'text/csv', ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
+  const res = await fetch(`/api/v1/analytics/${report}${qs.size ? `?${qs}` : ''}`, {
+    headers: { Accept: 'text/csv', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+  });
   if (res.status === 401) session.expire('expired');
   if (!res.ok) throw new ApiError(res.status, res.statusText);
   const blob = await res.blob();

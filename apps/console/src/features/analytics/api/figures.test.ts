@@ -3,8 +3,20 @@ import type { FirstWeekReport, RetentionReport } from './analytics';
 import { churnAt, pct, retentionCurves, upliftPoints, verdictZh } from './figures';
 
 const uplift = (o: Partial<FirstWeekReport['uplift']>): FirstWeekReport['uplift'] => ({
-  difference: 0.21, standardError: 0.07, ciLow: 0.089, ciHigh: 0.343, horizonDays: 30, holdoutN: 60, treatedN: 200, holdoutChurned: 21, treatedChurned: 28,
-  holdoutChurn: 0.35, treatedChurn: 0.14, conclusive: true, verdict: 'Interventions reduce 30-day churn by 21.0 points (95% CI 8.9 points to 34.3 points; holdout n=60, treated n=200).', ...o,
+  difference: 0.21,
+  standardError: 0.07,
+  ciLow: 0.089,
+  ciHigh: 0.343,
+  horizonDays: 30,
+  holdoutN: 60,
+  treatedN: 200,
+  holdoutChurned: 21,
+  treatedChurned: 28,
+  holdoutChurn: 0.35,
+  treatedChurn: 0.14,
+  conclusive: true,
+  verdict: 'Interventions reduce 30-day churn by 21.0 points (95% CI 8.9 points to 34.3 points; holdout n=60, treated n=200).',
+  ...o,
 });
 
 describe('analytics figures', () => {
@@ -15,12 +27,43 @@ describe('analytics figures', () => {
   });
 
   it('draws a retention curve only where enough enrolments were observed', () => {
-    const r = { cohorts: [{ cohort: '2026-09', curve: [{ week: 1, enrolments: 40, activeShare: 0.95 }, { week: 2, enrolments: 12, activeShare: 0.9 }, { week: 3, enrolments: 3, activeShare: 1 }, { week: 4, enrolments: 0, activeShare: null }] }] } as unknown as RetentionReport;
-    expect(retentionCurves(r)).toEqual([{ cohort: '2026-09', points: [[1, 95], [2, 90]] }]);
+    const r = {
+      cohorts: [
+        {
+          cohort: '2026-09',
+          curve: [
+            { week: 1, enrolments: 40, activeShare: 0.95 },
+            { week: 2, enrolments: 12, activeShare: 0.9 },
+            { week: 3, enrolments: 3, activeShare: 1 },
+            { week: 4, enrolments: 0, activeShare: null },
+          ],
+        },
+      ],
+    } as unknown as RetentionReport;
+    expect(retentionCurves(r)).toEqual([
+      {
+        cohort: '2026-09',
+        points: [
+          [1, 95],
+          [2, 90],
+        ],
+      },
+    ]);
   });
 
   it('reads churn at a horizon with its denominator', () => {
-    const f = { enrolments: 10, mature30: 8, churned30: 2, churnRate30: 0.25, mature60: 5, churned60: 2, churnRate60: 0.4, mature90: 0, churned90: 0, churnRate90: null };
+    const f = {
+      enrolments: 10,
+      mature30: 8,
+      churned30: 2,
+      churnRate30: 0.25,
+      mature60: 5,
+      churned60: 2,
+      churnRate60: 0.4,
+      mature90: 0,
+      churned90: 0,
+      churnRate90: null,
+    };
     expect(churnAt(f, 60)).toEqual({ rate: 0.4, churned: 2, mature: 5 });
     expect(churnAt(f, 90)).toEqual({ rate: null, churned: 0, mature: 0 });
   });

@@ -59,7 +59,12 @@ export function upliftPoints(r: FirstWeekReport): { difference: number; low: num
 
 /** Precision and recall per rule, as percentages, in the report's order. */
 export function ruleQuality(r: RulesReport): { rules: string[]; names: string[]; precision: Array<number | null>; recall: Array<number | null> } {
-  return { rules: r.rules.map((x) => x.ruleKey), names: r.rules.map((x) => x.name), precision: r.rules.map((x) => pct(x.precision)), recall: r.rules.map((x) => pct(x.recall)) };
+  return {
+    rules: r.rules.map((x) => x.ruleKey),
+    names: r.rules.map((x) => x.name),
+    precision: r.rules.map((x) => pct(x.precision)),
+    recall: r.rules.map((x) => pct(x.recall)),
+  };
 }
 
 /** Recorded churn reasons: counts from resolved cases and from call outcomes, per reason. */
@@ -70,11 +75,22 @@ export function reasonCounts(r: ChurnReasonsReport): { reasons: string[]; fromCa
 /** Calls done and overdue per advisor, busiest first (by open cases, then calls done). */
 export function advisorLoad(r: AdvisorsReport): { advisors: string[]; done: number[]; overdue: number[]; openCases: number[] } {
   const rows = [...r.advisors].sort((a, b) => b.openCases - a.openCases || b.tasksDone - a.tasksDone || a.name.localeCompare(b.name));
-  return { advisors: rows.map((a) => a.name), done: rows.map((a) => a.tasksDone), overdue: rows.map((a) => a.tasksOverdue), openCases: rows.map((a) => a.openCases) };
+  return {
+    advisors: rows.map((a) => a.name),
+    done: rows.map((a) => a.tasksDone),
+    overdue: rows.map((a) => a.tasksOverdue),
+    openCases: rows.map((a) => a.openCases),
+  };
 }
 
 /** First response and resolution in business hours (p50 and p90) overall and per priority. */
-export function ticketTimes(r: TicketsReport): { groups: string[]; firstResponseP50: Array<number | null>; firstResponseP90: Array<number | null>; resolutionP50: Array<number | null>; resolutionP90: Array<number | null> } {
+export function ticketTimes(r: TicketsReport): {
+  groups: string[];
+  firstResponseP50: Array<number | null>;
+  firstResponseP90: Array<number | null>;
+  resolutionP50: Array<number | null>;
+  resolutionP90: Array<number | null>;
+} {
   const rows = [{ name: 'overall', g: r.overall }, ...r.byPriority.map((p) => ({ name: p.priority, g: p }))];
   const hours = (m: number | null) => (m === null ? null : Math.round((m / 60) * 10) / 10);
   return {

@@ -40,7 +40,13 @@ function Advisors({ report }: { report: AdvisorsReport }) {
   return (
     <section className="card" aria-labelledby="adv-title">
       <h2 id="adv-title">{t('analytics.advisors.chart')}</h2>
-      <Chart option={option} label={t('analytics.advisors.chart')} description={t('analytics.advisors.describe', { n: load.advisors.length })} figures={load} height={Math.max(220, 28 * load.advisors.length + 70)} />
+      <Chart
+        option={option}
+        label={t('analytics.advisors.chart')}
+        description={t('analytics.advisors.describe', { n: load.advisors.length })}
+        figures={load}
+        height={Math.max(220, 28 * load.advisors.length + 70)}
+      />
       <div className="table-scroll">
         <table className="plain-table numbers" aria-label="Advisors">
           <thead>
@@ -66,7 +72,14 @@ function Advisors({ report }: { report: AdvisorsReport }) {
                 <td className={a.tasksOverdue ? 'is-bad' : undefined}>{f.count(a.tasksOverdue)}</td>
                 <td>{f.count(a.callsReached)}</td>
                 <td title={t('analytics.firstContact.n', { n: a.firstContactN })}>{f.hours(a.medianFirstContactMinutes)}</td>
-                <td>{t('analytics.outcomes.counts', { retained: a.outcomes.retained, churned: a.outcomes.churned, unreachable: a.outcomes.unreachable, notAtRisk: a.outcomes.not_at_risk })}</td>
+                <td>
+                  {t('analytics.outcomes.counts', {
+                    retained: a.outcomes.retained,
+                    churned: a.outcomes.churned,
+                    unreachable: a.outcomes.unreachable,
+                    notAtRisk: a.outcomes.not_at_risk,
+                  })}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -50,7 +50,13 @@ function Reasons({ report }: { report: ChurnReasonsReport }) {
       ) : (
         <section className="card" aria-labelledby="reasons-title">
           <h2 id="reasons-title">{t('analytics.reasons.chart')}</h2>
-          <Chart option={option} label={t('analytics.reasons.chart')} description={t('analytics.reasons.describe', { n: report.total })} figures={c} height={260} />
+          <Chart
+            option={option}
+            label={t('analytics.reasons.chart')}
+            description={t('analytics.reasons.describe', { n: report.total })}
+            figures={c}
+            height={260}
+          />
           <table className="plain-table numbers" aria-label="Churn reasons">
             <thead>
               <tr>
@@ -87,7 +93,8 @@ function ReasonsByCourse({ query }: { query: { from?: string; to?: string; teamI
   const reports = useQueries({
     queries: (courses.data ?? []).map((c) => ({
       queryKey: ['analytics', 'churn-reasons', { ...query, courseId: c.id }],
-      queryFn: ({ signal }: { signal: AbortSignal }) => report<ChurnReasonsReport>(api.GET('/api/v1/analytics/churn-reasons', { params: { query: { ...query, courseId: c.id } }, signal })),
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        report<ChurnReasonsReport>(api.GET('/api/v1/analytics/churn-reasons', { params: { query: { ...query, courseId: c.id } }, signal })),
       staleTime: 60_000,
     })),
   });

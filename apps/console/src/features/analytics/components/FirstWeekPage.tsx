@@ -19,7 +19,11 @@ export function FirstWeekPage() {
   const controls = (
     <label className="filter">
       <span>{t('analytics.horizon')}</span>
-      <select value={horizon} onChange={(e) => set({ horizonDays: e.target.value === '30' ? undefined : e.target.value })} aria-label={a11y(t('analytics.horizon'), 'Horizon')}>
+      <select
+        value={horizon}
+        onChange={(e) => set({ horizonDays: e.target.value === '30' ? undefined : e.target.value })}
+        aria-label={a11y(t('analytics.horizon'), 'Horizon')}
+      >
         {HORIZONS.map((h) => (
           <option key={h} value={h}>
             {t('analytics.horizon.days', { d: h })}
@@ -48,7 +52,12 @@ function FirstWeek({ report }: { report: FirstWeekReport }) {
       grid: { left: 48, right: 16, top: 16, bottom: 56 },
       xAxis: { type: 'category', data: HORIZONS.map((h) => t('analytics.horizon.days', { d: h })) },
       yAxis: { type: 'value', min: 0, axisLabel: { formatter: '{value}%' } },
-      series: GROUPS.map((g) => ({ type: 'bar', name: groupName(g), data: churn[g], label: { show: true, position: 'top', formatter: (p: { value: number | null }) => (p.value === null ? '' : `${p.value}%`) } })),
+      series: GROUPS.map((g) => ({
+        type: 'bar',
+        name: groupName(g),
+        data: churn[g],
+        label: { show: true, position: 'top', formatter: (p: { value: number | null }) => (p.value === null ? '' : `${p.value}%`) },
+      })),
     }),
     [churn, groupName, t],
   );
@@ -58,7 +67,15 @@ function FirstWeek({ report }: { report: FirstWeekReport }) {
     const hi = Math.max(uplift.high, 0) + 2;
     return {
       grid: { left: 24, right: 24, top: 24, bottom: 40 },
-      xAxis: { type: 'value', min: Math.floor(lo), max: Math.ceil(hi), axisLabel: { formatter: (v: number) => t('analytics.pt', { p: v }) }, name: t('analytics.uplift.axis'), nameLocation: 'middle', nameGap: 26 },
+      xAxis: {
+        type: 'value',
+        min: Math.floor(lo),
+        max: Math.ceil(hi),
+        axisLabel: { formatter: (v: number) => t('analytics.pt', { p: v }) },
+        name: t('analytics.uplift.axis'),
+        nameLocation: 'middle',
+        nameGap: 26,
+      },
       yAxis: { type: 'category', data: [''], axisLine: { show: false }, axisTick: { show: false } },
       tooltip: { show: false },
       series: [
@@ -79,9 +96,22 @@ function FirstWeek({ report }: { report: FirstWeekReport }) {
             };
           },
           data: [[uplift.low, 0]],
-          markLine: { symbol: 'none', silent: true, lineStyle: { color: '#475569', type: 'dashed' }, label: { formatter: t('analytics.uplift.none') }, data: [{ xAxis: 0 }] },
+          markLine: {
+            symbol: 'none',
+            silent: true,
+            lineStyle: { color: '#475569', type: 'dashed' },
+            label: { formatter: t('analytics.uplift.none') },
+            data: [{ xAxis: 0 }],
+          },
         },
-        { type: 'scatter', name: t('analytics.uplift.difference'), data: [[uplift.difference, 0]], symbolSize: 14, itemStyle: { color: CHART_COLORS[1] }, label: { show: true, position: 'top', formatter: t('analytics.pt', { p: uplift.difference }) } },
+        {
+          type: 'scatter',
+          name: t('analytics.uplift.difference'),
+          data: [[uplift.difference, 0]],
+          symbolSize: 14,
+          itemStyle: { color: CHART_COLORS[1] },
+          label: { show: true, position: 'top', formatter: t('analytics.pt', { p: uplift.difference }) },
+        },
       ],
     };
   }, [uplift, t]);
@@ -103,7 +133,13 @@ function FirstWeek({ report }: { report: FirstWeekReport }) {
           {locale === 'en' ? u.verdict : verdictZh(u)}
         </p>
         {uplift && upliftOption ? (
-          <Chart option={upliftOption} label={t('analytics.uplift')} description={t('analytics.uplift.describe', { d: uplift.difference, lo: uplift.low, hi: uplift.high })} figures={uplift} height={120} />
+          <Chart
+            option={upliftOption}
+            label={t('analytics.uplift')}
+            description={t('analytics.uplift.describe', { d: uplift.difference, lo: uplift.low, hi: uplift.high })}
+            figures={uplift}
+            height={120}
+          />
         ) : (
           <p className="muted">{t('analytics.uplift.notYet')}</p>
         )}

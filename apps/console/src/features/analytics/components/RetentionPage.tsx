@@ -15,7 +15,11 @@ export function RetentionPage() {
   const controls = (
     <label className="filter">
       <span>{t('analytics.cohortBy')}</span>
-      <select value={cohort} onChange={(e) => set({ cohort: e.target.value === 'week' ? 'week' : undefined })} aria-label={a11y(t('analytics.cohortBy'), 'Cohort by')}>
+      <select
+        value={cohort}
+        onChange={(e) => set({ cohort: e.target.value === 'week' ? 'week' : undefined })}
+        aria-label={a11y(t('analytics.cohortBy'), 'Cohort by')}
+      >
         <option value="month">{t('analytics.cohort.month')}</option>
         <option value="week">{t('analytics.cohort.week')}</option>
       </select>
@@ -81,7 +85,12 @@ function Retention({ report }: { report: RetentionReport }) {
             </section>
             <section className="card" aria-labelledby="cohort-churn-title">
               <h2 id="cohort-churn-title">{t('analytics.cohortChurn')}</h2>
-              <Chart option={churnOption} label={t('analytics.cohortChurn')} description={t('analytics.cohortChurn.describe', { n: churn.cohorts.length })} figures={churn} />
+              <Chart
+                option={churnOption}
+                label={t('analytics.cohortChurn')}
+                description={t('analytics.cohortChurn.describe', { n: churn.cohorts.length })}
+                figures={churn}
+              />
             </section>
           </div>
           <section className="card" aria-labelledby="cohort-table-title">

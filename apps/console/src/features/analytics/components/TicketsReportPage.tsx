@@ -50,8 +50,16 @@ function Tickets({ report }: { report: TicketsReport }) {
     <>
       <div className="stats">
         <Stat label={t('analytics.tickets.count')} value={f.count(o.tickets)} />
-        <Stat label={t('analytics.firstResponseCompliance')} value={f.rate(o.firstResponse.compliance)} detail={f.ofN(o.firstResponse.met, o.firstResponse.met + o.firstResponse.breached)} />
-        <Stat label={t('analytics.resolutionCompliance')} value={f.rate(o.resolution.compliance)} detail={f.ofN(o.resolution.met, o.resolution.met + o.resolution.breached)} />
+        <Stat
+          label={t('analytics.firstResponseCompliance')}
+          value={f.rate(o.firstResponse.compliance)}
+          detail={f.ofN(o.firstResponse.met, o.firstResponse.met + o.firstResponse.breached)}
+        />
+        <Stat
+          label={t('analytics.resolutionCompliance')}
+          value={f.rate(o.resolution.compliance)}
+          detail={f.ofN(o.resolution.met, o.resolution.met + o.resolution.breached)}
+        />
       </div>
       {report.staleDurations > 0 && <p className="notice notice-warn">{t('analytics.tickets.stale', { n: report.staleDurations })}</p>}
       {o.tickets === 0 ? (

@@ -20,7 +20,23 @@ const TABS: Array<{ path: ReportPath; key: MessageKey }> = [
  * The frame of every analytics page: the tabs (the filters go along), the shared filters (period, course, team:
  * in the URL), when the outcomes were last computed, the CSV download and the page itself.
  */
-export function AnalyticsFrame({ report, title, intro, courseFilter = true, csvQuery, children, controls }: { report: ReportPath; title: string; intro: string; courseFilter?: boolean; csvQuery: Record<string, string | number | undefined>; children: ReactNode; controls?: ReactNode }) {
+export function AnalyticsFrame({
+  report,
+  title,
+  intro,
+  courseFilter = true,
+  csvQuery,
+  children,
+  controls,
+}: {
+  report: ReportPath;
+  title: string;
+  intro: string;
+  courseFilter?: boolean;
+  csvQuery: Record<string, string | number | undefined>;
+  children: ReactNode;
+  controls?: ReactNode;
+}) {
   const { t } = useI18n();
   const { search } = useFilters();
   const status = useAnalyticsStatus();
@@ -70,16 +86,32 @@ function FilterBar({ courseFilter, controls }: { courseFilter: boolean; controls
     <form className="filters" aria-label={a11y(t('analytics.filters'), 'Filters') ?? t('analytics.filters')} onSubmit={(e) => e.preventDefault()}>
       <label className="filter">
         <span>{t('analytics.from')}</span>
-        <input type="date" value={filters.from ?? ''} max={filters.to} onChange={(e) => set({ from: e.target.value || undefined })} aria-label={a11y(t('analytics.from'), 'From')} />
+        <input
+          type="date"
+          value={filters.from ?? ''}
+          max={filters.to}
+          onChange={(e) => set({ from: e.target.value || undefined })}
+          aria-label={a11y(t('analytics.from'), 'From')}
+        />
       </label>
       <label className="filter">
         <span>{t('analytics.to')}</span>
-        <input type="date" value={filters.to ?? ''} min={filters.from} onChange={(e) => set({ to: e.target.value || undefined })} aria-label={a11y(t('analytics.to'), 'To')} />
+        <input
+          type="date"
+          value={filters.to ?? ''}
+          min={filters.from}
+          onChange={(e) => set({ to: e.target.value || undefined })}
+          aria-label={a11y(t('analytics.to'), 'To')}
+        />
       </label>
       {courseFilter && (
         <label className="filter">
           <span>{t('analytics.course')}</span>
-          <select value={filters.courseId ?? ''} onChange={(e) => set({ courseId: e.target.value || undefined })} aria-label={a11y(t('analytics.course'), 'Course')}>
+          <select
+            value={filters.courseId ?? ''}
+            onChange={(e) => set({ courseId: e.target.value || undefined })}
+            aria-label={a11y(t('analytics.course'), 'Course')}
+          >
             <option value="">{t('analytics.allCourses')}</option>
             {courses.data?.map((c) => (
               <option key={c.id} value={c.id}>
@@ -127,7 +159,13 @@ function CsvButton({ report, query }: { report: ReportPath; query: Record<string
   };
   return (
     <>
-      <button type="button" className="small" onClick={download} disabled={state === 'busy'} aria-label={a11y(t('analytics.csv'), 'Download CSV') ?? t('analytics.csv')}>
+      <button
+        type="button"
+        className="small"
+        onClick={download}
+        disabled={state === 'busy'}
+        aria-label={a11y(t('analytics.csv'), 'Download CSV') ?? t('analytics.csv')}
+      >
         {t('analytics.csv')}
       </button>
       {state === 'failed' && (
@@ -142,11 +180,16 @@ function CsvButton({ report, query }: { report: ReportPath; query: Record<string
 /** Formatting of the figures in the tables: a rate with one decimal, "—" when it cannot be measured yet. */
 export function useFigureFormat() {
   const { fmt, t } = useI18n();
-  const rate = (share: number | null | undefined) => (share === null || share === undefined ? '—' : fmt.number(share, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+  const rate = (share: number | null | undefined) =>
+    share === null || share === undefined ? '—' : fmt.number(share, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const count = (n: number) => fmt.number(n);
   const ofN = (k: number, n: number) => t('analytics.ofN', { k: fmt.number(k), n: fmt.number(n) });
   const hours = (minutes: number | null) =>
-    minutes === null ? '—' : minutes < 60 ? t('analytics.minutes', { m: fmt.number(Math.round(minutes)) }) : t('analytics.hours', { h: fmt.number(minutes / 60, { maximumFractionDigits: 1 }) });
+    minutes === null
+      ? '—'
+      : minutes < 60
+        ? t('analytics.minutes', { m: fmt.number(Math.round(minutes)) })
+        : t('analytics.hours', { h: fmt.number(minutes / 60, { maximumFractionDigits: 1 }) });
   const days = (d: number | null) => (d === null ? '—' : t('analytics.days', { d: fmt.number(d, { maximumFractionDigits: 1 }) }));
   return { rate, count, ofN, hours, days };
 }

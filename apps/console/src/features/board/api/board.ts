@@ -120,9 +120,7 @@ export async function reassignTasks(taskIds: string[], assigneeId: string, reaso
  * Reassignment from the bulk views and the board, as one mutation: cases (listed, or all of one advisor: then the
  * advisor's remaining scheduled calls follow when a receiver is named) or tasks.
  */
-export type MoveRequest =
-  | { kind: 'cases'; body: ReassignBody }
-  | { kind: 'tasks'; taskIds: string[]; assigneeId: string; reason: string };
+export type MoveRequest = { kind: 'cases'; body: ReassignBody } | { kind: 'tasks'; taskIds: string[]; assigneeId: string; reason: string };
 
 export interface MoveOutcome {
   cases?: CaseMoveResult;

@@ -32,7 +32,8 @@ export function BoardPage() {
           <h1 id="board-title">{board.data ? t('board.titleOf', { team: board.data.team.name }) : t('board.title')}</h1>
           {board.data && (
             <p className="muted">
-              {board.data.team.supervisorName ? t('board.supervisor', { name: board.data.team.supervisorName }) : t('board.noSupervisor')} · {t('board.today', { date: board.data.date })}
+              {board.data.team.supervisorName ? t('board.supervisor', { name: board.data.team.supervisorName }) : t('board.noSupervisor')} ·{' '}
+              {t('board.today', { date: board.data.date })}
               {board.isFetching && ` · ${t('state.refreshing')}`}
             </p>
           )}
@@ -98,7 +99,15 @@ function BoardBody({ board }: { board: TeamBoard }) {
                     </td>
                     <td className="cell-progress">
                       <div className={share >= 0.9 ? 'progress progress-behind' : 'progress'}>
-                        <div className="progress-track" role="progressbar" aria-label={t('board.loadOf', { name: a.name })} aria-valuemin={0} aria-valuemax={a.capacity} aria-valuenow={a.openCases} aria-valuetext={t('board.loadText', { open: a.openCases, capacity: a.capacity })}>
+                        <div
+                          className="progress-track"
+                          role="progressbar"
+                          aria-label={t('board.loadOf', { name: a.name })}
+                          aria-valuemin={0}
+                          aria-valuemax={a.capacity}
+                          aria-valuenow={a.openCases}
+                          aria-valuetext={t('board.loadText', { open: a.openCases, capacity: a.capacity })}
+                        >
                           <span className="progress-fill" style={{ width: `${Math.min(100, share * 100)}%` }} />
                         </div>
                         <span className="progress-text">{t('board.loadText', { open: a.openCases, capacity: a.capacity })}</span>
@@ -113,7 +122,12 @@ function BoardBody({ board }: { board: TeamBoard }) {
                       <Link to={`/board/cases?teamId=${board.team.id}&advisorId=${a.id}`}>{t('board.theirCases')}</Link>{' '}
                       <Link to={`/board/tasks?teamId=${board.team.id}&assigneeId=${a.id}`}>{t('board.theirCalls')}</Link>{' '}
                       {(a.openCases > 0 || a.tasksDue + a.tasksOverdue > 0) && (
-                        <button type="button" className={a.status === 'away' ? 'small primary' : 'small'} onClick={() => setMoving(a.id)} aria-label={a11y(t('board.moveAll'), 'Move all open work')}>
+                        <button
+                          type="button"
+                          className={a.status === 'away' ? 'small primary' : 'small'}
+                          onClick={() => setMoving(a.id)}
+                          aria-label={a11y(t('board.moveAll'), 'Move all open work')}
+                        >
                           {t('board.moveAll')}
                         </button>
                       )}
@@ -147,7 +161,14 @@ function BoardBody({ board }: { board: TeamBoard }) {
             <ul className="plain-list">
               {board.cohortAlerts.map((c) => (
                 <li key={c.id}>
-                  <strong>{c.courseTitle}</strong>: {t('board.cohort.line', { rule: ruleLabel(t, c.ruleKey), affected: c.affected, population: c.population, share: Math.round(c.share * 1000) / 10, threshold: Math.round(c.threshold * 1000) / 10 })}
+                  <strong>{c.courseTitle}</strong>:{' '}
+                  {t('board.cohort.line', {
+                    rule: ruleLabel(t, c.ruleKey),
+                    affected: c.affected,
+                    population: c.population,
+                    share: Math.round(c.share * 1000) / 10,
+                    threshold: Math.round(c.threshold * 1000) / 10,
+                  })}
                 </li>
               ))}
             </ul>

@@ -78,7 +78,10 @@ export function BulkCasesPage() {
         </label>
         <label>
           {t('bulk.filter.advisor')}
-          <select value={filters.unassigned === 'true' ? 'pool' : (filters.advisorId ?? '')} onChange={(e) => setFilters(e.target.value === 'pool' ? { advisorId: '', unassigned: 'true' } : { unassigned: '', advisorId: e.target.value })}>
+          <select
+            value={filters.unassigned === 'true' ? 'pool' : (filters.advisorId ?? '')}
+            onChange={(e) => setFilters(e.target.value === 'pool' ? { advisorId: '', unassigned: 'true' } : { unassigned: '', advisorId: e.target.value })}
+          >
             <option value="">{t('bulk.filter.anyone')}</option>
             <option value="pool">{t('bulk.pool')}</option>
             {(advisors.data?.items ?? []).map((a) => (
@@ -139,7 +142,9 @@ export function BulkCasesPage() {
       <BulkBar
         count={selected.size}
         matching={m.pending}
-        matchingText={m.count === undefined ? undefined : m.capped ? t('bulk.selectMatching.capped', { count: m.count }) : t('bulk.selectMatching.done', { count: m.count })}
+        matchingText={
+          m.count === undefined ? undefined : m.capped ? t('bulk.selectMatching.capped', { count: m.count }) : t('bulk.selectMatching.done', { count: m.count })
+        }
         canSelectMatching={rows.length > 0}
         onSelectMatching={matching.run}
         onClear={clear}
@@ -186,7 +191,9 @@ export function BulkCasesPage() {
           {cases.isFetchingNextPage ? t('state.loading') : t('bulk.more')}
         </button>
       )}
-      {dialog && <ReassignDialog target={{ caseIds: [...selected] }} labels={labels} advisors={advisors.data?.items ?? []} onClose={() => (setDialog(false), clear())} />}
+      {dialog && (
+        <ReassignDialog target={{ caseIds: [...selected] }} labels={labels} advisors={advisors.data?.items ?? []} onClose={() => (setDialog(false), clear())} />
+      )}
       {help && (
         <ShortcutsDialog
           onClose={() => setHelp(false)}
@@ -204,10 +211,32 @@ export function BulkCasesPage() {
   );
 }
 
-function CaseRowView({ c, index, active, checked, advisorName, onActivate, onToggle }: { c: CaseView; index: number; active: boolean; checked: boolean; advisorName: string; onActivate(): void; onToggle(range: boolean): void }) {
+function CaseRowView({
+  c,
+  index,
+  active,
+  checked,
+  advisorName,
+  onActivate,
+  onToggle,
+}: {
+  c: CaseView;
+  index: number;
+  active: boolean;
+  checked: boolean;
+  advisorName: string;
+  onActivate(): void;
+  onToggle(range: boolean): void;
+}) {
   const { t } = useI18n();
   return (
-    <tr className={['queue-row', active ? 'is-active' : '', checked ? 'is-selected' : ''].join(' ')} data-row-index={index} tabIndex={active ? 0 : -1} onFocus={onActivate} onClick={onActivate}>
+    <tr
+      className={['queue-row', active ? 'is-active' : '', checked ? 'is-selected' : ''].join(' ')}
+      data-row-index={index}
+      tabIndex={active ? 0 : -1}
+      onFocus={onActivate}
+      onClick={onActivate}
+    >
       <td>
         <input
           type="checkbox"

@@ -110,7 +110,13 @@ export function BulkTasksPage() {
       <BulkBar
         count={selected.size}
         matching={m.pending}
-        matchingText={m.count === undefined ? undefined : m.capped ? t('bulk.tasks.selectMatching.capped', { count: m.count }) : t('bulk.tasks.selectMatching.done', { count: m.count })}
+        matchingText={
+          m.count === undefined
+            ? undefined
+            : m.capped
+              ? t('bulk.tasks.selectMatching.capped', { count: m.count })
+              : t('bulk.tasks.selectMatching.done', { count: m.count })
+        }
         canSelectMatching={rows.length > 0}
         onSelectMatching={matching.run}
         onClear={clear}
@@ -136,7 +142,16 @@ export function BulkTasksPage() {
           </thead>
           <tbody>
             {rows.map((x, i) => (
-              <TaskRowView key={x.id} task={x} index={i} active={i === active} checked={selected.has(x.id)} assignee={x.assigneeId ? (names.get(x.assigneeId) ?? '—') : t('bulk.tasks.nobody')} onActivate={() => setActive(i)} onToggle={(range) => toggle(i, { range })} />
+              <TaskRowView
+                key={x.id}
+                task={x}
+                index={i}
+                active={i === active}
+                checked={selected.has(x.id)}
+                assignee={x.assigneeId ? (names.get(x.assigneeId) ?? '—') : t('bulk.tasks.nobody')}
+                onActivate={() => setActive(i)}
+                onToggle={(range) => toggle(i, { range })}
+              />
             ))}
           </tbody>
         </table>
@@ -146,7 +161,9 @@ export function BulkTasksPage() {
           {tasks.isFetchingNextPage ? t('state.loading') : t('bulk.more')}
         </button>
       )}
-      {dialog && <ReassignDialog target={{ taskIds: [...selected] }} labels={labels} advisors={advisors.data?.items ?? []} onClose={() => (setDialog(false), clear())} />}
+      {dialog && (
+        <ReassignDialog target={{ taskIds: [...selected] }} labels={labels} advisors={advisors.data?.items ?? []} onClose={() => (setDialog(false), clear())} />
+      )}
       {help && (
         <ShortcutsDialog
           onClose={() => setHelp(false)}
@@ -164,10 +181,32 @@ export function BulkTasksPage() {
   );
 }
 
-function TaskRowView({ task, index, active, checked, assignee, onActivate, onToggle }: { task: TaskItem; index: number; active: boolean; checked: boolean; assignee: string; onActivate(): void; onToggle(range: boolean): void }) {
+function TaskRowView({
+  task,
+  index,
+  active,
+  checked,
+  assignee,
+  onActivate,
+  onToggle,
+}: {
+  task: TaskItem;
+  index: number;
+  active: boolean;
+  checked: boolean;
+  assignee: string;
+  onActivate(): void;
+  onToggle(range: boolean): void;
+}) {
   const { t } = useI18n();
   return (
-    <tr className={['queue-row', active ? 'is-active' : '', checked ? 'is-selected' : ''].join(' ')} data-row-index={index} tabIndex={active ? 0 : -1} onFocus={onActivate} onClick={onActivate}>
+    <tr
+      className={['queue-row', active ? 'is-active' : '', checked ? 'is-selected' : ''].join(' ')}
+      data-row-index={index}
+      tabIndex={active ? 0 : -1}
+      onFocus={onActivate}
+      onClick={onActivate}
+    >
       <td>
         <input
           type="checkbox"

@@ -16,7 +16,17 @@ type T = ReturnType<typeof useI18n>['t'];
  * Moves work to an advisor (or, for cases, through the assignment policy) with a reason for the audit log, then
  * shows what happened to each item. Moves are all or nothing: a refusal says why and nothing has moved.
  */
-export function ReassignDialog({ target, labels: labelsNow, advisors, onClose }: { target: MoveTarget; labels: Map<string, string>; advisors: StaffView[]; onClose(): void }) {
+export function ReassignDialog({
+  target,
+  labels: labelsNow,
+  advisors,
+  onClose,
+}: {
+  target: MoveTarget;
+  labels: Map<string, string>;
+  advisors: StaffView[];
+  onClose(): void;
+}) {
   const { t, a11y } = useI18n();
   // The names as the dialog opened: after the move the list refetches without the moved rows.
   const [labels] = useState(labelsNow);
@@ -30,7 +40,12 @@ export function ReassignDialog({ target, labels: labelsNow, advisors, onClose }:
   const targetField = tasks ? 'assigneeId' : 'toAdvisorId';
   const fromId = 'fromAdvisorId' in target ? target.fromAdvisorId : undefined;
   const nameOf = (id: string | null | undefined) => (id ? (advisors.find((a) => a.id === id)?.name ?? id.slice(0, 8)) : t('bulk.pool'));
-  const title = 'caseIds' in target ? t('bulk.reassign.title', { count: target.caseIds.length }) : tasks ? t('bulk.tasks.reassign.title', { count: target.taskIds.length }) : t('bulk.moveAll.title', { name: nameOf(fromId) });
+  const title =
+    'caseIds' in target
+      ? t('bulk.reassign.title', { count: target.caseIds.length })
+      : tasks
+        ? t('bulk.tasks.reassign.title', { count: target.taskIds.length })
+        : t('bulk.moveAll.title', { name: nameOf(fromId) });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -40,7 +55,9 @@ export function ReassignDialog({ target, labels: labelsNow, advisors, onClose }:
     setLocalError(errors);
     if (Object.keys(errors).length) return;
     const why = reason.trim();
-    const req = tasks ? { kind: 'tasks' as const, taskIds: target.taskIds, assigneeId: to, reason: why } : { kind: 'cases' as const, body: { ...target, ...(to ? { toAdvisorId: to } : {}), reason: why } };
+    const req = tasks
+      ? { kind: 'tasks' as const, taskIds: target.taskIds, assigneeId: to, reason: why }
+      : { kind: 'cases' as const, body: { ...target, ...(to ? { toAdvisorId: to } : {}), reason: why } };
     move.mutate(req, { onSuccess: setResult });
   };
   const { apiError, fieldError } = useFieldErrors(move.error, localError);
@@ -64,7 +81,12 @@ export function ReassignDialog({ target, labels: labelsNow, advisors, onClose }:
   return (
     <Dialog title={title} onClose={close}>
       <form onSubmit={submit} noValidate className="form-grid">
-        <Field label={t('bulk.advisor')} accessibleName="Advisor" error={fieldError(targetField)} hint={tasks ? t('bulk.tasks.advisor.hint') : fromId ? t('bulk.moveAll.hint') : t('bulk.advisor.hint')}>
+        <Field
+          label={t('bulk.advisor')}
+          accessibleName="Advisor"
+          error={fieldError(targetField)}
+          hint={tasks ? t('bulk.tasks.advisor.hint') : fromId ? t('bulk.moveAll.hint') : t('bulk.advisor.hint')}
+        >
           <select value={to} onChange={(e) => setTo(e.target.value)} autoFocus>
             <option value="">{tasks ? t('bulk.tasks.advisor.choose') : t('bulk.advisor.policy')}</option>
             {advisors
@@ -99,7 +121,21 @@ export function ReassignDialog({ target, labels: labelsNow, advisors, onClose }:
 }
 
 /** One line per item: moved from whom to whom, left in the pool, or already with the receiver. */
-function MoveResultView({ target, result, to, labels, nameOf, onNavigate }: { target: MoveTarget; result: MoveOutcome; to: string; labels: Map<string, string>; nameOf(id: string | null | undefined): string; onNavigate(): void }) {
+function MoveResultView({
+  target,
+  result,
+  to,
+  labels,
+  nameOf,
+  onNavigate,
+}: {
+  target: MoveTarget;
+  result: MoveOutcome;
+  to: string;
+  labels: Map<string, string>;
+  nameOf(id: string | null | undefined): string;
+  onNavigate(): void;
+}) {
   const { t } = useI18n();
   const lines: Array<{ id: string; cls: string; text: string }> = [];
   const label = (id: string) => labels.get(id) ?? id.slice(0, 8);
@@ -108,14 +144,26 @@ function MoveResultView({ target, result, to, labels, nameOf, onNavigate }: { ta
     const ids = 'caseIds' in target ? target.caseIds : result.cases.items.map((m) => m.caseId);
     for (const id of ids) {
       const m = moved.get(id);
-      lines.push({ id, cls: m ? (m.toAdvisorId ? 'res-moved' : 'res-pooled') : 'res-same', text: !m ? t('bulk.result.already', { advisor: nameOf(to) }) : m.toAdvisorId ? t('bulk.result.moved', { from: nameOf(m.fromAdvisorId), to: nameOf(m.toAdvisorId) }) : t('bulk.result.pooled') });
+      lines.push({
+        id,
+        cls: m ? (m.toAdvisorId ? 'res-moved' : 'res-pooled') : 'res-same',
+        text: !m
+          ? t('bulk.result.already', { advisor: nameOf(to) })
+          : m.toAdvisorId
+            ? t('bulk.result.moved', { from: nameOf(m.fromAdvisorId), to: nameOf(m.toAdvisorId) })
+            : t('bulk.result.pooled'),
+      });
     }
   }
   if (result.tasks && 'taskIds' in target) {
     const moved = new Map(result.tasks.items.map((m) => [m.taskId, m]));
     for (const id of target.taskIds) {
       const m = moved.get(id);
-      lines.push({ id, cls: m ? 'res-moved' : 'res-same', text: m ? t('bulk.result.moved', { from: nameOf(m.fromAssigneeId), to: nameOf(m.toAssigneeId) }) : t('bulk.result.already', { advisor: nameOf(to) }) });
+      lines.push({
+        id,
+        cls: m ? 'res-moved' : 'res-same',
+        text: m ? t('bulk.result.moved', { from: nameOf(m.fromAssigneeId), to: nameOf(m.toAssigneeId) }) : t('bulk.result.already', { advisor: nameOf(to) }),
+      });
     }
   }
   const fromId = 'fromAdvisorId' in target ? target.fromAdvisorId : undefined;
@@ -128,7 +176,9 @@ function MoveResultView({ target, result, to, labels, nameOf, onNavigate }: { ta
       </p>
       {!!fromId && !!result.callsLeft && (
         <p className={result.tasksError ? 'notice notice-warn' : 'notice'} role={result.tasksError ? 'alert' : undefined}>
-          {result.tasksError ? t('bulk.moveAll.callsFailed', { count: result.callsLeft }) : t('bulk.moveAll.callsLeft', { count: result.callsLeft, name: nameOf(fromId) })}{' '}
+          {result.tasksError
+            ? t('bulk.moveAll.callsFailed', { count: result.callsLeft })
+            : t('bulk.moveAll.callsLeft', { count: result.callsLeft, name: nameOf(fromId) })}{' '}
           <Link to={`/board/tasks?assigneeId=${fromId}`} onClick={onNavigate}>
             {t('bulk.moveAll.callsLink')}
           </Link>

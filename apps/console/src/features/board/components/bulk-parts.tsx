@@ -45,7 +45,25 @@ export function useSelectMatching(load: () => Promise<{ ids: string[]; capped: b
 }
 
 /** The bar above a bulk list: how many are selected, select matching, clear, Reassign, shortcuts. */
-export function BulkBar({ count, matching, matchingText, canSelectMatching, onSelectMatching, onClear, onReassign, onHelp }: { count: number; matching: boolean; matchingText?: string; canSelectMatching: boolean; onSelectMatching(): void; onClear(): void; onReassign(): void; onHelp(): void }) {
+export function BulkBar({
+  count,
+  matching,
+  matchingText,
+  canSelectMatching,
+  onSelectMatching,
+  onClear,
+  onReassign,
+  onHelp,
+}: {
+  count: number;
+  matching: boolean;
+  matchingText?: string;
+  canSelectMatching: boolean;
+  onSelectMatching(): void;
+  onClear(): void;
+  onReassign(): void;
+  onHelp(): void;
+}) {
   const { t, a11y } = useI18n();
   return (
     <div className="bulk-bar" role="region" aria-label={t('bulk.bar')}>

@@ -50,7 +50,12 @@ export function useTimeline(learnerId: string | undefined) {
     enabled: !!learnerId,
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam, signal }) =>
-      call(api.GET('/api/v1/learners/{id}/timeline', { params: { path: { id: learnerId! }, query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } }, signal })),
+      call(
+        api.GET('/api/v1/learners/{id}/timeline', {
+          params: { path: { id: learnerId! }, query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } },
+          signal,
+        }),
+      ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
   });

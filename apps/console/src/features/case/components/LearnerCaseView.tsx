@@ -31,7 +31,17 @@ interface AlertLine {
 }
 
 /** The learner card, the case (when there is one) with its alerts and tasks, and the learner's timeline. */
-export function LearnerCaseView({ learnerId, theCase, tasks, OutcomeDialog }: { learnerId: string; theCase: CaseDetail | null; tasks: TaskLine[]; OutcomeDialog: OutcomeDialogComponent }) {
+export function LearnerCaseView({
+  learnerId,
+  theCase,
+  tasks,
+  OutcomeDialog,
+}: {
+  learnerId: string;
+  theCase: CaseDetail | null;
+  tasks: TaskLine[];
+  OutcomeDialog: OutcomeDialogComponent;
+}) {
   const { t, a11y } = useI18n();
   const learner = useLearner(learnerId);
   const [resolving, setResolving] = useState(false);
@@ -52,7 +62,8 @@ export function LearnerCaseView({ learnerId, theCase, tasks, OutcomeDialog }: { 
               {theCase && (
                 <>
                   {' · '}
-                  <span className={`tag tag-${theCase.priority}`}>{enumLabel(t, 'case.priority', theCase.priority)}</span> {enumLabel(t, 'case.status', theCase.status)}
+                  <span className={`tag tag-${theCase.priority}`}>{enumLabel(t, 'case.priority', theCase.priority)}</span>{' '}
+                  {enumLabel(t, 'case.status', theCase.status)}
                   {theCase.queue === 'escalation' && <span className="tag tag-urgent">{t('case.escalated')}</span>}
                 </>
               )}
@@ -71,14 +82,23 @@ export function LearnerCaseView({ learnerId, theCase, tasks, OutcomeDialog }: { 
         </section>
         <section className="card" aria-labelledby="tasks-title">
           <h2 id="tasks-title">{t('case.tasks')}</h2>
-          {tasks.length === 0 ? <Empty title={t('case.tasks.none')} /> : <TaskList tasks={tasks} onOutcome={(task) => setOutcomeFor({ id: task.id, kind: task.kind, dayIndex: task.dayIndex, dueAt: task.dueAt, learnerName: l.name })} />}
+          {tasks.length === 0 ? (
+            <Empty title={t('case.tasks.none')} />
+          ) : (
+            <TaskList
+              tasks={tasks}
+              onOutcome={(task) => setOutcomeFor({ id: task.id, kind: task.kind, dayIndex: task.dayIndex, dueAt: task.dueAt, learnerName: l.name })}
+            />
+          )}
         </section>
         <Timeline learnerId={learnerId} />
       </div>
       <aside className="case-side" aria-label={t('learner.card')}>
         <LearnerCard learner={l} />
       </aside>
-      {resolving && theCase && <ResolveDialog caseId={theCase.id} learnerName={l.name} onClose={() => setResolving(false)} onResolved={() => setResolving(false)} />}
+      {resolving && theCase && (
+        <ResolveDialog caseId={theCase.id} learnerName={l.name} onClose={() => setResolving(false)} onResolved={() => setResolving(false)} />
+      )}
       {outcomeFor && <OutcomeDialog task={outcomeFor} onClose={() => setOutcomeFor(null)} onSaved={() => setOutcomeFor(null)} />}
     </div>
   );
@@ -93,7 +113,10 @@ function CaseFacts({ theCase }: { theCase: CaseDetail }) {
     [t('case.assignment'), theCase.advisorId ? (theCase.assignmentReason ? localizeAssignmentReason(locale, theCase.assignmentReason) : '—') : t('case.pool')],
   ];
   if (theCase.status === 'resolved') {
-    rows.push([t('case.outcome'), `${enumLabel(t, 'case.outcome', theCase.outcome)}${theCase.churnReason ? ` · ${enumLabel(t, 'churn', theCase.churnReason)}` : ''}`]);
+    rows.push([
+      t('case.outcome'),
+      `${enumLabel(t, 'case.outcome', theCase.outcome)}${theCase.churnReason ? ` · ${enumLabel(t, 'churn', theCase.churnReason)}` : ''}`,
+    ]);
     if (theCase.resolutionNote) rows.push([t('outcome.note'), theCase.resolutionNote]);
   }
   return (
@@ -218,7 +241,8 @@ function LearnerCard({ learner }: { learner: LearnerDetail }) {
             </div>
             <ProgressBar percent={e.progress.percent} expectedPercent={e.progress.expectedPercent} label={t('progress.labelFor', { name: e.courseTitle })} />
             <p className="muted small-text">
-              {t('learner.enrollment.dates', { from: fmt.date(e.enrolledAt), to: e.expiresAt ? fmt.date(e.expiresAt) : '—' })} · {t('learner.lessons', { done: e.progress.completedLessons, total: e.progress.totalLessons })}
+              {t('learner.enrollment.dates', { from: fmt.date(e.enrolledAt), to: e.expiresAt ? fmt.date(e.expiresAt) : '—' })} ·{' '}
+              {t('learner.lessons', { done: e.progress.completedLessons, total: e.progress.totalLessons })}
             </p>
           </li>
         ))}

@@ -55,7 +55,11 @@ export function ResolveDialog({ caseId, learnerName, onClose, onResolved }: { ca
             ))}
           </select>
         </Field>
-        <Field label={outcome === 'churned' ? t('resolve.churnReason.required') : t('outcome.churnReason')} accessibleName="Churn reason" error={fieldError('churnReason')}>
+        <Field
+          label={outcome === 'churned' ? t('resolve.churnReason.required') : t('outcome.churnReason')}
+          accessibleName="Churn reason"
+          error={fieldError('churnReason')}
+        >
           <select value={churnReason} onChange={(e) => setChurnReason(e.target.value)}>
             <option value="">{t('outcome.churnReason.none')}</option>
             {CHURN_REASONS.map((r) => (

@@ -6,7 +6,11 @@ import { describeEvidence } from './evidence';
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 /** One timeline entry in words: what happened, and a detail line where there is one. */
-export function timelineText(t: T, fmt: Formatters, item: TimelineItem): { title: string; detail?: string; tone: 'activity' | 'alert' | 'call' | 'ticket' | 'complaint' } {
+export function timelineText(
+  t: T,
+  fmt: Formatters,
+  item: TimelineItem,
+): { title: string; detail?: string; tone: 'activity' | 'alert' | 'call' | 'ticket' | 'complaint' } {
   const d = (item.detail ?? {}) as Record<string, unknown>;
   switch (item.kind) {
     case 'event':
@@ -21,12 +25,21 @@ export function timelineText(t: T, fmt: Formatters, item: TimelineItem): { title
           const late = typeof d.dueAt === 'string' && typeof d.submittedAt === 'string' ? new Date(d.submittedAt).getTime() - new Date(d.dueAt).getTime() : 0;
           return {
             title: t('timeline.assignment', { id: String(d.assignmentId ?? '') }),
-            detail: late > 0 ? t('timeline.assignment.late', { duration: fmt.duration(late) }) : typeof d.dueAt === 'string' ? t('timeline.assignment.onTime') : undefined,
+            detail:
+              late > 0
+                ? t('timeline.assignment.late', { duration: fmt.duration(late) })
+                : typeof d.dueAt === 'string'
+                  ? t('timeline.assignment.onTime')
+                  : undefined,
             tone: 'activity',
           };
         }
         case 'assignment_assigned':
-          return { title: t('timeline.assignmentAssigned', { id: String(d.assignmentId ?? '') }), detail: typeof d.dueAt === 'string' ? t('timeline.dueBy', { when: fmt.dateTime(d.dueAt) }) : undefined, tone: 'activity' };
+          return {
+            title: t('timeline.assignmentAssigned', { id: String(d.assignmentId ?? '') }),
+            detail: typeof d.dueAt === 'string' ? t('timeline.dueBy', { when: fmt.dateTime(d.dueAt) }) : undefined,
+            tone: 'activity',
+          };
         case 'complaint':
           return { title: t('timeline.complaint'), detail: typeof d.text === 'string' ? d.text : undefined, tone: 'complaint' };
         case 'renewal':

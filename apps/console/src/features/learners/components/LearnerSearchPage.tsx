@@ -51,7 +51,13 @@ export function LearnerSearchPage() {
           </thead>
           <tbody>
             {items.map((l, i) => (
-              <tr key={l.id} data-row-index={i} tabIndex={i === active ? 0 : -1} className={i === active ? 'is-active' : undefined} onFocus={() => setActive(i)}>
+              <tr
+                key={l.id}
+                data-row-index={i}
+                tabIndex={i === active ? 0 : -1}
+                className={i === active ? 'is-active' : undefined}
+                onFocus={() => setActive(i)}
+              >
                 <td>
                   <Link to={`/learners/${l.id}`}>{l.name}</Link> <span className="muted">{l.externalId}</span>
                 </td>

@@ -180,16 +180,41 @@ export function QueuePage({ OutcomeDialog, RescheduleDialog }: { OutcomeDialog: 
   );
 }
 
-function TaskRow({ task, index, queueDate, active, onActivate, onOutcome, onReschedule }: { task: QueueTask; index: number; queueDate: string; active: boolean; onActivate(): void; onOutcome(): void; onReschedule(): void }) {
+function TaskRow({
+  task,
+  index,
+  queueDate,
+  active,
+  onActivate,
+  onOutcome,
+  onReschedule,
+}: {
+  task: QueueTask;
+  index: number;
+  queueDate: string;
+  active: boolean;
+  onActivate(): void;
+  onOutcome(): void;
+  onReschedule(): void;
+}) {
   const { t, fmt, a11y } = useI18n();
   // Every call on the queue is still to make: a logged call leaves it when the queue refetches.
   const classes = ['queue-row', active ? 'is-active' : '', task.overdue ? 'is-overdue' : ''].filter(Boolean).join(' ');
   return (
-    <tr className={classes} data-row-index={index} tabIndex={active ? 0 : -1} onClick={onActivate} onFocus={onActivate} aria-current={active ? 'true' : undefined}>
+    <tr
+      className={classes}
+      data-row-index={index}
+      tabIndex={active ? 0 : -1}
+      onClick={onActivate}
+      onFocus={onActivate}
+      aria-current={active ? 'true' : undefined}
+    >
       <td className="cell-due">
         {/* A call carried over from another day (overdue, or seen from a later day) shows its date too. */}
         <span className="due-time">{fmt.day(task.dueAt) === queueDate ? fmt.time(task.dueAt) : fmt.dateTime(task.dueAt)}</span>
-        <span className={task.overdue ? 'due-rel overdue' : 'due-rel'}><RelativeTime at={task.dueAt} overdueLabel /></span>
+        <span className={task.overdue ? 'due-rel overdue' : 'due-rel'}>
+          <RelativeTime at={task.dueAt} overdueLabel />
+        </span>
       </td>
       <td className="cell-learner">
         <Link to={pathOf(task)} className="learner-name">
@@ -214,17 +239,25 @@ function TaskRow({ task, index, queueDate, active, onActivate, onOutcome, onResc
       </td>
       <td>{enumLabel(t, 'stage', task.learner.stage)}</td>
       <td className="cell-progress">
-        {task.learner.progress ? <ProgressBar percent={task.learner.progress.percent} expectedPercent={task.learner.progress.expectedPercent} label={t('progress.labelFor', { name: task.learner.name })} /> : <span className="muted">—</span>}
-      </td>
-      <td>
-        {task.learner.openAlerts.length === 0 ? (
-          <span className="muted">{t('queue.noAlerts')}</span>
+        {task.learner.progress ? (
+          <ProgressBar
+            percent={task.learner.progress.percent}
+            expectedPercent={task.learner.progress.expectedPercent}
+            label={t('progress.labelFor', { name: task.learner.name })}
+          />
         ) : (
-          <RuleChips alerts={task.learner.openAlerts} />
+          <span className="muted">—</span>
         )}
       </td>
+      <td>{task.learner.openAlerts.length === 0 ? <span className="muted">{t('queue.noAlerts')}</span> : <RuleChips alerts={task.learner.openAlerts} />}</td>
       <td className="cell-actions">
-        <button type="button" className="primary small" aria-label={a11y(t('queue.action.outcome'), 'Log outcome')} onClick={onOutcome} title={t('queue.action.outcome.hint')}>
+        <button
+          type="button"
+          className="primary small"
+          aria-label={a11y(t('queue.action.outcome'), 'Log outcome')}
+          onClick={onOutcome}
+          title={t('queue.action.outcome.hint')}
+        >
           {t('queue.action.outcome')}
         </button>
         <button type="button" className="small" aria-label={a11y(t('queue.action.reschedule'), 'Reschedule')} onClick={onReschedule}>

@@ -28,7 +28,19 @@ describe('rule drafts', () => {
   });
 
   it('lines up the workload of the current rule and the draft by day', () => {
-    const r = (opened: Array<[string, number]>) => ({ days: opened.map(([day, n]) => ({ day, opened: n, firing: 0, cleared: 0 })) }) as unknown as BacktestResult;
-    expect(workloadSeries(r([['2026-10-01', 3], ['2026-10-02', 1]]), r([['2026-10-01', 5], ['2026-10-02', 0]]))).toEqual({ days: ['2026-10-01', '2026-10-02'], current: [3, 1], draft: [5, 0] });
+    const r = (opened: Array<[string, number]>) =>
+      ({ days: opened.map(([day, n]) => ({ day, opened: n, firing: 0, cleared: 0 })) }) as unknown as BacktestResult;
+    expect(
+      workloadSeries(
+        r([
+          ['2026-10-01', 3],
+          ['2026-10-02', 1],
+        ]),
+        r([
+          ['2026-10-01', 5],
+          ['2026-10-02', 0],
+        ]),
+      ),
+    ).toEqual({ days: ['2026-10-01', '2026-10-02'], current: [3, 1], draft: [5, 0] });
   });
 });

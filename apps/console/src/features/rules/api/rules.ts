@@ -48,7 +48,12 @@ export interface BacktestRequest {
 export async function backtest(q: BacktestRequest, signal?: AbortSignal, tries = 4): Promise<BacktestResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await call(api.POST('/api/v1/rules/backtest', { body: { rule: { kind: q.kind as 'inactive_days', params: q.params }, from: q.from, to: q.to, ...(q.courseId ? { courseId: q.courseId } : {}) }, signal }));
+      return await call(
+        api.POST('/api/v1/rules/backtest', {
+          body: { rule: { kind: q.kind as 'inactive_days', params: q.params }, from: q.from, to: q.to, ...(q.courseId ? { courseId: q.courseId } : {}) },
+          signal,
+        }),
+      );
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 429 || attempt >= tries) throw e;
       await new Promise((resolve) => setTimeout(resolve, (e.retryAfterSeconds ?? 2) * 1000));
@@ -67,14 +72,18 @@ export function sameParams(a: Record<string, number>, b: Record<string, number>)
  * Checks a draft's parameters against the kind's published ranges before anything is sent: field → message key
  * and values. Empty when every parameter is a number in range.
  */
-export function checkParams(specs: ParamSpec[], draft: Record<string, string>): Record<string, { key: 'rules.param.number' | 'rules.param.whole' | 'rules.param.range' | 'rules.param.above'; vars: Record<string, number> }> {
+export function checkParams(
+  specs: ParamSpec[],
+  draft: Record<string, string>,
+): Record<string, { key: 'rules.param.number' | 'rules.param.whole' | 'rules.param.range' | 'rules.param.above'; vars: Record<string, number> }> {
   const errors: ReturnType<typeof checkParams> = {};
   for (const s of specs) {
     const raw = (draft[s.name] ?? '').trim();
     const v = Number(raw);
     if (!raw || !Number.isFinite(v)) errors[s.name] = { key: 'rules.param.number', vars: {} };
     else if (s.integer && !Number.isInteger(v)) errors[s.name] = { key: 'rules.param.whole', vars: { min: s.min, max: s.max } };
-    else if (v > s.max || (s.minExclusive ? v <= s.min : v < s.min)) errors[s.name] = { key: s.minExclusive ? 'rules.param.above' : 'rules.param.range', vars: { min: s.min, max: s.max } };
+    else if (v > s.max || (s.minExclusive ? v <= s.min : v < s.min))
+      errors[s.name] = { key: s.minExclusive ? 'rules.param.above' : 'rules.param.range', vars: { min: s.min, max: s.max } };
   }
   return errors;
 }

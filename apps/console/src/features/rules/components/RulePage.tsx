@@ -5,7 +5,21 @@ import { ErrorState, Loading } from '../../../components/ErrorState';
 import { Field } from '../../../components/Field';
 import { useFieldErrors } from '../../../components/form-errors';
 import { useI18n, type MessageKey } from '../../../i18n/i18n';
-import { backtest, checkParams, parseParams, RULE_TASK_KINDS, sameParams, SEVERITIES, useRule, useRuleKinds, useUpdateRule, workloadSeries, type BacktestResult, type ParamSpec, type RuleView } from '../api/rules';
+import {
+  backtest,
+  checkParams,
+  parseParams,
+  RULE_TASK_KINDS,
+  sameParams,
+  SEVERITIES,
+  useRule,
+  useRuleKinds,
+  useUpdateRule,
+  workloadSeries,
+  type BacktestResult,
+  type ParamSpec,
+  type RuleView,
+} from '../api/rules';
 import { RuleWords } from './RuleWords';
 
 /** Admin: one warning rule. Change its thresholds, backtest the draft next to the current rule, then save. */
@@ -124,7 +138,13 @@ function RuleEditor({ rule, specs }: { rule: RuleView; specs: ParamSpec[] }) {
         <fieldset className="param-set">
           <legend>{t('rules.thresholds')}</legend>
           {specs.map((s) => (
-            <Field key={s.name} label={t(`rules.param.${s.name}` as MessageKey)} accessibleName={PARAM_NAMES[s.name] ?? s.name} error={fieldError(`params.${s.name}`)} hint={rangeHint(t, s)}>
+            <Field
+              key={s.name}
+              label={t(`rules.param.${s.name}` as MessageKey)}
+              accessibleName={PARAM_NAMES[s.name] ?? s.name}
+              error={fieldError(`params.${s.name}`)}
+              hint={rangeHint(t, s)}
+            >
               <input
                 type="number"
                 inputMode={s.integer ? 'numeric' : 'decimal'}
@@ -164,7 +184,17 @@ function RuleEditor({ rule, specs }: { rule: RuleView; specs: ParamSpec[] }) {
           <textarea rows={2} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} />
         </Field>
 
-        <Backtest rule={rule} period={period} setPeriod={setPeriod} run={runBacktest} busy={testing.busy} error={testing.error} tested={testedThisDraft ? tested : null} stale={!!tested && !testedThisDraft} canRun={!!draftParams} />
+        <Backtest
+          rule={rule}
+          period={period}
+          setPeriod={setPeriod}
+          run={runBacktest}
+          busy={testing.busy}
+          error={testing.error}
+          tested={testedThisDraft ? tested : null}
+          stale={!!tested && !testedThisDraft}
+          canRun={!!draftParams}
+        />
 
         <div className="dialog-actions">
           {paramsChanged && !testedThisDraft && draftParams && <span className="muted">{t('rules.save.needsBacktest')}</span>}
@@ -178,7 +208,12 @@ function RuleEditor({ rule, specs }: { rule: RuleView; specs: ParamSpec[] }) {
               {t('rules.saved')}
             </span>
           )}
-          <button type="submit" className="primary" disabled={update.isPending || (paramsChanged && !testedThisDraft)} aria-label={a11y(t('rules.save'), 'Save rule') ?? t('rules.save')}>
+          <button
+            type="submit"
+            className="primary"
+            disabled={update.isPending || (paramsChanged && !testedThisDraft)}
+            aria-label={a11y(t('rules.save'), 'Save rule') ?? t('rules.save')}
+          >
             {update.isPending ? t('state.saving') : t('rules.save')}
           </button>
         </div>
@@ -188,14 +223,32 @@ function RuleEditor({ rule, specs }: { rule: RuleView; specs: ParamSpec[] }) {
 }
 
 /** Stable English names of the parameter inputs (tests and assistive tech find them by these). */
-const PARAM_NAMES: Record<string, string> = { days: 'Days without a login', ratio: 'Share of the expected pace', graceDays: 'Grace days', lateDays: 'Days late', count: 'How many', dropRatio: 'Share of the week before', weeks: 'Weeks running' };
+const PARAM_NAMES: Record<string, string> = {
+  days: 'Days without a login',
+  ratio: 'Share of the expected pace',
+  graceDays: 'Grace days',
+  lateDays: 'Days late',
+  count: 'How many',
+  dropRatio: 'Share of the week before',
+  weeks: 'Weeks running',
+};
 
 function rangeHint(t: ReturnType<typeof useI18n>['t'], s: ParamSpec): string {
   if (s.minExclusive) return t('rules.param.hint.above', { min: s.min, max: s.max, default: s.default });
   return t(s.integer ? 'rules.param.hint.whole' : 'rules.param.hint.range', { min: s.min, max: s.max, default: s.default });
 }
 
-function Backtest({ rule, period, setPeriod, run, busy, error, tested, stale, canRun }: {
+function Backtest({
+  rule,
+  period,
+  setPeriod,
+  run,
+  busy,
+  error,
+  tested,
+  stale,
+  canRun,
+}: {
   rule: RuleView;
   period: { from: string; to: string };
   setPeriod: (p: { from: string; to: string }) => void;
@@ -231,7 +284,11 @@ function Backtest({ rule, period, setPeriod, run, busy, error, tested, stale, ca
     { key: 'maxDaily', label: t('rules.bt.maxDaily'), value: (r) => fmt.number(r.totals.maxDailyWorkload) },
     { key: 'precision', label: t('analytics.precision'), value: (r) => rate(r.quality.precision) },
     { key: 'recall', label: t('analytics.recall'), value: (r) => rate(r.quality.recall) },
-    { key: 'lead', label: t('analytics.leadTime'), value: (r) => (r.quality.medianLeadDays === null ? '—' : t('analytics.days', { d: fmt.number(r.quality.medianLeadDays, { maximumFractionDigits: 1 }) })) },
+    {
+      key: 'lead',
+      label: t('analytics.leadTime'),
+      value: (r) => (r.quality.medianLeadDays === null ? '—' : t('analytics.days', { d: fmt.number(r.quality.medianLeadDays, { maximumFractionDigits: 1 }) })),
+    },
   ];
   return (
     <section className="backtest" aria-labelledby="bt-title">
@@ -240,11 +297,23 @@ function Backtest({ rule, period, setPeriod, run, busy, error, tested, stale, ca
       <div className="filters">
         <label className="filter">
           <span>{t('analytics.from')}</span>
-          <input type="date" value={period.from} max={period.to} onChange={(e) => setPeriod({ ...period, from: e.target.value })} aria-label={a11y(t('analytics.from'), 'Backtest from')} />
+          <input
+            type="date"
+            value={period.from}
+            max={period.to}
+            onChange={(e) => setPeriod({ ...period, from: e.target.value })}
+            aria-label={a11y(t('analytics.from'), 'Backtest from')}
+          />
         </label>
         <label className="filter">
           <span>{t('analytics.to')}</span>
-          <input type="date" value={period.to} min={period.from} onChange={(e) => setPeriod({ ...period, to: e.target.value })} aria-label={a11y(t('analytics.to'), 'Backtest to')} />
+          <input
+            type="date"
+            value={period.to}
+            min={period.from}
+            onChange={(e) => setPeriod({ ...period, to: e.target.value })}
+            aria-label={a11y(t('analytics.to'), 'Backtest to')}
+          />
         </label>
         <button type="button" onClick={run} disabled={busy || !canRun} aria-label={a11y(t('rules.bt.run'), 'Run backtest') ?? t('rules.bt.run')}>
           {busy ? t('rules.bt.running') : t('rules.bt.run')}
@@ -274,7 +343,8 @@ function Backtest({ rule, period, setPeriod, run, busy, error, tested, stale, ca
             </tbody>
           </table>
           <p className="muted small-text">
-            {t('rules.bt.footnote', { from: tested.draft.from, to: tested.draft.to, zone: tested.draft.timezone })} <RuleWords kind={rule.kind} params={tested.params} />
+            {t('rules.bt.footnote', { from: tested.draft.from, to: tested.draft.to, zone: tested.draft.timezone })}{' '}
+            <RuleWords kind={rule.kind} params={tested.params} />
           </p>
         </>
       )}

@@ -59,7 +59,9 @@ function RuleRow({ rule }: { rule: RuleView }) {
       </td>
       <td>
         <RuleWords kind={rule.kind} params={rule.params} />
-        {rule.cohortThreshold !== null && <span className="muted small-text block">{t('rules.cohort', { share: Math.round(rule.cohortThreshold * 1000) / 10 })}</span>}
+        {rule.cohortThreshold !== null && (
+          <span className="muted small-text block">{t('rules.cohort', { share: Math.round(rule.cohortThreshold * 1000) / 10 })}</span>
+        )}
       </td>
       <td>{t('rules.actionWords', { task: t(`task.kind.${rule.action.taskKind}` as 'task.kind.care_call'), hours: rule.action.dueWithinHours })}</td>
       <td>
@@ -74,7 +76,13 @@ function RuleRow({ rule }: { rule: RuleView }) {
         <Link className="button-link small" to={`/admin/rules/${rule.key}`} aria-label={a11y(t('rules.edit'), `Edit ${rule.name}`)}>
           {t('rules.edit')}
         </Link>{' '}
-        <button type="button" className="small" disabled={update.isPending} onClick={toggle} aria-label={a11y(rule.enabled ? t('rules.disable') : t('rules.enable'), `${rule.enabled ? 'Disable' : 'Enable'} ${rule.name}`)}>
+        <button
+          type="button"
+          className="small"
+          disabled={update.isPending}
+          onClick={toggle}
+          aria-label={a11y(rule.enabled ? t('rules.disable') : t('rules.enable'), `${rule.enabled ? 'Disable' : 'Enable'} ${rule.name}`)}
+        >
           {rule.enabled ? t('rules.disable') : t('rules.enable')}
         </button>
       </td>

@@ -36,7 +36,11 @@ export function useTickets(f: TicketFilters) {
 }
 
 export function useTicket(id: string) {
-  return useQuery({ queryKey: ['ticket', id], queryFn: ({ signal }) => call(api.GET('/api/v1/tickets/{id}', { params: { path: { id } }, signal })), refetchInterval: 30_000 });
+  return useQuery({
+    queryKey: ['ticket', id],
+    queryFn: ({ signal }) => call(api.GET('/api/v1/tickets/{id}', { params: { path: { id } }, signal })),
+    refetchInterval: 30_000,
+  });
 }
 
 function refresh(client: QueryClient) {
@@ -45,17 +49,26 @@ function refresh(client: QueryClient) {
 
 export function useAddMessage(id: string) {
   const client = useQueryClient();
-  return useMutation({ mutationFn: (body: AddMessageBody) => call(api.POST('/api/v1/tickets/{id}/messages', { params: { path: { id } }, body })), onSuccess: () => refresh(client) });
+  return useMutation({
+    mutationFn: (body: AddMessageBody) => call(api.POST('/api/v1/tickets/{id}/messages', { params: { path: { id } }, body })),
+    onSuccess: () => refresh(client),
+  });
 }
 
 export function useAssignTicket(id: string) {
   const client = useQueryClient();
-  return useMutation({ mutationFn: (body: { assigneeId: string; reason: string }) => call(api.POST('/api/v1/tickets/{id}/assign', { params: { path: { id } }, body })), onSuccess: () => refresh(client) });
+  return useMutation({
+    mutationFn: (body: { assigneeId: string; reason: string }) => call(api.POST('/api/v1/tickets/{id}/assign', { params: { path: { id } }, body })),
+    onSuccess: () => refresh(client),
+  });
 }
 
 export function useResolveTicket(id: string) {
   const client = useQueryClient();
-  return useMutation({ mutationFn: (body: { note?: string }) => call(api.POST('/api/v1/tickets/{id}/resolve', { params: { path: { id } }, body })), onSuccess: () => refresh(client) });
+  return useMutation({
+    mutationFn: (body: { note?: string }) => call(api.POST('/api/v1/tickets/{id}/resolve', { params: { path: { id } }, body })),
+    onSuccess: () => refresh(client),
+  });
 }
 
 export function useCreateTicket() {

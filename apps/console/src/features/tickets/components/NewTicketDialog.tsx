@@ -30,7 +30,16 @@ export function NewTicketDialog({ onClose, onCreated }: { onClose(): void; onCre
     if (!body.trim()) errors.body = t('tickets.error.body');
     setLocalError(errors);
     if (Object.keys(errors).length) return;
-    create.mutate({ learnerId, category: category as CreateTicketBody['category'], priority: priority as CreateTicketBody['priority'], subject: subject.trim(), body: body.trim() }, { onSuccess: (tk) => onCreated(tk.id) });
+    create.mutate(
+      {
+        learnerId,
+        category: category as CreateTicketBody['category'],
+        priority: priority as CreateTicketBody['priority'],
+        subject: subject.trim(),
+        body: body.trim(),
+      },
+      { onSuccess: (tk) => onCreated(tk.id) },
+    );
   };
   const { apiError, fieldError, fieldsNamed } = useFieldErrors(create.error, localError);
   return (

@@ -38,7 +38,9 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
           <div>
             <h1 id="ticket-title">{ticket.subject}</h1>
             <p className="muted">
-              {ticket.learnerName} · {enumLabel(t, 'ticket.category', ticket.category)} · <span className={`tag tag-${ticket.priority}`}>{enumLabel(t, 'case.priority', ticket.priority)}</span> · {enumLabel(t, 'ticket.status', ticket.status)}
+              {ticket.learnerName} · {enumLabel(t, 'ticket.category', ticket.category)} ·{' '}
+              <span className={`tag tag-${ticket.priority}`}>{enumLabel(t, 'case.priority', ticket.priority)}</span> ·{' '}
+              {enumLabel(t, 'ticket.status', ticket.status)}
             </p>
           </div>
         </div>
@@ -59,7 +61,8 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
               <li key={m.id} className={m.internal ? 'msg msg-internal' : `msg msg-${m.authorType === 'staff' ? 'staff' : 'learner'}`}>
                 <div className="msg-head">
                   {m.internal && <span className="tag tag-warn">{t('tickets.internalNote')}</span>}
-                  <strong>{m.authorType === 'staff' ? (names.get(m.authorId ?? '') ?? t('tickets.staff')) : ticket.learnerName}</strong> <time dateTime={m.createdAt}>{fmt.dateTime(m.createdAt)}</time>
+                  <strong>{m.authorType === 'staff' ? (names.get(m.authorId ?? '') ?? t('tickets.staff')) : ticket.learnerName}</strong>{' '}
+                  <time dateTime={m.createdAt}>{fmt.dateTime(m.createdAt)}</time>
                 </div>
                 <p>{m.body}</p>
               </li>
@@ -113,7 +116,10 @@ function Composer({ ticket }: { ticket: TicketDetail }) {
     e.preventDefault();
     if (!body.trim()) return setError(t('tickets.error.body'));
     setError(undefined);
-    add.mutate({ body: body.trim(), internal: mode === 'note', ...(kbArticleId && mode === 'reply' ? { kbArticleId } : {}) }, { onSuccess: () => (setBody(''), setKbArticleId(undefined)) });
+    add.mutate(
+      { body: body.trim(), internal: mode === 'note', ...(kbArticleId && mode === 'reply' ? { kbArticleId } : {}) },
+      { onSuccess: () => (setBody(''), setKbArticleId(undefined)) },
+    );
   };
   const shown = useFieldErrors(add.error, error ? { body: error } : {}).fieldError('body');
   return (
@@ -121,10 +127,26 @@ function Composer({ ticket }: { ticket: TicketDetail }) {
       <fieldset className="mode">
         <legend className="visually-hidden">{t('tickets.mode')}</legend>
         <label>
-          <input type="radio" name="mode" value="reply" checked={mode === 'reply'} onChange={() => setMode('reply')} aria-label={a11y(t('tickets.reply'), 'Reply')} /> {t('tickets.reply')}
+          <input
+            type="radio"
+            name="mode"
+            value="reply"
+            checked={mode === 'reply'}
+            onChange={() => setMode('reply')}
+            aria-label={a11y(t('tickets.reply'), 'Reply')}
+          />{' '}
+          {t('tickets.reply')}
         </label>
         <label>
-          <input type="radio" name="mode" value="note" checked={mode === 'note'} onChange={() => setMode('note')} aria-label={a11y(t('tickets.internalNote'), 'Internal note')} /> {t('tickets.internalNote')}
+          <input
+            type="radio"
+            name="mode"
+            value="note"
+            checked={mode === 'note'}
+            onChange={() => setMode('note')}
+            aria-label={a11y(t('tickets.internalNote'), 'Internal note')}
+          />{' '}
+          {t('tickets.internalNote')}
         </label>
         <span className="muted small-text">{mode === 'reply' ? t('tickets.reply.hint') : t('tickets.note.hint')}</span>
       </fieldset>
@@ -150,7 +172,13 @@ function Composer({ ticket }: { ticket: TicketDetail }) {
             {ticket.suggestedArticles.map((a) => (
               <li key={a.id}>
                 <span>{a.title}</span>{' '}
-                <button type="button" className="small" onClick={() => insert(a.id)} disabled={inserting === a.id} aria-label={a11y(t('tickets.kb.insertNamed', { title: a.title }), `Insert ${a.title}`)}>
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() => insert(a.id)}
+                  disabled={inserting === a.id}
+                  aria-label={a11y(t('tickets.kb.insertNamed', { title: a.title }), `Insert ${a.title}`)}
+                >
                   {t('tickets.kb.insert')}
                 </button>
               </li>

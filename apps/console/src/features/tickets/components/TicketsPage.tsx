@@ -107,7 +107,14 @@ export function TicketsPage() {
           </thead>
           <tbody>
             {rows.map((tk, i) => (
-              <tr key={tk.id} className={i === active ? 'queue-row is-active' : 'queue-row'} data-row-index={i} tabIndex={i === active ? 0 : -1} onFocus={() => setActive(i)} onClick={() => setActive(i)}>
+              <tr
+                key={tk.id}
+                className={i === active ? 'queue-row is-active' : 'queue-row'}
+                data-row-index={i}
+                tabIndex={i === active ? 0 : -1}
+                onFocus={() => setActive(i)}
+                onClick={() => setActive(i)}
+              >
                 <td>
                   <Link to={`/tickets/${tk.id}`} className="learner-name">
                     {tk.subject}
@@ -118,7 +125,8 @@ export function TicketsPage() {
                 </td>
                 <td>{tk.learnerName}</td>
                 <td>
-                  {enumLabel(t, 'ticket.category', tk.category)} · <span className={`tag tag-${tk.priority}`}>{enumLabel(t, 'case.priority', tk.priority)}</span>
+                  {enumLabel(t, 'ticket.category', tk.category)} ·{' '}
+                  <span className={`tag tag-${tk.priority}`}>{enumLabel(t, 'case.priority', tk.priority)}</span>
                 </td>
                 <td>{enumLabel(t, 'ticket.status', tk.status)}</td>
                 <td>{tk.assigneeId ? (names.get(tk.assigneeId) ?? '—') : t('tickets.unassigned')}</td>
