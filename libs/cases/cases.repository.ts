@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { stageSql, type LifecycleStage } from '../learners/lifecycle.js';
 import type { SqlRow } from '../database/sql-row.js';
+import type { CaseDraft } from './case-intake.plan.js';
 
 export interface CaseRow {
   id: string;
@@ -168,5 +169,65 @@ export class CasesRepository {
       const t = p(scope.teamIds);
       where.push(`(c.team_id = any(${t}::uuid[]) or adv.team_id = any(${t}::uuid[]))`);
     }
+  }
+
+  /** Cases intake opens (libs/cases/case-intake.plan.ts drafts), in one statement. */
+  async insertIntakeCases(em: EntityManager, created: CaseDraft[], now: Date): Promise<void> {
+    if (!created.length) return;
+    await em.query(
+      `insert into cases (id, learner_id, team_id, advisor_id, status, priority, priority_score, due_at, opened_at, assigned_at,
+                          queue, course_id, escalated_at, escalated_to, assignment_reason, updated_at)
+       select t.id, t.learner_id, t.team_id, t.advisor_id, 'open', t.priority, t.score, t.due_at, $13,
+              case when t.advisor_id is null then null else $13::timestamptz end, t.queue, t.course_id, t.escalated_at, t.escalated_to, t.reason, $13
+         from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::timestamptz[], $8::text[], $9::uuid[],
+                     $10::timestamptz[], $11::uuid[], $12::text[])
+              as t(id, learner_id, team_id, advisor_id, priority, score, due_at, queue, course_id, escalated_at, escalated_to, reason)`,
+      [
+        created.map((d) => d.id),
+        created.map((d) => d.learnerId),
+        created.map((d) => d.teamId),
+        created.map((d) => d.advisorId),
+        created.map((d) => d.priority),
+        created.map((d) => d.score),
+        created.map((d) => d.dueAt),
+        created.map((d) => d.queue),
+        created.map((d) => d.courseId),
+        created.map((d) => d.escalatedAt),
+        created.map((d) => d.escalatedTo),
+        created.map((d) => d.reason),
+        now,
+      ],
+    );
+  }
+
+  /** Open cases an intake batch attached alerts to: priority, due time, queue and escalation, in one statement. */
+  async updateIntakeCases(em: EntityManager, updated: CaseDraft[], now: Date): Promise<void> {
+    if (!updated.length) return;
+    await em.query(
+      `update cases c set priority = t.priority, priority_score = t.score, due_at = t.due_at, queue = t.queue,
+              escalated_at = t.escalated_at, escalated_to = t.escalated_to, all_alerts_cleared_at = null, updated_at = $8
+         from unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::timestamptz[], $7::uuid[])
+              as t(id, priority, score, due_at, queue, escalated_at, escalated_to)
+        where c.id = t.id`,
+      [
+        updated.map((d) => d.id),
+        updated.map((d) => d.priority),
+        updated.map((d) => d.score),
+        updated.map((d) => d.dueAt),
+        updated.map((d) => d.queue),
+        updated.map((d) => d.escalatedAt),
+        updated.map((d) => d.escalatedTo),
+        now,
+      ],
+    );
+  }
+
+  /** Links alerts to their cases (a link already there is kept). */
+  async attachAlerts(em: EntityManager, links: Array<readonly [caseId: string, alertId: string]>, now: Date): Promise<void> {
+    await em.query(
+      `insert into case_alerts (case_id, alert_id, attached_at) select t.c, t.a, $3 from unnest($1::uuid[], $2::uuid[]) as t(c, a)
+       on conflict do nothing`,
+      [links.map((l) => l[0]), links.map((l) => l[1]), now],
+    );
   }
 }

@@ -254,4 +254,33 @@ export class TasksRepository {
     );
     return row;
   }
+
+  /**
+   * The tasks case intake asks for (one per case and rule, libs/cases/case-intake.plan.ts): inserted in one
+   * statement, keyed by `dedupe_key` so a repeat inserts nothing.
+   */
+  async insertCaseTasks(
+    em: EntityManager,
+    t: Array<{ key: string; kind: string; assignee: string | null; learner: string; enrollment: string; caseId: string; due: Date }>,
+    now: Date,
+  ): Promise<void> {
+    if (!t.length) return;
+    await em.query(
+      `insert into tasks (kind, assignee_id, learner_id, enrollment_id, case_id, due_at, status, dedupe_key, created_at, updated_at)
+       select t.kind, t.assignee, t.learner, t.enrollment, t.case_id, t.due, 'scheduled', t.key, $8, $8
+         from unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::timestamptz[], $7::text[])
+              as t(kind, assignee, learner, enrollment, case_id, due, key)
+       on conflict (dedupe_key) where dedupe_key is not null do nothing`,
+      [
+        t.map((v) => v.kind),
+        t.map((v) => v.assignee),
+        t.map((v) => v.learner),
+        t.map((v) => v.enrollment),
+        t.map((v) => v.caseId),
+        t.map((v) => v.due),
+        t.map((v) => v.key),
+        now,
+      ],
+    );
+  }
 }

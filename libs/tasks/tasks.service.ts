@@ -14,6 +14,7 @@ import { toTaskView, type CallResult, type ChurnReason, type RiskRead, type Task
 import { TasksRepository, type TaskAccessRow } from './tasks.repository.js';
 import { zoneOr } from '../common/time-zone.js';
 import type { SqlRow } from '../database/sql-row.js';
+import type { CaseTaskDraft } from '../cases/case-intake.plan.js';
 
 export interface OutcomeInput {
   result: CallResult;
@@ -79,6 +80,11 @@ export class TasksService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** The tasks case intake opens with its cases, in the caller's transaction (one per case and rule; a repeat adds none). */
+  createForCases(em: EntityManager, tasks: CaseTaskDraft[], now: Date): Promise<void> {
+    return this.repo.insertCaseTasks(em, tasks, now);
+  }
 
   async queue(actor: Actor, q: { date?: string; advisorId?: string; casesLimit?: number }): Promise<QueueView> {
     if (actor.kind !== 'staff') throw DomainError.forbidden('The queue belongs to a staff member');
