@@ -4,7 +4,7 @@ import { QueueService } from '../libs/queue/queue.service.js';
 import { QueueName } from '../libs/queue/jobs.js';
 import { TicketSlaService } from '../libs/tickets/ticket-sla.service.js';
 import { TICKET_TIMELINE_SQL } from '../libs/tickets/ticket-timeline.sql.js';
-import { TicketsService } from '../libs/tickets/tickets.service.js';
+import { TicketReadsService } from '../libs/tickets/ticket-reads.service.js';
 import { eventually, TestApp, type TestStaff } from '../libs/testing/index.js';
 
 const SPLIT = [
@@ -478,7 +478,7 @@ describe('support desk tickets (e2e)', () => {
     await app.http().post(`/api/v1/tickets/${answered.id}/messages`).set(desk.supervisor.auth).send({ body: 'Fixed', status: 'resolved' }).expect(201);
     const stillOpen = await open(admin.auth, { learnerId: l.id, subject: 'Certificate missing' });
 
-    const service = app.get(TicketsService);
+    const service = app.get(TicketReadsService);
     expect((await service.openTicketsFor(SYSTEM, l.id)).map((t) => t.id)).toEqual([stillOpen.id]);
     const entries = await service.timelineEntriesFor(SYSTEM, l.id);
     expect(

@@ -7,7 +7,7 @@ import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { lifecycleStage, progress, type LifecycleStage } from './lifecycle.js';
 import { LearnersRepository, type LearnerRow, type Risk, type TimelineRow } from './learners.repository.js';
-import { TicketsService } from '../tickets/tickets.service.js';
+import { TicketReadsService } from '../tickets/ticket-reads.service.js';
 
 export const STUDY_WEEKS = 8;
 
@@ -49,7 +49,7 @@ export class LearnersService {
   constructor(
     private readonly repo: LearnersRepository,
     private readonly clock: Clock,
-    private readonly tickets: TicketsService,
+    private readonly tickets: TicketReadsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

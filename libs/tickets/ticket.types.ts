@@ -82,3 +82,32 @@ export interface TicketMessageView {
   kbArticleId: string | null;
   createdAt: string;
 }
+
+/** What opening, answering and changing a ticket take (TicketsService). */
+export interface CreateTicketInput {
+  learnerId?: string;
+  learnerExternalId?: string;
+  externalId?: string;
+  category: TicketCategory;
+  priority?: TicketPriority;
+  subject: string;
+  body: string;
+}
+
+export interface AddMessageInput {
+  body?: string;
+  internal?: boolean;
+  /** Staff only: move the ticket to pending (waiting on the learner), back to open, or resolve it with this reply. */
+  status?: 'open' | 'pending' | 'resolved';
+  /** Staff only: the knowledge-base article this reply uses (its body is the reply when `body` is omitted). */
+  kbArticleId?: string;
+  /** Integrations: the message id in the source system, so a replayed reply changes nothing. */
+  externalId?: string;
+}
+
+export interface UpdateTicketInput {
+  category?: TicketCategory;
+  priority?: TicketPriority;
+  subject?: string;
+  status?: 'open' | 'pending' | 'closed';
+}

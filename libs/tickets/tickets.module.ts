@@ -9,6 +9,9 @@ import { SlaPoliciesService } from './sla-policies.service.js';
 import { TicketRoutesService } from './ticket-routes.service.js';
 import { TicketSlaService } from './ticket-sla.service.js';
 import { TicketsRepository } from './tickets.repository.js';
+import { TicketAssignmentService } from './ticket-assignment.service.js';
+import { TicketReadsService } from './ticket-reads.service.js';
+import { TicketSlaState } from './ticket-sla-state.js';
 import { TicketsService } from './tickets.service.js';
 
 /** An advisor's ticket load: their open tickets, against their capacity. */
@@ -23,6 +26,9 @@ const PROVIDERS = [
   TicketRoutesService,
   KbService,
   TicketsService,
+  TicketReadsService,
+  TicketAssignmentService,
+  TicketSlaState,
   TicketSlaService,
 ];
 

@@ -171,9 +171,7 @@ export class TicketsRepository {
     return row?.id ?? null;
   }
 
-  messages(
-    ticketId: string,
-  ): Promise<
+  messages(ticketId: string): Promise<
     Array<{
       id: string;
       author_type: 'staff' | 'learner' | 'system';

@@ -4,6 +4,8 @@ import type { FastifyReply } from 'fastify';
 import type { Actor } from '../../../../libs/access/actor.js';
 import { CurrentActor, Roles, Scopes, StaffOnly } from '../http/decorators.js';
 import { TicketRoutesService } from '../../../../libs/tickets/ticket-routes.service.js';
+import { TicketAssignmentService } from '../../../../libs/tickets/ticket-assignment.service.js';
+import { TicketReadsService } from '../../../../libs/tickets/ticket-reads.service.js';
 import { TicketsService } from '../../../../libs/tickets/tickets.service.js';
 import { UuidPipe } from '../http/uuid-param.pipe.js';
 import {
@@ -25,6 +27,8 @@ import { ApiConflict } from '../openapi.js';
 export class TicketsController {
   constructor(
     private readonly tickets: TicketsService,
+    private readonly reads: TicketReadsService,
+    private readonly assignments: TicketAssignmentService,
     private readonly routes: TicketRoutesService,
   ) {}
 
@@ -45,7 +49,7 @@ export class TicketsController {
   @ApiOperation({ summary: 'Tickets visible to the caller (advisors: their own; supervisors: their teams)' })
   @ApiOkResponse({ type: TicketPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: ListTicketsQueryDto) {
-    return this.tickets.list(actor, q);
+    return this.reads.list(actor, q);
   }
 
   @Get('tickets/:id')
@@ -53,7 +57,7 @@ export class TicketsController {
   @ApiOperation({ summary: 'One ticket with its messages, SLA deadlines and suggested knowledge-base articles' })
   @ApiOkResponse({ type: TicketDetailDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
-    return this.tickets.get(actor, id);
+    return this.reads.get(actor, id);
   }
 
   @Post('tickets/:id/messages')
@@ -94,7 +98,7 @@ export class TicketsController {
   @ApiOperation({ summary: 'Assign or reassign one ticket (supervisor of its team, admin), with a reason' })
   @ApiOkResponse({ type: TicketViewDto })
   assign(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() dto: AssignTicketDto) {
-    return this.tickets.assign(actor, id, dto.assigneeId, dto.reason);
+    return this.assignments.assign(actor, id, dto.assigneeId, dto.reason);
   }
 
   @Post('tickets/reassign')
@@ -104,7 +108,7 @@ export class TicketsController {
   @ApiOperation({ summary: 'Move listed tickets, or all open tickets of one person, to someone or through the policy, with a reason (all or nothing)' })
   @ApiOkResponse({ type: TicketListDto })
   async reassign(@CurrentActor() actor: Actor, @Body() dto: ReassignTicketsDto) {
-    return { items: await this.tickets.reassign(actor, dto) };
+    return { items: await this.assignments.reassign(actor, dto) };
   }
 
   @Get('ticket-routes')

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { QueueName, type JobPayloads } from '../../../../libs/queue/jobs.js';
 import { TicketSlaService } from '../../../../libs/tickets/ticket-sla.service.js';
-import { TicketsService } from '../../../../libs/tickets/tickets.service.js';
+import { TicketAssignmentService } from '../../../../libs/tickets/ticket-assignment.service.js';
 import { UnknownJobError, type JobProcessor } from '../job-processor.js';
 
 /** The tickets queue: SLA scheduling, SLA checks (warning / breach escalation) and pool backfill. */
@@ -12,7 +12,7 @@ export class TicketsProcessor implements JobProcessor {
 
   constructor(
     private readonly sla: TicketSlaService,
-    private readonly tickets: TicketsService,
+    private readonly tickets: TicketAssignmentService,
   ) {}
 
   async process(job: Job): Promise<unknown> {

@@ -20,22 +20,20 @@ export class AnalyticsSchedule implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     try {
-      await this.queues
-        .queue(QueueName.Analytics)
-        .upsertJobScheduler(
-          ANALYTICS_SCHEDULER_ID,
-          { pattern: this.config.analyticsCron, tz: this.config.schoolTimezone },
-          {
-            name: 'analytics.refresh',
-            data: {},
-            opts: {
-              attempts: 3,
-              backoff: { type: 'exponential', delay: 5000 },
-              removeOnComplete: { age: 24 * 3600, count: 100 },
-              removeOnFail: { age: 14 * 24 * 3600 },
-            },
+      await this.queues.queue(QueueName.Analytics).upsertJobScheduler(
+        ANALYTICS_SCHEDULER_ID,
+        { pattern: this.config.analyticsCron, tz: this.config.schoolTimezone },
+        {
+          name: 'analytics.refresh',
+          data: {},
+          opts: {
+            attempts: 3,
+            backoff: { type: 'exponential', delay: 5000 },
+            removeOnComplete: { age: 24 * 3600, count: 100 },
+            removeOnFail: { age: 14 * 24 * 3600 },
           },
-        );
+        },
+      );
     } catch (e) {
       // Redis down at boot: the schedule is re-registered on the next start; refreshes can still be requested.
       this.logger.warn(`could not register the analytics schedule: ${(e as Error).message}`);
