@@ -5,6 +5,7 @@ import { SYSTEM } from '../access/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { OutboxService } from '../outbox/outbox.service.js';
+import { TasksService } from '../tasks/tasks.service.js';
 
 const BACKFILL_BATCH = 200;
 
@@ -29,6 +30,7 @@ export class CasePoolService {
     private readonly assignment: AssignmentService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly tasks: TasksService,
     private readonly clock: Clock,
   ) {}
 
@@ -78,11 +80,10 @@ export class CasePoolService {
          from unnest($1::uuid[], $2::uuid[], $3::text[]) as t(id, advisor, reason) where c.id = t.id`,
       [picked.map((p) => p.id), picked.map((p) => p.advisorId), reasons, now],
     );
-    await em.query(
-      `update tasks k set assignee_id = t.advisor, updated_at = $3
-         from unnest($1::uuid[], $2::uuid[]) as t(case_id, advisor)
-        where k.case_id = t.case_id and k.status = 'scheduled' and k.assignee_id is null`,
-      [picked.map((p) => p.id), picked.map((p) => p.advisorId), now],
+    await this.tasks.followCases(
+      em,
+      picked.map((p) => ({ caseId: p.id, from: null, to: p.advisorId })),
+      now,
     );
     await this.audit.record(
       em,

@@ -13,6 +13,7 @@ import { CaseEscalationService } from './case-escalation.service.js';
 import { toCaseAlertView, toCaseTaskView, toCaseView, toHistoryView, type CaseView } from './case.mapper.js';
 import { CHURN_REASONS, OUTCOMES, type CaseOutcome, type ChurnReason } from './case-tasks.js';
 import { CasesRepository, type CaseListFilter, type CaseRow, type CaseScope } from './cases.repository.js';
+import { TasksService } from '../tasks/tasks.service.js';
 
 /** The list filters of CaseListFilter, as a caller gives them: scope comes from the actor, `after` from the cursor. */
 export type ListCasesInput = Omit<CaseListFilter, 'scope' | 'after' | 'limit'> & { limit?: number; cursor?: string };
@@ -50,6 +51,7 @@ export class CasesService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly escalation: CaseEscalationService,
+    private readonly tasks: TasksService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -165,10 +167,7 @@ export class CasesService {
         `update cases set status = 'resolved', outcome = $2, churn_reason = $3, resolution_note = $4, resolved_at = $5, resolved_by = $6, updated_at = $5 where id = $1`,
         [id, input.outcome, input.churnReason ?? null, input.note ?? null, now, by],
       );
-      await em.query(`update tasks set status = 'cancelled', cancel_reason = 'case resolved', updated_at = $2 where case_id = $1 and status = 'scheduled'`, [
-        id,
-        now,
-      ]);
+      await this.tasks.cancelForCase(em, id, 'case resolved', now);
       const reason = input.outcome === 'churned' ? `churned: ${input.churnReason}` : input.outcome;
       await this.audit.record(em, {
         actor,
@@ -294,11 +293,10 @@ export class CasesService {
       [rows.map((r) => r.row.id), rows.map((r) => r.to), rows.map((r) => r.team), rows.map((r) => r.reason), now],
     );
     // The advisor's scheduled work on the case follows it (a supervisor's escalation task stays with them).
-    await em.query(
-      `update tasks k set assignee_id = t.advisor, updated_at = $4
-         from unnest($1::uuid[], $2::uuid[], $3::uuid[]) as t(case_id, old, advisor)
-        where k.case_id = t.case_id and k.status = 'scheduled' and k.assignee_id is not distinct from t.old`,
-      [rows.map((r) => r.row.id), rows.map((r) => r.row.advisor_id), rows.map((r) => r.to), now],
+    await this.tasks.followCases(
+      em,
+      rows.map((r) => ({ caseId: r.row.id, from: r.row.advisor_id, to: r.to })),
+      now,
     );
     const audit: AuditRecord[] = rows.map((r) => ({
       actor,

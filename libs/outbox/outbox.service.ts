@@ -23,3 +23,16 @@ export class OutboxService {
     );
   }
 }
+
+/**
+ * The outbox insert as a data-modifying CTE named `name`, for a set-based statement that publishes one event per row
+ * it writes (a rule run opens thousands of alerts in one statement): `rows` is a query yielding
+ * `(aggregate_id text, payload jsonb)` in the order the events should have. Only the outbox knows its table.
+ */
+export function outboxInsertCte(name: string, aggregateType: string, eventType: string, rows: string): string {
+  if (!/^[a-z_.]+$/.test(aggregateType) || !/^[a-z_.]+$/.test(eventType)) throw new Error(`not an event name: ${aggregateType} ${eventType}`);
+  return `${name} as (
+         insert into outbox (aggregate_type, aggregate_id, event_type, payload)
+         select '${aggregateType}', e.aggregate_id, '${eventType}', e.payload from (${rows}) e
+         returning 1)`;
+}

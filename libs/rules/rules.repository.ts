@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { firingQuery } from './evaluators.js';
 import type { RuleDefinition } from './rule-definitions.js';
+import { outboxInsertCte } from '../outbox/outbox.service.js';
 
 export interface RuleRow {
   key: string;
@@ -204,19 +205,23 @@ export class RulesRepository {
          where a.rule_key = $2::text and a.status = 'open'
            and not exists (select 1 from rule_firing f where f.enrollment_id = a.enrollment_id)
          returning a.id, a.learner_id, a.enrollment_id, a.cleared_at),
-       opened_events as (
-         insert into outbox (aggregate_type, aggregate_id, event_type, payload)
-         select 'alert', o.id::text, 'alert.opened', jsonb_build_object('alertId', o.id, 'ruleKey', $2::text,
+       ${outboxInsertCte(
+         'opened_events',
+         'alert',
+         'alert.opened',
+         `select o.id::text as aggregate_id, jsonb_build_object('alertId', o.id, 'ruleKey', $2::text,
            'learnerId', o.learner_id, 'enrollmentId', o.enrollment_id, 'severity', $3::text, 'evidence', o.evidence,
-           'openedAt', careloop_iso(o.opened_at))
-         from opened o order by o.learner_id
-         returning 1),
-       cleared_events as (
-         insert into outbox (aggregate_type, aggregate_id, event_type, payload)
-         select 'alert', x.id::text, 'alert.cleared', jsonb_build_object('alertId', x.id, 'ruleKey', $2::text,
-           'learnerId', x.learner_id, 'enrollmentId', x.enrollment_id, 'clearedAt', careloop_iso(x.cleared_at))
-         from cleared x order by x.learner_id
-         returning 1)
+           'openedAt', careloop_iso(o.opened_at)) as payload
+         from opened o order by o.learner_id`,
+       )},
+       ${outboxInsertCte(
+         'cleared_events',
+         'alert',
+         'alert.cleared',
+         `select x.id::text as aggregate_id, jsonb_build_object('alertId', x.id, 'ruleKey', $2::text,
+           'learnerId', x.learner_id, 'enrollmentId', x.enrollment_id, 'clearedAt', careloop_iso(x.cleared_at)) as payload
+         from cleared x order by x.learner_id`,
+       )}
        select (select count(*) from rule_firing)::int as firing,
               (select count(*) from opened_events)::int as opened,
               (select count(*) from refreshed)::int as refreshed,

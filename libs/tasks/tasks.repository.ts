@@ -283,4 +283,27 @@ export class TasksRepository {
       ],
     );
   }
+
+  /** A resolved case's scheduled tasks are cancelled, with the reason. */
+  async cancelForCase(em: EntityManager, caseId: string, reason: string, now: Date): Promise<void> {
+    await em.query(`update tasks set status = 'cancelled', cancel_reason = $3, updated_at = $2 where case_id = $1 and status = 'scheduled'`, [
+      caseId,
+      now,
+      reason,
+    ]);
+  }
+
+  /**
+   * Scheduled tasks follow their case to its new advisor: those held by the case's previous advisor (`from`, null for
+   * a pooled case's unassigned tasks). A task someone else holds, such as a supervisor's escalation task, stays.
+   */
+  async followCases(em: EntityManager, moves: Array<{ caseId: string; from: string | null; to: string | null }>, now: Date): Promise<void> {
+    if (!moves.length) return;
+    await em.query(
+      `update tasks k set assignee_id = t.advisor, updated_at = $4
+         from unnest($1::uuid[], $2::uuid[], $3::uuid[]) as t(case_id, old, advisor)
+        where k.case_id = t.case_id and k.status = 'scheduled' and k.assignee_id is not distinct from t.old`,
+      [moves.map((m) => m.caseId), moves.map((m) => m.from), moves.map((m) => m.to), now],
+    );
+  }
 }

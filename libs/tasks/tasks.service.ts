@@ -81,6 +81,16 @@ export class TasksService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Cancels a resolved case's scheduled tasks (in the caller's transaction). */
+  cancelForCase(em: EntityManager, caseId: string, reason: string, now: Date): Promise<void> {
+    return this.repo.cancelForCase(em, caseId, reason, now);
+  }
+
+  /** Moves cases' scheduled tasks from their previous advisor to the new one (in the caller's transaction). */
+  followCases(em: EntityManager, moves: Array<{ caseId: string; from: string | null; to: string | null }>, now: Date): Promise<void> {
+    return this.repo.followCases(em, moves, now);
+  }
+
   /** The tasks case intake opens with its cases, in the caller's transaction (one per case and rule; a repeat adds none). */
   createForCases(em: EntityManager, tasks: CaseTaskDraft[], now: Date): Promise<void> {
     return this.repo.insertCaseTasks(em, tasks, now);
