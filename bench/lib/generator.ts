@@ -5,6 +5,7 @@
  * (seed, anchor, index), so an event can be regenerated at random access: a benchmark can replay event i,
  * or produce the same event as a sync API item and as a COPY row.
  */
+import type { SyncCourse, SyncEnrollment, SyncEvent, SyncLearner } from '../../libs/learners/sync-contract.js';
 
 export interface GeneratorOptions {
   seed: number;
@@ -21,36 +22,17 @@ export interface GeneratorOptions {
   utcOffsetHours?: number;
 }
 
-export interface CourseItem {
-  externalId: string;
-  title: string;
-  totalLessons: number;
-  durationDays: number;
-  category: string;
-}
-export interface LearnerItem {
-  externalId: string;
-  name: string;
-  phone: string;
-  email: string;
-  timezone: string;
-}
-export interface EnrollmentItem {
-  externalId: string;
-  learnerExternalId: string;
-  courseExternalId: string;
-  enrolledAt: string;
+// The items the generator builds: the sync contract's shapes, with the fields it always fills.
+export type CourseItem = Required<Pick<SyncCourse, 'externalId' | 'title' | 'totalLessons' | 'durationDays'>> & { category: string };
+export type LearnerItem = Required<Pick<SyncLearner, 'externalId' | 'name'>> & { phone: string; email: string; timezone: string };
+export type EnrollmentItem = Required<Pick<SyncEnrollment, 'externalId' | 'learnerExternalId' | 'courseExternalId' | 'enrolledAt' | 'status'>> & {
   expiresAt: string;
-  status: 'active' | 'paused' | 'completed' | 'cancelled' | 'expired';
-}
-export interface EventItem {
-  eventId: string;
-  learnerExternalId: string;
+};
+export type EventItem = Pick<SyncEvent, 'eventId' | 'learnerExternalId' | 'occurredAt'> & {
   courseExternalId?: string;
-  type: 'login' | 'lesson_completed' | 'study_session' | 'assignment_submitted' | 'complaint' | 'renewal';
-  occurredAt: string;
+  type: Exclude<SyncEvent['type'], 'assignment_assigned'>;
   data?: Record<string, unknown>;
-}
+};
 
 interface LearnerModel {
   externalId: string;

@@ -9,8 +9,9 @@ import { isValidTimeZone } from '../common/time-zone.js';
  */
 export const MAX_SYNC_ITEMS = 5000;
 
-export const EVENT_TYPES = ['login', 'lesson_completed', 'study_session', 'assignment_assigned', 'assignment_submitted', 'complaint', 'renewal'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import { EVENT_TYPES, type EventType } from './sync-contract.js';
+
+export { EVENT_TYPES, type EventType };
 const EVENT_TYPE_SET = new Set<string>(EVENT_TYPES);
 /** Learner-level types: without a course they count for each of the learner's enrolments running that day. */
 export const LEARNER_LEVEL_TYPES = new Set<string>(['login', 'complaint']);

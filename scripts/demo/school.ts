@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { Random } from './random.js';
+import type { SyncEnrollment, SyncEvent, SyncLearner } from '../../libs/learners/sync-contract.js';
 
 /**
  * The demo school as pure data: staff, courses, learners, enrolments and 120 days of activity events, all
@@ -187,31 +188,18 @@ export const DEMO_COURSES: DemoCourse[] = [
   { externalId: 'DEMO-PMP201', title: 'Project Management Exam Prep', totalLessons: 40, durationDays: 60, category: 'exam_prep', team: 'south' },
 ];
 
-export interface LearnerItem {
-  externalId: string;
-  name: string;
-  phone: string;
-  email: string;
-  timezone: string;
-}
-export interface EnrollmentItem {
-  externalId: string;
-  learnerExternalId: string;
-  courseExternalId: string;
-  enrolledAt: string;
+// The items the demo school sends: the sync contract's shapes, with the fields the demo always fills.
+export type LearnerItem = Required<Pick<SyncLearner, 'externalId' | 'name'>> & { phone: string; email: string; timezone: string };
+export type EnrollmentItem = Required<Pick<SyncEnrollment, 'externalId' | 'learnerExternalId' | 'courseExternalId' | 'enrolledAt' | 'status'>> & {
   expiresAt: string;
-  status: 'active' | 'paused' | 'completed' | 'cancelled' | 'expired';
   /** When the platform last changed the enrolment (its last status change), so careloop can order updates. */
   updatedAt: string;
-}
-export interface EventItem {
-  eventId: string;
-  learnerExternalId: string;
+};
+export type EventItem = Pick<SyncEvent, 'eventId' | 'learnerExternalId' | 'occurredAt'> & {
   courseExternalId?: string;
-  type: 'login' | 'lesson_completed' | 'study_session' | 'assignment_submitted' | 'complaint' | 'renewal';
-  occurredAt: string;
+  type: Exclude<SyncEvent['type'], 'assignment_assigned'>;
   data?: Record<string, unknown>;
-}
+};
 
 export interface DemoLearner {
   archetype: Archetype;

@@ -1,10 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ENROLLMENT_STATUSES,
+  EVENT_TYPES,
+  type EnrollmentStatus,
+  type EventType,
+  type SyncCourse,
+  type SyncEnrollment,
+  type SyncEvent,
+  type SyncLearner,
+} from '../../../../libs/learners/sync-contract.js';
 
 /**
  * OpenAPI descriptions only: sync bodies are validated per item by the service (one bad item must not sink
- * the batch), not by the global pipe.
+ * the batch), not by the global pipe. Each class implements the sync contract (libs/learners/sync-contract.ts), so the
+ * document cannot drift from the shapes the validator parses.
  */
-export class CourseSyncItemDto {
+export class CourseSyncItemDto implements SyncCourse {
   @ApiProperty({ example: 'course-101' }) externalId: string;
   @ApiProperty({ example: 'Python from zero' }) title: string;
   @ApiProperty({ example: 48 }) totalLessons: number;
@@ -13,7 +24,7 @@ export class CourseSyncItemDto {
   @ApiPropertyOptional({ format: 'uuid' }) teamId?: string;
   @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;
 }
-export class LearnerSyncItemDto {
+export class LearnerSyncItemDto implements SyncLearner {
   @ApiProperty({ example: 'stu-000123' }) externalId: string;
   @ApiProperty({ example: 'Wang Fang' }) name: string;
   @ApiPropertyOptional({ example: '+86 138 0000 0000' }) phone?: string;
@@ -21,20 +32,20 @@ export class LearnerSyncItemDto {
   @ApiPropertyOptional({ example: 'Asia/Shanghai' }) timezone?: string;
   @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;
 }
-export class EnrollmentSyncItemDto {
+export class EnrollmentSyncItemDto implements SyncEnrollment {
   @ApiProperty({ example: 'enr-555' }) externalId: string;
   @ApiProperty({ example: 'stu-000123' }) learnerExternalId: string;
   @ApiProperty({ example: 'course-101' }) courseExternalId: string;
   @ApiProperty({ format: 'date-time' }) enrolledAt: string;
   @ApiPropertyOptional({ format: 'date-time' }) expiresAt?: string;
-  @ApiProperty({ enum: ['active', 'paused', 'completed', 'cancelled', 'expired'] }) status: string;
+  @ApiProperty({ enum: ENROLLMENT_STATUSES }) status: EnrollmentStatus;
   @ApiPropertyOptional({ format: 'date-time' }) updatedAt?: string;
 }
-export class EventSyncItemDto {
+export class EventSyncItemDto implements SyncEvent {
   @ApiProperty({ example: 'evt-9f2c' }) eventId: string;
   @ApiProperty({ example: 'stu-000123' }) learnerExternalId: string;
   @ApiPropertyOptional({ example: 'course-101', description: 'required except for login and complaint (learner-level events)' }) courseExternalId?: string;
-  @ApiProperty({ enum: ['login', 'lesson_completed', 'study_session', 'assignment_assigned', 'assignment_submitted', 'complaint', 'renewal'] }) type: string;
+  @ApiProperty({ enum: EVENT_TYPES }) type: EventType;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
   @ApiPropertyOptional({
     example: { minutes: 35 },
