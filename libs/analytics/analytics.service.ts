@@ -26,7 +26,7 @@ import {
 } from './analytics.types.js';
 import { holdoutUplift, rate, retentionCurve, round6 } from './stats.js';
 import { TicketMetricsRepository, type StaleTicket, type TicketFigures } from './ticket-metrics.repository.js';
-import { businessMinutesBetween } from '../tickets/business-time.js';
+import { businessMinutesBetween } from '../common/business-time.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export const HORIZONS = [30, 60, 90] as const;

@@ -2,4 +2,4 @@ export * from './assignment.contract.js';
 export * from './assignment-policy.js';
 export * from './assignment.service.js';
 export * from './assignment.module.js';
-export * from './working-time.js';
+export * from '../common/working-time.js';

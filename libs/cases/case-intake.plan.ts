@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { addWorkingHours } from '../assignment/working-time.js';
+import { addWorkingHours } from '../common/working-time.js';
 import { SYSTEM } from '../access/actor.js';
 import type { AuditRecord } from '../audit/audit.service.js';
 import type { WeeklyHours } from '../common/working-hours.js';

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { toMinutes, WEEKDAYS, type WeeklyHours } from '../common/working-hours.js';
+import { intervalsOnDate } from '../common/business-time.js';
+import type { WeeklyHours } from '../common/working-hours.js';
 
 /**
  * Pure slot planning for the first-week program (docs/design.md §4.2): seven 15-minute check-ins, one on each of the
@@ -175,12 +176,8 @@ export class SlotBook {
 
 /** 15-minute slot starts (epoch ms) inside the advisor's working intervals on a local date. */
 export function workingSlots(a: Pick<PlannerAdvisor, 'timezone' | 'workingHours'>, isoDate: string): number[] {
-  const date = DateTime.fromISO(isoDate, { zone: a.timezone });
-  const weekday = WEEKDAYS[date.weekday - 1];
   const out: number[] = [];
-  for (const [from, to] of a.workingHours[weekday] ?? []) {
-    const start = date.plus({ minutes: toMinutes(from) }).toMillis();
-    const end = date.plus({ minutes: toMinutes(to) }).toMillis();
+  for (const { start, end } of intervalsOnDate({ timezone: a.timezone, hours: a.workingHours, holidays: [], workdays: [] }, isoDate)) {
     for (let s = start; s + SLOT_MS <= end; s += SLOT_MS) out.push(s);
   }
   return out;

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import type { Weekday, WeeklyHours } from '../common/working-hours.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { validateCalendar } from './business-time.js';
+import { validateCalendar } from '../common/business-time.js';
 import { DeskConfigRepository, toCalendarView } from './desk-config.repository.js';
 import { presetDays, presetYears, type HolidayPreset } from './holiday-presets.js';
 import type { CalendarView } from './ticket.types.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Weekday, WeeklyHours } from '../common/working-hours.js';
-import type { BusinessCalendar } from './business-time.js';
+import type { BusinessCalendar } from '../common/business-time.js';
 import type { CalendarView, SlaPolicyView, TicketCategory, TicketPriority } from './ticket.types.js';
 
 export interface CalendarRow {

@@ -1,4 +1,4 @@
-export * from './business-time.js';
+export * from '../common/business-time.js';
 export * from './kb-terms.js';
 export * from './sla-clock.js';
 export * from './ticket.types.js';

@@ -1,4 +1,4 @@
-import type { BusinessCalendar } from './business-time.js';
+import type { BusinessCalendar } from '../common/business-time.js';
 import { computeTargets, pendingChecks, slaStatus } from './sla-clock.js';
 import type { TicketRow } from './ticket.types.js';
 

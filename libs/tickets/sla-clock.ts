@@ -1,4 +1,4 @@
-import { addBusinessMinutes, type BusinessCalendar } from './business-time.js';
+import { addBusinessMinutes, type BusinessCalendar } from '../common/business-time.js';
 import type { SlaState, TicketRow } from './ticket.types.js';
 
 /** Warnings go out when 80% of a target's business time has passed. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { DomainEvent } from '../outbox/outbox.service.js';
-import { businessMinutesBetween } from './business-time.js';
+import { businessMinutesBetween } from '../common/business-time.js';
 import { DeskConfigRepository, toBusinessCalendar } from './desk-config.repository.js';
 import { checkKey, computeTargets, pendingChecks } from './sla-clock.js';
 import type { TicketCategory, TicketPriority, TicketRow } from './ticket.types.js';

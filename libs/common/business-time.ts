@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { toMinutes, validateWeeklyHours, WEEKDAYS, type Weekday, type WeeklyHours } from '../common/working-hours.js';
-import { isValidTimeZone } from '../common/time-zone.js';
+import { toMinutes, validateWeeklyHours, WEEKDAYS, type Weekday, type WeeklyHours } from './working-hours.js';
+import { isValidTimeZone } from './time-zone.js';
 
 /**
  * Business-time math for SLA clocks: a calendar is weekly hours (several intervals a day for split shifts)
@@ -76,6 +76,14 @@ function compile(cal: BusinessCalendar): CompiledCalendar {
     compiled.set(cal, c);
   }
   return c;
+}
+
+/**
+ * A local date's business intervals as epoch milliseconds, in order: the one place a calendar day turns into
+ * instants (the support desk's SLA clocks, people's working hours, the first-week planner's slots build on it).
+ */
+export function intervalsOnDate(cal: BusinessCalendar, isoDate: string): Array<{ start: number; end: number }> {
+  return compile(cal).intervalsOn(DateTime.fromISO(isoDate, { zone: cal.timezone }));
 }
 
 function localDay(cal: BusinessCalendar, at: number): DateTime {
