@@ -230,4 +230,62 @@ export class CasesRepository {
       [links.map((l) => l[0]), links.map((l) => l[1]), now],
     );
   }
+
+  async resolve(
+    em: EntityManager,
+    id: string,
+    r: { outcome: string; churnReason: string | null; note: string | null; by: string | null },
+    now: Date,
+  ): Promise<void> {
+    await em.query(
+      `update cases set status = 'resolved', outcome = $2, churn_reason = $3, resolution_note = $4, resolved_at = $5, resolved_by = $6, updated_at = $5 where id = $1`,
+      [id, r.outcome, r.churnReason, r.note, now, r.by],
+    );
+  }
+
+  async setDueAt(em: EntityManager, id: string, dueAt: Date, now: Date): Promise<void> {
+    await em.query(`update cases set due_at = $2, updated_at = $3 where id = $1`, [id, dueAt, now]);
+  }
+
+  /** The open case an alert is attached to, locked. */
+  async lockOpenCaseOfAlert(
+    em: EntityManager,
+    alertId: string,
+  ): Promise<{ id: string; first_contact_at: Date | null; all_alerts_cleared_at: Date | null; advisor_id: string | null; team_id: string | null } | undefined> {
+    const [row] = await em.query(
+      `select c.id, c.first_contact_at, c.all_alerts_cleared_at, c.advisor_id, c.team_id from case_alerts ca join cases c on c.id = ca.case_id
+        where ca.alert_id = $1 and c.status <> 'resolved' for update of c`,
+      [alertId],
+    );
+    return row;
+  }
+
+  async openAlertCount(em: EntityManager, caseId: string): Promise<number> {
+    const [{ open }] = await em.query(
+      `select count(*)::int as open from case_alerts ca join alerts a on a.id = ca.alert_id where ca.case_id = $1 and a.status = 'open'`,
+      [caseId],
+    );
+    return open;
+  }
+
+  async markAlertsCleared(em: EntityManager, caseId: string, now: Date): Promise<void> {
+    await em.query(`update cases set all_alerts_cleared_at = $2, updated_at = $2 where id = $1`, [caseId, now]);
+  }
+
+  /** Cases handed to new advisors (null: back to the team's pool) and teams, with the reason, in one statement. */
+  async moveTo(em: EntityManager, moves: Array<{ id: string; advisorId: string | null; teamId: string | null; reason: string }>, now: Date): Promise<void> {
+    await em.query(
+      `update cases c set advisor_id = t.advisor, team_id = t.team, assigned_at = case when t.advisor is null then null else $5::timestamptz end,
+              assignment_reason = t.reason, updated_at = $5
+         from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) as t(id, advisor, team, reason) where c.id = t.id`,
+      [moves.map((m) => m.id), moves.map((m) => m.advisorId), moves.map((m) => m.teamId), moves.map((m) => m.reason), now],
+    );
+  }
+
+  /** The team of each of these people (a case handed to someone goes to their team). */
+  async teamsOf(em: EntityManager, staffIds: string[]): Promise<Map<string, string | null>> {
+    if (!staffIds.length) return new Map();
+    const rows: Array<{ id: string; team_id: string | null }> = await em.query(`select id, team_id from staff where id = any($1::uuid[])`, [staffIds]);
+    return new Map(rows.map((t) => [t.id, t.team_id]));
+  }
 }

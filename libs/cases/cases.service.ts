@@ -163,10 +163,7 @@ export class CasesService {
       }
       const now = this.clock.now();
       const by = actor.kind === 'staff' ? actor.id : null;
-      await em.query(
-        `update cases set status = 'resolved', outcome = $2, churn_reason = $3, resolution_note = $4, resolved_at = $5, resolved_by = $6, updated_at = $5 where id = $1`,
-        [id, input.outcome, input.churnReason ?? null, input.note ?? null, now, by],
-      );
+      await this.repo.resolve(em, id, { outcome: input.outcome, churnReason: input.churnReason ?? null, note: input.note ?? null, by }, now);
       await this.tasks.cancelForCase(em, id, 'case resolved', now);
       const reason = input.outcome === 'churned' ? `churned: ${input.churnReason}` : input.outcome;
       await this.audit.record(em, {
@@ -215,7 +212,7 @@ export class CasesService {
       if (!row || !canSee(actor, row)) throw DomainError.notFound('case', id);
       if (row.status === 'resolved') throw DomainError.conflict(`case ${id} is resolved`);
       if (row.due_at && new Date(row.due_at).getTime() === dueAt.getTime()) return false;
-      await em.query(`update cases set due_at = $2, updated_at = $3 where id = $1`, [id, dueAt, this.clock.now()]);
+      await this.repo.setDueAt(em, id, dueAt, this.clock.now());
       await this.audit.record(em, {
         actor,
         action: 'case.rescheduled',
@@ -234,20 +231,11 @@ export class CasesService {
   /** Job `cases.on-alert-cleared`: when every alert of an untouched case has cleared, the case says so. */
   async onAlertCleared(alertId: string): Promise<boolean> {
     return this.dataSource.transaction(async (em) => {
-      const [row]: Array<{ id: string; first_contact_at: Date | null; all_alerts_cleared_at: Date | null; advisor_id: string | null; team_id: string | null }> =
-        await em.query(
-          `select c.id, c.first_contact_at, c.all_alerts_cleared_at, c.advisor_id, c.team_id from case_alerts ca join cases c on c.id = ca.case_id
-          where ca.alert_id = $1 and c.status <> 'resolved' for update of c`,
-          [alertId],
-        );
+      const row = await this.repo.lockOpenCaseOfAlert(em, alertId);
       if (!row || row.all_alerts_cleared_at || row.first_contact_at) return false;
-      const [{ open }] = await em.query(
-        `select count(*)::int as open from case_alerts ca join alerts a on a.id = ca.alert_id where ca.case_id = $1 and a.status = 'open'`,
-        [row.id],
-      );
-      if (open > 0) return false;
+      if ((await this.repo.openAlertCount(em, row.id)) > 0) return false;
       const now = this.clock.now();
-      await em.query(`update cases set all_alerts_cleared_at = $2, updated_at = $2 where id = $1`, [row.id, now]);
+      await this.repo.markAlertsCleared(em, row.id, now);
       await this.audit.record(em, {
         actor: { kind: 'system', id: 'careloop' },
         action: 'case.alerts_cleared',
@@ -281,16 +269,12 @@ export class CasesService {
   private async move(em: EntityManager, actor: Actor, moves: Array<{ row: CaseRow; to: string | null; reason: string }>, reason: string): Promise<void> {
     if (!moves.length) return;
     const now = this.clock.now();
-    const targets: Array<{ id: string; team_id: string | null }> = await em.query(`select id, team_id from staff where id = any($1::uuid[])`, [
-      [...new Set(moves.map((m) => m.to).filter((t): t is string => !!t))],
-    ]);
-    const teamOf = new Map(targets.map((t) => [t.id, t.team_id]));
+    const teamOf = await this.repo.teamsOf(em, [...new Set(moves.map((m) => m.to).filter((t): t is string => !!t))]);
     const rows = moves.map((m) => ({ ...m, team: (m.to && teamOf.get(m.to)) || m.row.team_id }));
-    await em.query(
-      `update cases c set advisor_id = t.advisor, team_id = t.team, assigned_at = case when t.advisor is null then null else $5::timestamptz end,
-              assignment_reason = t.reason, updated_at = $5
-         from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) as t(id, advisor, team, reason) where c.id = t.id`,
-      [rows.map((r) => r.row.id), rows.map((r) => r.to), rows.map((r) => r.team), rows.map((r) => r.reason), now],
+    await this.repo.moveTo(
+      em,
+      rows.map((r) => ({ id: r.row.id, advisorId: r.to, teamId: r.team, reason: r.reason })),
+      now,
     );
     // The advisor's scheduled work on the case follows it (a supervisor's escalation task stays with them).
     await this.tasks.followCases(
