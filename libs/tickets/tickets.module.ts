@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AssignmentModule } from '../assignment/assignment.module.js';
+import { LearnerEventsRepository } from '../learners/learner-events.repository.js';
 import { LoadCounters } from '../assignment/load-counters.js';
 import { CalendarsService } from './calendars.service.js';
 import { DeskConfigRepository } from './desk-config.repository.js';
@@ -18,6 +19,8 @@ import { TicketsService } from './tickets.service.js';
 export const TICKET_LOAD_SQL = `(select count(*) from tickets t where t.assignee_id = s.id and t.status in ('new','open','pending'))`;
 
 const PROVIDERS = [
+  // The learners context's event log, through which a complaint ticket counts as the learner's complaint.
+  LearnerEventsRepository,
   DeskConfigRepository,
   TicketsRepository,
   KbRepository,

@@ -18,6 +18,7 @@ import { TicketReadsService } from './ticket-reads.service.js';
 import { TicketSlaState } from './ticket-sla-state.js';
 import { canSee, ticketEvent, toTicketView, type TicketDetailView, type TicketView } from './ticket-views.js';
 import { TicketsRepository } from './tickets.repository.js';
+import { LearnerEventsRepository } from '../learners/learner-events.repository.js';
 
 /**
  * The support desk's tickets: intake from staff and integrations, routing by category to a team and the
@@ -31,6 +32,7 @@ export class TicketsService {
     private readonly config: DeskConfigRepository,
     private readonly sla: TicketSlaState,
     private readonly reads: TicketReadsService,
+    private readonly learnerEvents: LearnerEventsRepository,
     private readonly assignments: TicketAssignmentService,
     private readonly kb: KbService,
     private readonly kbRepo: KbRepository,
@@ -283,7 +285,7 @@ export class TicketsService {
   }
 
   private async recordComplaint(em: EntityManager, t: TicketRow): Promise<void> {
-    await this.repo.recordComplaint(em, {
+    await this.learnerEvents.recordComplaint(em, {
       ticketId: t.id,
       learnerId: t.learner_id,
       occurredAt: new Date(t.created_at),
