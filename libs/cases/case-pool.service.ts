@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { TasksService } from '../tasks/tasks.service.js';
+import { CasesRepository } from './cases.repository.js';
 
 const BACKFILL_BATCH = 200;
 
@@ -27,6 +28,7 @@ interface PoolRow {
 export class CasePoolService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repo: CasesRepository,
     private readonly assignment: AssignmentService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -38,10 +40,7 @@ export class CasePoolService {
   async backfill(teamIds: Array<string | null> | null, trigger: string): Promise<number> {
     let teams = (teamIds ?? []).filter((t): t is string => !!t);
     if (teamIds === null) {
-      const rows: Array<{ team_id: string }> = await this.dataSource.query(
-        `select distinct team_id from cases where advisor_id is null and status <> 'resolved' and queue = 'advisor' and team_id is not null`,
-      );
-      teams = rows.map((r) => r.team_id);
+      teams = await this.repo.teamsWithPooledCases();
     }
     let total = 0;
     for (const teamId of [...new Set(teams)].sort()) {
@@ -56,15 +55,7 @@ export class CasePoolService {
 
   private async backfillTeam(em: EntityManager, teamId: string, trigger: string): Promise<{ assigned: number; waiting: number }> {
     // Pool rows are claimed with SKIP LOCKED (no waiting); the staff rows are locked by chooseMany, last.
-    const pool: PoolRow[] = await em.query(
-      `select c.id, c.learner_id, c.team_id, l.owner_advisor_id, co.category
-         from cases c join learners l on l.id = c.learner_id left join courses co on co.id = c.course_id
-        where c.team_id = $1 and c.advisor_id is null and c.status <> 'resolved' and c.queue = 'advisor'
-        order by c.opened_at, c.id
-        limit $2
-        for update of c skip locked`,
-      [teamId, BACKFILL_BATCH],
-    );
+    const pool: PoolRow[] = await this.repo.claimPooled(em, teamId, BACKFILL_BATCH);
     if (!pool.length) return { assigned: 0, waiting: 0 };
     const decisions = await this.assignment.chooseMany(
       em,
@@ -75,10 +66,10 @@ export class CasePoolService {
     if (!picked.length) return { assigned: 0, waiting: pool.length };
     const now = this.clock.now();
     const reasons = picked.map((p) => `backfill from the pool (${trigger}): ${p.reason}`);
-    await em.query(
-      `update cases c set advisor_id = t.advisor, assigned_at = $4, assignment_reason = t.reason, updated_at = $4
-         from unnest($1::uuid[], $2::uuid[], $3::text[]) as t(id, advisor, reason) where c.id = t.id`,
-      [picked.map((p) => p.id), picked.map((p) => p.advisorId), reasons, now],
+    await this.repo.assignFromPool(
+      em,
+      picked.map((p, i) => ({ id: p.id, advisorId: p.advisorId!, reason: reasons[i] })),
+      now,
     );
     await this.tasks.followCases(
       em,

@@ -288,4 +288,38 @@ export class CasesRepository {
     const rows: Array<{ id: string; team_id: string | null }> = await em.query(`select id, team_id from staff where id = any($1::uuid[])`, [staffIds]);
     return new Map(rows.map((t) => [t.id, t.team_id]));
   }
+
+  /** Teams with cases waiting in their pool (no advisor yet, advisor queue). */
+  async teamsWithPooledCases(): Promise<string[]> {
+    const rows: Array<{ team_id: string }> = await this.dataSource.query(
+      `select distinct team_id from cases where advisor_id is null and status <> 'resolved' and queue = 'advisor' and team_id is not null`,
+    );
+    return rows.map((r) => r.team_id);
+  }
+
+  /** A team's oldest pooled cases, claimed with SKIP LOCKED (a concurrent backfill takes others, nobody waits). */
+  claimPooled(
+    em: EntityManager,
+    teamId: string,
+    limit: number,
+  ): Promise<Array<{ id: string; learner_id: string; team_id: string; owner_advisor_id: string | null; category: string | null }>> {
+    return em.query(
+      `select c.id, c.learner_id, c.team_id, l.owner_advisor_id, co.category
+         from cases c join learners l on l.id = c.learner_id left join courses co on co.id = c.course_id
+        where c.team_id = $1 and c.advisor_id is null and c.status <> 'resolved' and c.queue = 'advisor'
+        order by c.opened_at, c.id
+        limit $2
+        for update of c skip locked`,
+      [teamId, limit],
+    );
+  }
+
+  /** Pooled cases handed to advisors, with the reason, in one statement. */
+  async assignFromPool(em: EntityManager, picks: Array<{ id: string; advisorId: string; reason: string }>, now: Date): Promise<void> {
+    await em.query(
+      `update cases c set advisor_id = t.advisor, assigned_at = $4, assignment_reason = t.reason, updated_at = $4
+         from unnest($1::uuid[], $2::uuid[], $3::text[]) as t(id, advisor, reason) where c.id = t.id`,
+      [picks.map((p) => p.id), picks.map((p) => p.advisorId), picks.map((p) => p.reason), now],
+    );
+  }
 }

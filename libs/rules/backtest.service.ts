@@ -9,6 +9,7 @@ import { DomainError, type FieldError } from '../common/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { backtestQuery } from './backtest-queries.js';
 import { isRuleKind, normalizeParams, RULE_KINDS, type RuleKind } from './rule-definitions.js';
+import { RulesRepository } from './rules.repository.js';
 
 export const MAX_BACKTEST_DAYS = 366;
 /** Advisory lock class of the backtest slots (slot = 0 … BACKTEST_CONCURRENCY - 1), held for one transaction. */
@@ -58,6 +59,7 @@ export interface BacktestResult {
 export class BacktestService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repo: RulesRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly analytics: AnalyticsService,
@@ -88,30 +90,17 @@ export class BacktestService {
     const toDay = to.toISODate()!;
     const q = backtestQuery(kind, p.params!, { from: fromDay, to: toDay }, input.courseId ?? null, teamIds);
     const started = Date.now();
-    const [row] = await this.dataSource.transaction(async (em) => {
-      if (input.courseId) {
-        const [course] = await em.query(`select 1 from courses where id = $1 and ($2::uuid[] is null or team_id = any($2::uuid[]))`, [input.courseId, teamIds]);
-        if (!course) throw DomainError.notFound('course', input.courseId);
-      }
+    const row = await this.dataSource.transaction(async (em) => {
+      if (input.courseId && !(await this.repo.courseInScope(em, input.courseId, teamIds))) throw DomainError.notFound('course', input.courseId);
       // Each backtest is one big read with a lot of memory: at most BACKTEST_CONCURRENCY at a time, across
       // every API process (a transaction-level advisory lock per slot, released at commit or rollback).
-      const [slot] = await em.query(`select s from generate_series(0, $2::int - 1) s where pg_try_advisory_xact_lock($1::int, s) limit 1`, [
-        BACKTEST_LOCK_KEY,
-        this.config.backtestConcurrency,
-      ]);
-      if (!slot) {
+      if (!(await this.repo.takeBacktestSlot(em, BACKTEST_LOCK_KEY, this.config.backtestConcurrency))) {
         throw DomainError.rateLimited(
           `${this.config.backtestConcurrency === 1 ? 'A backtest is' : 'Backtests are'} already running; try again in a few seconds`,
           BACKTEST_RETRY_AFTER_SECONDS,
         );
       }
-      // Sort in memory (bounded by BACKTEST_WORK_MEM_MB per sort or hash), read the rollups sequentially (they are
-      // stored day by day, so walking an (enrolment, day) index is random I/O), and skip JIT compilation.
-      await em.query(`select set_config('work_mem', $1, true)`, [`${this.config.backtestWorkMemMb}MB`]);
-      await em.query(`set local enable_indexscan = off`);
-      await em.query(`set local jit = off`);
-      if (q.serial) await em.query(`set local max_parallel_workers_per_gather = 0`);
-      return em.query(q.sql, [fromDay, toDay, tz, ...q.values]);
+      return this.repo.runBacktest(em, q.sql, [fromDay, toDay, tz, ...q.values], { workMemMb: this.config.backtestWorkMemMb, serial: q.serial });
     });
     const flaggedAt: Date[] = row.flagged_at;
     const quality = await this.analytics.alertQuality(

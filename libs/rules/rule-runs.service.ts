@@ -131,7 +131,7 @@ export class RuleRunsService {
   /** One rule, one transaction: the alert changes, their outbox events and the run's note that the rule is done. */
   async applyRule(runId: string, rule: RuleRow, asOf: Date): Promise<RuleApplyCounts | null> {
     return this.dataSource.transaction(async (em) => {
-      await em.query(`select pg_advisory_xact_lock($1)`, [APPLY_LOCK_KEY]);
+      await this.repo.lockApply(em, APPLY_LOCK_KEY);
       if (await this.repo.ruleApplied(em, runId, rule.key)) return null;
       const t0 = Date.now();
       const counts = await this.repo.applyRule(em, rule, runId, asOf, this.config.schoolTimezone);
@@ -145,7 +145,7 @@ export class RuleRunsService {
     const out = { opened: 0, updated: 0 };
     for (const rule of rules.filter((r) => r.cohort_threshold !== null)) {
       await this.dataSource.transaction(async (em) => {
-        await em.query(`select pg_advisory_xact_lock($1)`, [APPLY_LOCK_KEY]);
+        await this.repo.lockApply(em, APPLY_LOCK_KEY);
         const rows = await this.repo.applyCohort(em, rule, asOf, this.config.schoolTimezone);
         const opened = rows.filter((r) => r.inserted);
         out.opened += opened.length;

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { firingQuery } from './evaluators.js';
 import type { RuleDefinition } from './rule-definitions.js';
 import { outboxInsertCte } from '../outbox/outbox.service.js';
+import type { SqlRow } from '../database/sql-row.js';
 
 export interface RuleRow {
   key: string;
@@ -258,5 +259,36 @@ export class RulesRepository {
        returning id, course_id, (xmax = 0) as inserted, affected, population, share`,
       [asOf, timezone, rule.key, rule.cohort_threshold],
     );
+  }
+
+  /** Is the course one of these teams' (any team's when null)? */
+  async courseInScope(em: EntityManager, courseId: string, teamIds: string[] | null): Promise<boolean> {
+    const rows = await em.query(`select 1 from courses where id = $1 and ($2::uuid[] is null or team_id = any($2::uuid[]))`, [courseId, teamIds]);
+    return rows.length > 0;
+  }
+
+  /** One of `slots` transaction-level advisory locks under `key`, if one is free (released at commit or rollback). */
+  async takeBacktestSlot(em: EntityManager, key: number, slots: number): Promise<boolean> {
+    const rows = await em.query(`select s from generate_series(0, $2::int - 1) s where pg_try_advisory_xact_lock($1::int, s) limit 1`, [key, slots]);
+    return rows.length > 0;
+  }
+
+  /**
+   * A backtest statement (libs/rules/backtest-queries.ts) in the caller's transaction: sorts in memory (bounded by
+   * `workMemMb` per sort or hash), reads the rollups sequentially (they are stored day by day, so walking an
+   * (enrolment, day) index is random I/O), skips JIT compilation, and runs without parallel workers when `serial`.
+   */
+  async runBacktest(em: EntityManager, sql: string, values: unknown[], tuning: { workMemMb: number; serial: boolean }): Promise<SqlRow> {
+    await em.query(`select set_config('work_mem', $1, true)`, [`${tuning.workMemMb}MB`]);
+    await em.query(`set local enable_indexscan = off`);
+    await em.query(`set local jit = off`);
+    if (tuning.serial) await em.query(`set local max_parallel_workers_per_gather = 0`);
+    const [row] = await em.query(sql, values);
+    return row;
+  }
+
+  /** Serialises applying rules (and cohort rules) across processes: a transaction-level advisory lock. */
+  async lockApply(em: EntityManager, key: number): Promise<void> {
+    await em.query(`select pg_advisory_xact_lock($1)`, [key]);
   }
 }
