@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { SyncRepository } from './sync.repository.js';
 
 /** How many months beyond the current one always have an activity_events partition. */
 export const PARTITION_MONTHS_AHEAD = 3;
@@ -16,7 +16,7 @@ export class PartitionsService {
   private readonly logger = new Logger(PartitionsService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repo: SyncRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -41,8 +41,7 @@ export class PartitionsService {
   private async ensureMonths(months: string[]): Promise<{ created: string[] }> {
     const created: string[] = [];
     for (const month of months) {
-      const [row] = await this.dataSource.query(`select careloop_ensure_event_partition($1::date) as created`, [month]);
-      if (row.created) created.push(month.slice(0, 7));
+      if (await this.repo.ensureEventPartition(month)) created.push(month.slice(0, 7));
     }
     if (created.length) this.logger.log(`created activity_events partitions ${created.join(', ')}`);
     return { created };

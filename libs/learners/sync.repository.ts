@@ -251,6 +251,12 @@ export class SyncRepository {
       timezone,
     ]);
   }
+
+  /** The month's activity_events partition, created when missing (the migration's function); true when created. */
+  async ensureEventPartition(month: string): Promise<boolean> {
+    const [row] = await this.dataSource.query(`select careloop_ensure_event_partition($1::date) as created`, [month]);
+    return !!row.created;
+  }
 }
 
 function col<T, K extends keyof T>(rows: T[], key: K): Array<T[K] | null> {

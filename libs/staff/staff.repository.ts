@@ -126,4 +126,14 @@ export class StaffRepository {
     ];
     return affected > 0;
   }
+
+  /** Locks a staff row for a change; false when there is none. */
+  async lock(em: EntityManager, id: string): Promise<boolean> {
+    return (await em.query(`select id from staff where id = $1 for update`, [id])).length > 0;
+  }
+
+  /** Serialises creating the bootstrap admin across processes starting together (a transaction-level advisory lock). */
+  async lockBootstrap(em: EntityManager): Promise<void> {
+    await em.query(`select pg_advisory_xact_lock(727100003)`);
+  }
 }

@@ -123,8 +123,7 @@ export class StaffService {
   async updateStaff(actor: Actor, id: string, patch: UpdateStaffInput, reason?: string): Promise<StaffView> {
     this.validate(patch);
     return this.dataSource.transaction(async (em) => {
-      const current = await em.query(`select id from staff where id = $1 for update`, [id]);
-      if (!current.length) throw DomainError.notFound('staff', id);
+      if (!(await this.repo.lock(em, id))) throw DomainError.notFound('staff', id);
       const before = (await this.repo.findById(id, em))!;
       if (!isAdmin(actor)) {
         // Someone the caller cannot see (another team's member) does not exist for them, as on GET /staff/:id.
@@ -200,7 +199,7 @@ export class StaffService {
     const admin = this.config.bootstrapAdmin;
     if (!admin) return;
     await this.dataSource.transaction(async (em) => {
-      await em.query(`select pg_advisory_xact_lock(727100003)`);
+      await this.repo.lockBootstrap(em);
       if ((await this.repo.count(em)) > 0) return;
       const staff = await this.repo.insert(em, {
         email: admin.email,

@@ -47,8 +47,7 @@ export class CalendarsService {
   async update(actor: Actor, id: string, patch: Partial<CalendarInput>): Promise<CalendarView> {
     if (!isAdmin(actor)) throw DomainError.forbidden('Only admins can manage calendars');
     return this.dataSource.transaction(async (em) => {
-      const [lock] = await em.query(`select id from calendars where id = $1 for update`, [id]);
-      if (!lock) throw DomainError.notFound('calendar', id);
+      if (!(await this.repo.lockCalendar(em, id))) throw DomainError.notFound('calendar', id);
       const before = toCalendarView((await this.repo.findCalendar(id, em))!);
       const data = this.normalize(withPreset({ ...before, ...patch }));
       if (await this.repo.calendarNameTaken(data.name, id, em)) throw DomainError.conflict(`A calendar named "${data.name}" already exists`);

@@ -185,4 +185,19 @@ export class DeskConfigRepository {
     const rows: Array<{ id: string }> = await em.query(`select id from teams where id = any($1::uuid[])`, [ids]);
     return new Set(rows.map((r) => r.id));
   }
+
+  /** Locks a calendar for a change; false when there is none. */
+  async lockCalendar(em: EntityManager, id: string): Promise<boolean> {
+    return (await em.query(`select id from calendars where id = $1 for update`, [id])).length > 0;
+  }
+
+  /** SLA policies change one at a time (their positions are checked against each other). */
+  async lockPolicies(em: EntityManager): Promise<void> {
+    await em.query(`lock table sla_policies in share row exclusive mode`);
+  }
+
+  /** The routes as they are, locked for replacing them. */
+  async lockRoutes(em: EntityManager): Promise<Array<{ category: string; team_id: string }>> {
+    return em.query(`select category, team_id from ticket_routes for update`);
+  }
 }

@@ -97,4 +97,9 @@ export class KbRepository {
       [u.articleId, u.ticketId, u.messageId, u.staffId, u.category, u.questionTerms, u.at],
     );
   }
+
+  /** Locks an article for a change; false when there is none. */
+  async lock(em: EntityManager, id: string): Promise<boolean> {
+    return (await em.query(`select id from kb_articles where id = $1 for update`, [id])).length > 0;
+  }
 }

@@ -73,8 +73,7 @@ export class KbService {
   async update(actor: Actor, id: string, patch: Partial<KbArticleInput>): Promise<KbArticleView> {
     this.requireEditor(actor);
     return this.dataSource.transaction(async (em) => {
-      const [lock] = await em.query(`select id from kb_articles where id = $1 for update`, [id]);
-      if (!lock) throw DomainError.notFound('article', id);
+      if (!(await this.repo.lock(em, id))) throw DomainError.notFound('article', id);
       const current = (await this.repo.findById(id, em))!;
       const title = patch.title?.trim() ?? current.title;
       const body = patch.body ?? current.body;

@@ -27,7 +27,7 @@ export class SlaPoliciesService {
   async create(actor: Actor, input: SlaPolicyInput): Promise<SlaPolicyView> {
     if (!isAdmin(actor)) throw DomainError.forbidden('Only admins can manage SLA policies');
     return this.dataSource.transaction(async (em) => {
-      await em.query(`lock table sla_policies in share row exclusive mode`);
+      await this.repo.lockPolicies(em);
       const data = await this.check(em, input, null);
       const view = toSlaPolicyView(await this.repo.insertPolicy(em, data));
       await this.audit.record(em, { actor, action: 'sla_policy.created', entity: 'sla_policy', entityId: view.id, after: view });
@@ -38,7 +38,7 @@ export class SlaPoliciesService {
   async update(actor: Actor, id: string, patch: Partial<SlaPolicyInput>): Promise<SlaPolicyView> {
     if (!isAdmin(actor)) throw DomainError.forbidden('Only admins can manage SLA policies');
     return this.dataSource.transaction(async (em) => {
-      await em.query(`lock table sla_policies in share row exclusive mode`);
+      await this.repo.lockPolicies(em);
       const current = await this.repo.findPolicy(id, em);
       if (!current) throw DomainError.notFound('sla_policy', id);
       const before = toSlaPolicyView(current);

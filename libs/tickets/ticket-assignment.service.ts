@@ -156,11 +156,7 @@ export class TicketAssignmentService {
     });
     const chosen = pool.map((p, i) => ({ id: p.id, advisorId: decisions[i].advisorId })).filter((x) => x.advisorId);
     if (chosen.length) {
-      await em.query(
-        `update tickets t set assignee_id = v.advisor_id, assigned_at = $3, updated_at = $3
-           from unnest($1::uuid[], $2::uuid[]) as v(id, advisor_id) where t.id = v.id`,
-        [chosen.map((c) => c.id), chosen.map((c) => c.advisorId), now],
-      );
+      await this.repo.assignMany(em, chosen as Array<{ id: string; advisorId: string }>, now);
     }
     await this.audit.record(em, audits);
     await this.outbox.publish(em, events);

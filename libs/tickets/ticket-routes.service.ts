@@ -38,9 +38,7 @@ export class TicketRoutesService {
       const existing = await this.repo.existingTeams(em, wanted);
       const missing = routes.findIndex((r) => r.teamId && !existing.has(r.teamId));
       if (missing >= 0) throw DomainError.field(`routes.${missing}.teamId`, `team ${routes[missing].teamId} does not exist`);
-      const before = new Map(
-        (await em.query(`select category, team_id from ticket_routes for update`)).map((r: { category: string; team_id: string }) => [r.category, r.team_id]),
-      );
+      const before = new Map((await this.repo.lockRoutes(em)).map((r) => [r.category, r.team_id]));
       await this.repo.upsertRoutes(em, routes);
       const entries: AuditRecord[] = routes
         .filter((r) => (before.get(r.category) ?? null) !== r.teamId)

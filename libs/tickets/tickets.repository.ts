@@ -226,4 +226,13 @@ export class TicketsRepository {
       [learnerId, limit],
     );
   }
+
+  /** Pooled tickets handed to advisors (backfill), in one statement. */
+  async assignMany(em: EntityManager, picks: Array<{ id: string; advisorId: string }>, now: Date): Promise<void> {
+    await em.query(
+      `update tickets t set assignee_id = v.advisor_id, assigned_at = $3, updated_at = $3
+         from unnest($1::uuid[], $2::uuid[]) as v(id, advisor_id) where t.id = v.id`,
+      [picks.map((c) => c.id), picks.map((c) => c.advisorId), now],
+    );
+  }
 }

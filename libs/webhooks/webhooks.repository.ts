@@ -172,4 +172,9 @@ export class WebhooksRepository {
       params,
     );
   }
+
+  /** A failed or skipped delivery goes back on its way (its attempt log stays). */
+  async markPending(em: EntityManager, deliveryId: string): Promise<void> {
+    await em.query(`update webhook_deliveries set status = 'pending', updated_at = now() where id = $1`, [deliveryId]);
+  }
 }

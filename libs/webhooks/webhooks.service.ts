@@ -143,7 +143,7 @@ export class WebhooksService {
       if (d.status === 'delivered') throw DomainError.conflict('This delivery was delivered; it is not sent twice');
       if (d.status === 'pending') return { queued: false, attempts: d.attempts };
       if (!webhook.enabled) throw DomainError.conflict('The webhook is disabled; re-enable it before redelivering');
-      await em.query(`update webhook_deliveries set status = 'pending', updated_at = now() where id = $1`, [deliveryId]);
+      await this.repo.markPending(em, deliveryId);
       await this.audit.record(em, {
         actor,
         action: 'webhook.delivery_redelivered',
