@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
 /**
- * Learner activity that careloop itself observes rather than syncs: a complaint ticket counts as a complaint event
- * of the learner, in the same tables as synced events (the event id log, the events, the daily rollup the
- * complaints rule reads). Owned by the learners context; the support desk records through it.
+ * What careloop itself records about learners, rather than syncs: a complaint ticket counts as a complaint event of
+ * the learner, in the same tables as synced events (the event id log, the events, the daily rollup the complaints
+ * rule reads), and the reminders sent (one per absence). Owned by the learners context; the support desk and the
+ * reminders job record through it.
  */
 @Injectable()
 export class LearnerEventsRepository {
@@ -37,5 +38,45 @@ export class LearnerEventsRepository {
       [c.learnerId, c.occurredAt, c.timezone],
     );
     return true;
+  }
+
+  /**
+   * Claims the learners due a reminder: an active, treated enrolment and no login (or enrolment) for `days`, not
+   * reminded for this absence yet; marks them reminded for it (once per absence) and returns them, `limit` at most.
+   */
+  claimDueReminders(
+    em: EntityManager,
+    now: Date,
+    days: number,
+    limit: number,
+  ): Promise<
+    Array<{
+      id: string;
+      external_id: string;
+      name: string;
+      phone: string | null;
+      email: string | null;
+      owner_advisor_id: string | null;
+      basis: Date;
+      last_login_at: Date | null;
+    }>
+  > {
+    return em.query(
+      `with due as (
+          select l.id, coalesce(l.last_login_at, min(e.enrolled_at)) as basis
+            from learners l join enrollments e on e.learner_id = l.id and e.status = 'active' and not e.holdout
+           where not l.holdout
+           group by l.id
+          having coalesce(l.last_login_at, min(e.enrolled_at)) <= $1::timestamptz - make_interval(days => $2::int)
+             and coalesce(l.last_login_at, min(e.enrolled_at)) is distinct from l.reminder_basis_at
+           order by l.id
+           limit $3),
+        u as (
+          update learners l set reminder_basis_at = due.basis, reminder_sent_at = $1
+            from due where l.id = due.id and l.reminder_basis_at is distinct from due.basis
+          returning l.id, l.external_id, l.name, l.phone, l.email, l.owner_advisor_id, due.basis, l.last_login_at)
+        select * from u`,
+      [now, days, limit],
+    );
   }
 }

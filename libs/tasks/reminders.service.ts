@@ -4,6 +4,8 @@ import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { NEAR_EXPIRY_DAYS } from '../learners/lifecycle.js';
 import { OutboxService } from '../outbox/outbox.service.js';
+import { LearnerEventsRepository } from '../learners/learner-events.repository.js';
+import { TasksRepository } from './tasks.repository.js';
 
 const BATCH = 5000;
 
@@ -17,6 +19,8 @@ export class RemindersService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly learners: LearnerEventsRepository,
+    private readonly tasks: TasksRepository,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -33,32 +37,7 @@ export class RemindersService {
     for (;;) {
       const n = await this.dataSource.transaction(async (em) => {
         const now = this.clock.now();
-        const rows: Array<{
-          id: string;
-          external_id: string;
-          name: string;
-          phone: string | null;
-          email: string | null;
-          owner_advisor_id: string | null;
-          basis: Date;
-          last_login_at: Date | null;
-        }> = await em.query(
-          `with due as (
-             select l.id, coalesce(l.last_login_at, min(e.enrolled_at)) as basis
-               from learners l join enrollments e on e.learner_id = l.id and e.status = 'active' and not e.holdout
-              where not l.holdout
-              group by l.id
-             having coalesce(l.last_login_at, min(e.enrolled_at)) <= $1::timestamptz - make_interval(days => $2::int)
-                and coalesce(l.last_login_at, min(e.enrolled_at)) is distinct from l.reminder_basis_at
-              order by l.id
-              limit $3),
-           u as (
-             update learners l set reminder_basis_at = due.basis, reminder_sent_at = $1
-               from due where l.id = due.id and l.reminder_basis_at is distinct from due.basis
-             returning l.id, l.external_id, l.name, l.phone, l.email, l.owner_advisor_id, due.basis, l.last_login_at)
-           select * from u`,
-          [now, this.config.reminderInactiveDays, BATCH],
-        );
+        const rows = await this.learners.claimDueReminders(em, now, this.config.reminderInactiveDays, BATCH);
         await this.outbox.publish(
           em,
           rows.map((r) => ({
@@ -93,18 +72,8 @@ export class RemindersService {
    */
   async scheduleRenewalCalls(): Promise<{ created: number }> {
     const now = this.clock.now();
-    const rows: unknown[] = await this.dataSource.query(
-      `insert into tasks (kind, assignee_id, learner_id, enrollment_id, due_at, window_end_at, planned_minutes, status, dedupe_key)
-       select 'renewal_call', case when s.status = 'active' then s.id end, e.learner_id, e.id, $1, e.expires_at, 15, 'scheduled',
-              'renewal:' || e.id || ':' || to_char(e.expires_at at time zone 'UTC', 'YYYYMMDD')
-         from enrollments e join learners l on l.id = e.learner_id left join staff s on s.id = l.owner_advisor_id
-        where e.status = 'active' and not e.holdout and not l.holdout
-          and e.expires_at > $1 and e.expires_at <= $1::timestamptz + make_interval(days => $2::int)
-       on conflict (dedupe_key) where dedupe_key is not null do nothing
-       returning id`,
-      [now, NEAR_EXPIRY_DAYS],
-    );
-    if (rows.length) this.logger.log(`scheduled ${rows.length} renewal call(s)`);
-    return { created: rows.length };
+    const created = await this.tasks.scheduleRenewalCalls(now, NEAR_EXPIRY_DAYS);
+    if (created) this.logger.log(`scheduled ${created} renewal call(s)`);
+    return { created };
   }
 }

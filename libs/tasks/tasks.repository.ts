@@ -306,4 +306,23 @@ export class TasksRepository {
       [moves.map((m) => m.caseId), moves.map((m) => m.from), moves.map((m) => m.to), now],
     );
   }
+
+  /**
+   * A renewal call for each active, treated enrolment expiring within `days`, once per expiry date (dedupe key),
+   * for the learner's owner when they are active (else unassigned, for the supervisor). Returns how many were new.
+   */
+  async scheduleRenewalCalls(now: Date, days: number): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `insert into tasks (kind, assignee_id, learner_id, enrollment_id, due_at, window_end_at, planned_minutes, status, dedupe_key)
+        select 'renewal_call', case when s.status = 'active' then s.id end, e.learner_id, e.id, $1, e.expires_at, 15, 'scheduled',
+               'renewal:' || e.id || ':' || to_char(e.expires_at at time zone 'UTC', 'YYYYMMDD')
+          from enrollments e join learners l on l.id = e.learner_id left join staff s on s.id = l.owner_advisor_id
+         where e.status = 'active' and not e.holdout and not l.holdout
+           and e.expires_at > $1 and e.expires_at <= $1::timestamptz + make_interval(days => $2::int)
+        on conflict (dedupe_key) where dedupe_key is not null do nothing
+        returning id`,
+      [now, days],
+    );
+    return rows.length;
+  }
 }
