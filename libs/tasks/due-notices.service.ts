@@ -4,6 +4,7 @@ import { Clock } from '../common/clock.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { deadlineJobId } from '../queue/jobs.js';
 import { QueueService } from '../queue/queue.service.js';
+import { TasksRepository } from './tasks.repository.js';
 
 /** How far ahead the sweep schedules notices: longer than its period, so every task is seen before it is due. */
 export const DUE_NOTICE_HORIZON_MS = 10 * 60_000;
@@ -13,17 +14,6 @@ const MAX_LATENESS = '1 day';
 const IDS_PER_JOB = 1000;
 const UPCOMING_LIMIT = 20_000;
 const BATCH = 5000;
-
-interface AnnouncedRow {
-  id: string;
-  kind: string;
-  assignee_id: string | null;
-  learner_id: string;
-  enrollment_id: string | null;
-  case_id: string | null;
-  due_at: Date;
-  day_index: number | null;
-}
 
 /**
  * `task.due` at the task's due time. A frequent sweep enqueues one delayed tasks.due-notify job per due time
@@ -38,6 +28,7 @@ export class DueNoticesService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repo: TasksRepository,
     private readonly queues: QueueService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
@@ -67,13 +58,7 @@ export class DueNoticesService {
 
   /** Enqueues the notices of tasks due in (now, now + horizon]; the same tasks at the same time give the same job id. */
   private async scheduleUpcoming(now: Date): Promise<number> {
-    const rows: Array<{ id: string; due_ms: string }> = await this.dataSource.query(
-      `select id, floor(extract(epoch from due_at) * 1000)::bigint as due_ms from tasks
-        where status = 'scheduled' and due_notified_at is null
-          and due_at > $1::timestamptz and due_at <= $1::timestamptz + make_interval(secs => $2::int)
-        order by due_at, id limit $3`,
-      [now, DUE_NOTICE_HORIZON_MS / 1000, UPCOMING_LIMIT],
-    );
+    const rows = await this.repo.dueSoon(now, DUE_NOTICE_HORIZON_MS / 1000, UPCOMING_LIMIT);
     if (!rows.length) return 0;
     const byDue = new Map<number, string[]>();
     for (const r of rows) {
@@ -101,21 +86,12 @@ export class DueNoticesService {
     return this.dataSource.transaction(async (em) => {
       const now = this.clock.now();
       // Due times are compared to the millisecond: job payloads carry JavaScript dates.
-      const rows: AnnouncedRow[] = await em.query(
-        `with due as (
-           select id from tasks
-            where status = 'scheduled' and due_notified_at is null
-              and due_at > $1::timestamptz - $2::interval
-              and ($3::timestamptz is null or due_at <= $3::timestamptz)
-              and ($4::uuid[] is null or id = any($4::uuid[]))
-              and ($5::timestamptz is null or date_trunc('milliseconds', due_at) = $5::timestamptz)
-            order by due_at, id limit $6
-            for update${f.taskIds ? '' : ' skip locked'}),
-         u as (
-           update tasks t set due_notified_at = $1 from due where t.id = due.id and t.due_notified_at is null
-           returning t.id, t.kind, t.assignee_id, t.learner_id, t.enrollment_id, t.case_id, t.due_at, t.day_index)
-         select * from u`,
-        [now, MAX_LATENESS, f.dueBy ?? null, f.taskIds ?? null, f.dueAt ?? null, BATCH],
+      const rows = await this.repo.markDueAnnounced(
+        em,
+        now,
+        MAX_LATENESS,
+        { dueBy: f.dueBy ?? null, taskIds: f.taskIds ?? null, dueAt: f.dueAt ?? null },
+        BATCH,
       );
       await this.outbox.publish(
         em,

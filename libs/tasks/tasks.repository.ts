@@ -325,4 +325,56 @@ export class TasksRepository {
     );
     return rows.length;
   }
+
+  /** Scheduled tasks not announced yet, due in (now, now + `horizonS`], soonest first, `limit` at most. */
+  dueSoon(now: Date, horizonS: number, limit: number): Promise<Array<{ id: string; due_ms: string }>> {
+    return this.dataSource.query(
+      `select id, floor(extract(epoch from due_at) * 1000)::bigint as due_ms from tasks
+        where status = 'scheduled' and due_notified_at is null
+          and due_at > $1::timestamptz and due_at <= $1::timestamptz + make_interval(secs => $2::int)
+        order by due_at, id limit $3`,
+      [now, horizonS, limit],
+    );
+  }
+
+  /**
+   * Marks due tasks announced and returns them: those due since `now - maxLateness` (up to `f.dueBy`), or the tasks
+   * `f.taskIds` (waiting for a concurrent change to them), or those due at exactly `f.dueAt`; the sweep skips
+   * locked rows. Due times compare to the millisecond, as job payloads carry JavaScript dates.
+   */
+  markDueAnnounced(
+    em: EntityManager,
+    now: Date,
+    maxLateness: string,
+    f: { dueBy: Date | null; taskIds: string[] | null; dueAt: Date | null },
+    limit: number,
+  ): Promise<
+    Array<{
+      id: string;
+      kind: string;
+      assignee_id: string | null;
+      learner_id: string;
+      enrollment_id: string | null;
+      case_id: string | null;
+      due_at: Date;
+      day_index: number | null;
+    }>
+  > {
+    return em.query(
+      `with due as (
+           select id from tasks
+            where status = 'scheduled' and due_notified_at is null
+              and due_at > $1::timestamptz - $2::interval
+              and ($3::timestamptz is null or due_at <= $3::timestamptz)
+              and ($4::uuid[] is null or id = any($4::uuid[]))
+              and ($5::timestamptz is null or date_trunc('milliseconds', due_at) = $5::timestamptz)
+            order by due_at, id limit $6
+            for update${f.taskIds ? '' : ' skip locked'}),
+         u as (
+           update tasks t set due_notified_at = $1 from due where t.id = due.id and t.due_notified_at is null
+           returning t.id, t.kind, t.assignee_id, t.learner_id, t.enrollment_id, t.case_id, t.due_at, t.day_index)
+         select * from u`,
+      [now, maxLateness, f.dueBy, f.taskIds, f.dueAt, limit],
+    );
+  }
 }
