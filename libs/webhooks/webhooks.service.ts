@@ -129,8 +129,8 @@ export class WebhooksService {
 
   /**
    * Sends a failed or skipped delivery again, with a fresh set of attempts (admin, audited). Its attempt log goes
-   * on from where it stopped. A delivery still pending is on its way: it is left as it is (and its job queued again
-   * under the same id, which BullMQ ignores when the job exists), so a repeated request sends nothing twice. A
+   * on from where it stopped. A delivery still pending is on its way: it is left as it is and nothing is
+   * queued, so a repeated request sends nothing twice. A
    * delivered one is not sent again (409); neither is one whose webhook is disabled (409: re-enable it first).
    */
   async redeliver(actor: Actor, webhookId: string, deliveryId: string, reason?: string): Promise<{ delivery: DeliveryView; queued: boolean }> {
@@ -155,12 +155,15 @@ export class WebhooksService {
       });
       return { queued: true, attempts: d.attempts };
     });
-    // Keyed by the attempts made so far: each redelivery gets its own job, a replay of the same one the same job.
-    await this.queues.enqueue(
-      'webhooks.deliver',
-      { deliveryId },
-      { jobId: jobId('whd', deliveryId, 'r', outcome.attempts), attempts: WEBHOOK_DELIVERY_ATTEMPTS },
-    );
+    // Only a delivery this call put back on its way gets a job, keyed by the attempts made before it (each
+    // redelivery its own job). A pending one already has its job: queueing another would send it twice.
+    if (outcome.queued) {
+      await this.queues.enqueue(
+        'webhooks.deliver',
+        { deliveryId },
+        { jobId: jobId('whd', deliveryId, 'r', outcome.attempts), attempts: WEBHOOK_DELIVERY_ATTEMPTS },
+      );
+    }
     const [row] = await this.repo.listDeliveries(webhookId, undefined, 1, deliveryId);
     return { delivery: toDeliveryView(row), queued: outcome.queued };
   }

@@ -48,6 +48,7 @@ function RuleQuality({ report }: { report: RulesReport }) {
       ) : (
         <section className="card" aria-labelledby="rq-title">
           <h2 id="rq-title">{t('analytics.rules.chart')}</h2>
+          {![...q.precision, ...q.recall].some((v) => v !== null) && <p className="notice">{t('analytics.rules.noQuality')}</p>}
           <Chart option={option} label={t('analytics.rules.chart')} description={t('analytics.rules.describe', { n: q.rules.length })} figures={q} />
           <div className="table-scroll">
             <table className="plain-table numbers" aria-label="Rule quality">

@@ -67,6 +67,7 @@ function Tickets({ report }: { report: TicketsReport }) {
       ) : (
         <section className="card" aria-labelledby="tk-title">
           <h2 id="tk-title">{t('analytics.tickets.chart')}</h2>
+          {![...times.firstResponseP50, ...times.resolutionP50].some((v) => v !== null) && <p className="notice">{t('analytics.tickets.noTimes')}</p>}
           <Chart option={option} label={t('analytics.tickets.chart')} description={t('analytics.tickets.describe')} figures={times} />
           <div className="table-scroll">
             <table className="plain-table numbers" aria-label="Ticket times">
