@@ -5,12 +5,20 @@ import type { EntityManager } from 'typeorm';
  * continuity (preferred advisor, if active and under capacity) → advisors of the team: active, skill match,
  * under capacity, fewest open items, longest since last assignment → otherwise null (the team's pool).
  *
- * Implementation: AssignmentService (libs/assignment/assignment.service.ts, AssignmentModule). It locks the
- * candidate staff rows (`for no key update`, ordered by id) in the caller's transaction, counts each
- * candidate's load with the kind's LoadCounter below, runs the pure planner (assignment-policy.ts) and stamps
- * `staff.last_assigned_at`. Concurrent callers touching the same team therefore queue behind each other and
- * always see the loads the previous one committed: never two owners, never over capacity. Keep the caller's
- * own lock order as: learner/work-item rows first, then `choose`/`chooseMany` (staff rows) last.
+ * One protocol, for every kind of work item and every caller (AssignmentService, AssignmentModule):
+ *   1. plan: the pure planner (assignment-policy.ts) decides from the candidates and their loads;
+ *   2. hold: the candidate staff rows are locked (`for no key update`, ordered by id) in the caller's transaction
+ *      and the plan is made, or checked (verifyAssignments), against the loads counted under those locks;
+ *   3. stamp: `staff.last_assigned_at` of everyone chosen, the rotation's tie-break.
+ * Two orders of the same steps:
+ *   - decide under lock, `chooseMany` (hold, plan, stamp): tickets, the case pool, reassignment, the first week;
+ *   - plan then confirm, `planMany` → the caller writes its rows → `confirmMany` (hold, verify, stamp): case intake,
+ *     which writes thousands of rows and so serialises only on the short check before commit. When the check fails
+ *     the caller rolls back and decides again with chooseMany.
+ * Either way concurrent callers touching the same team queue behind each other on the staff locks and see the loads
+ * the previous one committed: never two owners, never over capacity. A manual assignment (a supervisor naming the
+ * receiver) checks `loadOf` under the same lock and stamps with `stampAssigned`. Keep the caller's own lock order
+ * as: learner/work-item rows first, then the staff rows (chooseMany/confirmMany/loadOf) last.
  *
  * Load per kind: the LoadCounters provider (AssignmentModule) maps a kind to SQL expressions over the staff row `s`:
  *   - 'case'   open cases in the advisor queue (cases.status <> 'resolved'); capacity = staff.capacity.
@@ -47,6 +55,14 @@ export interface AssignmentPolicy {
    * earlier requests take capacity first (callers pass oldest first). Decisions come back in request order.
    */
   chooseMany(em: EntityManager, kind: WorkItemKind, reqs: Array<Omit<AssignmentRequest, 'kind'>>): Promise<AssignmentDecision[]>;
+  /** Step 1 alone, from the committed loads, locking nothing: the optimistic half of plan-then-confirm. */
+  planMany(em: EntityManager, kind: WorkItemKind, reqs: Array<Omit<AssignmentRequest, 'kind'>>): Promise<AssignmentDecision[]>;
+  /**
+   * Steps 2 and 3 for a plan from planMany, after the caller wrote its rows: locks the candidates, re-counts their
+   * loads (the caller's own rows included) and verifies the plan. Stamps and returns [] when it holds; otherwise
+   * returns the problems and changes nothing.
+   */
+  confirmMany(em: EntityManager, kind: WorkItemKind, reqs: Array<Omit<AssignmentRequest, 'kind'>>, decisions: AssignmentDecision[]): Promise<string[]>;
 }
 
 /** SQL expressions evaluated per candidate staff row aliased `s`. */

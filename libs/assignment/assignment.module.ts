@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AssignmentRepository } from './assignment.repository.js';
 import { AssignmentService } from './assignment.service.js';
 import { LoadCounters } from './load-counters.js';
 
-@Module({ providers: [AssignmentService, LoadCounters], exports: [AssignmentService, LoadCounters] })
+@Module({ providers: [AssignmentService, AssignmentRepository, LoadCounters], exports: [AssignmentService, LoadCounters] })
 export class AssignmentModule {}

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { auditActor, seesAllTeams, type Actor } from '../access/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
 import type { SqlRow } from '../database/sql-row.js';
+import { AuditRepository } from './audit.repository.js';
 
 /** Singular resource names, as docs/design.md §5 filters them. */
 export const AUDIT_ENTITIES = [
@@ -48,24 +49,21 @@ export interface AuditView {
 /** Append-only audit log: written in the same transaction as the change it describes. */
 @Injectable()
 export class AuditService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly repo: AuditRepository) {}
 
   async record(em: EntityManager, entries: AuditRecord | AuditRecord[]): Promise<void> {
     const list = Array.isArray(entries) ? entries : [entries];
-    if (!list.length) return;
-    await em.query(
-      `insert into audit_log (actor_type, actor_id, action, entity, entity_id, before, after, reason)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[])`,
-      [
-        list.map((e) => auditActor(e.actor).actorType),
-        list.map((e) => auditActor(e.actor).actorId),
-        list.map((e) => e.action),
-        list.map((e) => e.entity),
-        list.map((e) => e.entityId),
-        list.map((e) => (e.before === undefined ? null : JSON.stringify(e.before))),
-        list.map((e) => (e.after === undefined ? null : JSON.stringify(e.after))),
-        list.map((e) => e.reason ?? null),
-      ],
+    await this.repo.insert(
+      em,
+      list.map((e) => ({
+        ...auditActor(e.actor),
+        action: e.action,
+        entity: e.entity,
+        entityId: e.entityId,
+        before: e.before === undefined ? null : JSON.stringify(e.before),
+        after: e.after === undefined ? null : JSON.stringify(e.after),
+        reason: e.reason ?? null,
+      })),
     );
   }
 
@@ -78,34 +76,19 @@ export class AuditService {
     }
     const limit = pageLimit(f.limit);
     const after = decodeCursor(f.cursor, 1);
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const add = (sql: string, v: unknown) => {
-      params.push(v);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (f.entity) add('entity = ?', f.entity);
-    if (f.entityId) add('entity_id = ?', f.entityId);
-    if (f.action) add('action = ?', f.action);
-    if (after) add('id < ?', after[0]);
-    // Supervisors see what happened to their teams' people and records, plus what they did themselves.
-    if (!seesAllTeams(actor)) {
-      params.push(actor.teamIds, actor.id);
-      const t = params.length - 1;
-      where.push(`(actor_id = $${t + 1} or exists (select 1 from staff s where s.id::text in (audit_log.actor_id, audit_log.entity_id,
-        audit_log.after->>'advisorId', audit_log.after->>'assigneeId', audit_log.before->>'advisorId', audit_log.before->>'assigneeId')
-        and s.team_id = any($${t}::uuid[])) or audit_log.after->>'teamId' = any($${t}::text[]))`);
-    }
-    params.push(limit + 1);
-    const rows = await this.dataSource.query(
-      `select id, at, actor_type, actor_id, action, entity, entity_id, before, after, reason from audit_log
-       ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit $${params.length}`,
-      params,
-    );
+    const rows = await this.repo.list({
+      entity: f.entity,
+      entityId: f.entityId,
+      action: f.action,
+      beforeId: after?.[0],
+      // Supervisors see what happened to their teams' people and records, plus what they did themselves.
+      scope: seesAllTeams(actor) ? undefined : { teamIds: actor.teamIds, actorId: actor.id },
+      limit: limit + 1,
+    });
     return toPage(
       rows,
       limit,
-      (r: { id: string }) => [r.id],
+      (r: SqlRow) => [r.id],
       (r: SqlRow) => ({
         id: String(r.id),
         at: new Date(r.at).toISOString(),

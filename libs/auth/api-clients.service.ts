@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { isAdmin, type Actor, type ApiClientActor } from '../access/actor.js';
 import { API_SCOPES, type ApiScope } from '../access/roles.js';
+import { ApiClientsRepository } from './api-clients.repository.js';
 import { ApiClientEntity } from './entities/api-client.entity.js';
 
 export const API_KEY_PREFIX = 'cl_';
@@ -31,6 +32,7 @@ export type ApiClientView = ReturnType<typeof toView>;
 export class ApiClientsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly clients: ApiClientsRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -82,16 +84,12 @@ export class ApiClientsService {
   async authenticate(key: string): Promise<ApiClientActor | undefined> {
     if (!key.startsWith(API_KEY_PREFIX)) return undefined;
     const presented = Buffer.from(hashKey(key), 'hex');
-    const [row]: Array<{ id: string; scopes: ApiScope[]; key_hash: string; stale: boolean }> = await this.dataSource.query(
-      `select id, scopes, key_hash, (last_used_at is null or last_used_at < now() - interval '1 minute') as stale
-         from api_clients where key_hash = $1 and revoked_at is null`,
-      [presented.toString('hex')],
-    );
+    const row = await this.clients.findActiveByHash(presented.toString('hex'));
     if (!row) return undefined;
-    const stored = Buffer.from(row.key_hash, 'hex');
+    const stored = Buffer.from(row.keyHash, 'hex');
     if (stored.length !== presented.length || !timingSafeEqual(stored, presented)) return undefined;
     // last_used_at at minute resolution, so a busy key does not write on every request.
-    if (row.stale) await this.dataSource.query(`update api_clients set last_used_at = now() where id = $1`, [row.id]);
+    if (row.stale) await this.clients.touch(row.id);
     return { kind: 'api_client', id: row.id, scopes: row.scopes };
   }
 }

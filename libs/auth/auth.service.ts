@@ -7,6 +7,7 @@ import { StaffRepository } from '../staff/staff.repository.js';
 import { toStaffView, type StaffView } from '../staff/staff.mapper.js';
 import { SYSTEM, type StaffActor } from '../access/actor.js';
 import { PasswordHasher } from '../staff/password-hasher.js';
+import { LoginFailuresRepository } from './login-failures.repository.js';
 import { TokenService } from './token.service.js';
 
 export interface LoginResult {
@@ -27,6 +28,7 @@ export class AuthService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly failures: LoginFailuresRepository,
     private readonly staff: StaffRepository,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
@@ -44,20 +46,11 @@ export class AuthService {
     const address = ip ?? null;
     const window = this.config.loginWindowSeconds;
     const max = this.config.loginMaxFailures;
-    const [t] = await this.dataSource.query(
-      `select count(*) filter (where lower(email) = lower($1) and ip is not distinct from $2)::int as pair_n,
-              max(failed_at) filter (where lower(email) = lower($1) and ip is not distinct from $2) as pair_last,
-              count(*) filter (where ip is not distinct from $2)::int as ip_n,
-              max(failed_at) filter (where ip is not distinct from $2) as ip_last,
-              now() as now
-         from login_failures
-        where failed_at > now() - make_interval(secs => $3) and (lower(email) = lower($1) or ip is not distinct from $2)`,
-      [email, address, window],
-    );
+    const t = await this.failures.recent(email, address, window);
     const waitUntil = (n: number, limit: number, last: Date | null) =>
       n < limit || !last ? 0 : new Date(last).getTime() + 1000 * Math.min(window, LOGIN_BACKOFF_BASE_SECONDS * 2 ** (n - limit));
-    const until = Math.max(waitUntil(t.pair_n, max, t.pair_last), waitUntil(t.ip_n, max * 4, t.ip_last));
-    const retryAfter = Math.ceil((until - new Date(t.now).getTime()) / 1000);
+    const until = Math.max(waitUntil(t.pairN, max, t.pairLast), waitUntil(t.ipN, max * 4, t.ipLast));
+    const retryAfter = Math.ceil((until - t.now.getTime()) / 1000);
     if (retryAfter > 0) {
       throw DomainError.rateLimited(`Too many failed logins from this address; try again in ${retryAfter} seconds`, retryAfter);
     }
@@ -66,7 +59,7 @@ export class AuthService {
     if (!staff || !ok || staff.status === 'inactive') {
       const reason = !staff ? 'unknown_email' : !ok ? 'wrong_password' : 'inactive';
       await this.dataSource.transaction(async (em) => {
-        await em.query(`insert into login_failures (email, ip) values ($1, $2)`, [email, address]);
+        await this.failures.record(em, email, address);
         // An unknown email is not recorded: people type passwords into the email field.
         await this.audit.record(em, {
           actor: SYSTEM,
@@ -79,10 +72,7 @@ export class AuthService {
       throw new DomainError(ErrorCode.Unauthenticated, 'Email or password is wrong');
     }
     await this.dataSource.transaction(async (em) => {
-      await em.query(
-        `delete from login_failures where (lower(email) = lower($1) and ip is not distinct from $2) or failed_at < now() - make_interval(secs => $3)`,
-        [email, address, window],
-      );
+      await this.failures.clear(em, email, address, window);
       await this.audit.record(em, {
         actor: { kind: 'staff', id: staff.id, role: staff.role, teamId: staff.teamId, teamIds: [] },
         action: 'auth.login_succeeded',

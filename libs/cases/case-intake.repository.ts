@@ -37,12 +37,17 @@ export class CaseIntakeRepository {
     return this.dataSource.transaction(async (em) => {
       // A key-share lock waits for a batch that claimed a queue row (it holds it for update) and then skips the row
       // it deleted; rows no one holds come straight back.
-      await em.query(`select set_config('lock_timeout', '60s', true)`);
+      await this.boundLockWaits(em);
       const rows: Array<{ alert_id: string }> = await em.query(`select alert_id from case_intake_queue where alert_id = any($1::uuid[]) for key share`, [
         alertIds,
       ]);
       return rows.map((r) => r.alert_id);
     });
+  }
+
+  /** Bounds this transaction's waits on rows other writers hold (an intake job retries after the error). */
+  async boundLockWaits(em: EntityManager): Promise<void> {
+    await em.query(`select set_config('lock_timeout', '60s', true)`);
   }
 
   async backlog(): Promise<number> {
@@ -62,7 +67,7 @@ export class CaseIntakeRepository {
     await qr.startTransaction();
     try {
       // The session-level lock outlives this transaction, which only bounds the wait.
-      await qr.query(`select set_config('lock_timeout', '60s', true)`);
+      await this.boundLockWaits(qr.manager);
       await qr.query(`select pg_advisory_lock($1::int, $2::int)`, [INTAKE_LOCK_KEY, pick]);
       await qr.commitTransaction();
     } catch (e) {

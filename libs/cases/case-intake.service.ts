@@ -169,7 +169,7 @@ export class CaseIntakeService {
     let result: IntakeResult;
     try {
       // Bounds the waits on learner, case and staff rows held by other writers (the job retries after an error).
-      await qr.query(`select set_config('lock_timeout', '60s', true)`);
+      await this.repo.boundLockWaits(qr.manager);
       result = await this.intake(qr.manager, own, this.config.caseIntakeBatch, mode, toSchedule);
       await qr.commitTransaction();
     } catch (e) {

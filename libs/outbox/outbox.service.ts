@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { OutboxRepository } from './outbox.repository.js';
 
 export interface DomainEvent {
   aggregateType: string;
@@ -14,13 +15,10 @@ export interface DomainEvent {
  */
 @Injectable()
 export class OutboxService {
-  async publish(em: EntityManager, events: DomainEvent[]): Promise<void> {
-    if (!events.length) return;
-    await em.query(
-      `insert into outbox (aggregate_type, aggregate_id, event_type, payload)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
-      [events.map((e) => e.aggregateType), events.map((e) => e.aggregateId), events.map((e) => e.eventType), events.map((e) => JSON.stringify(e.payload))],
-    );
+  constructor(private readonly repo: OutboxRepository) {}
+
+  publish(em: EntityManager, events: DomainEvent[]): Promise<void> {
+    return this.repo.insert(em, events);
   }
 }
 
