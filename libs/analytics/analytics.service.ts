@@ -6,7 +6,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { OutboxService } from '../outbox/outbox.service.js';
-import { AnalyticsRepository, type AnalyticsState, type CurveBucket, type GroupRow } from './analytics.repository.js';
+import { AnalyticsRepository, type AnalyticsState, type CohortRow, type CurveBucket, type GroupRow } from './analytics.repository.js';
 import {
   CHURN_REASONS,
   type AdvisorsReport,
@@ -435,18 +435,8 @@ function iso(d: Date | null): string | null {
   return d ? new Date(d).toISOString() : null;
 }
 
-type CohortCounts = {
-  enrolments: number;
-  mature30: number;
-  mature60: number;
-  mature90: number;
-  churned30: number;
-  churned60: number;
-  churned90: number;
-  churnedToDate: number;
-  renewed: number;
-  renewalDue: number;
-};
+/** One cohort's counts, as the repository reads them. */
+type CohortCounts = Omit<CohortRow, 'cohort'>;
 
 function zeroCohort(): CohortCounts {
   return { enrolments: 0, mature30: 0, mature60: 0, mature90: 0, churned30: 0, churned60: 0, churned90: 0, churnedToDate: 0, renewed: 0, renewalDue: 0 };
