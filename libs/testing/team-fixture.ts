@@ -111,20 +111,8 @@ export async function seedTeamFixture(app: TestApp): Promise<TeamFixture> {
     .send({ name: `Fixture hours ${a.team.id.slice(0, 6)}`, timezone: 'Asia/Shanghai', hours: WEEKDAYS })
     .expect(201);
   // Positions are unique across the database, which test files on one Jest worker share: pick a free one.
-  let sla = await app
-    .http()
-    .post('/api/v1/sla-policies')
-    .set(admin.auth)
-    .send({
-      name: `Fixture SLA ${a.team.id.slice(0, 8)}`,
-      position: 1000 + Math.floor(Math.random() * 90_000),
-      match: {},
-      calendarId: cal.body.id,
-      firstResponseMinutes: 60,
-      resolutionMinutes: 600,
-    });
-  for (let i = 0; i < 5 && sla.status === 409; i++) {
-    sla = await app
+  const createSla = () =>
+    app
       .http()
       .post('/api/v1/sla-policies')
       .set(admin.auth)
@@ -136,7 +124,8 @@ export async function seedTeamFixture(app: TestApp): Promise<TeamFixture> {
         firstResponseMinutes: 60,
         resolutionMinutes: 600,
       });
-  }
+  let sla = await createSla();
+  for (let i = 0; i < 5 && sla.status === 409; i++) sla = await createSla();
   if (sla.status !== 201) throw new Error(`fixture SLA policy: ${sla.status} ${JSON.stringify(sla.body)}`);
   return {
     admin,

@@ -6,9 +6,8 @@ import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
 import { KbService } from './kb.service.js';
 import { slaStatus } from './sla-clock.js';
-import type { TicketCategory, TicketStatus } from './ticket.types.js';
 import { canSee, toTicketView, type TicketDetailView, type TicketView } from './ticket-views.js';
-import { TicketsRepository } from './tickets.repository.js';
+import { TicketsRepository, type TicketListFilter } from './tickets.repository.js';
 
 /** Reading tickets: the desk's lists, one ticket with its conversation and KB suggestions, and a learner's tickets. */
 @Injectable()
@@ -21,17 +20,7 @@ export class TicketReadsService {
 
   async list(
     actor: Actor,
-    f: {
-      status?: TicketStatus;
-      assigneeId?: string;
-      teamId?: string;
-      learnerId?: string;
-      category?: TicketCategory;
-      unassigned?: boolean;
-      sla?: 'breached' | 'warning';
-      limit?: number;
-      cursor?: string;
-    },
+    f: Omit<TicketListFilter, 'scope' | 'sla' | 'after' | 'limit'> & { sla?: 'breached' | 'warning'; limit?: number; cursor?: string },
   ): Promise<Page<TicketView>> {
     const limit = pageLimit(f.limit);
     const after = decodeCursor(f.cursor, 2);

@@ -12,20 +12,8 @@ const SPLIT = [
 ];
 const HOURS_EXAMPLE = { mon: SPLIT, tue: SPLIT, wed: SPLIT, thu: SPLIT, fri: SPLIT };
 
-export class CreateCalendarDto {
-  @ApiProperty({ example: 'Beijing support' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
-  @ApiPropertyOptional({ example: 'Asia/Shanghai', description: 'default SCHOOL_TIMEZONE' }) @Optional() @IsString() @MaxLength(64) timezone?: string;
-  @ApiProperty({ example: HOURS_EXAMPLE, description: 'business hours per weekday; several intervals a day for split shifts' }) @IsObject() hours: WeeklyHours;
-  @ApiPropertyOptional({ type: [String], example: ['2026-10-01'] }) @Optional() @IsArray() @ArrayMaxSize(2000) holidays?: string[];
-  @ApiPropertyOptional({ type: [String], example: ['2026-10-10'], description: 'make-up working days (weekend dates worked)' })
-  @Optional()
-  @IsArray()
-  @ArrayMaxSize(2000)
-  workdays?: string[];
-  @ApiPropertyOptional({ enum: WEEKDAYS, default: 'mon', description: 'whose hours make-up days use' })
-  @Optional()
-  @IsIn(WEEKDAYS)
-  makeUpHoursFrom?: (typeof WEEKDAYS)[number];
+/** Public holidays added from a preset, on create and on update alike. */
+class CalendarPresetFields {
   @ApiPropertyOptional({
     enum: HOLIDAY_PRESETS,
     description: 'add official public holidays: cn = mainland China (days off and make-up working days, from the State Council notices); needs years',
@@ -48,33 +36,29 @@ export class CreateCalendarDto {
   years?: number[];
 }
 
-export class UpdateCalendarDto {
+export class CreateCalendarDto extends CalendarPresetFields {
+  @ApiProperty({ example: 'Beijing support' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiPropertyOptional({ example: 'Asia/Shanghai', description: 'default SCHOOL_TIMEZONE' }) @Optional() @IsString() @MaxLength(64) timezone?: string;
+  @ApiProperty({ example: HOURS_EXAMPLE, description: 'business hours per weekday; several intervals a day for split shifts' }) @IsObject() hours: WeeklyHours;
+  @ApiPropertyOptional({ type: [String], example: ['2026-10-01'] }) @Optional() @IsArray() @ArrayMaxSize(2000) holidays?: string[];
+  @ApiPropertyOptional({ type: [String], example: ['2026-10-10'], description: 'make-up working days (weekend dates worked)' })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(2000)
+  workdays?: string[];
+  @ApiPropertyOptional({ enum: WEEKDAYS, default: 'mon', description: 'whose hours make-up days use' })
+  @Optional()
+  @IsIn(WEEKDAYS)
+  makeUpHoursFrom?: (typeof WEEKDAYS)[number];
+}
+
+export class UpdateCalendarDto extends CalendarPresetFields {
   @ApiPropertyOptional({ example: 'Beijing support' }) @Optional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
   @ApiPropertyOptional({ example: 'Asia/Shanghai' }) @Optional() @IsString() @MaxLength(64) timezone?: string;
   @ApiPropertyOptional({ example: HOURS_EXAMPLE }) @Optional() @IsObject() hours?: WeeklyHours;
   @ApiPropertyOptional({ example: ['2026-10-01', '2026-10-02'], type: [String] }) @Optional() @IsArray() @ArrayMaxSize(2000) holidays?: string[];
   @ApiPropertyOptional({ example: ['2026-10-10'], type: [String] }) @Optional() @IsArray() @ArrayMaxSize(2000) workdays?: string[];
   @ApiPropertyOptional({ enum: WEEKDAYS }) @Optional() @IsIn(WEEKDAYS) makeUpHoursFrom?: (typeof WEEKDAYS)[number];
-  @ApiPropertyOptional({
-    enum: HOLIDAY_PRESETS,
-    description: 'add official public holidays: cn = mainland China (days off and make-up working days, from the State Council notices); needs years',
-  })
-  @Optional()
-  @IsIn(HOLIDAY_PRESETS)
-  preset?: HolidayPreset;
-  @ApiPropertyOptional({
-    type: [Number],
-    example: [2026],
-    description: 'the years of the preset to add; a year the data does not hold yet answers 400 naming it',
-  })
-  @Optional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(10)
-  @IsInt({ each: true })
-  @Min(1900, { each: true })
-  @Max(2100, { each: true })
-  years?: number[];
 }
 
 export class SlaMatchDto {
