@@ -5,7 +5,6 @@ import type { JobName } from '../queue/jobs.js';
  * each with the deterministic id `evt__<outboxId>__<job>`, so a row relayed twice creates each job once.
  */
 export const EVENT_SUBSCRIBERS: Record<string, JobName[]> = {
-  'enrollment.created': ['tasks.first-week'],
   'enrollment.status_changed': ['tasks.on-enrollment-status'],
   'alert.cleared': ['cases.on-alert-cleared'],
   'rule_run.requested': ['rules.run'],
@@ -23,6 +22,8 @@ export const EVENT_SUBSCRIBERS: Record<string, JobName[]> = {
  */
 export const EVENT_BATCH_SUBSCRIBERS: Record<string, JobName[]> = {
   'alert.opened': ['cases.on-alerts-opened'],
+  // A sync batch enrols hundreds at once; the first-week planner is set-based over any number of enrolments.
+  'enrollment.created': ['tasks.first-week'],
 };
 
 /** Events that integrations may subscribe to with a webhook; each also goes to webhooks.fan-out. */

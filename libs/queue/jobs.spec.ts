@@ -31,6 +31,11 @@ describe('jobAnchor', () => {
       table: 'outbox',
       events: [{ id: '12', aggregateId: AGG }],
     });
+    // One relay pass's enrolments in one job.
+    expect(jobAnchor('tasks.first-week', { eventType: 'enrollment.created', outboxIds: ['7'], aggregateIds: [AGG] })).toEqual({
+      table: 'outbox',
+      events: [{ id: '7', aggregateId: AGG }],
+    });
     expect(jobAnchor('cases.on-alerts-opened', { eventType: 'alert.opened', outboxIds: ['3', '4'], aggregateIds: [AGG, RUN] })).toEqual({
       table: 'outbox',
       events: [
@@ -47,6 +52,11 @@ describe('jobAnchor', () => {
     expect(jobAnchor('nope', { runId: RUN })).toBeNull();
     expect(jobAnchor('rules.run', { runId: 'not-a-uuid' })).toBeNull();
     expect(jobAnchor('rules.run', null)).toBeNull();
+    // One relay pass's enrolments in one job.
+    expect(jobAnchor('tasks.first-week', { eventType: 'enrollment.created', outboxIds: ['7'], aggregateIds: [AGG] })).toEqual({
+      table: 'outbox',
+      events: [{ id: '7', aggregateId: AGG }],
+    });
     expect(jobAnchor('cases.on-alerts-opened', {})).toBeNull();
   });
 });

@@ -48,7 +48,8 @@ export interface JobPayloads {
   'cases.backfill': { teamId: string | null; reason: string };
   /** Periodic safety net: waiting alerts, every pool, overdue escalations. */
   'cases.sweep': Record<string, never>;
-  'tasks.first-week': DomainEventJob;
+  /** enrollment.created events of one relay pass (a single-event job, as queued before batching, is still taken). */
+  'tasks.first-week': DomainEventBatchJob | DomainEventJob;
   'tasks.on-enrollment-status': DomainEventJob;
   /** Delayed to `dueAt`: one task.due event for each of these tasks still scheduled and due at exactly that time. */
   'tasks.due-notify': { taskIds: string[]; dueAt: string };
@@ -106,17 +107,21 @@ export type JobAnchor =
   | { table: 'outbox'; events: Array<{ id: string; aggregateId: string }> };
 
 const event = (e: DomainEventJob): JobAnchor => ({ table: 'outbox', events: [{ id: String(e.outboxId), aggregateId: String(e.aggregateId) }] });
+const batch = (d: DomainEventBatchJob): JobAnchor => ({
+  table: 'outbox',
+  events: d.outboxIds.map((id, i) => ({ id: String(id), aggregateId: String(d.aggregateIds[i]) })),
+});
 
 /** Every job name says what it is anchored to (null: sweeps and crons, which belong to whoever runs them). */
 export const JOB_ANCHOR: { [K in JobName]: (data: JobPayloads[K]) => JobAnchor | null } = {
   'rules.run': (d) => ({ table: 'rule_runs', ids: ['runId' in d ? d.runId : d.payload?.runId] }),
   'rules.schedule': () => null,
-  'cases.on-alerts-opened': (d) => ({ table: 'outbox', events: d.outboxIds.map((id, i) => ({ id: String(id), aggregateId: String(d.aggregateIds[i]) })) }),
+  'cases.on-alerts-opened': (d) => batch(d),
   'cases.on-alert-cleared': event,
   'cases.escalation-check': (d) => ({ table: 'cases', ids: d.caseIds }),
   'cases.backfill': (d) => ('outboxId' in d ? event(d as unknown as DomainEventJob) : d.teamId ? { table: 'teams', ids: [d.teamId] } : null),
   'cases.sweep': () => null,
-  'tasks.first-week': event,
+  'tasks.first-week': (d) => ('outboxIds' in d ? batch(d) : event(d)),
   'tasks.on-enrollment-status': event,
   'tasks.due-notify': (d) => ({ table: 'tasks', ids: d.taskIds }),
   'tasks.reminders': () => null,
@@ -184,7 +189,8 @@ export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   [QueueName.Cases]: 4,
   [QueueName.Tasks]: 4,
   [QueueName.Tickets]: 4,
-  [QueueName.Webhooks]: 8,
+  // Deliveries wait on the receiver (network), not on this process: a rule run opens thousands of alerts at once.
+  [QueueName.Webhooks]: 16,
   [QueueName.Maintenance]: 1,
   [QueueName.Analytics]: 1,
 };

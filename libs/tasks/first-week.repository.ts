@@ -36,6 +36,15 @@ export class FirstWeekRepository {
     await em.query(`update enrollments set holdout = true, updated_at = now() where id = any($1::uuid[]) and not holdout`, [enrollmentIds]);
   }
 
+  /**
+   * Locks these learners' rows (id order) before the staff rows are locked for their owners: the order every writer
+   * keeps (learner rows first, staff last; libs/assignment/assignment.contract.ts), so first-week planning and case
+   * intake never deadlock over a learner and an advisor.
+   */
+  async lockLearners(em: EntityManager, learnerIds: string[]): Promise<void> {
+    if (learnerIds.length) await em.query(`select id from learners where id = any($1::uuid[]) order by id for no key update`, [learnerIds]);
+  }
+
   /** Sets owners where none is set yet; returns the learners actually changed. */
   async setOwners(em: EntityManager, owners: Array<{ learnerId: string; advisorId: string }>): Promise<Set<string>> {
     if (!owners.length) return new Set();

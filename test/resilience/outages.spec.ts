@@ -1,7 +1,7 @@
 import { PrivateRedis } from '../../libs/testing/private-redis.js';
 import { api, PrivatePostgres, sleep } from '../../libs/testing/process-harness.js';
 import { recordResult } from './results.js';
-import { endState, System } from './system.js';
+import { endState, System } from '../../libs/testing/system.js';
 
 /**
  * Backing services going away under traffic:

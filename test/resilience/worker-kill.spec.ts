@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { seedRulesSchool } from '../../bench/rules/seed.js';
 import { api, ScratchDatabase, sleep } from '../../libs/testing/process-harness.js';
 import { recordResult } from './results.js';
-import { endState, System } from './system.js';
+import { endState, System } from '../../libs/testing/system.js';
 
 /**
  * kill -9 the worker process in the middle of work, start it again, and compare the end state with a clean

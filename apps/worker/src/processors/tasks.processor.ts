@@ -23,8 +23,11 @@ export class TasksProcessor implements JobProcessor {
 
   async process(job: Job): Promise<unknown> {
     switch (job.name) {
-      case 'tasks.first-week':
-        return this.firstWeek.schedule([enrollmentIdOf(job.data)]);
+      case 'tasks.first-week': {
+        // One relay pass's enrolments (the enrollment.created aggregate is the enrolment), planned together.
+        const d = job.data as JobPayloads['tasks.first-week'];
+        return this.firstWeek.schedule('outboxIds' in d ? [...new Set(d.aggregateIds)] : [enrollmentIdOf(d)]);
+      }
       case 'tasks.on-enrollment-status':
         return this.firstWeek.onStatusChanged(enrollmentIdOf(job.data));
       case 'tasks.reminders':

@@ -3,11 +3,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import type pg from 'pg';
-import { QueueName } from '../../libs/queue/jobs.js';
-import { PasswordHasher } from '../../libs/staff/password-hasher.js';
-import { adminToken, careloopEnv, CareloopProcess, freePort, ScratchDatabase, sleep } from '../../libs/testing/process-harness.js';
+import { QueueName } from '../queue/jobs.js';
+import { PasswordHasher } from '../staff/password-hasher.js';
+import { adminToken, careloopEnv, CareloopProcess, freePort, ScratchDatabase, sleep } from './process-harness.js';
 
-export const LOG_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../.data/resilience-logs');
+export const LOG_DIR = path.resolve('.data/resilience-logs');
 
 const AROUND_THE_CLOCK = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
 
