@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { Empty, ErrorState, Loading } from '../../../components/ErrorState';
+import { Empty } from '../../../components/ErrorState';
+import { QueryTable } from '../../../components/QueryTable';
 import { Field } from '../../../components/Field';
 import { useFieldErrors } from '../../../components/form-errors';
 import { RelativeTime } from '../../../components/RelativeTime';
@@ -63,49 +64,38 @@ export function ApiKeysPage() {
           </button>
         </div>
       )}
-      {clients.isPending && <Loading />}
-      {clients.isError && <ErrorState error={clients.error} retry={() => clients.refetch()} />}
-      {clients.data && clients.data.length === 0 && <Empty title={t('keys.none')} />}
-      {clients.data && clients.data.length > 0 && (
-        <table className="plain-table" aria-label="API keys">
-          <thead>
-            <tr>
-              <th scope="col">{t('keys.name')}</th>
-              <th scope="col">{t('keys.scopes')}</th>
-              <th scope="col">{t('keys.prefix')}</th>
-              <th scope="col">{t('keys.lastUsed')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('queue.col.actions')}</span>
-              </th>
+      <QueryTable
+        query={clients}
+        empty={<Empty title={t('keys.none')} />}
+        label="API keys"
+        head={[t('keys.name'), t('keys.scopes'), t('keys.prefix'), t('keys.lastUsed')]}
+      >
+        {(items) =>
+          items.map((c) => (
+            <tr key={c.id} className={c.revokedAt ? 'is-closed' : undefined}>
+              <td>{c.name}</td>
+              <td>{c.scopes.map((s) => t(`keys.scope.${s === 'sync:write' ? 'sync' : 'read'}`)).join(', ')}</td>
+              <td>
+                <code>{c.keyPrefix}…</code>
+              </td>
+              <td>{c.revokedAt ? t('keys.revoked') : c.lastUsedAt ? <RelativeTime at={c.lastUsedAt} /> : t('keys.neverUsed')}</td>
+              <td className="cell-actions">
+                {!c.revokedAt && (
+                  <button
+                    type="button"
+                    className="small"
+                    disabled={revoke.isPending}
+                    onClick={() => window.confirm(t('keys.revoke.confirm', { name: c.name })) && revoke.mutate(c.id)}
+                    aria-label={a11y(t('keys.revoke'), `Revoke ${c.name}`) ?? t('keys.revoke')}
+                  >
+                    {t('keys.revoke')}
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {clients.data.map((c) => (
-              <tr key={c.id} className={c.revokedAt ? 'is-closed' : undefined}>
-                <td>{c.name}</td>
-                <td>{c.scopes.map((s) => t(`keys.scope.${s === 'sync:write' ? 'sync' : 'read'}`)).join(', ')}</td>
-                <td>
-                  <code>{c.keyPrefix}…</code>
-                </td>
-                <td>{c.revokedAt ? t('keys.revoked') : c.lastUsedAt ? <RelativeTime at={c.lastUsedAt} /> : t('keys.neverUsed')}</td>
-                <td className="cell-actions">
-                  {!c.revokedAt && (
-                    <button
-                      type="button"
-                      className="small"
-                      disabled={revoke.isPending}
-                      onClick={() => window.confirm(t('keys.revoke.confirm', { name: c.name })) && revoke.mutate(c.id)}
-                      aria-label={a11y(t('keys.revoke'), `Revoke ${c.name}`) ?? t('keys.revoke')}
-                    >
-                      {t('keys.revoke')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+          ))
+        }
+      </QueryTable>
       <form className="card form-grid" onSubmit={submit} noValidate aria-labelledby="new-key-title">
         <h2 id="new-key-title">{t('keys.new')}</h2>
         <Field label={t('keys.name')} accessibleName="Name" error={fieldError('name')} hint={t('keys.name.hint')}>

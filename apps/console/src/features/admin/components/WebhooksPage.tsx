@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router';
 import { Field } from '../../../components/Field';
 import { useFieldErrors } from '../../../components/form-errors';
 import { Empty, ErrorState, Loading } from '../../../components/ErrorState';
+import { QueryTable } from '../../../components/QueryTable';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { useI18n } from '../../../i18n/i18n';
 import { ApiError } from '../../../api/client';
@@ -35,61 +36,53 @@ export function WebhooksPage() {
           <p className="muted">{t('webhooks.subtitle')}</p>
         </div>
       </div>
-      {hooks.isPending && <Loading />}
-      {hooks.isError && <ErrorState error={hooks.error} retry={() => hooks.refetch()} />}
-      {hooks.data && hooks.data.length === 0 && <Empty title={t('webhooks.none')} body={t('webhooks.none.body')} />}
-      {update.isError && (
-        <p className="form-error" role="alert">
-          {t('webhooks.toggle.failed')}
-        </p>
-      )}
-      {hooks.data && hooks.data.length > 0 && (
-        <table className="plain-table" aria-label="Webhooks">
-          <thead>
-            <tr>
-              <th scope="col">{t('webhooks.url')}</th>
-              <th scope="col">{t('webhooks.events')}</th>
-              <th scope="col">{t('webhooks.state')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('queue.col.actions')}</span>
-              </th>
+      <QueryTable
+        query={hooks}
+        empty={<Empty title={t('webhooks.none')} body={t('webhooks.none.body')} />}
+        label="Webhooks"
+        head={[t('webhooks.url'), t('webhooks.events'), t('webhooks.state')]}
+        notice={
+          update.isError && (
+            <p className="form-error" role="alert">
+              {t('webhooks.toggle.failed')}
+            </p>
+          )
+        }
+      >
+        {(items) =>
+          items.map((h) => (
+            <tr key={h.id} className={h.id === chosen ? 'is-selected' : undefined}>
+              <td>
+                <code>{h.url}</code>
+              </td>
+              <td>{h.events.join(', ')}</td>
+              <td>{stateText(t, h)}</td>
+              <td className="cell-actions">
+                <button
+                  type="button"
+                  className="small"
+                  aria-pressed={h.id === chosen}
+                  onClick={() => setParams({ webhook: h.id })}
+                  aria-label={a11y(t('webhooks.showLog'), `Delivery log of ${h.url}`)}
+                >
+                  {t('webhooks.showLog')}
+                </button>{' '}
+                <button
+                  type="button"
+                  className="small"
+                  disabled={update.isPending}
+                  onClick={() =>
+                    (h.enabled ? window.confirm(t('webhooks.disable.confirm', { url: h.url })) : true) && update.mutate({ id: h.id, enabled: !h.enabled })
+                  }
+                  aria-label={a11y(h.enabled ? t('webhooks.disable') : t('webhooks.enable'), `${h.enabled ? 'Disable' : 'Enable'} ${h.url}`)}
+                >
+                  {h.enabled ? t('webhooks.disable') : t('webhooks.enable')}
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {hooks.data.map((h) => (
-              <tr key={h.id} className={h.id === chosen ? 'is-selected' : undefined}>
-                <td>
-                  <code>{h.url}</code>
-                </td>
-                <td>{h.events.join(', ')}</td>
-                <td>{stateText(t, h)}</td>
-                <td className="cell-actions">
-                  <button
-                    type="button"
-                    className="small"
-                    aria-pressed={h.id === chosen}
-                    onClick={() => setParams({ webhook: h.id })}
-                    aria-label={a11y(t('webhooks.showLog'), `Delivery log of ${h.url}`)}
-                  >
-                    {t('webhooks.showLog')}
-                  </button>{' '}
-                  <button
-                    type="button"
-                    className="small"
-                    disabled={update.isPending}
-                    onClick={() =>
-                      (h.enabled ? window.confirm(t('webhooks.disable.confirm', { url: h.url })) : true) && update.mutate({ id: h.id, enabled: !h.enabled })
-                    }
-                    aria-label={a11y(h.enabled ? t('webhooks.disable') : t('webhooks.enable'), `${h.enabled ? 'Disable' : 'Enable'} ${h.url}`)}
-                  >
-                    {h.enabled ? t('webhooks.disable') : t('webhooks.enable')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+          ))
+        }
+      </QueryTable>
       {chosen && hooks.data?.some((h) => h.id === chosen) && <DeliveryLog webhook={hooks.data.find((h) => h.id === chosen)!} />}
       <NewWebhook onCreated={(id) => setParams({ webhook: id })} />
     </section>

@@ -1,16 +1,14 @@
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useMe } from '../../../api/me';
-import { Empty, ErrorState, Loading } from '../../../components/ErrorState';
 import { enumLabel, ruleLabel } from '../../../components/labels';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { RuleChips } from '../../../components/RuleChips';
-import { ShortcutsDialog } from '../../../components/ShortcutsDialog';
 import { useListKeys } from '../../../components/use-list-keys';
 import { useSelection } from '../../../components/use-selection';
 import { useI18n } from '../../../i18n/i18n';
 import { allMatchingIds, FILTER_KEYS, useAdvisors, useOpenCases, useTeams, type CaseFilters, type CaseView } from '../api/board';
-import { BulkBar, BulkTabs, useSelectMatching, useUrlFilters } from './bulk-parts';
+import { BulkBar, BulkList, BulkShortcuts, BulkTabs, useSelectMatching, useUrlFilters } from './bulk-parts';
 import { ReassignDialog } from './ReassignDialog';
 
 const PRIORITIES = ['urgent', 'high', 'medium', 'low'] as const;
@@ -152,61 +150,30 @@ export function BulkCasesPage() {
         onHelp={() => setHelp(true)}
       />
 
-      {cases.isPending && <Loading />}
-      {cases.isError && <ErrorState error={cases.error} retry={() => cases.refetch()} />}
-      {cases.data && rows.length === 0 && <Empty title={t('bulk.empty')} />}
-      {rows.length > 0 && (
-        <table className="queue-table" aria-label="Cases">
-          <thead>
-            <tr>
-              <th scope="col">
-                <span className="visually-hidden">{t('bulk.select')}</span>
-              </th>
-              <th scope="col">{t('queue.col.learner')}</th>
-              <th scope="col">{t('bulk.col.advisor')}</th>
-              <th scope="col">{t('case.priority')}</th>
-              <th scope="col">{t('queue.col.alerts')}</th>
-              <th scope="col">{t('case.dueAt')}</th>
-              <th scope="col">{t('case.openedAt')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((c, i) => (
-              <CaseRowView
-                key={c.id}
-                c={c}
-                index={i}
-                active={i === active}
-                checked={selected.has(c.id)}
-                advisorName={c.advisorId ? (names.get(c.advisorId) ?? '—') : t('bulk.pool')}
-                onActivate={() => setActive(i)}
-                onToggle={(range) => toggle(i, { range })}
-              />
-            ))}
-          </tbody>
-        </table>
-      )}
-      {cases.hasNextPage && (
-        <button type="button" onClick={() => cases.fetchNextPage()} disabled={cases.isFetchingNextPage}>
-          {cases.isFetchingNextPage ? t('state.loading') : t('bulk.more')}
-        </button>
-      )}
+      <BulkList
+        query={cases}
+        count={rows.length}
+        empty={t('bulk.empty')}
+        label="Cases"
+        head={[t('queue.col.learner'), t('bulk.col.advisor'), t('case.priority'), t('queue.col.alerts'), t('case.dueAt'), t('case.openedAt')]}
+      >
+        {rows.map((c, i) => (
+          <CaseRowView
+            key={c.id}
+            c={c}
+            index={i}
+            active={i === active}
+            checked={selected.has(c.id)}
+            advisorName={c.advisorId ? (names.get(c.advisorId) ?? '—') : t('bulk.pool')}
+            onActivate={() => setActive(i)}
+            onToggle={(range) => toggle(i, { range })}
+          />
+        ))}
+      </BulkList>
       {dialog && (
         <ReassignDialog target={{ caseIds: [...selected] }} labels={labels} advisors={advisors.data?.items ?? []} onClose={() => (setDialog(false), clear())} />
       )}
-      {help && (
-        <ShortcutsDialog
-          onClose={() => setHelp(false)}
-          shortcuts={[
-            { keys: ['j'], label: t('shortcuts.next') },
-            { keys: ['k'], label: t('shortcuts.prev') },
-            { keys: ['x'], label: t('shortcuts.select') },
-            { keys: ['Shift', 'click'], label: t('shortcuts.range') },
-            { keys: ['Enter'], label: t('shortcuts.open.case') },
-            { keys: ['?'], label: t('shortcuts.help') },
-          ]}
-        />
-      )}
+      {help && <BulkShortcuts open={t('shortcuts.open.case')} onClose={() => setHelp(false)} />}
     </section>
   );
 }

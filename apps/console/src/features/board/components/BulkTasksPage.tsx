@@ -1,15 +1,13 @@
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useMe } from '../../../api/me';
-import { Empty, ErrorState, Loading } from '../../../components/ErrorState';
 import { enumLabel, taskKindLabel } from '../../../components/labels';
 import { RelativeTime } from '../../../components/RelativeTime';
-import { ShortcutsDialog } from '../../../components/ShortcutsDialog';
 import { useListKeys } from '../../../components/use-list-keys';
 import { useSelection } from '../../../components/use-selection';
 import { useI18n } from '../../../i18n/i18n';
 import { allMatchingTaskIds, TASK_FILTER_KEYS, useAdvisors, useScheduledTasks, useTeams, type TaskFilters, type TaskItem } from '../api/board';
-import { BulkBar, BulkTabs, useSelectMatching, useUrlFilters } from './bulk-parts';
+import { BulkBar, BulkList, BulkShortcuts, BulkTabs, useSelectMatching, useUrlFilters } from './bulk-parts';
 import { ReassignDialog } from './ReassignDialog';
 
 const KINDS = ['first_week_checkin', 'care_call', 'follow_up', 'obstacle_call', 'advisor_contact', 'renewal_call', 'survey', 'escalation'] as const;
@@ -124,59 +122,30 @@ export function BulkTasksPage() {
         onHelp={() => setHelp(true)}
       />
 
-      {tasks.isPending && <Loading />}
-      {tasks.isError && <ErrorState error={tasks.error} retry={() => tasks.refetch()} />}
-      {tasks.data && rows.length === 0 && <Empty title={t('bulk.tasks.empty')} />}
-      {rows.length > 0 && (
-        <table className="queue-table" aria-label="Calls">
-          <thead>
-            <tr>
-              <th scope="col">
-                <span className="visually-hidden">{t('bulk.select')}</span>
-              </th>
-              <th scope="col">{t('queue.col.learner')}</th>
-              <th scope="col">{t('bulk.tasks.col.assignee')}</th>
-              <th scope="col">{t('bulk.tasks.col.kind')}</th>
-              <th scope="col">{t('bulk.tasks.col.due')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((x, i) => (
-              <TaskRowView
-                key={x.id}
-                task={x}
-                index={i}
-                active={i === active}
-                checked={selected.has(x.id)}
-                assignee={x.assigneeId ? (names.get(x.assigneeId) ?? '—') : t('bulk.tasks.nobody')}
-                onActivate={() => setActive(i)}
-                onToggle={(range) => toggle(i, { range })}
-              />
-            ))}
-          </tbody>
-        </table>
-      )}
-      {tasks.hasNextPage && (
-        <button type="button" onClick={() => tasks.fetchNextPage()} disabled={tasks.isFetchingNextPage}>
-          {tasks.isFetchingNextPage ? t('state.loading') : t('bulk.more')}
-        </button>
-      )}
+      <BulkList
+        query={tasks}
+        count={rows.length}
+        empty={t('bulk.tasks.empty')}
+        label="Calls"
+        head={[t('queue.col.learner'), t('bulk.tasks.col.assignee'), t('bulk.tasks.col.kind'), t('bulk.tasks.col.due')]}
+      >
+        {rows.map((x, i) => (
+          <TaskRowView
+            key={x.id}
+            task={x}
+            index={i}
+            active={i === active}
+            checked={selected.has(x.id)}
+            assignee={x.assigneeId ? (names.get(x.assigneeId) ?? '—') : t('bulk.tasks.nobody')}
+            onActivate={() => setActive(i)}
+            onToggle={(range) => toggle(i, { range })}
+          />
+        ))}
+      </BulkList>
       {dialog && (
         <ReassignDialog target={{ taskIds: [...selected] }} labels={labels} advisors={advisors.data?.items ?? []} onClose={() => (setDialog(false), clear())} />
       )}
-      {help && (
-        <ShortcutsDialog
-          onClose={() => setHelp(false)}
-          shortcuts={[
-            { keys: ['j'], label: t('shortcuts.next') },
-            { keys: ['k'], label: t('shortcuts.prev') },
-            { keys: ['x'], label: t('shortcuts.select') },
-            { keys: ['Shift', 'click'], label: t('shortcuts.range') },
-            { keys: ['Enter'], label: t('shortcuts.open.learner') },
-            { keys: ['?'], label: t('shortcuts.help') },
-          ]}
-        />
-      )}
+      {help && <BulkShortcuts open={t('shortcuts.open.learner')} onClose={() => setHelp(false)} />}
     </section>
   );
 }

@@ -1,5 +1,7 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { NavLink, useSearchParams } from 'react-router';
+import { Empty, ErrorState, Loading } from '../../../components/ErrorState';
+import { ShortcutsDialog } from '../../../components/ShortcutsDialog';
 import { useI18n } from '../../../i18n/i18n';
 
 /** Filters kept in the URL (so a view can be bookmarked and shared); setting one drops `resets` too. */
@@ -96,5 +98,86 @@ export function BulkTabs({ teamId }: { teamId?: string }) {
       <NavLink to={`/board/cases${q}`}>{t('bulk.tabs.cases')}</NavLink>
       <NavLink to={`/board/tasks${q}`}>{t('bulk.tabs.tasks')}</NavLink>
     </nav>
+  );
+}
+
+/** What a bulk list's query gives the list (TanStack's infinite query). */
+interface PagedQuery {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data: unknown;
+  refetch: () => unknown;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => unknown;
+}
+
+/**
+ * The list of a bulk page: loading, error and empty states, the table with a selection column first (`head` names the
+ * other columns, `children` are the rows) and "more" while pages remain.
+ */
+export function BulkList({
+  query,
+  count,
+  empty,
+  label,
+  head,
+  children,
+}: {
+  query: PagedQuery;
+  count: number;
+  empty: string;
+  label: string;
+  head: string[];
+  children: ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      {query.isPending && <Loading />}
+      {query.isError && <ErrorState error={query.error} retry={() => query.refetch()} />}
+      {!!query.data && count === 0 && <Empty title={empty} />}
+      {count > 0 && (
+        <table className="queue-table" aria-label={label}>
+          <thead>
+            <tr>
+              <th scope="col">
+                <span className="visually-hidden">{t('bulk.select')}</span>
+              </th>
+              {head.map((h) => (
+                <th key={h} scope="col">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>{children}</tbody>
+        </table>
+      )}
+      {query.hasNextPage && (
+        <button type="button" onClick={() => query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+          {query.isFetchingNextPage ? t('state.loading') : t('bulk.more')}
+        </button>
+      )}
+    </>
+  );
+}
+
+/** The keys of a bulk list; Enter opens what `open` says (the case, or the learner of a call). */
+export function BulkShortcuts({ open, onClose }: { open: string; onClose: () => void }) {
+  const { t } = useI18n();
+  return (
+    <ShortcutsDialog
+      onClose={onClose}
+      shortcuts={[
+        { keys: ['j'], label: t('shortcuts.next') },
+        { keys: ['k'], label: t('shortcuts.prev') },
+        { keys: ['x'], label: t('shortcuts.select') },
+        { keys: ['Shift', 'click'], label: t('shortcuts.range') },
+        { keys: ['Enter'], label: open },
+        { keys: ['?'], label: t('shortcuts.help') },
+      ]}
+    />
   );
 }

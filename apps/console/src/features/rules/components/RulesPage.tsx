@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
-import { Empty, ErrorState, Loading } from '../../../components/ErrorState';
+import { Empty } from '../../../components/ErrorState';
+import { QueryTable } from '../../../components/QueryTable';
 import { useI18n } from '../../../i18n/i18n';
 import { useRules, useUpdateRule, type RuleView } from '../api/rules';
 import { RuleWords } from './RuleWords';
@@ -16,29 +17,14 @@ export function RulesPage() {
           <p className="muted">{t('rules.subtitle')}</p>
         </div>
       </div>
-      {rules.isPending && <Loading />}
-      {rules.isError && <ErrorState error={rules.error} retry={() => rules.refetch()} />}
-      {rules.data && rules.data.length === 0 && <Empty title={t('rules.none')} />}
-      {rules.data && rules.data.length > 0 && (
-        <table className="plain-table" aria-label="Warning rules">
-          <thead>
-            <tr>
-              <th scope="col">{t('rules.rule')}</th>
-              <th scope="col">{t('rules.fires')}</th>
-              <th scope="col">{t('rules.action')}</th>
-              <th scope="col">{t('rules.state')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('queue.col.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rules.data.map((r) => (
-              <RuleRow key={r.key} rule={r} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <QueryTable
+        query={rules}
+        empty={<Empty title={t('rules.none')} />}
+        label="Warning rules"
+        head={[t('rules.rule'), t('rules.fires'), t('rules.action'), t('rules.state')]}
+      >
+        {(items) => items.map((r) => <RuleRow key={r.key} rule={r} />)}
+      </QueryTable>
     </section>
   );
 }
