@@ -4670,6 +4670,18 @@ export interface components {
             tags?: string[];
         };
         CreateCalendarDto: {
+            /**
+             * @description add official public holidays: cn = mainland China (days off and make-up working days, from the State Council notices); needs years
+             * @enum {string}
+             */
+            preset?: "cn";
+            /**
+             * @description the years of the preset to add; a year the data does not hold yet answers 400 naming it
+             * @example [
+             *       2026
+             *     ]
+             */
+            years?: number[];
             /** @example Beijing support */
             name: string;
             /**
@@ -4752,18 +4764,6 @@ export interface components {
              * @enum {string}
              */
             makeUpHoursFrom: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-            /**
-             * @description add official public holidays: cn = mainland China (days off and make-up working days, from the State Council notices); needs years
-             * @enum {string}
-             */
-            preset?: "cn";
-            /**
-             * @description the years of the preset to add; a year the data does not hold yet answers 400 naming it
-             * @example [
-             *       2026
-             *     ]
-             */
-            years?: number[];
         };
         CalendarViewDto: {
             /**
@@ -4865,6 +4865,18 @@ export interface components {
             updatedAt: string;
         };
         UpdateCalendarDto: {
+            /**
+             * @description add official public holidays: cn = mainland China (days off and make-up working days, from the State Council notices); needs years
+             * @enum {string}
+             */
+            preset?: "cn";
+            /**
+             * @description the years of the preset to add; a year the data does not hold yet answers 400 naming it
+             * @example [
+             *       2026
+             *     ]
+             */
+            years?: number[];
             /** @example Beijing support */
             name?: string;
             /** @example Asia/Shanghai */
@@ -4939,18 +4951,6 @@ export interface components {
             workdays?: string[];
             /** @enum {string} */
             makeUpHoursFrom?: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-            /**
-             * @description add official public holidays: cn = mainland China (days off and make-up working days, from the State Council notices); needs years
-             * @enum {string}
-             */
-            preset?: "cn";
-            /**
-             * @description the years of the preset to add; a year the data does not hold yet answers 400 naming it
-             * @example [
-             *       2026
-             *     ]
-             */
-            years?: number[];
         };
         SlaMatchDto: {
             /** @enum {string} */
