@@ -14,7 +14,8 @@ export class RulesEngine1764100004000 implements MigrationInterface {
       create function careloop_iso(ts timestamptz) returns text language sql immutable parallel safe as
       $$ select to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$`);
     // The default rules are defined with their kinds (libs/rules/kinds/<kind>.ts): one per kind, default parameters.
-    for (const r of defaultRules()) {
+    // risk_score came later: migration LearnedRisk allows its kind and seeds its rule.
+    for (const r of defaultRules().filter((d) => d.kind !== 'risk_score')) {
       await q.query(
         `insert into rules (key, name, kind, params, severity, action, cohort_threshold, enabled) values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (key) do nothing`,
         [r.key, r.name, r.kind, JSON.stringify(r.params), r.severity, JSON.stringify(r.action), r.cohortThreshold, r.enabled],

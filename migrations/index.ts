@@ -14,6 +14,7 @@ import { OutboxNotify1764100009600 } from './1764100009600-OutboxNotify.js';
 import { AuditNoTruncate1764100020000 } from './1764100020000-AuditNoTruncate.js';
 import { StaffTokenVersion1764100020100 } from './1764100020100-StaffTokenVersion.js';
 import { LoginThrottleByAddress1764100020200 } from './1764100020200-LoginThrottleByAddress.js';
+import { LearnedRisk1764100030000 } from './1764100030000-LearnedRisk.js';
 
 /**
  * Every migration, in timestamp order. Listed explicitly (not globbed) so the same list works from TypeScript
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   AuditNoTruncate1764100020000,
   StaffTokenVersion1764100020100,
   LoginThrottleByAddress1764100020200,
+  LearnedRisk1764100030000,
 ];

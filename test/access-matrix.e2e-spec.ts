@@ -108,6 +108,8 @@ const ROWS: Record<string, Row> = {
   'GET /api/v1/analytics/tickets': { expect: SUPERVISORS_OR_READ },
   'GET /api/v1/analytics/status': { expect: SUPERVISORS_OR_READ },
   'POST /api/v1/analytics/refresh': { expect: SUPERVISORS },
+  'GET /api/v1/risk-model': { expect: SUPERVISORS_OR_READ },
+  'POST /api/v1/risk-model/train': { expect: ADMIN_STAFF_ONLY },
 
   'POST /api/v1/tickets': { expect: '401 ok ok ok ok ok 403 ok 401', body: () => ({}) },
   'GET /api/v1/tickets': { expect: STAFF_OR_READ },

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { rng } from '../bench/lib/generator.js';
 import { backtestIslandsQuery } from '../libs/rules/backtest-queries.js';
 import { firingQuery } from '../libs/rules/evaluators.js';
+import { FEATURE_KEYS } from '../libs/risk/risk-features.js';
 import { KINDS } from '../libs/rules/kinds/index.js';
 import { RULE_KINDS, type RuleKind } from '../libs/rules/rule-definitions.js';
 import { LearningDataFactory, type DailyRow } from '../libs/testing/learning-data.factory.js';
@@ -80,6 +81,14 @@ describe('rule kinds: the live query and the backtest agree', () => {
         await data.assignment(enr.id, { dueAt: due, submittedAt: submittedAt && submittedAt.getTime() > Date.parse(`${TO}T15:59:00Z`) ? null : submittedAt });
       }
     }
+    // risk_score scores with the active model: a hand-made one in which inactivity and a slow pace raise the risk.
+    const coef: Record<string, number> = { days_since_login: 1.2, pace_ratio: -0.8, study_change: -0.3, late_assignments_30d: 0.4, complaints_30d: 0.5 };
+    const center: Record<string, [number, number]> = { days_since_login: [4, 4], pace_ratio: [1, 0.5], study_change: [0, 0.8], late_assignments_30d: [0.5, 1] };
+    await app.db.query(
+      `insert into risk_models (status, trigger, active, as_of, finished_at, feature_keys, means, sds, coef, intercept)
+       values ('ready', 'manual', true, now(), now(), $1, $2, $3, $4, -1.5)`,
+      [FEATURE_KEYS, FEATURE_KEYS.map((k) => center[k]?.[0] ?? 0), FEATURE_KEYS.map((k) => center[k]?.[1] ?? 1), FEATURE_KEYS.map((k) => coef[k] ?? 0)],
+    );
   }, 300_000);
   afterAll(async () => {
     await app?.close();
@@ -119,6 +128,7 @@ describe('rule kinds: the live query and the backtest agree', () => {
         late_assignments: { lateDays: 2, count: 1 },
         complaints: { count: 1 },
         study_time_drop: { dropRatio: 0.6, weeks: 1 },
+        risk_score: { threshold: 0.3 },
       };
       for (const params of [defaults, second[kind]]) {
         const expected = await backtest(kind, params);

@@ -53,7 +53,14 @@ describe('rules API', () => {
 
   it('publishes each kind with its parameters (range, whole or not, default), and the ranges are the ones the API enforces', async () => {
     const res = await app.http().get('/api/v1/rule-kinds').set(advisor.auth).expect(200);
-    expect(res.body.map((k: { kind: string }) => k.kind)).toEqual(['inactive_days', 'low_completion', 'late_assignments', 'complaints', 'study_time_drop']);
+    expect(res.body.map((k: { kind: string }) => k.kind)).toEqual([
+      'inactive_days',
+      'low_completion',
+      'late_assignments',
+      'complaints',
+      'study_time_drop',
+      'risk_score',
+    ]);
     const inactive = res.body.find((k: { kind: string }) => k.kind === 'inactive_days');
     expect(inactive.params).toEqual([
       { name: 'days', integer: true, min: 1, max: 365, minExclusive: false, default: 7, meaning: expect.stringContaining('without a login') },

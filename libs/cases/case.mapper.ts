@@ -1,5 +1,6 @@
 import type { CaseRow } from './cases.repository.js';
 import type { SqlRow } from '../database/sql-row.js';
+import { toRiskScore } from '../risk/risk-features.js';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
@@ -24,6 +25,7 @@ export function toCaseView(r: CaseRow) {
     allAlertsClearedAt: iso(r.all_alerts_cleared_at),
     openAlerts: r.open_alerts,
     ruleKeys: r.rule_keys ?? [],
+    riskScore: toRiskScore(r.risk_score),
     outcome: r.outcome,
     churnReason: r.churn_reason,
     resolutionNote: r.resolution_note,

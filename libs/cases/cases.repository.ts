@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { stageSql, type LifecycleStage } from '../learners/lifecycle.js';
 import type { SqlRow } from '../database/sql-row.js';
 import type { CaseDraft } from './case-intake.plan.js';
+import { riskOfLearnerSql, type toRiskScore } from '../risk/risk-features.js';
 
 export interface CaseRow {
   id: string;
@@ -34,6 +35,7 @@ export interface CaseRow {
   assignment_reason: string | null;
   open_alerts: number;
   rule_keys: string[] | null;
+  risk_score: Parameters<typeof toRiskScore>[0];
 }
 
 /** Who may see which cases, as SQL over `c` (case) and `adv` (its advisor). */
@@ -60,6 +62,8 @@ export interface CaseListFilter {
   now?: Date;
   endOfToday?: Date;
   churnInactiveDays?: number;
+  /** priority (default): priority score, then first due; risk: learned risk, highest first (unscored last) */
+  sort?: 'priority' | 'risk';
   after?: { score: number; due: string; id: string };
   limit: number;
 }
@@ -71,7 +75,8 @@ export const CASE_SELECT = `
          c.first_contact_at, c.escalated_at, c.escalated_to, c.all_alerts_cleared_at, c.outcome, c.churn_reason, c.resolution_note,
          c.opened_at, c.assigned_at, c.resolved_at, c.resolved_by, c.assignment_reason,
          (select count(*)::int from case_alerts ca join alerts a on a.id = ca.alert_id where ca.case_id = c.id and a.status = 'open') as open_alerts,
-         (select array_agg(distinct a.rule_key) from case_alerts ca join alerts a on a.id = ca.alert_id where ca.case_id = c.id) as rule_keys
+         (select array_agg(distinct a.rule_key) from case_alerts ca join alerts a on a.id = ca.alert_id where ca.case_id = c.id) as rule_keys,
+         ${riskOfLearnerSql('c.learner_id', 'c.course_id')} as risk_score
     from cases c
     join learners l on l.id = c.learner_id
     left join staff adv on adv.id = c.advisor_id
@@ -109,6 +114,20 @@ export class CasesRepository {
     }
     if (f.due === 'overdue') where.push(`c.first_contact_at is null and c.due_at < ${p(f.now ?? new Date())}`);
     if (f.due === 'today') where.push(`c.first_contact_at is null and c.due_at >= ${p(f.now ?? new Date())} and c.due_at < ${p(f.endOfToday ?? new Date())}`);
+    if (f.sort === 'risk') {
+      // Learned risk first; the cursor is (risk, id) with -1 for an unscored case.
+      const outer: string[] = [];
+      if (f.after) {
+        const [r, i] = [p(f.after.score), p(f.after.id)];
+        outer.push(`(x.risk < ${r} or (x.risk = ${r} and x.id > ${i}::uuid))`);
+      }
+      return this.dataSource.query(
+        `select * from (select k.*, coalesce((k.risk_score->>'score')::float8, -1) as risk from (${CASE_SELECT} ${where.length ? `where ${where.join(' and ')}` : ''}) k) x
+         ${outer.length ? `where ${outer.join(' and ')}` : ''}
+         order by x.risk desc, x.id asc limit ${p(f.limit + 1)}`,
+        params,
+      );
+    }
     if (f.after) {
       const [s, d, i] = [p(f.after.score), p(f.after.due), p(f.after.id)];
       where.push(`(c.priority_score < ${s} or (c.priority_score = ${s} and (coalesce(c.due_at, 'infinity') > ${d}::timestamptz

@@ -58,7 +58,8 @@ export class CasesService {
 
   async list(actor: Actor, f: ListCasesInput): Promise<Page<CaseView>> {
     const limit = pageLimit(f.limit);
-    const after = decodeCursor(f.cursor, 3);
+    const byRisk = f.sort === 'risk';
+    const after = decodeCursor(f.cursor, byRisk ? 2 : 3);
     const now = this.clock.now();
     const rows = await this.repo.list({
       ...f,
@@ -66,9 +67,14 @@ export class CasesService {
       endOfToday: DateTime.fromJSDate(now, { zone: this.config.schoolTimezone }).endOf('day').toJSDate(),
       churnInactiveDays: this.config.churnInactiveDays,
       scope: scopeOf(actor),
-      after: after ? { score: Number(after[0]), due: String(after[1]), id: String(after[2]) } : undefined,
+      after: after
+        ? byRisk
+          ? { score: Number(after[0]), due: '', id: String(after[1]) }
+          : { score: Number(after[0]), due: String(after[1]), id: String(after[2]) }
+        : undefined,
       limit,
     });
+    if (byRisk) return toPage(rows, limit, (r) => [r.risk_score ? Number(r.risk_score.score) : -1, r.id], toCaseView);
     return toPage(rows, limit, (r) => [r.priority_score, r.due_at ? new Date(r.due_at).toISOString() : 'infinity', r.id], toCaseView);
   }
 

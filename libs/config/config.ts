@@ -40,6 +40,8 @@ export interface AppConfig {
   rulesCron: string;
   partitionsCron: string;
   analyticsCron: string;
+  /** When the worker trains a new learned risk model (default Mondays 03:45, school time zone). */
+  riskTrainCron: string;
   remindersCron: string;
   churnInactiveDays: number;
   reminderInactiveDays: number;
@@ -328,6 +330,7 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     rulesCron: r.cron('RULES_CRON', '0 * * * *'),
     partitionsCron: r.cron('PARTITIONS_CRON', '15 3 * * *'),
     analyticsCron: r.cron('ANALYTICS_CRON', '30 2 * * *'),
+    riskTrainCron: r.cron('RISK_TRAIN_CRON', '45 3 * * 1'),
     remindersCron: r.cron('REMINDERS_CRON', '10 * * * *'),
     churnInactiveDays: r.int('CHURN_INACTIVE_DAYS', 30, 1, 3650),
     reminderInactiveDays: r.int('REMINDER_INACTIVE_DAYS', 5, 1, 365),

@@ -5,6 +5,7 @@ import { stageSql, type LifecycleStage } from './lifecycle.js';
 import { TICKET_TIMELINE_SQL } from '../tickets/ticket-timeline.sql.js';
 import { ticketVisibilitySql } from '../tickets/ticket-visibility.sql.js';
 import { learnerVisibilitySql } from './learner-visibility.sql.js';
+import { riskOfLearnerSql, type toRiskScore } from '../risk/risk-features.js';
 
 export type Risk = 'low' | 'medium' | 'high';
 
@@ -34,6 +35,7 @@ export interface LearnerRow {
   updated_at: Date;
   stage: LifecycleStage | null;
   risk: Risk;
+  risk_score: Parameters<typeof toRiskScore>[0];
 }
 
 export interface EnrollmentRow {
@@ -96,7 +98,7 @@ export class LearnersRepository {
     const daysP = `$${params.length}::int`;
     return `
       select l.id, l.external_id, l.name, l.phone, l.email, l.timezone, l.owner_advisor_id, o.name as owner_name, l.holdout,
-             l.last_login_at, l.created_at, l.updated_at, st.stage, coalesce(rk.risk, 'low') as risk
+             l.last_login_at, l.created_at, l.updated_at, st.stage, coalesce(rk.risk, 'low') as risk, ${riskOfLearnerSql('l.id')} as risk_score
       from learners l
       left join staff o on o.id = l.owner_advisor_id
       left join lateral (

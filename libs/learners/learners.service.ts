@@ -8,6 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { lifecycleStage, progress, type LifecycleStage } from './lifecycle.js';
 import { LearnersRepository, type LearnerRow, type Risk, type TimelineRow } from './learners.repository.js';
 import { TicketReadsService } from '../tickets/ticket-reads.service.js';
+import { toRiskScore } from '../risk/risk-features.js';
 
 export const STUDY_WEEKS = 8;
 
@@ -24,6 +25,7 @@ function toSummary(r: LearnerRow) {
     holdout: r.holdout,
     stage: r.stage,
     risk: r.risk,
+    riskScore: toRiskScore(r.risk_score),
     lastLoginAt: r.last_login_at?.toISOString() ?? null,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),

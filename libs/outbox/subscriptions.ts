@@ -9,6 +9,7 @@ export const EVENT_SUBSCRIBERS: Record<string, JobName[]> = {
   'alert.cleared': ['cases.on-alert-cleared'],
   'rule_run.requested': ['rules.run'],
   'analytics.refresh_requested': ['analytics.refresh'],
+  'risk_model.train_requested': ['analytics.risk-train'],
   'ticket.created': ['tickets.schedule-sla'],
   'ticket.sla_changed': ['tickets.schedule-sla'],
   'staff.updated': ['tickets.backfill', 'cases.backfill'],

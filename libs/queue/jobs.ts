@@ -69,6 +69,10 @@ export interface JobPayloads {
   'maintenance.partitions': Record<string, never>;
   /** Recompute enrollment_outcomes; from the cron scheduler ({}) or an on-demand request (outbox event). */
   'analytics.refresh': Record<string, never> | DomainEventJob;
+  /** Train one risk model attempt (risk_model.train_requested from POST /risk-model/train or the weekly schedule). */
+  'analytics.risk-train': DomainEventJob<{ modelId: string }>;
+  /** Cron trigger: requests a risk model attempt (single-flight), which the outbox relays to analytics.risk-train. */
+  'analytics.risk-schedule': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -95,6 +99,8 @@ export const JOB_QUEUE: { [K in JobName]: QueueName } = {
   'webhooks.deliver': QueueName.Webhooks,
   'maintenance.partitions': QueueName.Maintenance,
   'analytics.refresh': QueueName.Analytics,
+  'analytics.risk-train': QueueName.Analytics,
+  'analytics.risk-schedule': QueueName.Analytics,
 };
 
 /**
@@ -135,6 +141,8 @@ export const JOB_ANCHOR: { [K in JobName]: (data: JobPayloads[K]) => JobAnchor |
   'webhooks.deliver': (d) => ({ table: 'webhook_deliveries', ids: [d.deliveryId] }),
   'maintenance.partitions': () => null,
   'analytics.refresh': (d) => ('outboxId' in d ? event(d as DomainEventJob) : null),
+  'analytics.risk-train': event,
+  'analytics.risk-schedule': () => null,
 };
 
 /** The anchor of a job as it came off the queue (null for unknown names or payloads that name nothing). */

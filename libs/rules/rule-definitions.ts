@@ -2,7 +2,7 @@ import type { FieldError } from '../common/domain-error.js';
 import { KINDS, type ParamSpec } from './kinds/index.js';
 
 /** The built-in evaluators; a rule picks one with `kind` and tunes it with `params`. */
-export const RULE_KINDS = ['inactive_days', 'low_completion', 'late_assignments', 'complaints', 'study_time_drop'] as const;
+export const RULE_KINDS = ['inactive_days', 'low_completion', 'late_assignments', 'complaints', 'study_time_drop', 'risk_score'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
@@ -36,12 +36,17 @@ export interface StudyTimeDropParams {
   weeks: number;
 }
 
+export interface RiskScoreParams {
+  threshold: number;
+}
+
 export interface ParamsByKind {
   inactive_days: InactiveDaysParams;
   low_completion: LowCompletionParams;
   late_assignments: LateAssignmentsParams;
   complaints: ComplaintsParams;
   study_time_drop: StudyTimeDropParams;
+  risk_score: RiskScoreParams;
 }
 export type RuleParams = ParamsByKind[RuleKind];
 

@@ -55,7 +55,9 @@ const LEARNER_DETAIL_COLUMNS = (now: string, days: string) => `
   co.total_lessons as co_total_lessons, co.duration_days as co_duration_days,
   case when e.id is null then null else ${stageSql('e', now, days)} end as stage,
   (select coalesce(json_agg(json_build_object('ruleKey', a.rule_key, 'severity', a.severity) order by a.opened_at), '[]'::json)
-     from alerts a where a.learner_id = l.id and a.status = 'open') as open_alerts`;
+     from alerts a where a.learner_id = l.id and a.status = 'open') as open_alerts,
+  (select jsonb_build_object('score', r.score, 'reasons', r.reasons, 'modelVersion', r.model_version)
+     from enrollment_risk r where r.enrollment_id = e.id) as risk_score`;
 
 /** Only place the tasks context touches the tasks table (besides the first-week repository's bulk path). */
 @Injectable()
@@ -214,7 +216,7 @@ export class TasksRepository {
   ): Promise<{ tasks: Array<SqlRow>; cases: Array<SqlRow>; done: number }> {
     const [row] = await preparedQuery<{ tasks: Array<SqlRow>; cases: Array<SqlRow>; done: number }>(
       this.dataSource,
-      'careloop_queue_day_v2',
+      'careloop_queue_day_v3',
       `select
          (select coalesce(json_agg(q order by q.ord), '[]'::json) from (
             select t.id, t.kind, t.day_index, t.case_id, t.due_at, t.attempts, t.learner_id, (t.due_at < $3) as overdue,

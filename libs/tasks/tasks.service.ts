@@ -1,3 +1,4 @@
+import { toRiskScore, type RiskScoreView } from '../risk/risk-features.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -35,6 +36,8 @@ export interface QueueLearner {
   progress: { completedLessons: number; totalLessons: number; percent: number; expectedPercent: number } | null;
   /** The rules that flag the learner now, oldest first (the alerts themselves: the case or GET /alerts). */
   openAlerts: Array<{ ruleKey: string; severity: string }>;
+  /** learned churn risk of the enrolment the row is about, with its reasons (null: not scored) */
+  riskScore: RiskScoreView | null;
 }
 
 /**
@@ -96,7 +99,7 @@ export class TasksService {
     return this.repo.insertCaseTasks(em, tasks, now);
   }
 
-  async queue(actor: Actor, q: { date?: string; advisorId?: string; casesLimit?: number }): Promise<QueueView> {
+  async queue(actor: Actor, q: { date?: string; advisorId?: string; casesLimit?: number; sort?: 'due' | 'risk' }): Promise<QueueView> {
     if (actor.kind !== 'staff') throw DomainError.forbidden('The queue belongs to a staff member');
     const advisorId = q.advisorId ?? actor.id;
     const advisor = await this.repo.staffRef(advisorId);
@@ -138,15 +141,17 @@ export class TasksService {
       date: day.toISODate()!,
       advisorId,
       timezone: zone,
-      tasks: taskItems,
-      cases: cases.map((c) => ({
-        id: c.id,
-        priority: c.priority,
-        status: c.status,
-        dueAt: c.due_at ? new Date(c.due_at).toISOString() : null,
-        openedAt: new Date(c.opened_at).toISOString(),
-        learner: learnerOf({ ...c, learner_id: c.learner_id }, now),
-      })),
+      tasks: q.sort === 'risk' ? byRisk(taskItems) : taskItems,
+      cases: (q.sort === 'risk' ? byRisk : <T>(x: T[]) => x)(
+        cases.map((c) => ({
+          id: c.id,
+          priority: c.priority,
+          status: c.status,
+          dueAt: c.due_at ? new Date(c.due_at).toISOString() : null,
+          openedAt: new Date(c.opened_at).toISOString(),
+          learner: learnerOf({ ...c, learner_id: c.learner_id }, now),
+        })),
+      ),
       counts: {
         tasks: taskItems.length,
         overdue: taskItems.filter((t) => t.overdue).length,
@@ -391,6 +396,11 @@ function canSee(actor: Actor, t: TaskAccessRow): boolean {
   return actor.role === 'supervisor' && isSupervisorOf(actor, visibilityTeam(t));
 }
 
+/** Highest learned risk first (unscored last), the queue order otherwise kept (a stable sort). */
+function byRisk<T extends { learner: QueueLearner }>(rows: T[]): T[] {
+  return [...rows].sort((a, b) => (b.learner.riskScore?.score ?? -1) - (a.learner.riskScore?.score ?? -1));
+}
+
 function learnerOf(r: SqlRow, now: Date): QueueLearner {
   return {
     id: r.learner_id,
@@ -411,5 +421,6 @@ function learnerOf(r: SqlRow, now: Date): QueueLearner {
         )
       : null,
     openAlerts: r.open_alerts ?? [],
+    riskScore: toRiskScore(r.risk_score),
   };
 }

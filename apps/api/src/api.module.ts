@@ -38,6 +38,8 @@ import { CalendarsController } from './calendars/calendars.controller.js';
 import { SharedModule } from '../../../libs/common/shared.module.js';
 import { RulesModule } from '../../../libs/rules/rules.module.js';
 import { RulesController } from './rules/rules.controller.js';
+import { RiskModule } from '../../../libs/risk/risk.module.js';
+import { RiskController } from './risk/risk.controller.js';
 import { AlertsController } from './alerts/alerts.controller.js';
 
 export interface ApiModuleOptions {
@@ -69,6 +71,7 @@ export class ApiModule {
         LearnersModule,
         AnalyticsModule,
         RulesModule,
+        RiskModule,
       ],
       controllers: [
         AuthController,
@@ -87,6 +90,7 @@ export class ApiModule {
         KbController,
         CalendarsController,
         RulesController,
+        RiskController,
         AlertsController,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, MetricsService, RedisProbe],

@@ -260,6 +260,7 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: 'support desk settings', description: 'Business-hours calendars, SLA policies and ticket routing' },
   { name: 'knowledge base', description: 'Articles that answer common questions' },
   { name: 'analytics', description: 'Retention, first-week program and holdout uplift, rules, churn reasons, advisors, tickets (JSON or CSV)' },
+  { name: 'risk-model', description: 'Learned churn risk: training, evaluation against the rules on held-out data, scores with reasons' },
   { name: 'webhooks', description: 'Outbound webhook subscriptions and their signed deliveries' },
   { name: 'audit', description: 'Who changed what, when and why' },
   { name: 'ops', description: 'Health, readiness and Prometheus metrics' },

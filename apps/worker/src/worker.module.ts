@@ -29,6 +29,8 @@ import { TasksProcessor } from './processors/tasks.processor.js';
 import { WebhooksProcessor } from './processors/webhooks.processor.js';
 import { RemindersSchedule } from './schedules/reminders.schedule.js';
 import { RulesModule } from '../../../libs/rules/rules.module.js';
+import { RiskModule } from '../../../libs/risk/risk.module.js';
+import { RiskSchedule } from './schedules/risk.schedule.js';
 import { RulesProcessor } from './processors/rules.processor.js';
 import { RulesSchedule } from './schedules/rules.schedule.js';
 import { TicketsModule } from '../../../libs/tickets/tickets.module.js';
@@ -67,6 +69,7 @@ export class WorkerModule {
         LearnersModule,
         AnalyticsModule,
         RulesModule,
+        RiskModule,
         TicketsModule,
       ],
       providers: [
@@ -80,6 +83,7 @@ export class WorkerModule {
         RulesSchedule,
         PartitionsSchedule,
         AnalyticsSchedule,
+        RiskSchedule,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { inactiveDays } from './inactive-days.js';
 import type { RuleKindSpec } from './kind.js';
 import { lateAssignments } from './late-assignments.js';
 import { lowCompletion } from './low-completion.js';
+import { riskScore } from './risk-score.js';
 import { studyTimeDrop } from './study-time-drop.js';
 
 export type { ParamSpec, RuleKindSpec } from './kind.js';
@@ -15,6 +16,7 @@ export const KINDS: { [K in RuleKind]: RuleKindSpec<K> } = {
   late_assignments: lateAssignments,
   complaints,
   study_time_drop: studyTimeDrop,
+  risk_score: riskScore,
 };
 
 export function kindSpec<K extends RuleKind>(kind: K): RuleKindSpec<K> {
@@ -27,7 +29,7 @@ export function defaultRules() {
     ...k.defaultRule,
     kind: k.kind,
     params: Object.fromEntries(Object.entries(k.params).map(([name, spec]) => [name, (spec as { default: number }).default])),
-    enabled: true,
+    enabled: k.enabledByDefault ?? true,
   }));
 }
 
@@ -44,7 +46,7 @@ export function defaultRulesTable(): string {
       r.cohortThreshold === null
         ? ''
         : `; cohort alert when > ${r.cohortThreshold * 100}% of a course's active learners fire (\`cohortThreshold: ${r.cohortThreshold}\`)`;
-    return `| \`${r.key}\` | \`${r.kind}\` | \`${params}\`${cohort} | ${r.severity} | \`${r.action.taskKind}\`, ${r.action.dueWithinHours} h |`;
+    return `| \`${r.key}\`${r.enabled ? '' : ' (ships off)'} | \`${r.kind}\` | \`${params}\`${cohort} | ${r.severity} | \`${r.action.taskKind}\`, ${r.action.dueWithinHours} h |`;
   });
   return ['| key | kind | params (defaults) | severity | action (task kind, due within) |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }

@@ -45,6 +45,8 @@ export interface RuleKindSpec<K extends RuleKind> {
   kind: K;
   params: Record<keyof ParamsByKind[K] & string, ParamSpec>;
   defaultRule: { key: string; name: string; severity: Severity; action: RuleAction; cohortThreshold: number | null };
+  /** Seeded switched off (default: on). */
+  enabledByDefault?: boolean;
   live(p: ParamsByKind[K]): KindQuery;
   backtest: { statuses: string; intervals(p: ParamsByKind[K], period: PeriodDays): KindQuery };
   /** The parameters in plain words (GET /rules `description`). */

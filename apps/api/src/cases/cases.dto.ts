@@ -11,6 +11,8 @@ const QUEUES = ['advisor', 'escalation'] as const;
 const BOOL = ['true', 'false'] as const;
 const DUE = ['overdue', 'today'] as const;
 
+const SORTS = ['priority', 'risk'] as const;
+
 export class ListCasesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: STATUSES }) @Optional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() advisorId?: string;
@@ -36,6 +38,10 @@ export class ListCasesQueryDto extends PageQueryDto {
   @Optional()
   @IsIn(DUE)
   due?: (typeof DUE)[number];
+  @ApiPropertyOptional({ enum: SORTS, description: 'priority (default): priority, then first due; risk: learned churn risk, highest first, unscored last' })
+  @Optional()
+  @IsIn(SORTS)
+  sort?: (typeof SORTS)[number];
 }
 
 export class AssignCaseDto {

@@ -1,3 +1,4 @@
+import { RiskScoreDto } from '../risk/risk.responses.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { CHURN_REASONS, OUTCOMES } from '../../../../libs/cases/case-tasks.js';
 import { pageOf } from '../openapi.js';
@@ -24,6 +25,8 @@ export class CaseViewDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) allAlertsClearedAt: string | null;
   @ApiProperty({ example: 2 }) openAlerts: number;
   @ApiProperty({ type: [String], example: ['inactive_7d', 'study_time_drop'] }) ruleKeys: string[];
+  @ApiProperty({ type: RiskScoreDto, nullable: true, description: "learned churn risk of the case's enrolment, with its reasons (null: not scored)" })
+  riskScore: RiskScoreDto | null;
   @ApiProperty({ type: String, enum: OUTCOMES, nullable: true }) outcome: string | null;
   @ApiProperty({ type: String, enum: CHURN_REASONS, nullable: true }) churnReason: string | null;
   @ApiProperty({ type: String, nullable: true }) resolutionNote: string | null;

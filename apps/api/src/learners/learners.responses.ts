@@ -1,3 +1,4 @@
+import { RiskScoreDto } from '../risk/risk.responses.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { ENROLLMENT_STATUSES, LIFECYCLE_STAGES } from '../../../../libs/learners/lifecycle.js';
 import { pageOf } from '../openapi.js';
@@ -23,6 +24,12 @@ export class LearnerSummaryDto {
   @ApiProperty({ example: false, description: 'in the holdout group: alerts but no interventions' }) holdout: boolean;
   @ApiProperty({ type: String, enum: LIFECYCLE_STAGES, nullable: true, description: 'stage of the most relevant enrolment' }) stage: string | null;
   @ApiProperty({ enum: RISKS, description: 'highest severity of open alerts (none: low)' }) risk: string;
+  @ApiProperty({
+    type: RiskScoreDto,
+    nullable: true,
+    description: 'learned churn risk of the riskiest scored enrolment, with its reasons (null: no active model)',
+  })
+  riskScore: RiskScoreDto | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastLoginAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

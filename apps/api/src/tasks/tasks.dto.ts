@@ -5,6 +5,8 @@ import { CALL_RESULTS, CHURN_REASONS, RISK_READS, TASK_KINDS, TASK_STATUSES } fr
 import { PageQueryDto } from '../http/pagination.dto.js';
 import { Optional } from '../http/optional.js';
 
+const QUEUE_SORTS = ['due', 'risk'] as const;
+
 export class QueueQueryDto {
   @ApiPropertyOptional({ example: '2026-11-30', description: "the day (in the advisor's time zone); default today" })
   @Optional()
@@ -24,6 +26,11 @@ export class QueueQueryDto {
   @Min(1)
   @Max(500)
   casesLimit?: number;
+
+  @ApiPropertyOptional({ enum: QUEUE_SORTS, default: 'due', description: 'due: overdue first, then by due time; risk: learned churn risk, highest first' })
+  @Optional()
+  @IsIn(QUEUE_SORTS)
+  sort?: (typeof QUEUE_SORTS)[number];
 }
 
 const DUE = ['overdue', 'today'] as const;

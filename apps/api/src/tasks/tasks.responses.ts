@@ -1,3 +1,4 @@
+import { RiskScoreDto } from '../risk/risk.responses.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { CALL_RESULTS, CHURN_REASONS, RISK_READS, TASK_KINDS, TASK_STATUSES } from '../../../../libs/tasks/task.types.js';
 import { pageOf } from '../openapi.js';
@@ -72,6 +73,8 @@ export class QueueLearnerDto {
   @ApiProperty({ type: String, nullable: true, enum: ['new', 'active', 'near_expiry', 'paused', 'completed', 'churned'] }) stage: string | null;
   @ApiProperty({ type: ProgressDto, nullable: true, description: 'of the enrolment the call is about' }) progress: ProgressDto | null;
   @ApiProperty({ type: [QueueAlertDto] }) openAlerts: QueueAlertDto[];
+  @ApiProperty({ type: RiskScoreDto, nullable: true, description: 'learned churn risk of the enrolment the row is about, with its reasons (null: not scored)' })
+  riskScore: RiskScoreDto | null;
 }
 
 export class QueueCaseRefDto {

@@ -1346,6 +1346,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/risk-model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The learned risk model: its figures on held-out recent data against the rules at the same number of alerts, calibration, and the verdict
+         * @description Access: staff with the role admin or supervisor; API keys with the scope read. Others get 403.
+         */
+        get: operations["RiskController_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/risk-model/train": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Train a new model now (runs in the worker; poll GET /risk-model). One attempt at a time: a second request returns the first
+         * @description Access: staff with the role admin; not API keys. Others get 403.
+         */
+        post: operations["RiskController_train"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/alerts": {
         parameters: {
             query?: never;
@@ -1702,6 +1742,34 @@ export interface components {
              */
             tasksOverdue: number;
         };
+        RiskReasonDto: {
+            /**
+             * @example days_since_login
+             * @enum {string}
+             */
+            feature: "days_since_login" | "pace_ratio" | "study_minutes_7d" | "study_change" | "late_assignments_30d" | "complaints_30d" | "stage_new" | "stage_near_expiry" | "days_enrolled" | "days_to_expiry" | "first_week_reached";
+            /**
+             * @description the feature value that raised the score
+             * @example 12
+             */
+            value: number;
+            /**
+             * @description the reason in English (the console words it in the reader language)
+             * @example no login for 12 days
+             */
+            text: string;
+        };
+        RiskScoreDto: {
+            /**
+             * @description chance of churning within 30 days, 0 to 1
+             * @example 0.72
+             */
+            score: number;
+            /** @description at most three, the strongest first */
+            reasons: components["schemas"]["RiskReasonDto"][];
+            /** @example 3 */
+            modelVersion: number;
+        };
         CaseViewDto: {
             /**
              * Format: uuid
@@ -1788,6 +1856,8 @@ export interface components {
              *     ]
              */
             ruleKeys: string[];
+            /** @description learned churn risk of the case's enrolment, with its reasons (null: not scored) */
+            riskScore: components["schemas"]["RiskScoreDto"] | null;
             /** @enum {string|null} */
             outcome: "retained" | "churned" | "unreachable" | "not_at_risk" | null;
             /** @enum {string|null} */
@@ -2041,6 +2111,8 @@ export interface components {
             /** @description of the enrolment the call is about */
             progress: components["schemas"]["ProgressDto"] | null;
             openAlerts: components["schemas"]["QueueAlertDto"][];
+            /** @description learned churn risk of the enrolment the row is about, with its reasons (null: not scored) */
+            riskScore: components["schemas"]["RiskScoreDto"] | null;
         };
         QueueCaseRefDto: {
             /**
@@ -2956,6 +3028,8 @@ export interface components {
              *     ]
              */
             ruleKeys: string[];
+            /** @description learned churn risk of the case's enrolment, with its reasons (null: not scored) */
+            riskScore: components["schemas"]["RiskScoreDto"] | null;
             /** @enum {string|null} */
             outcome: "retained" | "churned" | "unreachable" | "not_at_risk" | null;
             /** @enum {string|null} */
@@ -3371,6 +3445,8 @@ export interface components {
              * @enum {string}
              */
             risk: "low" | "medium" | "high";
+            /** @description learned churn risk of the riskiest scored enrolment, with its reasons (null: no active model) */
+            riskScore: components["schemas"]["RiskScoreDto"] | null;
             /**
              * Format: date-time
              * @example 2026-11-25T08:00:00.000Z
@@ -3633,6 +3709,8 @@ export interface components {
              * @enum {string}
              */
             risk: "low" | "medium" | "high";
+            /** @description learned churn risk of the riskiest scored enrolment, with its reasons (null: no active model) */
+            riskScore: components["schemas"]["RiskScoreDto"] | null;
             /**
              * Format: date-time
              * @example 2026-11-25T08:00:00.000Z
@@ -5082,7 +5160,7 @@ export interface components {
              * @example inactive_days
              * @enum {string}
              */
-            kind: "inactive_days" | "low_completion" | "late_assignments" | "complaints" | "study_time_drop";
+            kind: "inactive_days" | "low_completion" | "late_assignments" | "complaints" | "study_time_drop" | "risk_score";
             /**
              * @description the numbers of the kind
              * @example {
@@ -5142,7 +5220,7 @@ export interface components {
         };
         RuleKindDto: {
             /** @enum {string} */
-            kind: "inactive_days" | "low_completion" | "late_assignments" | "complaints" | "study_time_drop";
+            kind: "inactive_days" | "low_completion" | "late_assignments" | "complaints" | "study_time_drop" | "risk_score";
             params: components["schemas"]["RuleParamSpecDto"][];
         };
         RuleActionBodyDto: {
@@ -5163,7 +5241,7 @@ export interface components {
             /** @example No login for 10 days */
             name: string;
             /** @enum {string} */
-            kind: "inactive_days" | "low_completion" | "late_assignments" | "complaints" | "study_time_drop";
+            kind: "inactive_days" | "low_completion" | "late_assignments" | "complaints" | "study_time_drop" | "risk_score";
             /**
              * @description validated per kind; missing parameters take the kind defaults
              * @example {
@@ -5240,7 +5318,7 @@ export interface components {
         };
         DraftRuleDto: {
             /** @enum {string} */
-            kind: "inactive_days" | "low_completion" | "late_assignments" | "complaints" | "study_time_drop";
+            kind: "inactive_days" | "low_completion" | "late_assignments" | "complaints" | "study_time_drop" | "risk_score";
             /**
              * @example {
              *       "days": 10
@@ -5292,7 +5370,7 @@ export interface components {
              * @example inactive_days
              * @enum {string}
              */
-            kind: "inactive_days" | "low_completion" | "late_assignments" | "complaints" | "study_time_drop";
+            kind: "inactive_days" | "low_completion" | "late_assignments" | "complaints" | "study_time_drop" | "risk_score";
             /**
              * @description the parameters used, defaults filled in
              * @example {
@@ -5452,6 +5530,267 @@ export interface components {
             alertsCleared: number;
             error: string | null;
             stats: components["schemas"]["RunStatsDto"] | null;
+        };
+        RiskAttemptDto: {
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            id: string;
+            /** @example 3 */
+            version: number;
+            /** @enum {string} */
+            status: "queued" | "training" | "ready" | "insufficient" | "failed";
+            /** @enum {string} */
+            trigger: "schedule" | "manual";
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            requestedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            finishedAt: string | null;
+            /**
+             * @description why the attempt produced no model
+             * @example null
+             */
+            message: string | null;
+        };
+        PeriodDto: {
+            /**
+             * Format: date
+             * @example 2026-09-07
+             */
+            from: string;
+            /**
+             * Format: date
+             * @example 2026-10-26
+             */
+            to: string;
+        };
+        TrainingDto: {
+            /**
+             * @description enrolment-days trained on
+             * @example 9120
+             */
+            rows: number;
+            /** @example 2210 */
+            enrollments: number;
+            /** @example 1004 */
+            churnedRows: number;
+            /** @example 640 */
+            churnedEnrollments: number;
+            /** @example 7 */
+            iterations: number;
+            converged: boolean;
+            /**
+             * @description L2 penalty on the standardised coefficients
+             * @example 1
+             */
+            lambda: number;
+            /** @example 1830 */
+            durationMs: number;
+        };
+        RiskFeatureDto: {
+            /** @enum {string} */
+            key: "days_since_login" | "pace_ratio" | "study_minutes_7d" | "study_change" | "late_assignments_30d" | "complaints_30d" | "stage_new" | "stage_near_expiry" | "days_enrolled" | "days_to_expiry" | "first_week_reached";
+            /** @example days since the last day with a login (up to 60; never logged in: days since enrolment) */
+            meaning: string;
+            /** @example 4.2 */
+            mean: number;
+            /** @example 5.1 */
+            sd: number;
+            /**
+             * @description per standard deviation of the feature; above 0 raises the risk
+             * @example 0.93
+             */
+            coefficient: number;
+        };
+        AtBudgetDto: {
+            /**
+             * @description rows flagged (alerts)
+             * @example 410
+             */
+            flagged: number;
+            /**
+             * @description flagged rows that churned within 30 days
+             * @example 180
+             */
+            hits: number;
+            /** @example 0.44 */
+            precision: number | null;
+            /** @example 0.58 */
+            recall: number | null;
+            /**
+             * @description ROC AUC on the test rows
+             * @example 0.81
+             */
+            auc: number | null;
+        };
+        RulesAtBudgetDto: {
+            /**
+             * @description rows flagged (alerts)
+             * @example 410
+             */
+            flagged: number;
+            /**
+             * @description flagged rows that churned within 30 days
+             * @example 180
+             */
+            hits: number;
+            /** @example 0.44 */
+            precision: number | null;
+            /** @example 0.58 */
+            recall: number | null;
+            /**
+             * @description ROC AUC on the test rows
+             * @example 0.81
+             */
+            auc: number | null;
+            /**
+             * @description the enabled rules compared (risk_score excluded)
+             * @example [
+             *       "inactive_7d",
+             *       "low_completion"
+             *     ]
+             */
+            ruleKeys: string[];
+        };
+        CalibrationBinDto: {
+            /**
+             * @description 1 = the tenth of rows with the lowest scores
+             * @example 10
+             */
+            decile: number;
+            /** @example 120 */
+            n: number;
+            /**
+             * @description mean predicted chance
+             * @example 0.62
+             */
+            predicted: number;
+            /**
+             * @description share that churned
+             * @example 0.58
+             */
+            observed: number;
+        };
+        VerdictDto: {
+            /** @enum {string} */
+            kind: "model_better" | "rules_as_good" | "rules_better" | "no_rule_alerts";
+            /**
+             * @description (model hits − rule hits) ÷ rule hits at the same number of alerts
+             * @example 0.31
+             */
+            moreFound: number | null;
+            /** @example The model finds 31% more of the learners who churned at the same workload (236 against 180 of 410 alerts). */
+            text: string;
+        };
+        EvaluationDto: {
+            /** @example 30 */
+            horizonDays: number;
+            /**
+             * @description held-out enrolment-days (the test period; none of their learners is in training)
+             * @example 3100
+             */
+            rows: number;
+            /** @example 310 */
+            churned: number;
+            /** @example 0.1 */
+            baseRate: number;
+            /**
+             * @description alerts compared at: the rows the rules flagged in the test period
+             * @example 410
+             */
+            budget: number;
+            model: components["schemas"]["AtBudgetDto"];
+            rules: components["schemas"]["RulesAtBudgetDto"];
+            calibration: components["schemas"]["CalibrationBinDto"][];
+            verdict: components["schemas"]["VerdictDto"];
+        };
+        RiskModelDto: {
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            id: string;
+            /** @example 3 */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            trainedAt: string;
+            /**
+             * Format: date-time
+             * @description the outcomes it learned from were known as of this time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            asOf: string;
+            /** @description snapshot days trained on */
+            trainingWindow: components["schemas"]["PeriodDto"];
+            /** @description snapshot days tested on */
+            testPeriod: components["schemas"]["PeriodDto"];
+            training: components["schemas"]["TrainingDto"];
+            /** @example -2.1 */
+            intercept: number;
+            features: components["schemas"]["RiskFeatureDto"][];
+            evaluation: components["schemas"]["EvaluationDto"];
+        };
+        RiskReportDto: {
+            /**
+             * @description the latest attempt; none before the first
+             * @enum {string}
+             */
+            status: "queued" | "training" | "ready" | "insufficient" | "failed" | "none";
+            /** @description why there is no model, or why the latest attempt did not replace it */
+            message: string | null;
+            latest?: components["schemas"]["RiskAttemptDto"] | null;
+            /** @description the active model */
+            model: components["schemas"]["RiskModelDto"] | null;
+        };
+        RiskTrainAcceptedDto: {
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            id: string;
+            /** @example 3 */
+            version: number;
+            /** @enum {string} */
+            status: "queued" | "training" | "ready" | "insufficient" | "failed";
+            /** @enum {string} */
+            trigger: "schedule" | "manual";
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            requestedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T08:00:00.000Z
+             */
+            finishedAt: string | null;
+            /**
+             * @description why the attempt produced no model
+             * @example null
+             */
+            message: string | null;
+            /** @description false: an attempt was already queued or training, and this is it */
+            created: boolean;
         };
         FeedbackCountsDto: {
             /** @example 3 */
@@ -6680,6 +7019,8 @@ export interface operations {
                 advisorId?: string;
                 /** @description how many open cases without a task to list */
                 casesLimit?: number;
+                /** @description due: overdue first, then by due time; risk: learned churn risk, highest first */
+                sort?: "due" | "risk";
             };
             header?: never;
             path?: never;
@@ -8096,6 +8437,8 @@ export interface operations {
                 stage?: "new" | "active" | "near_expiry" | "paused" | "completed" | "churned";
                 /** @description first contact still to make: overdue (past its due time) or due today (school time zone) */
                 due?: "overdue" | "today";
+                /** @description priority (default): priority, then first due; risk: learned churn risk, highest first, unscored last */
+                sort?: "priority" | "risk";
             };
             header?: never;
             path?: never;
@@ -14030,6 +14373,142 @@ export interface operations {
                      *       "statusCode": 404,
                      *       "error": "Not Found",
                      *       "message": "case 3f0c… not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the time given */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Too many requests; retry in 1 minute"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RiskController_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskReportDto"];
+                };
+            };
+            /** @description No credentials, or an invalid or expired token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "message": "Authentication required: send Authorization: Bearer <token or API key>"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or API-key scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "message": "You are not allowed to do this"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this address; retry after the time given */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Too many requests; retry in 1 minute"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RiskController_train: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the work runs in the worker */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskTrainAcceptedDto"];
+                };
+            };
+            /** @description No credentials, or an invalid or expired token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "message": "Authentication required: send Authorization: Bearer <token or API key>"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or API-key scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "message": "You are not allowed to do this"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

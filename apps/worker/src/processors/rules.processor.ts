@@ -1,15 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { QueueName } from '../../../../libs/queue/jobs.js';
+import { RiskService } from '../../../../libs/risk/risk.service.js';
 import { RuleRunsService } from '../../../../libs/rules/rule-runs.service.js';
 import { UnknownJobError, type JobProcessor } from '../job-processor.js';
 
-/** rules.run executes one rule run (idempotent: the run row is re-checked); rules.schedule requests one. */
+/**
+ * rules.run executes one rule run (idempotent: the run row is re-checked), then refreshes every active enrolment's
+ * learned risk score as of the run; rules.schedule requests one.
+ */
 @Injectable()
 export class RulesProcessor implements JobProcessor {
   readonly queue = QueueName.Rules;
 
-  constructor(private readonly runs: RuleRunsService) {}
+  constructor(
+    private readonly runs: RuleRunsService,
+    private readonly risk: RiskService,
+  ) {}
 
   async process(job: Job): Promise<unknown> {
     switch (job.name) {
@@ -20,6 +27,8 @@ export class RulesProcessor implements JobProcessor {
         if (!runId) throw new Error('rules.run without a runId');
         try {
           const view = await this.runs.execute(runId);
+          // Set-based and idempotent: a retry after a crash here scores again and changes nothing more.
+          if (view?.status === 'completed') await this.risk.refreshScores(new Date(view.asOf));
           return view && { runId, status: view.status, opened: view.alertsOpened, refreshed: view.alertsRefreshed, cleared: view.alertsCleared };
         } catch (e) {
           const message = (e as Error).message;

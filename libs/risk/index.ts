@@ -1,0 +1,3 @@
+export * from './risk.module.js';
+export * from './risk.service.js';
+export * from './risk-features.js';

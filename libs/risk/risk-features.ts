@@ -1,0 +1,211 @@
+/*
+ * The features of the learned risk model: what each one measures, how it is read from the daily rollups in one
+ * set-based statement, and how a score and its reasons are computed in SQL from a stored model. docs/admins.md
+ * ("Learned risk") documents the same list; test/risk-features.e2e-spec.ts counts them by hand on a small school.
+ */
+
+/** One feature: its key (column name), the range it is clipped to, and the words for a value of it. */
+export interface FeatureSpec {
+  key: string;
+  meaning: string;
+  /** The reason an advisor reads when this feature pushes the score up. */
+  reason(v: number): string;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The features, in the order of the stored model's arrays (risk_models.feature_keys records it; a model trained on
+ * another list is not used). Every value is read at the end of the school day it describes.
+ */
+export const FEATURES: readonly FeatureSpec[] = [
+  {
+    key: 'days_since_login',
+    meaning: 'days since the last day with a login (up to 60; never logged in: days since enrolment)',
+    reason: (v) => `no login for ${plural(Math.round(v), 'day')}`,
+  },
+  {
+    key: 'pace_ratio',
+    meaning: 'lessons completed ÷ lessons expected by now at an even pace (0 to 2; 1 when nothing is expected yet)',
+    reason: (v) => `at ${Math.round(v * 100)}% of the expected pace`,
+  },
+  {
+    key: 'study_minutes_7d',
+    meaning: 'study minutes in the last 7 days (up to 1,200)',
+    reason: (v) => `only ${plural(Math.round(v), 'study minute')} in the last 7 days`,
+  },
+  {
+    key: 'study_change',
+    meaning: 'change of study minutes against the 7 days before, as a fraction (−1 to 3; 0 when both weeks are empty)',
+    reason: (v) => (v < 0 ? `study time down ${Math.round(-v * 100)}% on the week before` : `study time up ${Math.round(v * 100)}% on the week before`),
+  },
+  {
+    key: 'late_assignments_30d',
+    meaning: 'assignments handed in late in the last 30 days, plus those still missing more than 3 days after their due date (up to 10)',
+    reason: (v) => `${plural(Math.round(v), 'late or missing assignment')} in 30 days`,
+  },
+  {
+    key: 'complaints_30d',
+    meaning: 'complaints in the last 30 days (up to 5)',
+    reason: (v) => `${plural(Math.round(v), 'complaint')} in 30 days`,
+  },
+  {
+    key: 'stage_new',
+    meaning: 'lifecycle stage new: 1 in the first 7 days after enrolment, else 0',
+    reason: () => 'in the first week of the course',
+  },
+  {
+    key: 'stage_near_expiry',
+    meaning: 'lifecycle stage near expiry: 1 when the enrolment expires within 30 days, else 0',
+    reason: () => 'the course expires within 30 days',
+  },
+  {
+    key: 'days_enrolled',
+    meaning: 'days since enrolment (up to 365)',
+    reason: (v) => `enrolled ${plural(Math.round(v), 'day')} ago`,
+  },
+  {
+    key: 'days_to_expiry',
+    meaning: 'days until the enrolment expires (0 to 365; 365 without an expiry date)',
+    reason: (v) => `${plural(Math.round(v), 'day')} left before the course expires`,
+  },
+  {
+    key: 'first_week_reached',
+    meaning: 'first-week check-in calls that reached the learner so far (0 to 7)',
+    reason: (v) => `reached on only ${Math.round(v)} of the 7 first-week calls`,
+  },
+];
+
+export const FEATURE_KEYS: readonly string[] = FEATURES.map((f) => f.key);
+
+export interface Reason {
+  feature: string;
+  value: number;
+  /** The reason in English; the console words it in the reader's language from `feature` and `value`. */
+  text: string;
+}
+
+/** The words of a stored reason `{feature, value}`. */
+export function reasonText(feature: string, value: number): string {
+  return FEATURES.find((f) => f.key === feature)?.reason(value) ?? `${feature} = ${value}`;
+}
+
+export function withText(reasons: Array<{ feature: string; value: number }> | null | undefined): Reason[] {
+  return (reasons ?? []).map((r) => ({ feature: r.feature, value: Number(r.value), text: reasonText(r.feature, Number(r.value)) }));
+}
+
+/**
+ * CTEs over `u (enrollment_id, learner_id, day)`, the units to describe (an enrolment at the end of a school day),
+ * ending in `feat (enrollment_id, learner_id, course_id, day, <feature keys…>)`. `tz` is the school time zone
+ * placeholder. One pass over the rollups of each unit's last 60 days (and its lesson days before that, for the
+ * pace), one over its assignments due in the 30 days, one over its first-week check-ins; no per-learner loop.
+ */
+export function featureCtes(tz: string): string {
+  const eod = `((b.day + 1)::timestamp at time zone ${tz}::text)`;
+  return `
+  fx_base as (
+    select u.enrollment_id, u.learner_id, u.day, e.course_id,
+           (e.enrolled_at at time zone ${tz}::text)::date as enroll_day,
+           (e.expires_at at time zone ${tz}::text)::date as expiry_day,
+           co.total_lessons, co.duration_days
+    from u
+    join enrollments e on e.id = u.enrollment_id
+    join courses co on co.id = e.course_id),
+  fx_daily as (
+    select b.enrollment_id, b.day,
+           max(d.day) filter (where d.logins > 0 and d.day > b.day - 60) as last_login_day,
+           coalesce(sum(d.study_minutes) filter (where d.day > b.day - 7), 0) as m7,
+           coalesce(sum(d.study_minutes) filter (where d.day > b.day - 14 and d.day <= b.day - 7), 0) as m_prev,
+           coalesce(sum(d.lessons_completed), 0) as lessons,
+           coalesce(sum(d.assignments_late) filter (where d.day > b.day - 30), 0) as late30,
+           coalesce(sum(d.complaints) filter (where d.day > b.day - 30), 0) as complaints30
+    from fx_base b
+    join enrollment_daily d on d.enrollment_id = b.enrollment_id and d.day <= b.day
+                           and (d.day > b.day - 60 or d.lessons_completed > 0)
+    group by b.enrollment_id, b.day),
+  fx_missing as (
+    select b.enrollment_id, b.day, count(*) as missing
+    from fx_base b
+    join enrollment_assignments a on a.enrollment_id = b.enrollment_id
+    where a.due_at <= ${eod} - interval '3 days' and a.due_at > ${eod} - interval '30 days'
+      and (a.submitted_at is null or a.submitted_at > ${eod})
+    group by b.enrollment_id, b.day),
+  fx_checkins as (
+    select b.enrollment_id, b.day, count(*) as reached
+    from fx_base b
+    join tasks t on t.enrollment_id = b.enrollment_id and t.kind = 'first_week_checkin'
+    where t.result = 'reached' and t.completed_at < ${eod}
+    group by b.enrollment_id, b.day),
+  feat as (
+    select b.enrollment_id, b.learner_id, b.course_id, b.day,
+      coalesce(b.day - x.last_login_day, least(60, b.day - b.enroll_day))::float8 as days_since_login,
+      case when b.total_lessons <= 0 or b.duration_days <= 0 then 1
+           else least(2, coalesce(x.lessons, 0) / greatest(b.total_lessons * least(b.day + 1 - b.enroll_day, b.duration_days)::float8 / b.duration_days, 1e-9))
+      end::float8 as pace_ratio,
+      least(coalesce(x.m7, 0), 1200)::float8 as study_minutes_7d,
+      case when coalesce(x.m_prev, 0) = 0 then (coalesce(x.m7, 0) > 0)::int
+           else least(3, (x.m7 - x.m_prev)::float8 / x.m_prev) end::float8 as study_change,
+      least(coalesce(x.late30, 0) + coalesce(mi.missing, 0), 10)::float8 as late_assignments_30d,
+      least(coalesce(x.complaints30, 0), 5)::float8 as complaints_30d,
+      (b.day - b.enroll_day < 7)::int::float8 as stage_new,
+      (b.expiry_day is not null and b.expiry_day - b.day <= 30)::int::float8 as stage_near_expiry,
+      least(b.day - b.enroll_day, 365)::float8 as days_enrolled,
+      greatest(0, least(coalesce(b.expiry_day - b.day, 365), 365))::float8 as days_to_expiry,
+      least(coalesce(ck.reached, 0), 7)::float8 as first_week_reached
+    from fx_base b
+    left join fx_daily x on x.enrollment_id = b.enrollment_id and x.day = b.day
+    left join fx_missing mi on mi.enrollment_id = b.enrollment_id and mi.day = b.day
+    left join fx_checkins ck on ck.enrollment_id = b.enrollment_id and ck.day = b.day)`;
+}
+
+/** A logit is clipped to ±30 before exp() (beyond it the score rounds to 0 or 1 anyway; exp would overflow). */
+export const LOGIT_CLIP = 30;
+
+/**
+ * The CTE `scored (enrollment_id, learner_id, course_id, day, model_version, score, reasons)` over `feat` and the
+ * model row `m` (risk_models: intercept, coef, means, sds). Each feature's contribution to the logit is
+ * coef·(x − mean) ÷ sd; the reasons are the (at most) three largest contributions above 0.1, largest first, as
+ * `[{feature, value}]`. Mirrors `scoreOf` in risk-model.ts.
+ */
+export function scoredCte(model: string): string {
+  const terms = FEATURES.map((f, i) => `(f.${f.key} - ${model}.means[${i + 1}]) / ${model}.sds[${i + 1}] * ${model}.coef[${i + 1}]`);
+  const keys = `array[${FEATURES.map((f) => `'${f.key}'`).join(', ')}]::text[]`;
+  const values = `array[${FEATURES.map((f) => `f.${f.key}`).join(', ')}]::float8[]`;
+  return `
+  contrib as (
+    select f.*, ${model}.version as model_version, ${model}.intercept as intercept, array[${terms.join(', ')}]::float8[] as c, ${values} as v
+    from feat f cross join ${model}),
+  scored as (
+    select k.enrollment_id, k.learner_id, k.course_id, k.day, k.model_version,
+      1 / (1 + exp(-greatest(-${LOGIT_CLIP}, least(${LOGIT_CLIP}, k.intercept + ${FEATURES.map((_, i) => `k.c[${i + 1}]`).join(' + ')})))) as score,
+      (select coalesce(jsonb_agg(jsonb_build_object('feature', r.key, 'value', round(r.val::numeric, 2)) order by r.ci desc), '[]'::jsonb)
+         from (select x.key, x.val, x.ci from unnest(${keys}, k.v, k.c) x(key, val, ci) where x.ci > 0.1 order by x.ci desc limit 3) r) as reasons
+    from contrib k)`;
+}
+
+/** The active model as a one-row relation `m` (none: no rows, so nothing is scored and the rule fires for no one). */
+export const ACTIVE_MODEL = `m as (select version, intercept, coef, means, sds from risk_models where active and feature_keys = array[${FEATURES.map((f) => `'${f.key}'`).join(', ')}]::text[])`;
+
+/**
+ * A learner's learned risk as one JSON value `{score, reasons, modelVersion}` (null: not scored), for the reads of
+ * other contexts: the highest score among the learner's scored enrolments, or the one in `course` when given.
+ */
+export function riskOfLearnerSql(learner: string, course?: string): string {
+  return `(select jsonb_build_object('score', r.score, 'reasons', r.reasons, 'modelVersion', r.model_version)
+     from enrollment_risk r where r.learner_id = ${learner}${course ? ` and (${course} is null or r.course_id = ${course})` : ''}
+     order by r.score desc limit 1)`;
+}
+
+export interface RiskScoreView {
+  score: number;
+  reasons: Reason[];
+  modelVersion: number;
+}
+
+/** The API shape of a stored score (riskOfLearnerSql), reasons worded. */
+export function toRiskScore(
+  v: { score: number; reasons: Array<{ feature: string; value: number }>; modelVersion: number } | null | undefined,
+): RiskScoreView | null {
+  if (!v) return null;
+  return { score: Number(v.score), reasons: withText(v.reasons), modelVersion: Number(v.modelVersion) };
+}
