@@ -91,6 +91,9 @@ describe('demo school loader (npm run demo)', () => {
     expect(first.ruleRun).toMatchObject({ status: 'completed' });
     expect(first.openCases).toBeGreaterThan(0);
     expect(first.firstWeekCheckins).toBeGreaterThan(0);
+    // 60 learners are far too few to learn from: the loader asks, and careloop says why there is no model.
+    expect(first.riskModel).toMatchObject({ status: 'insufficient', version: null });
+    expect(first.riskModel!.message).toMatch(/Too little history/);
     expect(first.staff.map((s) => s.email).sort()).toEqual(DEMO_STAFF.map((s) => s.email).sort());
     expect(lines.some((l) => /events\s+[\d,]+ \/ [\d,]+/.test(l))).toBe(true);
 

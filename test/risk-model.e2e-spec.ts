@@ -205,6 +205,8 @@ describe('learned risk model with too little history', () => {
     const report = await trained(app, admin);
     expect(report.status).toBe('insufficient');
     expect(report.model).toBeNull();
+    expect(report.latest.shortfall).toMatchObject({ code: 'training', minEnrollments: 200, minChurned: 20 });
+    expect(report.latest.shortfall.enrollments).toBeLessThan(200);
     expect(report.message).toMatch(/Too little history: \d+ enrolments with a known 30-day outcome to train on \(200 needed\)/);
     const [{ n }] = await app.db.query(`select count(*)::int as n from enrollment_risk`);
     expect(n).toBe(0);

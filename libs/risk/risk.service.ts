@@ -38,7 +38,14 @@ export interface RiskAttemptView {
   startedAt: string | null;
   finishedAt: string | null;
   message: string | null;
+  /** Why an `insufficient` attempt made no model, as figures (the console words it): what there was and what is needed. */
+  shortfall: RiskShortfall | null;
 }
+
+export type RiskShortfall =
+  | { code: 'history'; minDays: number }
+  | { code: 'training'; enrollments: number; churned: number; minEnrollments: number; minChurned: number }
+  | { code: 'test'; rows: number; churned: number; minRows: number; minChurned: number };
 
 export interface RiskEvaluation {
   horizonDays: number;
@@ -96,6 +103,7 @@ function attemptView(r: RiskModelRow): RiskAttemptView {
     startedAt: iso(r.started_at),
     finishedAt: iso(r.finished_at),
     message: r.message,
+    shortfall: r.status === 'insufficient' ? ((r.training?.shortfall as RiskShortfall | undefined) ?? null) : null,
   };
 }
 
@@ -194,8 +202,13 @@ export class RiskService {
     const tz = this.config.schoolTimezone;
     const asOfDay = DateTime.fromJSDate(asOf, { zone: tz }).toISODate()!;
     const split = splitDays(asOfDay, await this.repo.firstEnrolmentDay(tz));
-    const done = async (status: 'insufficient', message: string, training: Record<string, unknown>) => {
-      await this.repo.finishWithout(id, status, message, this.clock.now(), { ...training, testPeriod: split.testPeriod, trainingWindow: split.trainingWindow });
+    const done = async (status: 'insufficient', message: string, training: Record<string, unknown>, shortfall: RiskShortfall) => {
+      await this.repo.finishWithout(id, status, message, this.clock.now(), {
+        ...training,
+        shortfall,
+        testPeriod: split.testPeriod,
+        trainingWindow: split.trainingWindow,
+      });
       this.logger.log(`risk model ${row.version}: no model (${message})`);
       return attemptView((await this.repo.find(id))!);
     };
@@ -204,6 +217,7 @@ export class RiskService {
         'insufficient',
         `Too little history: a model needs at least ${MIN_HISTORY_DAYS} days of enrolments before today, to train on older ones and test on the most recent.`,
         {},
+        { code: 'history', minDays: MIN_HISTORY_DAYS },
       );
     // Test: the most recent period, one half of the learners. Train: the older period, the other half.
     const test = await this.repo.labelledRows(split.testDays, tz, { half: 0, cap: TEST_ROW_CAP });
@@ -219,6 +233,13 @@ export class RiskService {
         'insufficient',
         `Too little history: ${trainCounts.enrollments} enrolments with a known 30-day outcome to train on (${MIN_LABELLED_ENROLMENTS} needed), ${trainCounts.churnedEnrollments} of them churned (${MIN_CHURNED_ENROLMENTS} needed).`,
         trainCounts,
+        {
+          code: 'training',
+          enrollments: trainCounts.enrollments,
+          churned: trainCounts.churnedEnrollments,
+          minEnrollments: MIN_LABELLED_ENROLMENTS,
+          minChurned: MIN_CHURNED_ENROLMENTS,
+        },
       );
     const testChurned = test.filter((r) => r.label === 1).length;
     if (test.length < MIN_TEST_ROWS || testChurned < MIN_TEST_CHURNED)
@@ -226,6 +247,7 @@ export class RiskService {
         'insufficient',
         `Too few recent enrolments to test a model on: ${test.length} rows in ${split.testPeriod.from} – ${split.testPeriod.to} (${MIN_TEST_ROWS} needed), ${testChurned} churned (${MIN_TEST_CHURNED} needed).`,
         trainCounts,
+        { code: 'test', rows: test.length, churned: testChurned, minRows: MIN_TEST_ROWS, minChurned: MIN_TEST_CHURNED },
       );
     const fit = fitLogistic(
       train.map((r) => r.x),

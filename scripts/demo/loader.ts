@@ -60,6 +60,8 @@ export interface DemoResult {
   openCases: number;
   firstWeekCheckins: number;
   analyticsRefreshed: boolean;
+  /** The learned risk model's attempt: ready (with its verdict) or why there is none; null when it did not finish in time. */
+  riskModel: { status: string; version: number | null; verdict: string | null; auc: number | null; message: string | null } | null;
   /** Open tickets the demo filed at the support desk (null: not set up). */
   tickets: number | null;
   /** Enrolments in the holdout group (HOLDOUT_PERCENT on the server), null when unknown. */
@@ -95,6 +97,7 @@ export async function loadDemo(opts: DemoOptions): Promise<DemoResult> {
     openCases: 0,
     firstWeekCheckins: 0,
     analyticsRefreshed: false,
+    riskModel: null,
     holdoutEnrolments: null,
     tickets: null,
     showcase: { advisor: null, queueDate: null, queueTasks: 0, queueCases: 0, caseId: null, caseAlerts: 0, learnerId: null },
@@ -188,6 +191,11 @@ export async function loadDemo(opts: DemoOptions): Promise<DemoResult> {
     result.notes.push(`Setting up the support desk failed: ${(e as Error).message}`);
   }
   result.analyticsRefreshed = await refreshAnalytics(http, admin, deadline, log);
+  try {
+    result.riskModel = await trainRiskModel(http, admin, deadline, log);
+  } catch (e) {
+    result.notes.push(`Training the learned risk model failed: ${(e as Error).message}`);
+  }
   result.holdoutEnrolments = await holdoutSize(http, admin);
   await pickShowcase(http, result, opts);
   return result;
@@ -416,6 +424,28 @@ async function refreshAnalytics(http: CareloopHttp, admin: string, deadline: num
   }
 }
 
+/** Trains the learned risk model on the school's history (POST /risk-model/train) and waits for the verdict. */
+async function trainRiskModel(http: CareloopHttp, admin: string, deadline: number, log: (l: string) => void): Promise<DemoResult['riskModel']> {
+  log('Training the learned risk model on the history (POST /risk-model/train)');
+  await http.send('POST', '/risk-model/train', admin, {});
+  type Report = {
+    status: string;
+    message: string | null;
+    model: { version: number; evaluation: { model: { auc: number | null }; rules: { auc: number | null }; verdict: { text: string } } } | null;
+  };
+  for (;;) {
+    const r = await http.get<Report>('/risk-model', admin);
+    if (r.status !== 'queued' && r.status !== 'training') {
+      const e = r.status === 'ready' ? r.model?.evaluation : undefined;
+      if (e) log(`  model ${r.model!.version}: AUC ${e.model.auc?.toFixed(3)} on held-out learners (the rules ${e.rules.auc?.toFixed(3)}). ${e.verdict.text}`);
+      else log(`  no model: ${r.message}`);
+      return { status: r.status, version: r.model?.version ?? null, verdict: e?.verdict.text ?? null, auc: e?.model.auc ?? null, message: r.message };
+    }
+    if (Date.now() > deadline) return null;
+    await sleep(500);
+  }
+}
+
 async function holdoutSize(http: CareloopHttp, admin: string): Promise<number | null> {
   try {
     const fw = await http.get<{ groups?: { holdout?: { enrolments?: number } } }>('/analytics/first-week', admin);
@@ -510,6 +540,12 @@ export function renderSummary(r: DemoResult, opts: Pick<DemoOptions, 'adminEmail
       'Holdout: none. Start the server with HOLDOUT_PERCENT=10 (before loading) and that share of learners gets alerts but no calls;',
       '  GET /analytics/first-week then reports the uplift of the program.',
     );
+  if (r.riskModel?.status === 'ready')
+    out.push(
+      `Learned risk model ${r.riskModel.version}: AUC ${r.riskModel.auc?.toFixed(3)} on held-out learners. ${r.riskModel.verdict}`,
+      `  GET /risk-model has the comparison with the rules; the console's Risk model page shows it.`,
+    );
+  else if (r.riskModel) out.push(`Learned risk model: none (${r.riskModel.message})`);
   const login = (email: string, password: string) =>
     `curl -s -X POST ${api}/auth/login -H 'content-type: application/json' -d '{"email":"${email}","password":"${password}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken'`;
   out.push('', 'Try it:', '');

@@ -17,6 +17,21 @@ export class RiskScoreDto {
   @ApiProperty({ example: 3 }) modelVersion: number;
 }
 
+export class RiskShortfallDto {
+  @ApiProperty({
+    enum: ['history', 'training', 'test'],
+    description: 'history: too few days; training: too few labelled enrolments or churners; test: too small a test set',
+  })
+  code: string;
+  @ApiPropertyOptional({ example: 84 }) minDays?: number;
+  @ApiPropertyOptional({ example: 143 }) enrollments?: number;
+  @ApiPropertyOptional({ example: 12 }) churned?: number;
+  @ApiPropertyOptional({ example: 200 }) minEnrollments?: number;
+  @ApiPropertyOptional({ example: 20 }) minChurned?: number;
+  @ApiPropertyOptional({ example: 31 }) rows?: number;
+  @ApiPropertyOptional({ example: 50 }) minRows?: number;
+}
+
 export class RiskAttemptDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 3 }) version: number;
@@ -26,6 +41,8 @@ export class RiskAttemptDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt: string | null;
   @ApiProperty({ type: String, nullable: true, example: null, description: 'why the attempt produced no model' }) message: string | null;
+  @ApiProperty({ type: RiskShortfallDto, nullable: true, description: 'insufficient: what there was and what a model needs, as figures' })
+  shortfall: RiskShortfallDto | null;
 }
 
 export class RiskTrainAcceptedDto extends RiskAttemptDto {

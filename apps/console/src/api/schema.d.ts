@@ -5531,6 +5531,27 @@ export interface components {
             error: string | null;
             stats: components["schemas"]["RunStatsDto"] | null;
         };
+        RiskShortfallDto: {
+            /**
+             * @description history: too few days; training: too few labelled enrolments or churners; test: too small a test set
+             * @enum {string}
+             */
+            code: "history" | "training" | "test";
+            /** @example 84 */
+            minDays?: number;
+            /** @example 143 */
+            enrollments?: number;
+            /** @example 12 */
+            churned?: number;
+            /** @example 200 */
+            minEnrollments?: number;
+            /** @example 20 */
+            minChurned?: number;
+            /** @example 31 */
+            rows?: number;
+            /** @example 50 */
+            minRows?: number;
+        };
         RiskAttemptDto: {
             /**
              * Format: uuid
@@ -5563,6 +5584,8 @@ export interface components {
              * @example null
              */
             message: string | null;
+            /** @description insufficient: what there was and what a model needs, as figures */
+            shortfall: components["schemas"]["RiskShortfallDto"] | null;
         };
         PeriodDto: {
             /**
@@ -5789,6 +5812,8 @@ export interface components {
              * @example null
              */
             message: string | null;
+            /** @description insufficient: what there was and what a model needs, as figures */
+            shortfall: components["schemas"]["RiskShortfallDto"] | null;
             /** @description false: an attempt was already queued or training, and this is it */
             created: boolean;
         };
