@@ -51,6 +51,18 @@ describe('verdict', () => {
     expect(v.moreFound).toBeCloseTo(14 / 45, 10);
     expect(v.text).toBe('The model finds 31% more of the learners who churned at the same workload (59 against 45 of 100 alerts).');
   });
+  it('says "times as many" past double, and when the rules found none', () => {
+    const rules = { flagged: 366, hits: 5, precision: 5 / 366, recall: 0.01 };
+    expect(verdict({ flagged: 366, hits: 192, precision: 0.52, recall: 0.4 }, rules).text).toBe(
+      'The model finds 38 times as many of the learners who churned at the same workload (192 against 5 of 366 alerts).',
+    );
+    expect(verdict({ flagged: 366, hits: 12, precision: 0.03, recall: 0.1 }, rules).text).toMatch(/finds 2\.4 times as many/);
+    expect(verdict({ flagged: 10, hits: 4, precision: 0.4, recall: 0.4 }, { flagged: 10, hits: 0, precision: 0, recall: 0 })).toMatchObject({
+      kind: 'model_better',
+      moreFound: null,
+      text: 'The model finds 4 of the learners who churned at the same workload, the rules none (4 against 0 of 10 alerts).',
+    });
+  });
   it('keeps the rules when the model is not clearly better', () => {
     expect(verdict({ flagged: 100, hits: 46, precision: 0.46, recall: 0.4 }, { flagged: 100, hits: 45, precision: 0.45, recall: 0.4 }).kind).toBe(
       'rules_as_good',

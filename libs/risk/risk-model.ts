@@ -219,18 +219,26 @@ export function verdict(model: AtBudget, rules: AtBudget): Verdict {
       text: 'The rules raised no alerts in the test period, so there is no workload to compare at; the model is measured at its own top tenth.',
     };
   const more = rules.hits ? (model.hits - rules.hits) / rules.hits : model.hits > 0 ? Infinity : 0;
-  const pctText = Number.isFinite(more) ? `${Math.round(Math.abs(more) * 100)}%` : 'far';
-  if (more >= 0.05 && model.hits - rules.hits >= 2)
+  if (more >= 0.05 && model.hits - rules.hits >= 2) {
+    // Past double, a ratio reads better than a percentage ("38 times as many", not "3740% more").
+    const much = !Number.isFinite(more) || more >= 1;
+    const ratio = rules.hits ? model.hits / rules.hits : null;
+    const how = much
+      ? ratio === null
+        ? `${model.hits} of the learners who churned at the same workload, the rules none`
+        : `${ratio >= 10 ? Math.round(ratio) : Math.round(ratio * 10) / 10} times as many of the learners who churned at the same workload`
+      : `${Math.round(more * 100)}% more of the learners who churned at the same workload`;
     return {
       kind: 'model_better',
       moreFound: Number.isFinite(more) ? more : null,
-      text: `The model finds ${pctText} more of the learners who churned at the same workload (${model.hits} against ${rules.hits} of ${rules.flagged} alerts).`,
+      text: `The model finds ${how} (${model.hits} against ${rules.hits} of ${rules.flagged} alerts).`,
     };
+  }
   if (more <= -0.05)
     return {
       kind: 'rules_better',
       moreFound: more,
-      text: `The rules find ${pctText} more of the learners who churned at the same workload (${rules.hits} against ${model.hits}): keep them.`,
+      text: `The rules find ${Math.round((rules.hits / Math.max(model.hits, 1) - 1) * 100)}% more of the learners who churned at the same workload (${rules.hits} against ${model.hits}): keep them.`,
     };
   return {
     kind: 'rules_as_good',
