@@ -6,7 +6,7 @@ import { createBenchContext, parseArgs, type BenchContext } from './lib/bench-co
  * and exports `run(ctx)`; it measures careloop against a baseline in the same run and ends with one RESULT line,
  * appended to bench/RESULTS.md unless `--no-record` (trying a change out: a scratch database, nothing written).
  */
-const BENCHMARKS = ['ingest', 'rules', 'assign', 'queue', 'schedule', 'analytics', 'console', 'load'] as const;
+const BENCHMARKS = ['ingest', 'rules', 'assign', 'queue', 'schedule', 'analytics', 'console', 'load', 'risk'] as const;
 
 async function main(): Promise<void> {
   const { name, args } = parseArgs(process.argv.slice(2));

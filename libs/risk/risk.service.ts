@@ -76,6 +76,8 @@ export interface RiskModelView {
     converged: boolean;
     lambda: number;
     durationMs: number;
+    /** where the time went: analytics refresh (labels), feature rows, fit, evaluation against the rules */
+    phases: Record<string, number>;
   };
   intercept: number;
   features: Array<{ key: string; meaning: string; mean: number; sd: number; coefficient: number }>;
@@ -125,6 +127,7 @@ function modelView(r: RiskModelRow): RiskModelView {
       converged: t.converged,
       lambda: t.lambda,
       durationMs: t.durationMs,
+      phases: t.phases ?? {},
     },
     intercept: r.intercept!,
     features: (r.feature_keys ?? []).map((key, i) => ({
@@ -198,7 +201,14 @@ export class RiskService {
     const started = Date.now();
     await this.repo.start(id, this.clock.now());
     // Labels come from the outcome summary: brought up to date first.
+    const phases: Record<string, number> = {};
+    let mark = Date.now();
+    const lap = (name: string) => {
+      phases[name] = Date.now() - mark;
+      mark = Date.now();
+    };
     const asOf = new Date((await this.analytics.refresh()).asOf);
+    lap('refreshMs');
     const tz = this.config.schoolTimezone;
     const asOfDay = DateTime.fromJSDate(asOf, { zone: tz }).toISODate()!;
     const split = splitDays(asOfDay, await this.repo.firstEnrolmentDay(tz));
@@ -222,6 +232,7 @@ export class RiskService {
     // Test: the most recent period, one half of the learners. Train: the older period, the other half.
     const test = await this.repo.labelledRows(split.testDays, tz, { half: 0, cap: TEST_ROW_CAP });
     const train = await this.repo.labelledRows(split.trainDays, tz, { half: 1, cap: TRAIN_ROW_CAP });
+    lap('featuresMs');
     const trainCounts = {
       rows: train.length,
       enrollments: distinct(train),
@@ -254,7 +265,9 @@ export class RiskService {
       train.map((r) => r.label),
       { lambda: RISK_LAMBDA },
     );
+    lap('fitMs');
     const evaluation = await this.evaluate(fit, test, split);
+    lap('evaluateMs');
     await this.repo.finishReady(
       id,
       {
@@ -270,6 +283,7 @@ export class RiskService {
           converged: fit.converged,
           lambda: RISK_LAMBDA,
           durationMs: Date.now() - started,
+          phases,
           trainingWindow: split.trainingWindow,
           testPeriod: split.testPeriod,
         },

@@ -1,5 +1,10 @@
 import { DateTime } from 'luxon';
-import type { DataSource } from 'typeorm';
+import type { SqlRow } from '../database/sql-row.js';
+
+/** Anything that runs a statement and returns its rows (a TypeORM DataSource, or a pg pool wrapped). */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<SqlRow[]>;
+}
 import { rng } from '../../bench/lib/generator.js';
 
 export interface RiskSchoolOptions {
@@ -34,7 +39,7 @@ const FADE_DAYS = 6;
  * of them complain without leaving (so a complaint is a strong sign, not a certain one). Written in bulk SQL
  * straight into learners, enrollments and enrollment_daily (one statement each), like the rollups sync keeps.
  */
-export async function seedRiskSchool(db: DataSource, opts: RiskSchoolOptions): Promise<RiskSchool> {
+export async function seedRiskSchool(db: Queryable, opts: RiskSchoolOptions): Promise<RiskSchool> {
   const tz = opts.tz ?? 'Asia/Shanghai';
   const rand = rng(opts.seed ?? 20261204);
   const history = opts.historyDays ?? 150;
@@ -103,9 +108,9 @@ export async function seedRiskSchool(db: DataSource, opts: RiskSchoolOptions): P
       [learners.map((l) => l.ext), learners.map((l) => l.name), learners.map((l) => l.lastLogin)],
     )
   )
-    .sort((a: { external_id: string }, b: { external_id: string }) => Number(a.external_id.split('-').pop()) - Number(b.external_id.split('-').pop()))
-    .map((r: { id: string }) => r.id);
-  const enrolRows: Array<{ id: string; external_id: string }> = await db.query(
+    .sort((a, b) => Number(String(a.external_id).split('-').pop()) - Number(String(b.external_id).split('-').pop()))
+    .map((r) => String(r.id));
+  const enrolRows = await db.query(
     `insert into enrollments (external_id, learner_id, course_id, enrolled_at, expires_at, status, status_changed_at, completed_lessons, last_login_at)
      select x.ext, x.learner, $3::uuid, x.at, x.at + interval '365 days', x.status, x.changed, x.lessons, x.last_login
      from unnest($1::text[], $2::uuid[], $4::timestamptz[], $5::text[], $6::timestamptz[], $7::int[], $8::timestamptz[])
@@ -122,7 +127,9 @@ export async function seedRiskSchool(db: DataSource, opts: RiskSchoolOptions): P
       enrols.map((e) => e.lastLogin),
     ],
   );
-  const enrolIds = enrolRows.sort((a, b) => Number(a.external_id.split('-').pop()) - Number(b.external_id.split('-').pop())).map((r) => r.id);
+  const enrolIds = enrolRows
+    .sort((a, b) => Number(String(a.external_id).split('-').pop()) - Number(String(b.external_id).split('-').pop()))
+    .map((r) => String(r.id));
   await db.query(
     `insert into enrollment_daily (enrollment_id, day, logins, study_minutes, lessons_completed, complaints)
      select * from unnest($1::uuid[], $2::date[], $3::int[], $4::int[], $5::int[], $6::int[])`,

@@ -63,6 +63,13 @@ class TrainingDto {
   @ApiProperty() converged: boolean;
   @ApiProperty({ example: 1, description: 'L2 penalty on the standardised coefficients' }) lambda: number;
   @ApiProperty({ example: 1830 }) durationMs: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    example: { refreshMs: 900, featuresMs: 600, fitMs: 120, evaluateMs: 200 },
+    description: 'where the training time went, in ms',
+  })
+  phases: Record<string, number>;
 }
 
 class RiskFeatureDto {
