@@ -20,7 +20,13 @@ describe('learned risk: features and scoring in SQL (hand-counted)', () => {
     app = await TestApp.start({ worker: false });
     const data = new LearningDataFactory(app.db, TZ);
     const course = await data.course({ totalLessons: 30, durationDays: 60 });
-    const ea = await data.enrollment({ courseId: course.id, enrolledAt: local('2026-03-01T10:00:00'), expiresAt: local('2026-04-20T10:00:00') });
+    // completedLessons counts every lesson so far, as sync keeps it: 4 by the day and 5 after.
+    const ea = await data.enrollment({
+      courseId: course.id,
+      enrolledAt: local('2026-03-01T10:00:00'),
+      expiresAt: local('2026-04-20T10:00:00'),
+      completedLessons: 9,
+    });
     a = ea.id;
     await data.daily(a, [
       { day: '2026-03-05', logins: 1, studyMinutes: 40, lessonsCompleted: 2 },
@@ -96,6 +102,7 @@ describe('learned risk: features and scoring in SQL (hand-counted)', () => {
     const byId = new Map(rows.map((r) => [r.enrollment_id, r]));
     // a: −3 + 5·1 + 1·2 + (−0.75)·(−0.05) = 4.0375
     expect(Number(byId.get(a)!.score)).toBeCloseTo(1 / (1 + Math.exp(-4.0375)), 12);
+    expect(Number(byId.get(a)!.score_rel)).toBeCloseTo(Number(byId.get(a)!.score), 12);
     // The study-time term (0.0375) is below the 0.1 that makes a reason.
     expect(byId.get(a)!.reasons).toEqual([
       { feature: 'days_since_login', value: 5 },

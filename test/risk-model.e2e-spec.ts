@@ -109,6 +109,7 @@ describe('learned risk model', () => {
     for (const c of check) {
       const x = FEATURE_KEYS.map((k) => Number(c[k]));
       expect(Number(c.score)).toBeCloseTo(scoreOf(row, x), 9);
+      expect(Number(c.score_rel)).toBeCloseTo(Number(c.score), 12);
     }
     // The riskiest are mostly faders, and their reasons name the inactivity.
     const top = scored.slice(0, 50);

@@ -26,7 +26,7 @@ export const FEATURES: readonly FeatureSpec[] = [
   },
   {
     key: 'pace_ratio',
-    meaning: 'lessons completed ÷ lessons expected by now at an even pace (0 to 2; 1 when nothing is expected yet)',
+    meaning: 'lessons completed by the day ÷ lessons expected by then at an even pace (0 to 2; 1 for a course without lessons)',
     reason: (v) => `at ${Math.round(v * 100)}% of the expected pace`,
   },
   {
@@ -97,32 +97,47 @@ export function withText(reasons: Array<{ feature: string; value: number }> | nu
 /**
  * CTEs over `u (enrollment_id, learner_id, day)`, the units to describe (an enrolment at the end of a school day),
  * ending in `feat (enrollment_id, learner_id, course_id, day, <feature keys…>)`. `tz` is the school time zone
- * placeholder. One pass over the rollups of each unit's last 60 days (and its lesson days before that, for the
- * pace), one over its assignments due in the 30 days, one over its first-week check-ins; no per-learner loop.
+ * placeholder. One pass over the rollups of the 60 days before each unit's day (and those after it: the lessons
+ * completed by the day are the enrolment's count less the ones after), one over its assignments due in the 30
+ * days, one over its first-week check-ins; no per-learner loop.
+ *
+ * `day`: when every unit is on the same day (scoring, the live rule), that day as a constant SQL expression. The
+ * rollups are then aggregated once per enrolment over constant bounds, as a plain (parallel) aggregate, instead of
+ * joined unit by unit.
  */
-export function featureCtes(tz: string): string {
-  const eod = `((b.day + 1)::timestamp at time zone ${tz}::text)`;
+export function featureCtes(tz: string, opts: { day?: string } = {}): string {
+  // The end of the unit's day (a constant when every unit is on the same day).
+  const eod = `((${opts.day ?? 'b.day'} + 1)::timestamp at time zone ${tz}::text)`;
+  const aggregates = (day: string) => `
+           max(d.day) filter (where d.logins > 0 and d.day <= ${day}) as last_login_day,
+           coalesce(sum(d.study_minutes) filter (where d.day > ${day} - 7 and d.day <= ${day}), 0) as m7,
+           coalesce(sum(d.study_minutes) filter (where d.day > ${day} - 14 and d.day <= ${day} - 7), 0) as m_prev,
+           coalesce(sum(d.lessons_completed) filter (where d.day > ${day}), 0) as lessons_after,
+           coalesce(sum(d.assignments_late) filter (where d.day > ${day} - 30 and d.day <= ${day}), 0) as late30,
+           coalesce(sum(d.complaints) filter (where d.day > ${day} - 30 and d.day <= ${day}), 0) as complaints30`;
+  const daily = opts.day
+    ? `
+  fx_daily as (
+    select d.enrollment_id, ${opts.day} as day, ${aggregates(opts.day)}
+    from enrollment_daily d
+    where d.day > ${opts.day} - 60
+    group by d.enrollment_id),`
+    : `
+  fx_daily as (
+    select b.enrollment_id, b.day, ${aggregates('b.day')}
+    from fx_base b
+    join enrollment_daily d on d.enrollment_id = b.enrollment_id and d.day > b.day - 60
+    where d.day > (select min(day) from u) - 60
+    group by b.enrollment_id, b.day),`;
   return `
   fx_base as (
-    select u.enrollment_id, u.learner_id, u.day, e.course_id,
+    select u.enrollment_id, u.learner_id, u.day, e.course_id, e.completed_lessons,
            (e.enrolled_at at time zone ${tz}::text)::date as enroll_day,
            (e.expires_at at time zone ${tz}::text)::date as expiry_day,
            co.total_lessons, co.duration_days
     from u
     join enrollments e on e.id = u.enrollment_id
-    join courses co on co.id = e.course_id),
-  fx_daily as (
-    select b.enrollment_id, b.day,
-           max(d.day) filter (where d.logins > 0 and d.day > b.day - 60) as last_login_day,
-           coalesce(sum(d.study_minutes) filter (where d.day > b.day - 7), 0) as m7,
-           coalesce(sum(d.study_minutes) filter (where d.day > b.day - 14 and d.day <= b.day - 7), 0) as m_prev,
-           coalesce(sum(d.lessons_completed), 0) as lessons,
-           coalesce(sum(d.assignments_late) filter (where d.day > b.day - 30), 0) as late30,
-           coalesce(sum(d.complaints) filter (where d.day > b.day - 30), 0) as complaints30
-    from fx_base b
-    join enrollment_daily d on d.enrollment_id = b.enrollment_id and d.day <= b.day
-                           and (d.day > b.day - 60 or d.lessons_completed > 0)
-    group by b.enrollment_id, b.day),
+    join courses co on co.id = e.course_id),${daily}
   fx_missing as (
     select b.enrollment_id, b.day, count(*) as missing
     from fx_base b
@@ -140,7 +155,8 @@ export function featureCtes(tz: string): string {
     select b.enrollment_id, b.learner_id, b.course_id, b.day,
       coalesce(b.day - x.last_login_day, least(60, b.day - b.enroll_day))::float8 as days_since_login,
       case when b.total_lessons <= 0 or b.duration_days <= 0 then 1
-           else least(2, coalesce(x.lessons, 0) / greatest(b.total_lessons * least(b.day + 1 - b.enroll_day, b.duration_days)::float8 / b.duration_days, 1e-9))
+           else least(2, greatest(0, b.completed_lessons - coalesce(x.lessons_after, 0))
+                         / greatest(b.total_lessons * least(b.day + 1 - b.enroll_day, b.duration_days)::float8 / b.duration_days, 1e-9))
       end::float8 as pace_ratio,
       least(coalesce(x.m7, 0), 1200)::float8 as study_minutes_7d,
       case when coalesce(x.m_prev, 0) = 0 then (coalesce(x.m7, 0) > 0)::int
@@ -161,26 +177,52 @@ export function featureCtes(tz: string): string {
 /** A logit is clipped to ±30 before exp() (beyond it the score rounds to 0 or 1 anyway; exp would overflow). */
 export const LOGIT_CLIP = 30;
 
+/** A model given by value: its coefficients are written into the statement as constants. */
+export interface ModelValues {
+  version: number;
+  intercept: number;
+  coef: number[];
+  means: number[];
+  sds: number[];
+}
+
+/** A float as an SQL literal (finite numbers only: the fit never stores anything else). */
+const lit = (v: number) => {
+  if (!Number.isFinite(v)) throw new Error(`not a finite coefficient: ${v}`);
+  return `${v}::float8`;
+};
+
 /**
- * The CTE `scored (enrollment_id, learner_id, course_id, day, model_version, score, reasons)` over `feat` and the
- * model row `m` (risk_models: intercept, coef, means, sds). Each feature's contribution to the logit is
+ * The CTE `scored (enrollment_id, learner_id, course_id, day, model_version, score, reasons)` over `feat` and a
+ * model: the one-row relation named by `model` (risk_models columns: version, intercept, coef, means, sds; the live
+ * rule reads the active model so) or a model given by value, whose numbers become constants of the statement
+ * (scoring every enrolment: no array lookups per row). Each feature's contribution to the logit is
  * coef·(x − mean) ÷ sd; the reasons are the (at most) three largest contributions above 0.1, largest first, as
  * `[{feature, value}]`. Mirrors `scoreOf` in risk-model.ts.
  */
-export function scoredCte(model: string): string {
-  const terms = FEATURES.map((f, i) => `(f.${f.key} - ${model}.means[${i + 1}]) / ${model}.sds[${i + 1}] * ${model}.coef[${i + 1}]`);
-  const keys = `array[${FEATURES.map((f) => `'${f.key}'`).join(', ')}]::text[]`;
-  const values = `array[${FEATURES.map((f) => `f.${f.key}`).join(', ')}]::float8[]`;
+export function scoredCte(model: string | ModelValues): string {
+  const byValue = typeof model !== 'string';
+  const at = (field: 'coef' | 'means' | 'sds', i: number) => (byValue ? lit(model[field][i]) : `${model}.${field}[${i + 1}]`);
+  const terms = FEATURES.map((f, i) => `(f.${f.key} - ${at('means', i)}) / ${at('sds', i)} * ${at('coef', i)} as c${i + 1}`);
+  const reasons = FEATURES.map((f, i) => `('${f.key}', k.${f.key}, k.c${i + 1})`).join(', ');
   return `
   contrib as (
-    select f.*, ${model}.version as model_version, ${model}.intercept as intercept, array[${terms.join(', ')}]::float8[] as c, ${values} as v
-    from feat f cross join ${model}),
+    select f.*, ${byValue ? `${Math.trunc(model.version)}` : `${model}.version`} as model_version,
+           ${byValue ? lit(model.intercept) : `${model}.intercept`} as intercept, ${terms.join(', ')}
+    from feat f${byValue ? '' : ` cross join ${model}`}),
+  -- The reasons in one set-based pass (a subquery per row cost as much as the whole scoring).
+  reason_rows as (
+    select k.enrollment_id, k.day, x.key, x.val, x.ci, row_number() over (partition by k.enrollment_id, k.day order by x.ci desc) as rn
+    from contrib k cross join lateral (values ${reasons}) x(key, val, ci)
+    where x.ci > 0.1),
+  reason_lists as (
+    select enrollment_id, day, jsonb_agg(jsonb_build_object('feature', key, 'value', round(val::numeric, 2)) order by ci desc) as reasons
+    from reason_rows where rn <= 3 group by enrollment_id, day),
   scored as (
     select k.enrollment_id, k.learner_id, k.course_id, k.day, k.model_version,
-      1 / (1 + exp(-greatest(-${LOGIT_CLIP}, least(${LOGIT_CLIP}, k.intercept + ${FEATURES.map((_, i) => `k.c[${i + 1}]`).join(' + ')})))) as score,
-      (select coalesce(jsonb_agg(jsonb_build_object('feature', r.key, 'value', round(r.val::numeric, 2)) order by r.ci desc), '[]'::jsonb)
-         from (select x.key, x.val, x.ci from unnest(${keys}, k.v, k.c) x(key, val, ci) where x.ci > 0.1 order by x.ci desc limit 3) r) as reasons
-    from contrib k)`;
+      1 / (1 + exp(-greatest(-${LOGIT_CLIP}, least(${LOGIT_CLIP}, k.intercept + ${FEATURES.map((_, i) => `k.c${i + 1}`).join(' + ')})))) as score,
+      coalesce(r.reasons, '[]'::jsonb) as reasons
+    from contrib k left join reason_lists r on r.enrollment_id = k.enrollment_id and r.day = k.day)`;
 }
 
 /** The active model as a one-row relation `m` (none: no rows, so nothing is scored and the rule fires for no one). */

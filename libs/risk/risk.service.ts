@@ -268,7 +268,7 @@ export class RiskService {
     lap('fitMs');
     const evaluation = await this.evaluate(fit, test, split);
     lap('evaluateMs');
-    await this.repo.finishReady(
+    const scored = await this.repo.finishReady(
       id,
       {
         asOf,
@@ -290,8 +290,8 @@ export class RiskService {
         evaluation: evaluation as unknown as Record<string, unknown>,
       },
       this.clock.now(),
+      tz,
     );
-    const scored = await this.refreshScores(this.clock.now());
     this.logger.log(
       `risk model ${row.version}: trained on ${train.length} rows in ${Date.now() - started} ms; test AUC ${evaluation.model.auc?.toFixed(3)} (rules ${evaluation.rules.auc?.toFixed(3)}); ${evaluation.verdict.text} Scored ${scored.scored} enrolments.`,
     );

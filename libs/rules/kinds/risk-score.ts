@@ -37,7 +37,7 @@ export const riskScore: RuleKindSpec<'risk_score'> = {
         from ${CLOCK}
         join enrollments e on e.status = 'active' and e.enrolled_at <= c.as_of
         where exists (select 1 from m)),
-      ${featureCtes('$2')},
+      ${featureCtes('$2', { day: '($1::timestamptz at time zone $2::text)::date' })},
       ${scoredCte('m')}
       select s.enrollment_id, s.learner_id,
         jsonb_build_object('score', round(s.score::numeric, 2), 'threshold', $3::numeric, 'modelVersion', s.model_version, 'reasons', s.reasons) as evidence

@@ -5621,6 +5621,18 @@ export interface components {
             lambda: number;
             /** @example 1830 */
             durationMs: number;
+            /**
+             * @description where the training time went, in ms
+             * @example {
+             *       "refreshMs": 900,
+             *       "featuresMs": 600,
+             *       "fitMs": 120,
+             *       "evaluateMs": 200
+             *     }
+             */
+            phases: {
+                [key: string]: number;
+            };
         };
         RiskFeatureDto: {
             /** @enum {string} */
