@@ -34,6 +34,7 @@ export function Layout() {
               </NavLink>
               <NavLink to="/board/cases">{t('layout.nav.cases')}</NavLink>
               <NavLink to="/analytics">{t('layout.nav.analytics')}</NavLink>
+              <NavLink to="/risk-model">{t('layout.nav.risk')}</NavLink>
             </>
           )}
           <NavLink to="/tickets">{t('layout.nav.tickets')}</NavLink>

@@ -30,6 +30,7 @@ const RuleQualityPage = lazy(() => import('../features/analytics/components/Rule
 const ChurnReasonsPage = lazy(() => import('../features/analytics/components/ChurnReasonsPage').then((m) => ({ default: m.ChurnReasonsPage })));
 const AdvisorsReportPage = lazy(() => import('../features/analytics/components/AdvisorsReportPage').then((m) => ({ default: m.AdvisorsReportPage })));
 const TicketsReportPage = lazy(() => import('../features/analytics/components/TicketsReportPage').then((m) => ({ default: m.TicketsReportPage })));
+const RiskModelPage = lazy(() => import('../features/risk/components/RiskModelPage').then((m) => ({ default: m.RiskModelPage })));
 const RulesPage = lazy(() => import('../features/rules/components/RulesPage').then((m) => ({ default: m.RulesPage })));
 const RulePage = lazy(() => import('../features/rules/components/RulePage').then((m) => ({ default: m.RulePage })));
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
@@ -72,6 +73,7 @@ export const router = createBrowserRouter(
         { path: 'analytics/retention', element: page(<RetentionPage />) },
         { path: 'analytics/first-week', element: page(<FirstWeekPage />) },
         { path: 'analytics/rules', element: page(<RuleQualityPage />) },
+        { path: 'risk-model', element: page(<RiskModelPage />) },
         { path: 'analytics/churn-reasons', element: page(<ChurnReasonsPage />) },
         { path: 'analytics/advisors', element: page(<AdvisorsReportPage />) },
         { path: 'analytics/tickets', element: page(<TicketsReportPage />) },

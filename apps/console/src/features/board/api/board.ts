@@ -17,9 +17,11 @@ export interface CaseFilters {
   ruleKey?: string;
   stage?: 'new' | 'active' | 'near_expiry' | 'paused' | 'completed' | 'churned';
   due?: 'overdue' | 'today';
+  /** priority (the API's default: priority, then first due) or risk (learned churn risk, highest first) */
+  sort?: 'priority' | 'risk';
 }
 
-export const FILTER_KEYS = ['teamId', 'advisorId', 'unassigned', 'priority', 'ruleKey', 'stage', 'due'] as const;
+export const FILTER_KEYS = ['teamId', 'advisorId', 'unassigned', 'priority', 'ruleKey', 'stage', 'due', 'sort'] as const;
 
 const query = (f: CaseFilters, cursor?: string, limit = 100) => ({ ...f, open: 'true' as const, limit, ...(cursor ? { cursor } : {}) });
 

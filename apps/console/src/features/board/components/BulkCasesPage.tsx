@@ -3,6 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { useMe } from '../../../api/me';
 import { enumLabel, ruleLabel } from '../../../components/labels';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { RiskScore } from '../../../components/RiskScore';
 import { RuleChips } from '../../../components/RuleChips';
 import { useListKeys } from '../../../components/use-list-keys';
 import { useSelection } from '../../../components/use-selection';
@@ -130,6 +131,13 @@ export function BulkCasesPage() {
             <option value="today">{t('bulk.filter.due.today')}</option>
           </select>
         </label>
+        <label>
+          {t('bulk.filter.sort')}
+          <select value={filters.sort ?? ''} onChange={(e) => setFilter('sort', e.target.value)}>
+            <option value="">{t('bulk.filter.sort.priority')}</option>
+            <option value="risk">{t('bulk.filter.sort.risk')}</option>
+          </select>
+        </label>
       </form>
 
       {notMine && (
@@ -155,7 +163,15 @@ export function BulkCasesPage() {
         count={rows.length}
         empty={t('bulk.empty')}
         label="Cases"
-        head={[t('queue.col.learner'), t('bulk.col.advisor'), t('case.priority'), t('queue.col.alerts'), t('case.dueAt'), t('case.openedAt')]}
+        head={[
+          t('queue.col.learner'),
+          t('bulk.col.advisor'),
+          t('case.priority'),
+          t('queue.col.alerts'),
+          t('queue.col.risk'),
+          t('case.dueAt'),
+          t('case.openedAt'),
+        ]}
       >
         {rows.map((c, i) => (
           <CaseRowView
@@ -230,6 +246,9 @@ function CaseRowView({
       </td>
       <td>
         <RuleChips alerts={c.ruleKeys.map((ruleKey) => ({ ruleKey }))} />
+      </td>
+      <td className="cell-risk">
+        <RiskScore risk={c.riskScore} compact />
       </td>
       <td>{c.dueAt ? <RelativeTime at={c.dueAt} overdueLabel={!c.firstContactAt} /> : '—'}</td>
       <td>

@@ -3,6 +3,7 @@ import { ErrorState, Loading, Empty } from '../../../components/ErrorState';
 import { enumLabel, ruleLabel, taskKindLabel } from '../../../components/labels';
 import { ProgressBar } from '../../../components/ProgressBar';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { RiskScore } from '../../../components/RiskScore';
 import type { OutcomeDialogComponent, TaskRef } from '../../../components/task-dialogs';
 import { useI18n } from '../../../i18n/i18n';
 import { localizeAssignmentReason } from '../../../i18n/server-messages';
@@ -94,6 +95,7 @@ export function LearnerCaseView({
         <Timeline learnerId={learnerId} />
       </div>
       <aside className="case-side" aria-label={t('learner.card')}>
+        <RiskCard risk={theCase?.riskScore ?? l.riskScore} />
         <LearnerCard learner={l} />
       </aside>
       {resolving && theCase && (
@@ -185,6 +187,17 @@ function TaskList({ tasks, onOutcome }: { tasks: TaskLine[]; onOutcome(task: Tas
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** The learned churn risk of the learner's enrolment (the case's when there is one) with its reasons in words. */
+function RiskCard({ risk }: { risk: LearnerDetail['riskScore'] }) {
+  const { t } = useI18n();
+  return (
+    <section className="card risk-card" aria-labelledby="risk-title" data-testid="risk-card">
+      <h2 id="risk-title">{t('risk.card')}</h2>
+      {risk ? <RiskScore risk={risk} /> : <p className="muted small-text">{t('risk.card.none')}</p>}
+    </section>
   );
 }
 

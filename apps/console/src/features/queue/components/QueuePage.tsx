@@ -3,6 +3,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Empty, ErrorState, Loading } from '../../../components/ErrorState';
 import { enumLabel, taskKindLabel } from '../../../components/labels';
+import { RiskScore } from '../../../components/RiskScore';
 import { RuleChips } from '../../../components/RuleChips';
 import { ProgressBar } from '../../../components/ProgressBar';
 import { RelativeTime } from '../../../components/RelativeTime';
@@ -31,7 +32,8 @@ export function QueuePage({ OutcomeDialog, RescheduleDialog }: { OutcomeDialog: 
   const { t, fmt } = useI18n();
   const [params, setParams] = useSearchParams();
   const date = params.get('date') ?? undefined;
-  const queue = useQueue(date);
+  const sort = params.get('sort') === 'risk' ? 'risk' : undefined;
+  const queue = useQueue(date, sort);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [outcomeFor, setOutcomeFor] = useState<{ task: TaskRef; index: number } | null>(null);
@@ -52,6 +54,12 @@ export function QueuePage({ OutcomeDialog, RescheduleDialog }: { OutcomeDialog: 
     const p = new URLSearchParams(params);
     if (next) p.set('date', next);
     else p.delete('date');
+    setParams(p);
+  };
+  const setSort = (next: 'risk' | undefined) => {
+    const p = new URLSearchParams(params);
+    if (next) p.set('sort', next);
+    else p.delete('sort');
     setParams(p);
   };
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['queue'] });
@@ -88,6 +96,10 @@ export function QueuePage({ OutcomeDialog, RescheduleDialog }: { OutcomeDialog: 
             <strong>{data.counts.cases}</strong> {t('queue.count.cases', { count: data.counts.cases })}
           </li>
           <li className="counts-end">
+            <button type="button" className="link-button" aria-pressed={sort === 'risk'} onClick={() => setSort(sort === 'risk' ? undefined : 'risk')}>
+              {sort === 'risk' ? t('risk.sort.due') : t('risk.sort')}
+            </button>
+            {' · '}
             <button type="button" className="link-button" onClick={() => setHelp(true)}>
               {t('shortcuts.open')} <kbd>?</kbd>
             </button>
@@ -114,6 +126,7 @@ export function QueuePage({ OutcomeDialog, RescheduleDialog }: { OutcomeDialog: 
               <th scope="col">{t('queue.col.stage')}</th>
               <th scope="col">{t('queue.col.progress')}</th>
               <th scope="col">{t('queue.col.alerts')}</th>
+              <th scope="col">{t('queue.col.risk')}</th>
               <th scope="col">
                 <span className="visually-hidden">{t('queue.col.actions')}</span>
               </th>
@@ -250,6 +263,9 @@ function TaskRow({
         )}
       </td>
       <td>{task.learner.openAlerts.length === 0 ? <span className="muted">{t('queue.noAlerts')}</span> : <RuleChips alerts={task.learner.openAlerts} />}</td>
+      <td className="cell-risk">
+        <RiskScore risk={task.learner.riskScore} compact />
+      </td>
       <td className="cell-actions">
         <button
           type="button"
