@@ -132,6 +132,51 @@ describe('console: learned risk (Chromium)', () => {
     await screenshot(zh, 'risk-model-zh');
   }, 240_000);
 
+  it('the risk_score rule reads in words, is backtested next to the API and switched on like any other rule', async () => {
+    const page = await open('/console/admin/rules', ADMIN);
+    const list = page.getByRole('table', { name: 'Warning rules' });
+    const row = list.locator('tr[data-rule="risk_score"]');
+    await waitForText(row, 'Learned chance of churning within 30 days at least 60%');
+    expect(await row.locator('td').nth(3).textContent()).toBe('off');
+    await list.getByRole('link', { name: 'Edit Learned churn risk at least 60%' }).click();
+    const threshold = page.getByRole('spinbutton', { name: 'Risk threshold' });
+    await threshold.waitFor();
+    await threshold.fill('1.5');
+    await waitForText(page.locator('.field-invalid'), 'Above 0 and at most 1.');
+    await threshold.fill('0.5');
+    const DAY = 86_400_000;
+    const from = new Date(Date.now() - 60 * DAY).toISOString().slice(0, 10);
+    const to = new Date(Date.now() - DAY).toISOString().slice(0, 10);
+    await page.getByLabel('Backtest from').fill(from);
+    await page.getByLabel('Backtest to').fill(to);
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const table = page.getByRole('table', { name: 'Backtest' });
+    await table.waitFor({ timeout: 60_000 });
+    const backtest = async (t: number) =>
+      (
+        await http()
+          .post('/api/v1/rules/backtest')
+          .set(adminAuth)
+          .send({ rule: { kind: 'risk_score', params: { threshold: t } }, from, to })
+          .expect(200)
+      ).body;
+    const [current, draft] = [await backtest(0.6), await backtest(0.5)];
+    expect(draft.totals.alertsOpened).toBeGreaterThan(0);
+    expect((await table.locator('tr[data-measure="alertsOpened"] td').allTextContents()).map((x) => x.trim())).toEqual(
+      [current.totals.alertsOpened, draft.totals.alertsOpened].map(count),
+    );
+    await page.getByRole('textbox', { name: 'Reason' }).fill('Start with a wider net while we read the first results');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    await waitForText(page.getByRole('status').filter({ hasText: 'Saved' }), 'The next rule run uses it.');
+    expect((await get('/rules/risk_score')).params).toEqual({ threshold: 0.5 });
+
+    await page.goto(`${school.baseUrl}/console/admin/rules`);
+    page.once('dialog', (d) => void d.accept('The model beats the rules on our own data'));
+    await page.getByRole('button', { name: /^Enable Learned churn risk/ }).click();
+    await waitUntil(async () => (await page.locator('tr[data-rule="risk_score"] td').nth(3).textContent()) === 'on', 'the rule shown on');
+    expect((await get('/rules/risk_score')).enabled).toBe(true);
+  }, 120_000);
+
   it('shows the page to a supervisor without the Train button', async () => {
     const { email } = school.demo.staff.find((s) => s.role === 'supervisor')!;
     const page = await open('/console/risk-model', { email });

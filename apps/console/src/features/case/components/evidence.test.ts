@@ -19,6 +19,19 @@ describe('alert evidence in words', () => {
       'Never logged in since enrolling on Nov 20, 2026 (8 days)',
     );
   });
+  it('learned risk: the score, the threshold and the reasons in words', () => {
+    const e = {
+      score: 0.72,
+      threshold: 0.6,
+      modelVersion: 3,
+      reasons: [
+        { feature: 'days_since_login', value: 12 },
+        { feature: 'complaints_30d', value: 1 },
+      ],
+    };
+    expect(describeEvidence(tEn, fEn, e)).toBe('Learned churn risk 72% (alert at 60% or more): no login for 12 days; 1 complaint in 30 days');
+    expect(describeEvidence(tZh, fZh, e)).toMatch(/^模型预测流失风险 72%（达到 60% 即预警）：12 天未登录；/);
+  });
   it('pace: lessons done against expected', () => {
     const e = { completedLessons: 2, expectedLessons: 12.5, elapsedDays: 25, durationDays: 60, paceRatio: 0.16, thresholdRatio: 0.2 };
     expect(describeEvidence(tEn, fEn, e)).toBe('2 of 12.5 lessons expected by day 25 of 60: 16% of the pace (alert below 20%)');

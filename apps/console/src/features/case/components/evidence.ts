@@ -1,3 +1,4 @@
+import { riskReasonText, type RiskReason } from '../../../components/risk-words';
 import type { Formatters, MessageKey } from '../../../i18n/i18n';
 
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
@@ -40,6 +41,14 @@ export function describeEvidence(t: T, fmt: Formatters, e: Evidence): string {
     return t('evidence.studyDrop', {
       minutes: weeks.map((w) => fmt.number(w.minutes)).join(' → '),
       from: weeks[0] ? fmt.date(`${weeks[0].weekStart}T00:00:00`) : '—',
+    });
+  }
+  if (isSet(e.score) && isSet(e.threshold) && isSet(e.modelVersion)) {
+    const reasons = Array.isArray(e.reasons) ? (e.reasons as RiskReason[]).map((r) => riskReasonText(t, r, fmt.percent)) : [];
+    return t('evidence.riskScore', {
+      score: fmt.percent(num(e.score)),
+      threshold: fmt.percent(num(e.threshold)),
+      reasons: reasons.length ? reasons.join(t('evidence.riskScore.separator')) : '—',
     });
   }
   return Object.entries(e)

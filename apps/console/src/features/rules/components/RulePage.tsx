@@ -231,6 +231,7 @@ const PARAM_NAMES: Record<string, string> = {
   count: 'How many',
   dropRatio: 'Share of the week before',
   weeks: 'Weeks running',
+  threshold: 'Risk threshold',
 };
 
 function rangeHint(t: ReturnType<typeof useI18n>['t'], s: ParamSpec): string {

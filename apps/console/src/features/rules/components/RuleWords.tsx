@@ -15,6 +15,8 @@ export function RuleWords({ kind, params }: { kind: string; params: Record<strin
       return <span>{t('rules.words.complaints', { count: p.count })}</span>;
     case 'study_time_drop':
       return <span>{t('rules.words.study_time_drop', { dropRatio: Math.round(p.dropRatio * 1000) / 10, weeks: p.weeks })}</span>;
+    case 'risk_score':
+      return <span>{t('rules.words.risk_score', { pct: Math.round(p.threshold * 1000) / 10 })}</span>;
     default:
       return <span>{kind}</span>;
   }
