@@ -15,6 +15,7 @@ import { AuditNoTruncate1764100020000 } from './1764100020000-AuditNoTruncate.js
 import { StaffTokenVersion1764100020100 } from './1764100020100-StaffTokenVersion.js';
 import { LoginThrottleByAddress1764100020200 } from './1764100020200-LoginThrottleByAddress.js';
 import { LearnedRisk1764100030000 } from './1764100030000-LearnedRisk.js';
+import { RiskScoreContributions1764100040000 } from './1764100040000-RiskScoreContributions.js';
 
 /**
  * Every migration, in timestamp order. Listed explicitly (not globbed) so the same list works from TypeScript
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   StaffTokenVersion1764100020100,
   LoginThrottleByAddress1764100020200,
   LearnedRisk1764100030000,
+  RiskScoreContributions1764100040000,
 ];

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { FEATURE_KEYS } from '../libs/risk/risk-features.js';
+import { FEATURE_KEYS, topReasons } from '../libs/risk/risk-features.js';
 import { RiskRepository } from '../libs/risk/risk.repository.js';
 import { scoreOf } from '../libs/risk/risk-model.js';
 import { seedRiskSchool, type RiskSchool } from '../libs/testing/risk-school.js';
@@ -97,19 +97,31 @@ describe('learned risk model', () => {
 
   it('scores every active enrolment in SQL exactly as the model does, with reasons in words', async () => {
     const [row] = await app.db.query(`select version, intercept, coef, means, sds from risk_models where active`);
-    const scored: Array<{ enrollment_id: string; score: number; reasons: Array<{ feature: string; value: number }> }> = await app.db.query(
-      `select enrollment_id, score, reasons from enrollment_risk order by score desc`,
+    const stored: Array<{ enrollment_id: string; score: number; x: number[]; contrib: number[] }> = await app.db.query(
+      `select enrollment_id, score, x, contrib from enrollment_risk order by score desc`,
     );
+    // Stored are the feature values and their contributions; the reasons are picked from them when read.
+    const scored = stored.map((s) => ({ ...s, reasons: topReasons(s.x, s.contrib) }));
     const [{ active }] = await app.db.query(`select count(*)::int as active from enrollments where status = 'active' and course_id = $1`, [school.courseId]);
     expect(scored.length).toBe(active);
     // The SQL score of a sample equals the TypeScript formula on the same features.
     const sample = scored.filter((_, i) => i % 97 === 0).map((s) => s.enrollment_id);
     const today = DateTime.now().setZone(TZ).toISODate()!;
     const check = await app.get(RiskRepository).scoreRows(sample, today, TZ, row);
+    const byId = new Map(scored.map((s) => [s.enrollment_id, s]));
+    expect(check).toHaveLength(sample.length);
     for (const c of check) {
       const x = FEATURE_KEYS.map((k) => Number(c[k]));
       expect(Number(c.score)).toBeCloseTo(scoreOf(row, x), 9);
       expect(Number(c.score_rel)).toBeCloseTo(Number(c.score), 12);
+      // What was stored is what the model gives for these features, and the reasons picked from the stored
+      // contributions are the ones the SQL picks (the live rule's evidence): same features, same order.
+      const s = byId.get(String(c.enrollment_id))!;
+      expect(s.x.map(Number)).toEqual(x);
+      expect(s.score).toBeCloseTo(Number(c.score), 4);
+      const sqlReasons = c.reasons as Array<{ feature: string; value: number }>;
+      expect(s.reasons.map((r) => r.feature)).toEqual(sqlReasons.map((r) => r.feature));
+      s.reasons.forEach((r, i) => expect(r.value).toBeCloseTo(Number(sqlReasons[i].value), 2));
     }
     // The riskiest are mostly faders, and their reasons name the inactivity.
     const top = scored.slice(0, 50);

@@ -79,6 +79,9 @@ export async function createBenchContext(name: string, args: BenchArgs, opts: { 
     migrationsRun: false,
   };
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
+  // An idle connection that the server closes (a restart, a timeout) is reported, not a crash of the whole run:
+  // the pool replaces it on the next query, and a query that fails still fails the benchmark.
+  pool.on('error', (e) => log(`idle database connection closed: ${e.message}`));
   const started = Date.now();
   return {
     name,

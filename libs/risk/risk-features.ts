@@ -192,48 +192,100 @@ const lit = (v: number) => {
   return `${v}::float8`;
 };
 
+/** The strongest reasons of a score: at most this many, largest contribution first. */
+export const MAX_REASONS = 3;
+/** A feature is a reason when it adds more than this to the logit. */
+export const REASON_MIN_CONTRIBUTION = 0.1;
+
 /**
- * The CTE `scored (enrollment_id, learner_id, course_id, day, model_version, score, reasons)` over `feat` and a
- * model: the one-row relation named by `model` (risk_models columns: version, intercept, coef, means, sds; the live
- * rule reads the active model so) or a model given by value, whose numbers become constants of the statement
- * (scoring every enrolment: no array lookups per row). Each feature's contribution to the logit is
- * coef·(x − mean) ÷ sd; the reasons are the (at most) three largest contributions above 0.1, largest first, as
- * `[{feature, value}]`. Mirrors `scoreOf` in risk-model.ts.
+ * The CTE `contrib (<feat columns>, model_version, intercept, c1…cN)` over `feat` and a model: the one-row relation
+ * named by `model` (risk_models columns: version, intercept, coef, means, sds; the live rule reads the active model
+ * so) or a model given by value, whose numbers become constants of the statement (scoring every enrolment: no array
+ * lookups per row). Each feature's contribution to the logit is c = coef·(x − mean) ÷ sd. Mirrors `scoreOf` in
+ * risk-model.ts.
  */
-export function scoredCte(model: string | ModelValues): string {
+function contribCte(model: string | ModelValues): string {
   const byValue = typeof model !== 'string';
   const at = (field: 'coef' | 'means' | 'sds', i: number) => (byValue ? lit(model[field][i]) : `${model}.${field}[${i + 1}]`);
   const terms = FEATURES.map((f, i) => `(f.${f.key} - ${at('means', i)}) / ${at('sds', i)} * ${at('coef', i)} as c${i + 1}`);
-  const reasons = FEATURES.map((f, i) => `('${f.key}', k.${f.key}, k.c${i + 1})`).join(', ');
   return `
   contrib as (
     select f.*, ${byValue ? `${Math.trunc(model.version)}` : `${model}.version`} as model_version,
            ${byValue ? lit(model.intercept) : `${model}.intercept`} as intercept, ${terms.join(', ')}
-    from feat f${byValue ? '' : ` cross join ${model}`}),
+    from feat f${byValue ? '' : ` cross join ${model}`})`;
+}
+
+const scoreExpr = (k: string) =>
+  `1 / (1 + exp(-greatest(-${LOGIT_CLIP}, least(${LOGIT_CLIP}, ${k}.intercept + ${FEATURES.map((_, i) => `${k}.c${i + 1}`).join(' + ')}))))`;
+
+/**
+ * The CTE `scored (enrollment_id, learner_id, course_id, day, model_version, score, reasons)` over `feat` and a model
+ * (see `contribCte`), with the reasons as `[{feature, value}]`: the (at most) three largest contributions above 0.1,
+ * largest first, the same as `topReasons`. For the live rule's evidence and the backtest, which keep few rows.
+ */
+export function scoredCte(model: string | ModelValues): string {
+  const reasons = FEATURES.map((f, i) => `('${f.key}', k.${f.key}, k.c${i + 1})`).join(', ');
+  return `${contribCte(model)},
   -- The reasons in one set-based pass (a subquery per row cost as much as the whole scoring).
   reason_rows as (
     select k.enrollment_id, k.day, x.key, x.val, x.ci, row_number() over (partition by k.enrollment_id, k.day order by x.ci desc) as rn
     from contrib k cross join lateral (values ${reasons}) x(key, val, ci)
-    where x.ci > 0.1),
+    where x.ci > ${REASON_MIN_CONTRIBUTION}),
   reason_lists as (
     select enrollment_id, day, jsonb_agg(jsonb_build_object('feature', key, 'value', round(val::numeric, 2)) order by ci desc) as reasons
-    from reason_rows where rn <= 3 group by enrollment_id, day),
+    from reason_rows where rn <= ${MAX_REASONS} group by enrollment_id, day),
   scored as (
-    select k.enrollment_id, k.learner_id, k.course_id, k.day, k.model_version,
-      1 / (1 + exp(-greatest(-${LOGIT_CLIP}, least(${LOGIT_CLIP}, k.intercept + ${FEATURES.map((_, i) => `k.c${i + 1}`).join(' + ')})))) as score,
+    select k.enrollment_id, k.learner_id, k.course_id, k.day, k.model_version, ${scoreExpr('k')} as score,
       coalesce(r.reasons, '[]'::jsonb) as reasons
     from contrib k left join reason_lists r on r.enrollment_id = k.enrollment_id and r.day = k.day)`;
+}
+
+/**
+ * The CTE `scored_arrays (enrollment_id, learner_id, course_id, day, model_version, score, x, contrib)`: each
+ * enrolment's score with its feature values and their contributions as arrays in FEATURES order, as enrollment_risk
+ * stores them (its reasons are picked when read: `topReasons`). Scoring every enrolment.
+ */
+export function scoredArraysCte(model: ModelValues): string {
+  return `${contribCte(model)},
+  scored_arrays as (
+    select k.enrollment_id, k.learner_id, k.course_id, k.day, k.model_version, ${scoreExpr('k')} as score,
+      array[${FEATURES.map((f) => `k.${f.key}`).join(', ')}]::float8[] as x,
+      array[${FEATURES.map((_, i) => `k.c${i + 1}`).join(', ')}]::float8[] as contrib
+    from contrib k)`;
+}
+
+/**
+ * The strongest reasons of a stored score, from its feature values `x` and contributions (FEATURES order): the (at
+ * most) three features adding more than 0.1 to the logit, largest first, each value rounded to 2 decimals. The
+ * same choice as the SQL of `scoredCte`.
+ */
+export function topReasons(x: readonly number[], contrib: readonly number[]): Array<{ feature: string; value: number }> {
+  return FEATURES.map((f, i) => ({ i, feature: f.key, value: Number(x[i]), c: Number(contrib[i]) }))
+    .filter((r) => r.c > REASON_MIN_CONTRIBUTION)
+    .sort((a, b) => b.c - a.c || a.i - b.i)
+    .slice(0, MAX_REASONS)
+    .map((r) => ({ feature: r.feature, value: round2(r.value) }));
+}
+
+/** Rounded to 2 decimals, halves away from zero (as SQL's round(numeric, 2)). */
+function round2(v: number): number {
+  return (Math.sign(v) * Math.round(Math.abs(v) * 100 + 1e-9)) / 100 || 0;
 }
 
 /** The active model as a one-row relation `m` (none: no rows, so nothing is scored and the rule fires for no one). */
 export const ACTIVE_MODEL = `m as (select version, intercept, coef, means, sds from risk_models where active and feature_keys = array[${FEATURES.map((f) => `'${f.key}'`).join(', ')}]::text[])`;
 
+/** A stored score (`r`: an enrollment_risk row) as one JSON value for the reads of other contexts (`toRiskScore`). */
+export function riskJsonSql(r: string): string {
+  return `jsonb_build_object('score', ${r}.score, 'x', ${r}.x, 'contrib', ${r}.contrib, 'modelVersion', ${r}.model_version)`;
+}
+
 /**
- * A learner's learned risk as one JSON value `{score, reasons, modelVersion}` (null: not scored), for the reads of
- * other contexts: the highest score among the learner's scored enrolments, or the one in `course` when given.
+ * A learner's learned risk as one JSON value (null: not scored), for the reads of other contexts: the highest score
+ * among the learner's scored enrolments, or the one in `course` when given.
  */
 export function riskOfLearnerSql(learner: string, course?: string): string {
-  return `(select jsonb_build_object('score', r.score, 'reasons', r.reasons, 'modelVersion', r.model_version)
+  return `(select ${riskJsonSql('r')}
      from enrollment_risk r where r.learner_id = ${learner}${course ? ` and (${course} is null or r.course_id = ${course})` : ''}
      order by r.score desc limit 1)`;
 }
@@ -244,10 +296,16 @@ export interface RiskScoreView {
   modelVersion: number;
 }
 
-/** The API shape of a stored score (riskOfLearnerSql), reasons worded. */
-export function toRiskScore(
-  v: { score: number; reasons: Array<{ feature: string; value: number }>; modelVersion: number } | null | undefined,
-): RiskScoreView | null {
+/** A stored score as read by `riskJsonSql`. */
+export interface StoredRiskScore {
+  score: number;
+  x: number[];
+  contrib: number[];
+  modelVersion: number;
+}
+
+/** The API shape of a stored score: its strongest reasons, worded. */
+export function toRiskScore(v: StoredRiskScore | null | undefined): RiskScoreView | null {
   if (!v) return null;
-  return { score: Number(v.score), reasons: withText(v.reasons), modelVersion: Number(v.modelVersion) };
+  return { score: Number(v.score), reasons: withText(topReasons(v.x, v.contrib)), modelVersion: Number(v.modelVersion) };
 }

@@ -1,5 +1,5 @@
 import { rng } from '../../bench/lib/generator.js';
-import { FEATURES, reasonText, withText } from './risk-features.js';
+import { FEATURES, reasonText, topReasons, toRiskScore, withText } from './risk-features.js';
 import { atBudget, calibration, fitLogistic, ofFlags, rocAuc, scoreOf, standardiser, verdict } from './risk-model.js';
 import { MIN_HISTORY_DAYS, splitDays } from './risk-split.js';
 
@@ -164,5 +164,35 @@ describe('reasons in words', () => {
       expect(f.reason(3)).toMatch(/\w/);
       expect(f.meaning.length).toBeGreaterThan(10);
     }
+  });
+});
+
+describe('the reasons of a stored score', () => {
+  const n = FEATURES.length;
+  const at = (pairs: Record<number, number>, fill = 0) => Array.from({ length: n }, (_, i) => pairs[i] ?? fill);
+
+  it('are the three largest contributions above 0.1, largest first, values rounded to 2 decimals', () => {
+    const x = at({ 0: 12, 1: 0.25, 2: 30.125, 4: 2, 5: 1 }, 7);
+    const contrib = at({ 0: 0.9, 1: 0.05, 2: 1.4, 4: 0.3, 5: 0.6 }, -0.2);
+    expect(topReasons(x, contrib)).toEqual([
+      { feature: FEATURES[2].key, value: 30.13 },
+      { feature: FEATURES[0].key, value: 12 },
+      { feature: FEATURES[5].key, value: 1 },
+    ]);
+  });
+
+  it('are none when nothing adds more than 0.1 (exactly 0.1 is not enough), and ties keep the feature order', () => {
+    expect(topReasons(at({}, 3), at({ 3: 0.1 }, -1))).toEqual([]);
+    expect(topReasons(at({}, 1), at({ 1: 0.5, 6: 0.5 })).map((r) => r.feature)).toEqual([FEATURES[1].key, FEATURES[6].key]);
+  });
+
+  it('round halves away from zero as SQL does, negatives included', () => {
+    expect(topReasons(at({ 3: -0.125 }), at({ 3: 1 }))).toEqual([{ feature: FEATURES[3].key, value: -0.13 }]);
+  });
+
+  it('are worded for the API with the score and model version; no score reads as null', () => {
+    const v = toRiskScore({ score: 0.83, x: at({ 0: 12 }), contrib: at({ 0: 2 }), modelVersion: 4 });
+    expect(v).toEqual({ score: 0.83, modelVersion: 4, reasons: [{ feature: FEATURES[0].key, value: 12, text: reasonText(FEATURES[0].key, 12) }] });
+    expect(toRiskScore(null)).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { SqlRow } from '../database/sql-row.js';
 import { backtestIslandsQuery } from '../rules/backtest-queries.js';
 import type { ParamsByKind, RuleKind } from '../rules/rule-definitions.js';
-import { ACTIVE_MODEL, FEATURE_KEYS, featureCtes, scoredCte, type ModelValues } from './risk-features.js';
+import { ACTIVE_MODEL, FEATURE_KEYS, featureCtes, scoredArraysCte, scoredCte, type ModelValues } from './risk-features.js';
 
 export type RiskModelStatus = 'queued' | 'training' | 'ready' | 'insufficient' | 'failed';
 
@@ -213,20 +213,21 @@ export class RiskRepository {
                select e.id as enrollment_id, e.learner_id, ($1::timestamptz at time zone $2::text)::date as day
                from enrollments e where e.status = 'active' and e.enrolled_at <= $1),
              ${featureCtes('$2', { day: '($1::timestamptz at time zone $2::text)::date' })},
-             ${scoredCte(model)}
-             select enrollment_id, learner_id, course_id, model_version, round(score::numeric, 4)::float8 as score, reasons from scored`
+             ${scoredArraysCte(model)}
+             select enrollment_id, learner_id, course_id, model_version, round(score::numeric, 4)::float8 as score, x, contrib from scored_arrays`
         : `create temp table risk_scored on commit drop as
              select null::uuid as enrollment_id, null::uuid as learner_id, null::uuid as course_id, null::int as model_version,
-                    null::float8 as score, null::jsonb as reasons where false`,
+                    null::float8 as score, null::float8[] as x, null::float8[] as contrib where false`,
       model ? [asOf, tz] : [],
     );
     const [r] = await em.query(
       `with up as (
-           insert into enrollment_risk as r (enrollment_id, learner_id, course_id, model_version, score, reasons, scored_at)
-           select enrollment_id, learner_id, course_id, model_version, score, reasons, $1 from risk_scored
+           insert into enrollment_risk as r (enrollment_id, learner_id, course_id, model_version, score, x, contrib, scored_at)
+           select enrollment_id, learner_id, course_id, model_version, score, x, contrib, $1 from risk_scored
            on conflict (enrollment_id) do update set learner_id = excluded.learner_id, course_id = excluded.course_id,
-             model_version = excluded.model_version, score = excluded.score, reasons = excluded.reasons, scored_at = excluded.scored_at
-           where (r.model_version, r.score, r.reasons, r.course_id) is distinct from (excluded.model_version, excluded.score, excluded.reasons, excluded.course_id)
+             model_version = excluded.model_version, score = excluded.score, x = excluded.x, contrib = excluded.contrib, scored_at = excluded.scored_at
+           -- The same model and feature values give the same contributions: nothing to rewrite.
+           where (r.model_version, r.x, r.course_id) is distinct from (excluded.model_version, excluded.x, excluded.course_id)
            returning 1),
          gone as (
            delete from enrollment_risk r

@@ -5,6 +5,7 @@ import { stageSql } from '../learners/lifecycle.js';
 import { PRIORITY_RANK_SQL, type TaskRow } from './task.types.js';
 import { preparedQuery } from '../database/prepared.js';
 import type { SqlRow } from '../database/sql-row.js';
+import { riskJsonSql } from '../risk/risk-features.js';
 
 /** A task with what access checks need: the assignee's team, the learner's owner, the case's advisor and team. */
 export interface TaskAccessRow extends TaskRow {
@@ -56,8 +57,7 @@ const LEARNER_DETAIL_COLUMNS = (now: string, days: string) => `
   case when e.id is null then null else ${stageSql('e', now, days)} end as stage,
   (select coalesce(json_agg(json_build_object('ruleKey', a.rule_key, 'severity', a.severity) order by a.opened_at), '[]'::json)
      from alerts a where a.learner_id = l.id and a.status = 'open') as open_alerts,
-  (select jsonb_build_object('score', r.score, 'reasons', r.reasons, 'modelVersion', r.model_version)
-     from enrollment_risk r where r.enrollment_id = e.id) as risk_score`;
+  (select ${riskJsonSql('r')} from enrollment_risk r where r.enrollment_id = e.id) as risk_score`;
 
 /** Only place the tasks context touches the tasks table (besides the first-week repository's bulk path). */
 @Injectable()

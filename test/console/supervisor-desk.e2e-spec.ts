@@ -178,7 +178,7 @@ describe('console: supervisor and support desk (Chromium)', () => {
         a.firstResponseDueAt.localeCompare(b.firstResponseDueAt) || a.createdAt.localeCompare(b.createdAt),
     )[0];
     await waitForText(table.locator('tbody').getByRole('row').first(), first.subject);
-    expect(await table.locator('tbody').getByRole('row').first().textContent()).toMatch(/First response: \d+ (minutes?|hours?) left/);
+    expect(await table.locator('tbody').getByRole('row').first().textContent()).toMatch(/First response: \d+ (minutes?|hours?|days?) left/);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'tickets-en');
 
