@@ -472,17 +472,25 @@ async function pickShowcase(http: CareloopHttp, result: DemoResult, opts: DemoOp
     const login = await http.request<{ accessToken: string }>('POST', '/auth/login', { body: { email: s.email, password: DEMO_PASSWORD }, accept: [401, 403] });
     if (login.status !== 200) continue;
     const token = login.body.accessToken;
-    // Today first; an advisor who does not work today has their calls on the next working day.
-    for (let d = 0; d < 3; d++) {
+    // The first day, today or within the week, with calls on it: loaded in the evening or before a weekend, today's
+    // calls are over and the next ones are on the next working day. A day with only cases counts when no day has calls.
+    let pick: { date: string; tasks: number; cases: number } | undefined;
+    for (let d = 0; d < 7; d++) {
       const date = today.plus({ days: d }).toISODate()!;
       const q = await http.get<{ tasks: unknown[]; cases: unknown[] }>(d === 0 ? '/me/queue' : `/me/queue?date=${date}`, token);
       const tasks = q.tasks?.length ?? 0;
       const cases = q.cases?.length ?? 0;
-      if (tasks + cases > 0) {
-        if (!best || tasks + cases > best.tasks + best.cases || (best.date > date && tasks > 0)) best = { s, token, date, tasks, cases };
+      if (!pick && tasks + cases > 0) pick = { date, tasks, cases };
+      if (tasks > 0) {
+        pick = { date, tasks, cases };
         break;
       }
     }
+    if (!pick) continue;
+    // An advisor with calls before one with only cases; then the earliest day; then the fullest queue.
+    const rank = (x: { date: string; tasks: number; cases: number }) => [x.tasks > 0 ? 0 : 1, x.date, -(x.tasks + x.cases)] as const;
+    const before = (a: ReturnType<typeof rank>, b: ReturnType<typeof rank>) => (a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2]);
+    if (!best || before(rank(pick), rank(best))) best = { s, token, ...pick };
   }
   if (!best) {
     result.notes.push('No advisor has anything in their queue yet: is the worker running?');

@@ -207,6 +207,8 @@ describe('console: learned risk (Chromium)', () => {
     const byDue = await get(`/me/queue?date=${date}`, advisorAuth);
     const byRisk = await get(`/me/queue?date=${date}&sort=risk`, advisorAuth);
     type Row = { learner: { id: string; name: string; riskScore: { score: number; reasons: unknown[] } | null } };
+    // The demo's showcase day is one with calls on it.
+    expect(byDue.tasks.length).toBeGreaterThan(0);
     const scored = (byDue.tasks as Row[]).filter((r) => r.learner.riskScore);
     expect(scored.length).toBeGreaterThan(0);
     const riskOrder = (byRisk.tasks as Row[]).map((r) => r.learner.riskScore?.score ?? -1);
