@@ -55,7 +55,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     let heldStep: TrafficResult | undefined;
     for (const rate of rates) {
       ctx.progress(`step ${rate} requests/s for ${stepSeconds} s`);
-      const r = await traffic.run(rate, stepSeconds, { ruleRunEverySeconds: 60 });
+      const r = await traffic.run(rate, stepSeconds, { ruleRunEverySeconds: Number(ctx.args.ruleEverySeconds ?? 60) });
       const drainS = await traffic.drain(120);
       const slow = Object.entries(r.kinds).filter(([, k]) => k.n > 0 && k.p99 > P99_BOUND_MS);
       const worst = Object.entries(r.kinds)

@@ -18,7 +18,7 @@ import type { EntityManager } from 'typeorm';
  * Either way concurrent callers touching the same team queue behind each other on the staff locks and see the loads
  * the previous one committed: never two owners, never over capacity. A manual assignment (a supervisor naming the
  * receiver) checks `loadOf` under the same lock and stamps with `stampAssigned`. Keep the caller's own lock order
- * as: learner/work-item rows first, then the staff rows (chooseMany/confirmMany/loadOf) last.
+ * as: the learners (lockLearnerDecisions) and work-item rows first, then the staff rows (chooseMany/confirmMany/loadOf) last.
  *
  * Load per kind: the LoadCounters provider (AssignmentModule) maps a kind to SQL expressions over the staff row `s`:
  *   - 'case'   open cases in the advisor queue (cases.status <> 'resolved'); capacity = staff.capacity.

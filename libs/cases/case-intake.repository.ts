@@ -3,6 +3,7 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { WeeklyHours } from '../common/working-hours.js';
 import type { AlertRow, EnrollmentCtx, OpenCaseRow } from './case-intake.plan.js';
 import type { Severity } from './case-priority.js';
+import { lockLearnerDecisions } from '../learners/learner-lock.js';
 
 /**
  * Session-level advisory locks (INTAKE_LOCK_KEY, slot) for slot 0 … CASE_INTAKE_CONCURRENCY - 1 (at most
@@ -118,12 +119,13 @@ export class CaseIntakeRepository {
   }
 
   /**
-   * Locks the learners, then their open cases, in id order. Only intake creates cases, and a concurrent batch may
-   * hold another alert of one of these learners: with the learner rows locked first, the open cases read stay
-   * exactly theirs until commit (the partial unique index cases_one_open_per_learner backs this up).
+   * Locks the learners' decisions (lockLearnerDecisions), then their open cases in id order. Only intake creates
+   * cases, and a concurrent batch may hold another alert of one of these learners: with the learners locked first,
+   * the open cases read stay exactly theirs until commit (the partial unique index cases_one_open_per_learner backs
+   * this up). The learner rows themselves stay free for sync's updates.
    */
   async lockLearnersAndOpenCases(em: EntityManager, learnerIds: string[]): Promise<OpenCaseRow[]> {
-    await em.query(`select 1 from learners where id = any($1::uuid[]) order by id for no key update`, [learnerIds]);
+    await lockLearnerDecisions(em, learnerIds);
     return em.query(
       `select id, learner_id, advisor_id, team_id, queue, priority, priority_score, due_at, escalated_at, escalated_to
          from cases where learner_id = any($1::uuid[]) and status <> 'resolved' order by id for update`,

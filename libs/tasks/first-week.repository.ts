@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { WeeklyHours } from '../common/working-hours.js';
 import { CHECKIN_MINUTES, type ExistingTask, type PlannedCheckin, type PlannerAdvisor } from './first-week-planner.js';
+import { lockLearnerDecisions } from '../learners/learner-lock.js';
 
 export interface FirstWeekEnrollmentRow {
   id: string;
@@ -18,7 +19,12 @@ export interface FirstWeekEnrollmentRow {
 /** The SQL of the first-week program: narrow reads and set-based writes. */
 @Injectable()
 export class FirstWeekRepository {
-  /** The enrolments with their learner and course, locking the enrolment rows (owners are set with a guarded update). */
+  /**
+   * The enrolments with their learner and course. `for key share` keeps each row from a status change's handler
+   * (which locks it `for update`, and so cancels what this planned after it commits) without blocking sync's updates
+   * of the row (last login, lessons). Concurrent plans for one enrolment queue on the team lock (lockTeams) and
+   * see each other's check-ins; owners are set with a guarded update.
+   */
   lockEnrollments(em: EntityManager, ids: string[]): Promise<FirstWeekEnrollmentRow[]> {
     return em.query(
       `select e.id, e.learner_id, e.enrolled_at, e.status, (e.holdout or l.holdout) as holdout,
@@ -26,7 +32,7 @@ export class FirstWeekRepository {
          from enrollments e join learners l on l.id = e.learner_id join courses c on c.id = e.course_id
         where e.id = any($1::uuid[])
         order by e.enrolled_at, e.id
-        for update of e`,
+        for key share of e`,
       [ids],
     );
   }
@@ -37,12 +43,12 @@ export class FirstWeekRepository {
   }
 
   /**
-   * Locks these learners' rows (id order) before the staff rows are locked for their owners: the order every writer
-   * keeps (learner rows first, staff last; libs/assignment/assignment.contract.ts), so first-week planning and case
-   * intake never deadlock over a learner and an advisor.
+   * Locks these learners' decisions (lockLearnerDecisions) before the staff rows are locked for their owners: the
+   * order every writer keeps (learners first, staff last; libs/assignment/assignment.contract.ts), so first-week
+   * planning and case intake never deadlock over a learner and an advisor.
    */
-  async lockLearners(em: EntityManager, learnerIds: string[]): Promise<void> {
-    if (learnerIds.length) await em.query(`select id from learners where id = any($1::uuid[]) order by id for no key update`, [learnerIds]);
+  lockLearners(em: EntityManager, learnerIds: string[]): Promise<void> {
+    return lockLearnerDecisions(em, learnerIds);
   }
 
   /** Sets owners where none is set yet; returns the learners actually changed. */
