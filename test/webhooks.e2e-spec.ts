@@ -191,6 +191,44 @@ describe('webhooks and learner reminders', () => {
     expect(forLearner(e.learnerId)).toHaveLength(1);
   });
 
+  it('fans out the events of a relay pass in one job: one delivery per event and subscribed webhook, none twice on a replay', async () => {
+    const made = await app
+      .http()
+      .post('/api/v1/webhooks')
+      .set(admin.auth)
+      .send({ url, events: ['case.escalated', 'alert.opened'], secret: SECRET })
+      .expect(201);
+    const ev = (outboxId: string, eventType: string) => ({
+      outboxId,
+      eventType,
+      aggregateType: 'case',
+      aggregateId: `agg-${outboxId}`,
+      occurredAt: NOW,
+      payload: { caseId: `batch-${outboxId}` },
+    });
+    // What the relay sends for one pass: every webhook-subscribed event, this webhook's types and another's.
+    const job = { events: [ev('910000001', 'case.escalated'), ev('910000002', 'ticket.created'), ev('910000003', 'alert.opened')] };
+    const svc = app.get(WebhooksService, 'worker');
+    const queued = await svc.fanOut(job);
+    const mine = () =>
+      app.db.query(`select outbox_id::text as outbox_id, event_type from webhook_deliveries where webhook_id = $1 order by outbox_id`, [made.body.id]);
+    expect(await mine()).toEqual([
+      { outbox_id: '910000001', event_type: 'case.escalated' },
+      { outbox_id: '910000003', event_type: 'alert.opened' },
+    ]);
+    // Every delivery of the pass (this webhook's two, and an earlier webhook's for case.escalated) is sent once.
+    const [{ n: total }] = await app.db.query(`select count(*)::int as n from webhook_deliveries where outbox_id between 910000001 and 910000003`);
+    expect(queued).toBe(total);
+    const delivered = () => hook.received.filter((r) => String(JSON.parse(r.body).data?.caseId ?? '').startsWith('batch-'));
+    await eventually(async () => delivered().length === total);
+    // The same pass relayed again (a crash before the relay committed): nothing new is stored or sent.
+    expect(await svc.fanOut(job)).toBe(0);
+    expect(await mine()).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(delivered()).toHaveLength(total);
+    expect(new Set(delivered().map((r) => JSON.parse(r.body).type))).toEqual(new Set(['alert.opened', 'case.escalated']));
+  });
+
   it('disables a webhook after N consecutive failed deliveries, with an audit entry', async () => {
     // Nothing listens on this port: every attempt fails to connect.
     const dead = await app

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { QueueService } from '../queue/queue.service.js';
-import { jobId, type DomainEventBatchJob, type DomainEventJob, type JobName } from '../queue/jobs.js';
+import { jobId, type DomainEventBatchJob, type DomainEventJob, type JobName, type WebhookFanOutJob } from '../queue/jobs.js';
 import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 import { EVENT_BATCH_SUBSCRIBERS, EVENT_SUBSCRIBERS, subscribersOf } from './subscriptions.js';
 
@@ -36,8 +36,11 @@ export class OutboxRelayService {
       const rows = await this.outbox.claimUnsent(em, BATCH, PER_EVENT_TYPES);
       if (!rows.length) return 0;
       const webhookTypes = new Set(rows[0].webhook_types);
-      const jobs: Array<{ name: JobName; payload: DomainEventJob | DomainEventBatchJob; opts: { jobId: string } }> = [];
+      const jobs: Array<{ name: JobName; payload: DomainEventJob | DomainEventBatchJob | WebhookFanOutJob; opts: { jobId: string } }> = [];
       const batched = new Map<string, OutboxRow[]>();
+      // Every webhook-subscribed event of the pass goes to one fan-out job: a rule run opens thousands of alerts, and
+      // a job per event (each its own queue round trip and delivery insert) held the worker longer than the deliveries.
+      const forWebhooks: DomainEventJob[] = [];
       for (const row of rows) {
         if (EVENT_BATCH_SUBSCRIBERS[row.event_type]) {
           const list = batched.get(row.event_type) ?? [];
@@ -53,7 +56,10 @@ export class OutboxRelayService {
           payload: row.payload,
         };
         for (const name of subscribersOf(row.event_type)) {
-          if (name === 'webhooks.fan-out' && !webhookTypes.has(row.event_type)) continue;
+          if (name === 'webhooks.fan-out') {
+            if (webhookTypes.has(row.event_type)) forWebhooks.push(payload);
+            continue;
+          }
           jobs.push({ name, payload, opts: { jobId: jobId('evt', row.id, name) } });
         }
       }
@@ -62,6 +68,11 @@ export class OutboxRelayService {
         for (const name of EVENT_BATCH_SUBSCRIBERS[eventType]) {
           jobs.push({ name, payload, opts: { jobId: jobId('evtb', list[0].id, list[list.length - 1].id, name) } });
         }
+      }
+      if (forWebhooks.length) {
+        const first = forWebhooks[0].outboxId;
+        const last = forWebhooks[forWebhooks.length - 1].outboxId;
+        jobs.push({ name: 'webhooks.fan-out', payload: { events: forWebhooks }, opts: { jobId: jobId('evtw', first, last, 'webhooks.fan-out') } });
       }
       if (jobs.length) await this.queues.enqueueMany(jobs);
       return rows.length;

@@ -35,6 +35,11 @@ export interface DomainEventBatchJob {
   aggregateIds: string[];
 }
 
+/** The webhook-subscribed events of one relay pass, for one webhooks.fan-out job (one per event before batching). */
+export interface WebhookFanOutJob {
+  events: DomainEventJob[];
+}
+
 export interface JobPayloads {
   /** Evaluate every enabled rule for one rule run (row in rule_runs). */
   'rules.run': { runId: string } | DomainEventJob<{ runId: string }>;
@@ -64,7 +69,8 @@ export interface JobPayloads {
   'tickets.schedule-sla': DomainEventJob<{ ticketId: string; obsolete?: Array<{ target: string; kind: string; at: string }> }>;
   /** From staff.updated (back from away, capacity raised, moved team): give pool tickets to advisors with room. */
   'tickets.backfill': DomainEventJob;
-  'webhooks.fan-out': DomainEventJob;
+  /** Every webhook-subscribed event of one relay pass (a single-event job, as queued before batching, is still taken). */
+  'webhooks.fan-out': WebhookFanOutJob | DomainEventJob;
   'webhooks.deliver': { deliveryId: string };
   'maintenance.partitions': Record<string, never>;
   /** Recompute enrollment_outcomes; from the cron scheduler ({}) or an on-demand request (outbox event). */
@@ -137,7 +143,8 @@ export const JOB_ANCHOR: { [K in JobName]: (data: JobPayloads[K]) => JobAnchor |
   'tickets.on-complaint': event,
   'tickets.schedule-sla': event,
   'tickets.backfill': event,
-  'webhooks.fan-out': event,
+  'webhooks.fan-out': (d) =>
+    'events' in d ? { table: 'outbox', events: d.events.map((e) => ({ id: String(e.outboxId), aggregateId: String(e.aggregateId) })) } : event(d),
   'webhooks.deliver': (d) => ({ table: 'webhook_deliveries', ids: [d.deliveryId] }),
   'maintenance.partitions': () => null,
   'analytics.refresh': (d) => ('outboxId' in d ? event(d as DomainEventJob) : null),

@@ -82,17 +82,27 @@ export class WebhooksRepository {
   }
 
   /** One delivery per (enabled, subscribed webhook, outbox row); returns every still-pending delivery of the row. */
-  async createDeliveries(ev: { outboxId: string; eventType: string; occurredAt: string; payload: Record<string, unknown> }): Promise<string[]> {
+  /**
+   * One delivery row per event and enabled webhook subscribed to its type (unique per webhook and outbox row, so a
+   * replay adds nothing), in one statement; returns the pending deliveries of these events, oldest event first.
+   */
+  async createDeliveries(events: Array<{ outboxId: string; eventType: string; occurredAt: string; payload: Record<string, unknown> }>): Promise<string[]> {
+    if (!events.length) return [];
+    const outboxIds = events.map((e) => e.outboxId);
     return this.dataSource.transaction(async (em) => {
       await em.query(
         `insert into webhook_deliveries (webhook_id, outbox_id, event_type, occurred_at, payload)
-         select w.id, $1, $2, $3, $4 from webhooks w where w.enabled and $2 = any(w.events)
+         select w.id, e.outbox_id, e.event_type, e.occurred_at, e.payload
+           from unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::jsonb[]) as e(outbox_id, event_type, occurred_at, payload)
+           join webhooks w on w.enabled and e.event_type = any(w.events)
+          order by e.outbox_id, w.id
          on conflict (webhook_id, outbox_id) do nothing`,
-        [ev.outboxId, ev.eventType, ev.occurredAt, JSON.stringify(ev.payload)],
+        [outboxIds, events.map((e) => e.eventType), events.map((e) => e.occurredAt), events.map((e) => JSON.stringify(e.payload))],
       );
-      const rows: Array<{ id: string }> = await em.query(`select id from webhook_deliveries where outbox_id = $1 and status = 'pending' order by id`, [
-        ev.outboxId,
-      ]);
+      const rows: Array<{ id: string }> = await em.query(
+        `select id from webhook_deliveries where outbox_id = any($1::bigint[]) and status = 'pending' order by outbox_id, id`,
+        [outboxIds],
+      );
       return rows.map((r) => r.id);
     });
   }
@@ -126,8 +136,25 @@ export class WebhooksRepository {
     );
   }
 
-  async resetFailures(em: EntityManager, webhookId: string): Promise<void> {
-    await em.query(`update webhooks set consecutive_failures = 0 where id = $1 and consecutive_failures <> 0`, [webhookId]);
+  /**
+   * A successful attempt, in one statement (most deliveries succeed, and a burst of them is thousands): the attempt
+   * logged, the delivery marked delivered and the webhook's failure count reset, only if the delivery is still
+   * pending (a concurrent redelivery or a replayed job finds it done). True when this call recorded it.
+   */
+  async recordDelivered(a: { deliveryId: string; webhookId: string; statusCode: number; durationMs: number }): Promise<boolean> {
+    const [row] = await this.dataSource.query(
+      `with cur as (select id, attempts from webhook_deliveries where id = $1 and status = 'pending' for update),
+            logged as (insert into webhook_delivery_attempts (delivery_id, attempt, status_code, error, duration_ms)
+                       select id, attempts + 1, $3, null, $4 from cur),
+            done as (update webhook_deliveries d set status = 'delivered', attempts = cur.attempts + 1, last_status_code = $3,
+                            last_error = null, delivered_at = now(), updated_at = now()
+                       from cur where d.id = cur.id returning d.id),
+            reset as (update webhooks set consecutive_failures = 0
+                       where id = $2 and consecutive_failures <> 0 and exists (select 1 from done))
+       select count(*)::int as n from done`,
+      [a.deliveryId, a.webhookId, a.statusCode, a.durationMs],
+    );
+    return row.n > 0;
   }
 
   /** Counts one more failed delivery; disables the webhook at its threshold. Returns the row after the change. */

@@ -6,7 +6,7 @@ import { DomainError, type FieldError } from '../common/domain-error.js';
 import { decodeCursor, pageLimit, toPage, type Page } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { WEBHOOK_EVENTS } from '../outbox/subscriptions.js';
-import { jobId, type DomainEventJob } from '../queue/jobs.js';
+import { jobId, type DomainEventJob, type WebhookFanOutJob } from '../queue/jobs.js';
 import { QueueService } from '../queue/queue.service.js';
 import { signWebhook } from './webhook-signature.js';
 import { checkWebhookUrl, postWebhook, type WebhookTargetPolicy } from './webhook-target.js';
@@ -168,9 +168,15 @@ export class WebhooksService {
     return { delivery: toDeliveryView(row), queued: outcome.queued };
   }
 
-  /** webhooks.fan-out: one delivery row per subscribed webhook (unique per outbox row), each enqueued by its id. */
-  async fanOut(evt: DomainEventJob): Promise<number> {
-    const ids = await this.repo.createDeliveries({ outboxId: evt.outboxId, eventType: evt.eventType, occurredAt: evt.occurredAt, payload: evt.payload });
+  /**
+   * webhooks.fan-out: one delivery row per event and subscribed webhook (unique per outbox row), each enqueued by its
+   * id. Takes the events of a relay pass, or one event (jobs queued before fan-out was batched).
+   */
+  async fanOut(job: WebhookFanOutJob | DomainEventJob): Promise<number> {
+    const events = 'events' in job ? job.events : [job];
+    const ids = await this.repo.createDeliveries(
+      events.map((e) => ({ outboxId: e.outboxId, eventType: e.eventType, occurredAt: e.occurredAt, payload: e.payload })),
+    );
     if (ids.length) {
       await this.queues.enqueueMany(
         ids.map((deliveryId) => ({
@@ -236,23 +242,15 @@ export class WebhooksService {
       this.logger.warn(`webhook ${webhook.id} delivery ${delivery.id} attempt ${attempt}: ${result.error} (${result.detail})`);
     }
     const durationMs = Date.now() - started;
-    const ok = error === null;
+    if (error === null) {
+      const recorded = await this.repo.recordDelivered({ deliveryId, webhookId: webhook.id, statusCode: statusCode!, durationMs });
+      return recorded ? 'delivered' : 'skipped';
+    }
     return this.dataSource.transaction(async (em) => {
       const current = await this.repo.findDelivery(deliveryId, em, true);
       if (!current || current.status !== 'pending') return 'skipped';
       // Numbered by the delivery's attempts, which go on across redeliveries (the job's own count starts again).
       await this.repo.recordAttempt(em, { deliveryId, attempt: current.attempts + 1, statusCode, error, durationMs });
-      if (ok) {
-        await this.repo.updateDelivery(em, deliveryId, {
-          status: 'delivered',
-          attempts: current.attempts + 1,
-          statusCode,
-          error: null,
-          deliveredAt: new Date(),
-        });
-        await this.repo.resetFailures(em, webhook.id);
-        return 'delivered';
-      }
       if (!finalAttempt) {
         await this.repo.updateDelivery(em, deliveryId, { status: 'pending', attempts: current.attempts + 1, statusCode, error, deliveredAt: null });
         return 'retry';
