@@ -14,8 +14,9 @@ import { System } from '../../libs/testing/system.js';
  * on the same processes, so it carries across machines; the absolute rates are figures. Target: 150 requests/s held
  * on a 2-core machine, written as that rate ÷ this run's trivial rate.
  *
- * Flags: --rates 25,50,100,… (default below), --step-seconds N, --advisors N, --tickets N, --warmup-seconds N,
- * --trivial-seconds N (the tiny run in npm test shortens all of them; test/load-bench.e2e-spec.ts).
+ * Flags: --rates 25,50,100,… (default below), --step-seconds N, --rule-every-seconds N (a rule run asked for every
+ * N s of a step, default 60), --advisors N, --tickets N, --warmup-seconds N, --trivial-seconds N (the tiny run in npm
+ * test shortens all of them; test/load-bench.e2e-spec.ts), --profile DIR.
  */
 const DEFAULT_RATES = [25, 50, 75, 100, 125, 150, 200, 250, 300, 400];
 const TARGET_RPS = 150;
