@@ -305,6 +305,12 @@ describe('rules API', () => {
       expect([second.alertsOpened, second.alertsRefreshed, second.alertsCleared]).toEqual([0, 0, 0]);
       expect(await alertsOf()).toEqual(end);
       expect((await eventsOf('alert.opened')).length).toBe(2);
+
+      // A minute later with nothing else changed: the evidence's as-of moved, what it says did not, so nothing is
+      // rewritten (the alerts keep the evidence of the run that last changed it).
+      const third = await run(new Date(Date.parse(AS_OF) + 60_000).toISOString());
+      expect([third.alertsOpened, third.alertsRefreshed, third.alertsCleared]).toEqual([0, 0, 0]);
+      expect(await alertsOf()).toEqual(end);
     });
 
     it('refreshes evidence of still-firing alerts and clears those no longer firing, with a time', async () => {

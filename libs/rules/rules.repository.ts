@@ -175,8 +175,8 @@ export class RulesRepository {
 
   /**
    * Per rule: the firing set, then one statement that opens alerts that fire and have none open (one open
-   * alert per enrolment and rule, alerts_one_open), refreshes the evidence of still-firing ones when it
-   * changed, clears open ones that no longer fire, and writes alert.opened / alert.cleared to the outbox —
+   * alert per enrolment and rule, alerts_one_open), refreshes the evidence of still-firing ones when what it says
+   * changed (its window's end, the as-of, once a day), clears open ones that no longer fire, and writes alert.opened / alert.cleared to the outbox —
    * all in the caller's transaction. Re-applying with no data change is a no-op.
    */
   async applyRule(em: EntityManager, rule: RuleRow, runId: string, asOf: Date, timezone: string): Promise<Omit<RuleApplyCounts, 'ms'>> {
@@ -192,7 +192,12 @@ export class RulesRepository {
          update alerts a set evidence = f.evidence, severity = $3::text, refreshed_at = $1::timestamptz
          from rule_firing f
          where a.rule_key = $2::text and a.status = 'open' and a.enrollment_id = f.enrollment_id
-           and (a.evidence is distinct from f.evidence or a.severity <> $3::text)
+           -- The window's end is the run's own as-of and moves with every run: it counts as a change once a day (its
+           -- date), so an alert is rewritten when what its evidence says changed, not at every run (at 60-second
+           -- runs that rewrote every open alert each time).
+           and ((a.evidence #- '{window,to}') is distinct from (f.evidence #- '{window,to}')
+                or left(a.evidence #>> '{window,to}', 10) is distinct from left(f.evidence #>> '{window,to}', 10)
+                or a.severity <> $3::text)
          returning a.id),
        opened as (
          insert into alerts (rule_key, learner_id, enrollment_id, status, severity, evidence, opened_at, refreshed_at, opened_run_id)
