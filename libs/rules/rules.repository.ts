@@ -176,8 +176,9 @@ export class RulesRepository {
   /**
    * Per rule: the firing set, then one statement that opens alerts that fire and have none open (one open
    * alert per enrolment and rule, alerts_one_open), refreshes the evidence of still-firing ones when what it says
-   * changed (its window's end, the as-of, once a day), clears open ones that no longer fire, and writes alert.opened / alert.cleared to the outbox —
-   * all in the caller's transaction. Re-applying with no data change is a no-op.
+   * changed (its window's end, the as-of, counts once a day), clears open ones that no longer fire, and writes
+   * alert.opened / alert.cleared to the outbox — all in the caller's transaction. Re-applying with no data change is
+   * a no-op.
    */
   async applyRule(em: EntityManager, rule: RuleRow, runId: string, asOf: Date, timezone: string): Promise<Omit<RuleApplyCounts, 'ms'>> {
     const f = firingQuery({ kind: rule.kind as RuleDefinition['kind'], params: rule.params as never });

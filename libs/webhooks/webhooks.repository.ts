@@ -81,7 +81,6 @@ export class WebhooksRepository {
     );
   }
 
-  /** One delivery per (enabled, subscribed webhook, outbox row); returns every still-pending delivery of the row. */
   /**
    * One delivery row per event and enabled webhook subscribed to its type (unique per webhook and outbox row, so a
    * replay adds nothing), in one statement; returns the pending deliveries of these events, oldest event first.

@@ -464,7 +464,14 @@ async function collectStaff(http: CareloopHttp, admin: string, teams: Array<{ id
   }
 }
 
-/** Logs in as each advisor and picks the one with the fullest queue, and one of their cases with evidence. */
+/** Calls before only cases; then the earlier day; then the fuller queue. */
+function showsMore(a: { date: string; tasks: number; cases: number }, b: { date: string; tasks: number; cases: number }): boolean {
+  if (a.tasks > 0 !== b.tasks > 0) return a.tasks > 0;
+  if (a.date !== b.date) return a.date < b.date;
+  return a.tasks + a.cases > b.tasks + b.cases;
+}
+
+/** Logs in as each advisor and picks one with calls on the earliest day (the fullest queue first), and one of their cases with evidence. */
 async function pickShowcase(http: CareloopHttp, result: DemoResult, opts: DemoOptions): Promise<void> {
   const today = DateTime.now().setZone(opts.schoolTimezone);
   let best: { s: DemoResult['staff'][number]; token: string; date: string; tasks: number; cases: number } | undefined;
@@ -487,10 +494,7 @@ async function pickShowcase(http: CareloopHttp, result: DemoResult, opts: DemoOp
       }
     }
     if (!pick) continue;
-    // An advisor with calls before one with only cases; then the earliest day; then the fullest queue.
-    const rank = (x: { date: string; tasks: number; cases: number }) => [x.tasks > 0 ? 0 : 1, x.date, -(x.tasks + x.cases)] as const;
-    const before = (a: ReturnType<typeof rank>, b: ReturnType<typeof rank>) => (a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2]);
-    if (!best || before(rank(pick), rank(best))) best = { s, token, ...pick };
+    if (!best || showsMore(pick, best)) best = { s, token, ...pick };
   }
   if (!best) {
     result.notes.push('No advisor has anything in their queue yet: is the worker running?');
