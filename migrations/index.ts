@@ -16,6 +16,7 @@ import { StaffTokenVersion1764100020100 } from './1764100020100-StaffTokenVersio
 import { LoginThrottleByAddress1764100020200 } from './1764100020200-LoginThrottleByAddress.js';
 import { LearnedRisk1764100030000 } from './1764100030000-LearnedRisk.js';
 import { RiskScoreContributions1764100040000 } from './1764100040000-RiskScoreContributions.js';
+import { ClosedTasksByAssignee1764100050000 } from './1764100050000-ClosedTasksByAssignee.js';
 
 /**
  * Every migration, in timestamp order. Listed explicitly (not globbed) so the same list works from TypeScript
@@ -40,4 +41,5 @@ export const MIGRATIONS = [
   LoginThrottleByAddress1764100020200,
   LearnedRisk1764100030000,
   RiskScoreContributions1764100040000,
+  ClosedTasksByAssignee1764100050000,
 ];

@@ -216,24 +216,30 @@ export class TasksRepository {
   ): Promise<{ tasks: Array<SqlRow>; cases: Array<SqlRow>; done: number }> {
     const [row] = await preparedQuery<{ tasks: Array<SqlRow>; cases: Array<SqlRow>; done: number }>(
       this.dataSource,
-      'careloop_queue_day_v3',
+      'careloop_queue_day_v4',
       `select
          (select coalesce(json_agg(q order by q.ord), '[]'::json) from (
-            select t.id, t.kind, t.day_index, t.case_id, t.due_at, t.attempts, t.learner_id, (t.due_at < $3) as overdue,
-                   c.priority as case_priority, c.status as case_status,
+            -- The page is picked on the tasks (and their cases' priority) alone, so the learners, enrolments, alerts
+            -- and past outcomes are looked up by key for the page's rows only: joined before the limit, the planner
+            -- hashed all 100k learners and 20k cases for a queue of ten calls.
+            with page as materialized (
+              select p.*, row_number() over (order by p.overdue desc, p.due_at, ${PRIORITY_RANK_SQL('p.case_priority')} desc, p.id) as ord
+                from (select t.id, t.kind, t.day_index, t.case_id, t.due_at, t.attempts, t.learner_id, t.enrollment_id, (t.due_at < $3) as overdue,
+                             (select c.priority from cases c where c.id = t.case_id) as case_priority,
+                             (select c.status from cases c where c.id = t.case_id) as case_status
+                        from tasks t
+                       where t.assignee_id = $1 and t.status = 'scheduled' and t.due_at < $2) p
+               order by ord
+               limit $6)
+            select t.id, t.kind, t.day_index, t.case_id, t.due_at, t.attempts, t.learner_id, t.overdue, t.case_priority, t.case_status, t.ord,
                    ${LEARNER_DETAIL_COLUMNS('$4::timestamptz', '$5::int')},
                    (select json_build_object('taskId', p.id, 'kind', p.kind, 'result', p.result, 'note', p.note, 'riskRead', p.risk_read,
                              'churnReason', p.churn_reason, 'at', coalesce(p.completed_at, p.updated_at))
                       from tasks p where p.learner_id = t.learner_id and p.result is not null
-                     order by coalesce(p.completed_at, p.updated_at) desc, p.updated_at desc limit 1) as last_outcome,
-                   row_number() over (order by (t.due_at < $3) desc, t.due_at, ${PRIORITY_RANK_SQL('c.priority')} desc, t.id) as ord
-              from tasks t
+                     order by coalesce(p.completed_at, p.updated_at) desc, p.updated_at desc limit 1) as last_outcome
+              from page t
               join learners l on l.id = t.learner_id
-              ${LEARNER_ENROLLMENT_JOIN}
-              left join cases c on c.id = t.case_id
-             where t.assignee_id = $1 and t.status = 'scheduled' and t.due_at < $2
-             order by ord
-             limit $6) q) as tasks,
+              ${LEARNER_ENROLLMENT_JOIN}) q) as tasks,
          (select coalesce(json_agg(q order by q.ord), '[]'::json) from (
             -- The page (and the total) is picked on the cases alone; learner details are joined for the page only.
             with page as (
@@ -242,7 +248,8 @@ export class TasksRepository {
                      row_number() over (order by ${PRIORITY_RANK_SQL('c.priority')} desc, c.due_at nulls last, c.opened_at, c.id) as ord
                 from cases c
                where c.advisor_id = $1 and c.status <> 'resolved'
-                 and not exists (select 1 from tasks t where t.case_id = c.id and t.status = 'scheduled')
+                 -- offset 0: checked per case through the index; as an anti join it read every scheduled task
+                 and not exists (select 1 from tasks t where t.case_id = c.id and t.status = 'scheduled' offset 0)
                order by ord
                limit $7)
             select c.*, ${LEARNER_DETAIL_COLUMNS('$4::timestamptz', '$5::int')}
