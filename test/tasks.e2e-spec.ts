@@ -118,19 +118,18 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
     expect(res.body.tasks.map((t: { overdue: boolean }) => t.overdue)).toEqual([true, true, false, false]);
     const low = res.body.tasks[3];
     expect(res.body.advisorId).toBe(a.id);
-    expect(low).toMatchObject({ kind: 'care_call', learner: { id: learner1.id }, caseId: lowCase, case: { id: lowCase, priority: 'low' } });
+    expect(low).toMatchObject({ kind: 'care_call', learner: { id: learner1.id }, case: { id: lowCase, priority: 'low' } });
     // A queue row carries what the list shows and acts on; the task's full record is GET /tasks/:id.
-    expect(Object.keys(low).sort()).toEqual(['attempts', 'case', 'caseId', 'dayIndex', 'dueAt', 'id', 'kind', 'lastOutcome', 'learner', 'overdue']);
-    expect(low.learner).toMatchObject({
-      name: 'Wang Fang',
-      phone: '+8613800000001',
-      stage: 'new',
-      progress: { completedLessons: 2, totalLessons: 20, percent: 10 },
-    });
+    expect(Object.keys(low).sort()).toEqual(['attempts', 'case', 'dayIndex', 'dueAt', 'id', 'kind', 'lastOutcome', 'learner', 'overdue']);
+    expect(low.learner).toMatchObject({ name: 'Wang Fang', phone: '+8613800000001', stage: 'new', progress: { percent: 10 } });
+    expect(Object.keys(low.learner).sort()).toEqual(['externalId', 'id', 'name', 'openAlerts', 'phone', 'progress', 'riskScore', 'stage', 'timezone']);
+    expect(Object.keys(low.learner.progress).sort()).toEqual(['expectedPercent', 'percent']);
     expect(low.learner.openAlerts).toEqual([expect.objectContaining({ ruleKey: 'inactive_7d', severity: 'medium' })]);
-    expect(low.lastOutcome).toMatchObject({ result: 'reached' });
+    expect(low.lastOutcome).toEqual({ taskId: expect.any(String), result: 'reached', at: expect.any(String) });
     expect(res.body.cases.map((c: { id: string }) => c.id)).toEqual([bare]);
     expect(res.body.cases[0].learner.name).toBe('Li Na');
+    // A case row shows who, their stage and flags; contact and progress are on the case it opens.
+    expect(Object.keys(res.body.cases[0].learner).sort()).toEqual(['id', 'name', 'openAlerts', 'riskScore', 'stage']);
     expect(res.body.counts).toEqual({ tasks: 4, overdue: 2, dueToday: 2, cases: 1, doneToday: 1 });
 
     // Supervisors read a member's queue; advisors cannot read someone else's.
@@ -207,9 +206,11 @@ describe('tasks: daily queue, outcomes, reschedule, reassign', () => {
 
     const tomorrow = await app.http().get('/api/v1/me/queue?date=2026-12-01').set(a.auth);
     const followUp = tomorrow.body.tasks.find((x: { id: string }) => x.id === res.body.followUpTaskId);
-    expect(followUp).toMatchObject({ kind: 'follow_up', caseId, dueAt: '2026-12-01T02:30:00.000Z' });
+    expect(followUp).toMatchObject({ kind: 'follow_up', case: { id: caseId }, dueAt: '2026-12-01T02:30:00.000Z' });
     expect((await app.http().get(`/api/v1/tasks/${followUp.id}`).set(a.auth).expect(200)).body).toMatchObject({ parentTaskId: t, assigneeId: a.id });
-    expect(followUp.lastOutcome).toMatchObject({ taskId: t, result: 'reached', note: 'Busy at work, will study weekends' });
+    expect(followUp.lastOutcome).toMatchObject({ taskId: t, result: 'reached' });
+    // The note is on the call itself, one click away.
+    expect((await app.http().get(`/api/v1/tasks/${t}`).set(a.auth).expect(200)).body).toMatchObject({ note: 'Busy at work, will study weekends' });
 
     const audit = await app.http().get(`/api/v1/audit?entity=task&entityId=${t}`).set(supervisor.auth);
     expect(audit.body.items).toEqual([expect.objectContaining({ action: 'task.outcome_logged', actorId: a.id })]);

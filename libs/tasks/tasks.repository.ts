@@ -50,14 +50,19 @@ const LEARNER_ENROLLMENT_JOIN = `
     limit 1) e on true
   left join courses co on co.id = e.course_id`;
 
-const LEARNER_DETAIL_COLUMNS = (now: string, days: string) => `
-  l.external_id as learner_external_id, l.name as learner_name, l.phone as learner_phone, l.timezone as learner_timezone,
-  e.id as progress_enrollment_id, e.enrolled_at as e_enrolled_at, e.completed_lessons as e_completed_lessons,
-  co.total_lessons as co_total_lessons, co.duration_days as co_duration_days,
+/** What a queue row shows of its learner (`l`, enrolment `e`, course `co`): tasks.service.ts `caseLearnerOf`. */
+const LEARNER_ROW_COLUMNS = (now: string, days: string) => `
+  l.name as learner_name,
   case when e.id is null then null else ${stageSql('e', now, days)} end as stage,
   (select coalesce(json_agg(json_build_object('ruleKey', a.rule_key, 'severity', a.severity) order by a.opened_at), '[]'::json)
      from alerts a where a.learner_id = l.id and a.status = 'open') as open_alerts,
   (select ${riskJsonSql('r')} from enrollment_risk r where r.enrollment_id = e.id) as risk_score`;
+
+/** A call row's learner: also contact and pace (tasks.service.ts `learnerOf`). */
+const LEARNER_DETAIL_COLUMNS = (now: string, days: string) => `${LEARNER_ROW_COLUMNS(now, days)},
+  l.external_id as learner_external_id, l.phone as learner_phone, l.timezone as learner_timezone,
+  e.id as progress_enrollment_id, e.enrolled_at as e_enrolled_at, e.completed_lessons as e_completed_lessons,
+  co.total_lessons as co_total_lessons, co.duration_days as co_duration_days`;
 
 /** Only place the tasks context touches the tasks table (besides the first-week repository's bulk path). */
 @Injectable()
@@ -216,7 +221,7 @@ export class TasksRepository {
   ): Promise<{ tasks: Array<SqlRow>; cases: Array<SqlRow>; done: number }> {
     const [row] = await preparedQuery<{ tasks: Array<SqlRow>; cases: Array<SqlRow>; done: number }>(
       this.dataSource,
-      'careloop_queue_day_v4',
+      'careloop_queue_day_v5',
       `select
          (select coalesce(json_agg(q order by q.ord), '[]'::json) from (
             -- The page is picked on the tasks (and their cases' priority) alone, so the learners, enrolments, alerts
@@ -233,8 +238,7 @@ export class TasksRepository {
                limit $6)
             select t.id, t.kind, t.day_index, t.case_id, t.due_at, t.attempts, t.learner_id, t.overdue, t.case_priority, t.case_status, t.ord,
                    ${LEARNER_DETAIL_COLUMNS('$4::timestamptz', '$5::int')},
-                   (select json_build_object('taskId', p.id, 'kind', p.kind, 'result', p.result, 'note', p.note, 'riskRead', p.risk_read,
-                             'churnReason', p.churn_reason, 'at', coalesce(p.completed_at, p.updated_at))
+                   (select json_build_object('taskId', p.id, 'result', p.result, 'at', coalesce(p.completed_at, p.updated_at))
                       from tasks p where p.learner_id = t.learner_id and p.result is not null
                      order by coalesce(p.completed_at, p.updated_at) desc, p.updated_at desc limit 1) as last_outcome
               from page t
@@ -252,12 +256,11 @@ export class TasksRepository {
                  and not exists (select 1 from tasks t where t.case_id = c.id and t.status = 'scheduled' offset 0)
                order by ord
                limit $7)
-            select c.*, ${LEARNER_DETAIL_COLUMNS('$4::timestamptz', '$5::int')}
+            select c.*, ${LEARNER_ROW_COLUMNS('$4::timestamptz', '$5::int')}
               from page c
               join learners l on l.id = c.learner_id
               left join lateral (select e.* from enrollments e where e.learner_id = c.learner_id
-                                  order by (e.status = 'active') desc, e.enrolled_at desc limit 1) e on true
-              left join courses co on co.id = e.course_id) q) as cases,
+                                  order by (e.status = 'active') desc, e.enrolled_at desc limit 1) e on true) q) as cases,
          (select count(*)::int from tasks where assignee_id = $1 and status in ('done','missed') and completed_at >= $8 and completed_at < $2) as done`,
       [advisorId, day.end, day.overdueBefore, now, churnDays, limits.tasks, limits.cases, day.start],
     );

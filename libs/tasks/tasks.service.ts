@@ -26,18 +26,26 @@ export interface OutcomeInput {
   followUpAt?: string;
 }
 
-export interface QueueLearner {
+/**
+ * The learner as a case row without a call shows them: who, where they are, what flags them. The rest (contact,
+ * progress) is on the case, which the row opens.
+ */
+export interface QueueCaseLearner {
   id: string;
-  externalId: string;
   name: string;
-  phone: string | null;
-  timezone: string | null;
   stage: string | null;
-  progress: { completedLessons: number; totalLessons: number; percent: number; expectedPercent: number } | null;
   /** The rules that flag the learner now, oldest first (the alerts themselves: the case or GET /alerts). */
   openAlerts: Array<{ ruleKey: string; severity: string }>;
   /** learned churn risk of the enrolment the row is about, with its reasons (null: not scored) */
   riskScore: RiskScoreView | null;
+}
+
+/** The learner as a call row shows them: also how to reach them and their pace (the lesson counts: the learner). */
+export interface QueueLearner extends QueueCaseLearner {
+  externalId: string;
+  phone: string | null;
+  timezone: string | null;
+  progress: { percent: number; expectedPercent: number } | null;
 }
 
 /**
@@ -49,13 +57,13 @@ export interface QueueTask {
   id: string;
   kind: string;
   dayIndex: number | null;
-  caseId: string | null;
   dueAt: string;
   attempts: number;
   overdue: boolean;
   learner: QueueLearner;
   case: { id: string; priority: string; status: string } | null;
-  lastOutcome: Record<string, unknown> | null;
+  /** The learner's latest logged call, as the row words it; its note and reads: GET /tasks/:taskId. */
+  lastOutcome: { taskId: string; result: string; at: string } | null;
 }
 
 export interface QueueView {
@@ -63,7 +71,7 @@ export interface QueueView {
   advisorId: string;
   timezone: string;
   tasks: QueueTask[];
-  cases: Array<{ id: string; priority: string; status: string; dueAt: string | null; openedAt: string; learner: QueueLearner }>;
+  cases: Array<{ id: string; priority: string; status: string; dueAt: string | null; openedAt: string; learner: QueueCaseLearner }>;
   counts: { tasks: number; overdue: number; dueToday: number; cases: number; doneToday: number };
 }
 
@@ -129,7 +137,6 @@ export class TasksService {
       id: r.id,
       kind: r.kind,
       dayIndex: r.day_index,
-      caseId: r.case_id,
       dueAt: new Date(r.due_at).toISOString(),
       attempts: r.attempts,
       overdue: r.overdue,
@@ -149,7 +156,7 @@ export class TasksService {
           status: c.status,
           dueAt: c.due_at ? new Date(c.due_at).toISOString() : null,
           openedAt: new Date(c.opened_at).toISOString(),
-          learner: learnerOf({ ...c, learner_id: c.learner_id }, now),
+          learner: caseLearnerOf(c),
         })),
       ),
       counts: {
@@ -397,30 +404,32 @@ function canSee(actor: Actor, t: TaskAccessRow): boolean {
 }
 
 /** Highest learned risk first (unscored last), the queue order otherwise kept (a stable sort). */
-function byRisk<T extends { learner: QueueLearner }>(rows: T[]): T[] {
+function byRisk<T extends { learner: QueueCaseLearner }>(rows: T[]): T[] {
   return [...rows].sort((a, b) => (b.learner.riskScore?.score ?? -1) - (a.learner.riskScore?.score ?? -1));
 }
 
-function learnerOf(r: SqlRow, now: Date): QueueLearner {
+function caseLearnerOf(r: SqlRow): QueueCaseLearner {
   return {
     id: r.learner_id,
-    externalId: r.learner_external_id,
     name: r.learner_name,
-    phone: r.learner_phone,
-    timezone: r.learner_timezone,
     stage: r.stage,
-    progress: r.progress_enrollment_id
-      ? progress(
-          {
-            completedLessons: r.e_completed_lessons,
-            totalLessons: r.co_total_lessons,
-            durationDays: r.co_duration_days,
-            enrolledAt: new Date(r.e_enrolled_at),
-          },
-          now,
-        )
-      : null,
     openAlerts: r.open_alerts ?? [],
     riskScore: toRiskScore(r.risk_score),
+  };
+}
+
+function learnerOf(r: SqlRow, now: Date): QueueLearner {
+  const p = r.progress_enrollment_id
+    ? progress(
+        { completedLessons: r.e_completed_lessons, totalLessons: r.co_total_lessons, durationDays: r.co_duration_days, enrolledAt: new Date(r.e_enrolled_at) },
+        now,
+      )
+    : null;
+  return {
+    ...caseLearnerOf(r),
+    externalId: r.learner_external_id,
+    phone: r.learner_phone,
+    timezone: r.learner_timezone,
+    progress: p && { percent: p.percent, expectedPercent: p.expectedPercent },
   };
 }

@@ -64,17 +64,28 @@ export class QueueAlertDto {
   @ApiProperty({ enum: ['low', 'medium', 'high'] }) severity: string;
 }
 
-export class QueueLearnerDto {
+/** The learner as a case row without a call shows them; contact and progress are on the case it opens. */
+export class QueueCaseLearnerDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'stu-000123' }) externalId: string;
   @ApiProperty({ example: 'Wang Fang' }) name: string;
-  @ApiProperty({ type: String, nullable: true, example: '+86 138 0000 0000' }) phone: string | null;
-  @ApiProperty({ type: String, nullable: true, example: 'Asia/Shanghai' }) timezone: string | null;
   @ApiProperty({ type: String, nullable: true, enum: ['new', 'active', 'near_expiry', 'paused', 'completed', 'churned'] }) stage: string | null;
-  @ApiProperty({ type: ProgressDto, nullable: true, description: 'of the enrolment the call is about' }) progress: ProgressDto | null;
   @ApiProperty({ type: [QueueAlertDto] }) openAlerts: QueueAlertDto[];
   @ApiProperty({ type: RiskScoreDto, nullable: true, description: 'learned churn risk of the enrolment the row is about, with its reasons (null: not scored)' })
   riskScore: RiskScoreDto | null;
+}
+
+/** Pace as a call row shows it (the lesson counts: GET /learners/:id). */
+export class QueueProgressDto {
+  @ApiProperty({ example: 25, description: 'completed share, in percent' }) percent: number;
+  @ApiProperty({ example: 40, description: 'share expected by now at the course pace, in percent' }) expectedPercent: number;
+}
+
+/** The learner as a call row shows them: also how to reach them and their pace. */
+export class QueueLearnerDto extends QueueCaseLearnerDto {
+  @ApiProperty({ example: 'stu-000123' }) externalId: string;
+  @ApiProperty({ type: String, nullable: true, example: '+86 138 0000 0000' }) phone: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Asia/Shanghai' }) timezone: string | null;
+  @ApiProperty({ type: QueueProgressDto, nullable: true, description: 'of the enrolment the call is about' }) progress: QueueProgressDto | null;
 }
 
 export class QueueCaseRefDto {
@@ -83,13 +94,10 @@ export class QueueCaseRefDto {
   @ApiProperty({ enum: ['open', 'in_progress', 'resolved'] }) status: string;
 }
 
+/** The learner's latest logged call as the row words it; its note and reads: GET /tasks/:taskId. */
 export class LastOutcomeDto {
   @ApiProperty({ format: 'uuid' }) taskId: string;
-  @ApiProperty({ enum: TASK_KINDS }) kind: string;
   @ApiProperty({ enum: CALL_RESULTS }) result: string;
-  @ApiProperty({ type: String, nullable: true }) note: string | null;
-  @ApiProperty({ type: String, enum: RISK_READS, nullable: true }) riskRead: string | null;
-  @ApiProperty({ type: String, enum: CHURN_REASONS, nullable: true }) churnReason: string | null;
   @ApiProperty({ format: 'date-time' }) at: string;
 }
 
@@ -101,7 +109,6 @@ export class QueueTaskDto {
   @ApiProperty({ format: 'uuid', example: '9b2e4c1a-6d3f-4a8b-b5e7-1c0d2f3a4b5c' }) id: string;
   @ApiProperty({ enum: TASK_KINDS, example: 'first_week_checkin' }) kind: string;
   @ApiProperty({ type: Number, nullable: true, example: 1, description: '1..7 for first-week check-ins' }) dayIndex: number | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) caseId: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-11-26T02:00:00.000Z' }) dueAt: string;
   @ApiProperty({ example: 0, description: 'call attempts so far' }) attempts: number;
   @ApiProperty({ example: false }) overdue: boolean;
@@ -117,7 +124,7 @@ export class QueueCaseDto {
   @ApiProperty({ enum: ['open', 'in_progress', 'resolved'] }) status: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;
   @ApiProperty({ format: 'date-time' }) openedAt: string;
-  @ApiProperty({ type: QueueLearnerDto }) learner: QueueLearnerDto;
+  @ApiProperty({ type: QueueCaseLearnerDto }) learner: QueueCaseLearnerDto;
 }
 
 export class QueueCountsDto {

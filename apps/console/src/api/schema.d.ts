@@ -2070,11 +2070,13 @@ export interface components {
              */
             reason?: string;
         };
-        ProgressDto: {
-            /** @example 12 */
-            completedLessons: number;
-            /** @example 48 */
-            totalLessons: number;
+        QueueAlertDto: {
+            /** @example inactive_7d */
+            ruleKey: string;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high";
+        };
+        QueueProgressDto: {
             /**
              * @description completed share, in percent
              * @example 25
@@ -2086,33 +2088,27 @@ export interface components {
              */
             expectedPercent: number;
         };
-        QueueAlertDto: {
-            /** @example inactive_7d */
-            ruleKey: string;
-            /** @enum {string} */
-            severity: "low" | "medium" | "high";
-        };
         QueueLearnerDto: {
             /**
              * Format: uuid
              * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
              */
             id: string;
-            /** @example stu-000123 */
-            externalId: string;
             /** @example Wang Fang */
             name: string;
+            /** @enum {string|null} */
+            stage: "new" | "active" | "near_expiry" | "paused" | "completed" | "churned" | null;
+            openAlerts: components["schemas"]["QueueAlertDto"][];
+            /** @description learned churn risk of the enrolment the row is about, with its reasons (null: not scored) */
+            riskScore: components["schemas"]["RiskScoreDto"] | null;
+            /** @example stu-000123 */
+            externalId: string;
             /** @example +86 138 0000 0000 */
             phone: string | null;
             /** @example Asia/Shanghai */
             timezone: string | null;
-            /** @enum {string|null} */
-            stage: "new" | "active" | "near_expiry" | "paused" | "completed" | "churned" | null;
             /** @description of the enrolment the call is about */
-            progress: components["schemas"]["ProgressDto"] | null;
-            openAlerts: components["schemas"]["QueueAlertDto"][];
-            /** @description learned churn risk of the enrolment the row is about, with its reasons (null: not scored) */
-            riskScore: components["schemas"]["RiskScoreDto"] | null;
+            progress: components["schemas"]["QueueProgressDto"] | null;
         };
         QueueCaseRefDto: {
             /**
@@ -2132,14 +2128,7 @@ export interface components {
              */
             taskId: string;
             /** @enum {string} */
-            kind: "first_week_checkin" | "care_call" | "advisor_contact" | "obstacle_call" | "escalation" | "survey" | "renewal_call" | "follow_up";
-            /** @enum {string} */
             result: "reached" | "no_answer" | "voicemail" | "wrong_number" | "callback_requested" | "declined";
-            note: string | null;
-            /** @enum {string|null} */
-            riskRead: "low" | "medium" | "high" | null;
-            /** @enum {string|null} */
-            churnReason: "expectation_gap" | "lack_of_support" | "content_mismatch" | "slow_service" | "life_circumstances" | "other" | null;
             /**
              * Format: date-time
              * @example 2026-11-25T08:00:00.000Z
@@ -2163,11 +2152,6 @@ export interface components {
              */
             dayIndex: number | null;
             /**
-             * Format: uuid
-             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
-             */
-            caseId: string | null;
-            /**
              * Format: date-time
              * @example 2026-11-26T02:00:00.000Z
              */
@@ -2183,6 +2167,20 @@ export interface components {
             case: components["schemas"]["QueueCaseRefDto"] | null;
             /** @description the learner's most recent call outcome */
             lastOutcome: components["schemas"]["LastOutcomeDto"] | null;
+        };
+        QueueCaseLearnerDto: {
+            /**
+             * Format: uuid
+             * @example 3f0c2a7e-1d4b-4c8e-9a6f-2b5d7e8f9a01
+             */
+            id: string;
+            /** @example Wang Fang */
+            name: string;
+            /** @enum {string|null} */
+            stage: "new" | "active" | "near_expiry" | "paused" | "completed" | "churned" | null;
+            openAlerts: components["schemas"]["QueueAlertDto"][];
+            /** @description learned churn risk of the enrolment the row is about, with its reasons (null: not scored) */
+            riskScore: components["schemas"]["RiskScoreDto"] | null;
         };
         QueueCaseDto: {
             /**
@@ -2204,7 +2202,7 @@ export interface components {
              * @example 2026-11-25T08:00:00.000Z
              */
             openedAt: string;
-            learner: components["schemas"]["QueueLearnerDto"];
+            learner: components["schemas"]["QueueCaseLearnerDto"];
         };
         QueueCountsDto: {
             /** @example 9 */
@@ -3470,6 +3468,22 @@ export interface components {
              * @example WyIyMDI2LTExLTI1VDA4OjAwOjAwLjAwMFoiLCI5ZjFjIl0
              */
             nextCursor: string | null;
+        };
+        ProgressDto: {
+            /** @example 12 */
+            completedLessons: number;
+            /** @example 48 */
+            totalLessons: number;
+            /**
+             * @description completed share, in percent
+             * @example 25
+             */
+            percent: number;
+            /**
+             * @description share expected by now at the course pace, in percent
+             * @example 40
+             */
+            expectedPercent: number;
         };
         LearnerEnrollmentDto: {
             /**

@@ -23,8 +23,8 @@ function refOf(task: QueueTask): TaskRef {
   return { id: task.id, kind: task.kind, dayIndex: task.dayIndex, dueAt: task.dueAt, learnerName: task.learner.name };
 }
 
-function pathOf(task: { caseId?: string | null; learner: { id: string } }): string {
-  return task.caseId ? `/cases/${task.caseId}` : `/learners/${task.learner.id}`;
+function pathOf(task: Pick<QueueTask, 'case' | 'learner'>): string {
+  return task.case ? `/cases/${task.case.id}` : `/learners/${task.learner.id}`;
 }
 
 /** The advisor's working day: today's calls in the API's order, then open cases without a scheduled call. */
