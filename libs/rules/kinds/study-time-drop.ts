@@ -60,7 +60,9 @@ export const studyTimeDrop: RuleKindSpec<'study_time_drop'> = {
           'consecutiveDrops', $4::int,
           'window', jsonb_build_object('from', c.week0 - ${7 * n}, 'to', c.week0 - 1)
         ) as evidence
-      from (select c0.*, date_trunc('week', c0.today)::date as week0 from ${CLOCK.replace(/ c$/, ' c0')}) c
+      -- MONDAY, not date_trunc('week', …): a constant, so the week filters below are plain date comparisons (as
+      -- date_trunc of a timestamptz, each of the 1.3M rollup rows evaluated it for every week: 1.6 s of the rule's 3 s).
+      from (select c0.*, ${MONDAY('c0.today')} as week0 from ${CLOCK.replace(/ c$/, ' c0')}) c
       join lateral (
         select d.enrollment_id,
           ${sums}
