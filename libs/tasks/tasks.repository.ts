@@ -116,15 +116,17 @@ export class TasksRepository {
       dueAt?: Date;
       windowEndAt?: Date;
     },
-  ): Promise<void> {
-    await em.query(
+  ): Promise<TaskRow> {
+    const [rows] = await em.query(
       `update tasks set status = $2, result = $3, duration_minutes = coalesce($4, duration_minutes), note = coalesce($5, note),
               risk_read = coalesce($6, risk_read), churn_reason = coalesce($7, churn_reason), completed_at = $8, completed_by = $9,
               due_at = coalesce($10, due_at), window_end_at = coalesce($11, window_end_at), attempts = attempts + 1, updated_at = now(),
               due_notified_at = case when $10::timestamptz is not null and $10::timestamptz <> due_at then null else due_notified_at end
-        where id = $1`,
+        where id = $1
+        returning *`,
       [id, o.status, o.result, o.durationMinutes, o.note, o.riskRead, o.churnReason, o.completedAt, o.completedBy, o.dueAt ?? null, o.windowEndAt ?? null],
     );
+    return rows[0];
   }
 
   /** Creates the follow-up once per parent task (dedupe key), returning its id either way. */

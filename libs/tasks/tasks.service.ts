@@ -220,7 +220,7 @@ export class TasksService {
         status = retryAt ? 'scheduled' : 'missed';
       }
       const completedBy = actor.kind === 'staff' ? actor.id : null;
-      await this.repo.recordOutcome(em, task.id, {
+      const recorded = await this.repo.recordOutcome(em, task.id, {
         status,
         result: input.result,
         durationMinutes: input.durationMinutes ?? null,
@@ -234,7 +234,8 @@ export class TasksService {
       });
       const followUpTaskId = followUpAt ? await this.repo.insertFollowUp(em, task, task.assignee_id ?? completedBy, followUpAt) : null;
       const caseChange = task.case_id ? await this.repo.touchCase(em, task.case_id, input.result === 'reached', now) : undefined;
-      const after = toTaskView((await this.repo.findById(task.id, em))!);
+      // The row as recorded: the follow-up and the case touch leave it as it is.
+      const after = toTaskView(recorded);
       await this.audit.record(em, [
         { actor, action: 'task.outcome_logged', entity: 'task', entityId: task.id, before: toTaskView(task), after: { ...after, followUpTaskId } },
         ...(caseChange && task.case_id

@@ -333,9 +333,9 @@ export class MixedTraffic {
         const r = await api(this.sys.baseUrl, 'GET', '/api/v1/me/queue', { token });
         if (r.status === 200) {
           // What the advisor sees is what they act on next: their scheduled calls and open cases.
-          const tasks: Array<{ id: string; caseId: string | null }> = r.body.tasks ?? [];
+          const tasks: Array<{ id: string; case: { id: string } | null }> = r.body.tasks ?? [];
           this.calls[advisor] = tasks.map((t) => t.id);
-          this.cases[advisor] = [...new Set([...(r.body.cases ?? []).map((c: { id: string }) => c.id), ...tasks.flatMap((t) => (t.caseId ? [t.caseId] : []))])];
+          this.cases[advisor] = [...new Set([...(r.body.cases ?? []).map((c: { id: string }) => c.id), ...tasks.flatMap((t) => (t.case ? [t.case.id] : []))])];
         }
         return { ...r, ok: [200] };
       }

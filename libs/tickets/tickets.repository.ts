@@ -49,10 +49,10 @@ export class TicketsRepository {
     return row ?? null;
   }
 
-  /** Locks the ticket row for the rest of the transaction, then reads it. */
+  /** Locks the ticket row for the rest of the transaction and reads it, in one statement. */
   async lock(em: EntityManager, id: string): Promise<TicketRow | null> {
-    const rows = await em.query(`select id from tickets where id = $1 for update`, [id]);
-    return rows.length ? this.findById(id, em) : null;
+    const [row] = await em.query(`select ${TICKET_COLS} from tickets t join learners l on l.id = t.learner_id where t.id = $1 for update of t`, [id]);
+    return row ?? null;
   }
 
   async lockMany(em: EntityManager, ids: string[]): Promise<TicketRow[]> {
@@ -104,9 +104,18 @@ export class TicketsRepository {
 
   /** Column patch (snake_case keys); `updated_at` is always stamped. */
   async update(em: EntityManager, id: string, patch: Record<string, unknown>, at: Date): Promise<void> {
+    await this.updateReturning(em, id, patch, at);
+  }
+
+  /** Applies the patch (and `updated_at`) and returns the ticket as it is now, in one statement. */
+  async updateReturning(em: EntityManager, id: string, patch: Record<string, unknown>, at: Date): Promise<TicketRow | null> {
     const keys = Object.keys(patch).filter((k) => /^[a-z_]+$/.test(k));
     const sets = keys.map((k, i) => `${k} = $${i + 3}`);
-    await em.query(`update tickets set ${[...sets, 'updated_at = $2'].join(', ')} where id = $1`, [id, at, ...keys.map((k) => patch[k])]);
+    const [rows] = await em.query(
+      `update tickets t set ${[...sets, 'updated_at = $2'].join(', ')} from learners l where t.id = $1 and l.id = t.learner_id returning ${TICKET_COLS}`,
+      [id, at, ...keys.map((k) => patch[k])],
+    );
+    return rows?.[0] ?? null;
   }
 
   list(f: TicketListFilter): Promise<TicketRow[]> {

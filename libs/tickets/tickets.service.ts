@@ -192,9 +192,7 @@ export class TicketsService {
         if (t.status === 'new') patch.status = 'open';
         if (input.status) Object.assign(patch, await this.sla.statusPatch(em, t, input.status, now));
       }
-      if (Object.keys(patch).length) await this.repo.update(em, id, patch, now);
-      else await this.repo.update(em, id, {}, now);
-      const after = (await this.repo.findById(id, em))!;
+      const after = (await this.repo.updateReturning(em, id, patch, now))!;
       if (after.status !== t.status && !audits.length) {
         audits.push({ actor, action: 'ticket.status_changed', entity: 'ticket', entityId: id, before: { status: t.status }, after: { status: after.status } });
       }
