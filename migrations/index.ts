@@ -17,6 +17,7 @@ import { LoginThrottleByAddress1764100020200 } from './1764100020200-LoginThrott
 import { LearnedRisk1764100030000 } from './1764100030000-LearnedRisk.js';
 import { RiskScoreContributions1764100040000 } from './1764100040000-RiskScoreContributions.js';
 import { ClosedTasksByAssignee1764100050000 } from './1764100050000-ClosedTasksByAssignee.js';
+import { LearnerSearchIndexes1764100060000 } from './1764100060000-LearnerSearchIndexes.js';
 
 /**
  * Every migration, in timestamp order. Listed explicitly (not globbed) so the same list works from TypeScript
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   LearnedRisk1764100030000,
   RiskScoreContributions1764100040000,
   ClosedTasksByAssignee1764100050000,
+  LearnerSearchIndexes1764100060000,
 ];

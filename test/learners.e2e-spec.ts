@@ -34,7 +34,7 @@ describe('learner views', () => {
 
     await sync('put', 'courses', [{ externalId: `${p}-py`, title: 'Python', totalLessons: 40, durationDays: 100 }]);
     const learners = await sync('put', 'learners', [
-      { externalId: `${p}-new`, name: `Zhao ${p} Newcomer`, phone: '+86 138 1111 2222' },
+      { externalId: `${p}-new`, name: `Zhao ${p} Newcomer`, phone: '+86 138 1111 2222', email: `zhao.${p}@mail.example` },
       { externalId: `${p}-old`, name: `Qian ${p} Veteran`, phone: '+86 139 3333 4444' },
     ]);
     [ids.newLearner, ids.oldLearner] = learners.body.results.map((r: { id: string }) => r.id);
@@ -162,6 +162,7 @@ describe('learner views', () => {
     expect((await q(`q=${p}&risk=low`)).body.items.map((l: { id: string }) => l.id)).toEqual([ids.newLearner]);
     expect((await q(`advisorId=${owner.id}`)).body.items.map((l: { id: string }) => l.id)).toEqual([ids.newLearner]);
     expect((await q(`q=${encodeURIComponent('139 3333')}`)).body.items.map((l: { id: string }) => l.id)).toEqual([ids.oldLearner]);
+    expect((await q(`q=${encodeURIComponent(`zhao.${p}@mail`)}`)).body.items.map((l: { id: string }) => l.id)).toEqual([ids.newLearner]);
     expect((await q(`q=${p}-new`)).body.items.map((l: { id: string }) => l.id)).toEqual([ids.newLearner]);
     const page1 = await q(`q=${p}&limit=1`);
     expect(page1.body.items).toHaveLength(1);

@@ -6,10 +6,10 @@ import { buildDataSourceOptions } from './data-source-options.js';
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(databaseUrl: string, poolSize: number): DynamicModule {
+  static forRoot(databaseUrl: string, poolSize: number, applicationName?: string): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRoot({ ...buildDataSourceOptions(databaseUrl, poolSize), retryAttempts: 3, retryDelay: 1000 })],
+      imports: [TypeOrmModule.forRoot({ ...buildDataSourceOptions(databaseUrl, poolSize, applicationName), retryAttempts: 3, retryDelay: 1000 })],
       exports: [TypeOrmModule],
     };
   }

@@ -117,6 +117,8 @@ export class LearnersRepository {
     if (f.q) {
       params.push(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       const p = `$${params.length}`;
+      // Phones match on their digits (three or more: fewer match nearly every number), through the trigram index
+      // of the same expression (migration LearnerSearchIndexes); names and emails through theirs.
       const digits = f.q.replace(/[^0-9]/g, '');
       let phone = '';
       if (digits.length >= 3) {
@@ -124,7 +126,7 @@ export class LearnersRepository {
         phone = ` or regexp_replace(coalesce(l.phone, ''), '[^0-9]', '', 'g') like $${params.length}`;
       }
       params.push(f.q);
-      where.push(`(l.name ilike ${p} or l.external_id = $${params.length} or l.email ilike ${p} or l.phone ilike ${p}${phone})`);
+      where.push(`(l.name ilike ${p} or l.external_id = $${params.length} or l.email ilike ${p}${phone})`);
     }
     if (f.advisorId) {
       params.push(f.advisorId);

@@ -56,7 +56,7 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config, logStream)),
-        DatabaseModule.forRoot(config.databaseUrl!, config.databasePoolSize),
+        DatabaseModule.forRoot(config.databaseUrl!, config.databasePoolSize, 'careloop-api'),
         SharedModule,
         QueueModule,
         OutboxModule,

@@ -56,7 +56,7 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config, opts.logStream)),
-        DatabaseModule.forRoot(config.databaseUrl!, config.databasePoolSize),
+        DatabaseModule.forRoot(config.databaseUrl!, config.databasePoolSize, 'careloop-worker'),
         ScheduleModule.forRoot(),
         SharedModule,
         QueueModule,
