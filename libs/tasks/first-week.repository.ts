@@ -23,16 +23,17 @@ export class FirstWeekRepository {
    * The enrolments with their learner and course. `for key share` keeps each row from a status change's handler
    * (which locks it `for update`, and so cancels what this planned after it commits) without blocking sync's updates
    * of the row (last login, lessons). Concurrent plans for one enrolment queue on the team lock (lockTeams) and
-   * see each other's check-ins; owners are set with a guarded update.
+   * see each other's check-ins; owners are set with a guarded update. `lock` false: the same read without the
+   * row locks (deciding owners, which serialise on the learners' decision locks instead).
    */
-  lockEnrollments(em: EntityManager, ids: string[]): Promise<FirstWeekEnrollmentRow[]> {
+  lockEnrollments(em: EntityManager, ids: string[], lock = true): Promise<FirstWeekEnrollmentRow[]> {
     return em.query(
       `select e.id, e.learner_id, e.enrolled_at, e.status, (e.holdout or l.holdout) as holdout,
               l.timezone as learner_timezone, l.owner_advisor_id, c.team_id, c.category
          from enrollments e join learners l on l.id = e.learner_id join courses c on c.id = e.course_id
         where e.id = any($1::uuid[])
         order by e.enrolled_at, e.id
-        for key share of e`,
+        ${lock ? 'for key share of e' : ''}`,
       [ids],
     );
   }

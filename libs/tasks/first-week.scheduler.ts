@@ -5,7 +5,7 @@ import { SYSTEM } from '../access/actor.js';
 import { AuditService, type AuditRecord } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { FirstWeekRepository } from './first-week.repository.js';
+import { FirstWeekRepository, type FirstWeekEnrollmentRow } from './first-week.repository.js';
 import { FIRST_WEEK_DAYS, NEXT_SLOT_HORIZON_DAYS, planFirstWeek, SlotBook, type PlannerEnrollment } from './first-week-planner.js';
 import { zoneOr } from '../common/time-zone.js';
 
@@ -41,9 +41,23 @@ export class FirstWeekScheduler {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Plans the program for these enrolments in one transaction. Replays create nothing new. */
-  schedule(enrollmentIds: string[]): Promise<FirstWeekResult> {
-    return this.dataSource.transaction((em) => this.scheduleIn(em, enrollmentIds));
+  /**
+   * Plans the program for these enrolments. Owners are decided first, in a short transaction of their own: the
+   * assignment policy locks the candidates' staff rows, which case intake and ticket assignment wait on, and held
+   * through the planning transaction they were the worker's top lock wait under load. The program is then planned in
+   * one transaction. A crash between the two leaves owners without check-ins; the job's retry plans them (owners
+   * are never set twice). Replays create nothing new.
+   */
+  async schedule(enrollmentIds: string[]): Promise<FirstWeekResult> {
+    const t0 = performance.now();
+    const owners = await this.dataSource.transaction(async (em) =>
+      this.giveOwners(em, this.eligible(await this.repo.lockEnrollments(em, [...new Set(enrollmentIds)], false))),
+    );
+    const ownersMs = Math.round(performance.now() - t0);
+    const result = await this.dataSource.transaction((em) => this.scheduleIn(em, enrollmentIds));
+    result.ownersAssigned += owners;
+    result.phases.owners = (result.phases.owners ?? 0) + ownersMs;
+    return result;
   }
 
   /** Reacts to a status change, re-reading the enrolment's current status (events may arrive late or twice). */
@@ -71,11 +85,7 @@ export class FirstWeekScheduler {
       last = t;
     };
     const now = this.clock.now();
-    const horizonStart = now.getTime() - FIRST_WEEK_DAYS * DAY_MS - DAY_MS;
-    const rows = (await this.repo.lockEnrollments(em, [...new Set(enrollmentIds)])).filter(
-      // Only active enrolments whose first week is not over yet.
-      (r) => r.status === 'active' && new Date(r.enrolled_at).getTime() > horizonStart,
-    );
+    const rows = (await this.repo.lockEnrollments(em, [...new Set(enrollmentIds)])).filter((r) => this.inFirstWeek(r, now));
     result.enrollments = rows.length;
     phase('lock');
     const holdout = rows.filter((r) => r.holdout);
@@ -88,39 +98,8 @@ export class FirstWeekScheduler {
     phase('holdout');
     if (!treated.length) return result;
 
-    // Owners for learners without one, decided together (oldest enrolment first), then audited.
-    const needOwner = new Map<string, (typeof treated)[number]>();
-    for (const r of treated) if (!r.owner_advisor_id && !needOwner.has(r.learner_id)) needOwner.set(r.learner_id, r);
-    if (needOwner.size) {
-      const reqs = [...needOwner.values()];
-      await this.repo.lockLearners(em, [...needOwner.keys()]);
-      const decisions = await this.ownerAssignment.chooseMany(
-        em,
-        'owner',
-        reqs.map((r) => ({ teamId: r.team_id, skill: r.category })),
-      );
-      const owners = reqs.flatMap((r, i) =>
-        decisions[i].advisorId ? [{ learnerId: r.learner_id, advisorId: decisions[i].advisorId!, enrollmentId: r.id, reason: decisions[i].reason }] : [],
-      );
-      const changed = await this.repo.setOwners(em, owners);
-      const entries: AuditRecord[] = owners
-        .filter((o) => changed.has(o.learnerId))
-        .map((o) => ({
-          actor: SYSTEM,
-          action: 'learner.owner_assigned',
-          entity: 'enrollment',
-          entityId: o.enrollmentId,
-          after: { learnerId: o.learnerId, ownerAdvisorId: o.advisorId },
-          reason: o.reason,
-        }));
-      await this.audit.record(em, entries);
-      result.ownersAssigned = entries.length;
-      const byLearner = new Map(owners.filter((o) => changed.has(o.learnerId)).map((o) => [o.learnerId, o.advisorId]));
-      // A learner whose owner another job set meanwhile keeps that owner.
-      const raced = reqs.filter((r) => !byLearner.has(r.learner_id)).map((r) => r.learner_id);
-      if (raced.length) for (const [id, owner] of await this.repo.owners(em, raced)) if (owner) byLearner.set(id, owner);
-      for (const r of treated) r.owner_advisor_id ??= byLearner.get(r.learner_id) ?? null;
-    }
+    // Owners for learners still without one (schedule() has decided them before, in a transaction of its own).
+    result.ownersAssigned = await this.giveOwners(em, treated);
 
     phase('owners');
     const ownerIds = [...new Set(treated.map((r) => r.owner_advisor_id).filter((x): x is string => !!x))];
@@ -165,5 +144,54 @@ export class FirstWeekScheduler {
     phase('insert');
     this.logger.debug(`first week: ${result.enrollments} enrolment(s), ${result.created} check-in(s)`);
     return result;
+  }
+
+  /** Active enrolments whose first week is not over yet. */
+  private inFirstWeek(r: FirstWeekEnrollmentRow, now: Date): boolean {
+    return r.status === 'active' && new Date(r.enrolled_at).getTime() > now.getTime() - FIRST_WEEK_DAYS * DAY_MS - DAY_MS;
+  }
+
+  /** The enrolments that get a program: in their first week, not held out. */
+  private eligible(rows: FirstWeekEnrollmentRow[]): FirstWeekEnrollmentRow[] {
+    const now = this.clock.now();
+    return rows.filter((r) => this.inFirstWeek(r, now) && !r.holdout);
+  }
+
+  /**
+   * Owners for these enrolments' learners without one, decided together (oldest enrolment first) by the assignment
+   * policy and audited; each row's `owner_advisor_id` is filled in (a learner whose owner another job set meanwhile
+   * keeps that owner). Returns how many owners were set.
+   */
+  private async giveOwners(em: EntityManager, treated: FirstWeekEnrollmentRow[]): Promise<number> {
+    const needOwner = new Map<string, FirstWeekEnrollmentRow>();
+    for (const r of treated) if (!r.owner_advisor_id && !needOwner.has(r.learner_id)) needOwner.set(r.learner_id, r);
+    if (!needOwner.size) return 0;
+    const reqs = [...needOwner.values()];
+    await this.repo.lockLearners(em, [...needOwner.keys()]);
+    const decisions = await this.ownerAssignment.chooseMany(
+      em,
+      'owner',
+      reqs.map((r) => ({ teamId: r.team_id, skill: r.category })),
+    );
+    const owners = reqs.flatMap((r, i) =>
+      decisions[i].advisorId ? [{ learnerId: r.learner_id, advisorId: decisions[i].advisorId!, enrollmentId: r.id, reason: decisions[i].reason }] : [],
+    );
+    const changed = await this.repo.setOwners(em, owners);
+    const entries: AuditRecord[] = owners
+      .filter((o) => changed.has(o.learnerId))
+      .map((o) => ({
+        actor: SYSTEM,
+        action: 'learner.owner_assigned',
+        entity: 'enrollment',
+        entityId: o.enrollmentId,
+        after: { learnerId: o.learnerId, ownerAdvisorId: o.advisorId },
+        reason: o.reason,
+      }));
+    await this.audit.record(em, entries);
+    const byLearner = new Map(owners.filter((o) => changed.has(o.learnerId)).map((o) => [o.learnerId, o.advisorId]));
+    const raced = reqs.filter((r) => !byLearner.has(r.learner_id)).map((r) => r.learner_id);
+    if (raced.length) for (const [id, owner] of await this.repo.owners(em, raced)) if (owner) byLearner.set(id, owner);
+    for (const r of treated) r.owner_advisor_id ??= byLearner.get(r.learner_id) ?? null;
+    return entries.length;
   }
 }
