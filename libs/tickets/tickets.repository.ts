@@ -104,10 +104,12 @@ export class TicketsRepository {
 
   /** Column patch (snake_case keys); `updated_at` is always stamped. */
   async update(em: EntityManager, id: string, patch: Record<string, unknown>, at: Date): Promise<void> {
-    await this.updateReturning(em, id, patch, at);
+    const keys = Object.keys(patch).filter((k) => /^[a-z_]+$/.test(k));
+    const sets = keys.map((k, i) => `${k} = $${i + 3}`);
+    await em.query(`update tickets set ${[...sets, 'updated_at = $2'].join(', ')} where id = $1`, [id, at, ...keys.map((k) => patch[k])]);
   }
 
-  /** Applies the patch (and `updated_at`) and returns the ticket as it is now, in one statement. */
+  /** update(), returning the ticket as it is now (with its learner's name) in the same statement. */
   async updateReturning(em: EntityManager, id: string, patch: Record<string, unknown>, at: Date): Promise<TicketRow | null> {
     const keys = Object.keys(patch).filter((k) => /^[a-z_]+$/.test(k));
     const sets = keys.map((k, i) => `${k} = $${i + 3}`);
