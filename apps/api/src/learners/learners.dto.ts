@@ -7,7 +7,7 @@ import { Optional } from '../http/optional.js';
 const RISKS = ['low', 'medium', 'high'] as const;
 
 export class ListLearnersQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: 'Wang', description: 'search by name, phone, email or external id' })
+  @ApiPropertyOptional({ example: 'Wang', description: 'search by name, email or external id, or by phone digits (three or more; spaces and signs ignored)' })
   @Optional()
   @IsString()
   @MaxLength(200)

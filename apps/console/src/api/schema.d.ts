@@ -10157,7 +10157,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor from the previous page */
                 cursor?: string;
-                /** @description search by name, phone, email or external id */
+                /** @description search by name, email or external id, or by phone digits (three or more; spaces and signs ignored) */
                 q?: string;
                 /** @description owner advisor */
                 advisorId?: string;
