@@ -146,7 +146,7 @@ const distinct = (rows: FeatureRow[], pick: (r: FeatureRow) => boolean = () => t
 /**
  * Learned churn risk (docs/admins.md "Learned risk"): trains a model on the school's own history in the worker
  * (weekly, or on an admin's request), judges it against the rules on the most recent period it has not seen, and
- * scores every active enrolment with the active model after each rule run. Reads: admins and supervisors (and
+ * scores every active enrolment with the active model as of each rule run (before it reads completed). Reads: admins and supervisors (and
  * `read` keys) see the model; training is for admins.
  */
 @Injectable()
@@ -339,7 +339,7 @@ export class RiskService {
     await this.repo.finishWithout(id, 'failed', `Training failed: ${error}`, this.clock.now(), null);
   }
 
-  /** Scores every active enrolment under the active model as of `asOf` (after each rule run and each training). */
+  /** Scores every active enrolment under the active model as of `asOf` (with each rule run and after each training). */
   async refreshScores(asOf: Date): Promise<{ scored: number; changed: number; removed: number }> {
     return this.repo.refreshScores(asOf, this.config.schoolTimezone);
   }

@@ -107,6 +107,12 @@ export class RuleRunsService {
     return toRuleRunView(run);
   }
 
+  /** The as-of time of a run still to execute (queued or running); null when it is done, failed or unknown. */
+  async pendingAsOf(runId: string): Promise<Date | null> {
+    const run = await this.repo.findRun(runId);
+    return run && run.status !== 'completed' && run.status !== 'failed' ? new Date(run.as_of) : null;
+  }
+
   /** The rules.run job. Safe to call any number of times for the same run. */
   async execute(runId: string): Promise<RuleRunView | null> {
     const run = await this.repo.findRun(runId);

@@ -6,8 +6,8 @@ import { RuleRunsService } from '../../../../libs/rules/rule-runs.service.js';
 import { UnknownJobError, type JobProcessor } from '../job-processor.js';
 
 /**
- * rules.run executes one rule run (idempotent: the run row is re-checked), then refreshes every active enrolment's
- * learned risk score as of the run; rules.schedule requests one.
+ * rules.run refreshes every active enrolment's learned risk score as of the run, then executes the run (idempotent:
+ * the run row is re-checked); rules.schedule requests one.
  */
 @Injectable()
 export class RulesProcessor implements JobProcessor {
@@ -26,9 +26,12 @@ export class RulesProcessor implements JobProcessor {
         const runId = data.runId ?? data.payload?.runId;
         if (!runId) throw new Error('rules.run without a runId');
         try {
+          // Scores first, as of the run, so that once the run reads completed its alerts and the scores the queue and
+          // learner views show agree (refreshed after it, a reader saw a completed run beside the scores of before).
+          // Set-based and idempotent: a retry scores again and changes nothing more.
+          const asOf = await this.runs.pendingAsOf(runId);
+          if (asOf) await this.risk.refreshScores(asOf);
           const view = await this.runs.execute(runId);
-          // Set-based and idempotent: a retry after a crash here scores again and changes nothing more.
-          if (view?.status === 'completed') await this.risk.refreshScores(new Date(view.asOf));
           return view && { runId, status: view.status, opened: view.alertsOpened, refreshed: view.alertsRefreshed, cleared: view.alertsCleared };
         } catch (e) {
           const message = (e as Error).message;
